@@ -1,12 +1,11 @@
 // Generates protocol/generated/<Contract>.ts from the compiler output, so that the ABI,
 // bytecode, enums and constants reach TypeScript from solc and are never written by hand
 // (STYLE.md habit 3). Runs after `hardhat compile` (npm run build:contracts).
-import { readFileSync, writeFileSync, mkdirSync, readdirSync } from "node:fs";
+import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 
 const root = path.resolve(import.meta.dirname, "..");
-const buildInfoDir = path.join(root, "build/artifacts/build-info");
 const outDir = path.join(root, "protocol/generated");
 
 /** Contracts whose ABI the TypeScript side needs (source unit → contract names). */
@@ -51,11 +50,17 @@ const literal = (v: string | bigint) => (typeof v === "bigint" ? `${v}n` : JSON.
 
 mkdirSync(outDir, { recursive: true });
 const written: string[] = [];
-for (const file of readdirSync(buildInfoDir)) {
-  const info = JSON.parse(readFileSync(path.join(buildInfoDir, file), "utf8"));
+// An incremental compile leaves older build-info files that still hold stale output for the
+// recompiled sources: read the one each contract's artifact points to (its .dbg.json).
+const buildInfoOf = (source: string, name: string): string => {
+  const dbg = path.join(root, "build/artifacts", source, `${name}.dbg.json`);
+  return path.resolve(path.dirname(dbg), JSON.parse(readFileSync(dbg, "utf8")).buildInfo);
+};
+for (const file of new Set(Object.entries(EXPORTED).map(([source, names]) => buildInfoOf(source, names[0])))) {
+  const info = JSON.parse(readFileSync(file, "utf8"));
   for (const [source, names] of Object.entries(EXPORTED)) {
     const unit = info.output.contracts?.[source];
-    if (!unit) continue;
+    if (!unit || buildInfoOf(source, names[0]) !== file) continue;
     const constants: Record<string, string | bigint> = {};
     const enums: Record<string, string[]> = {};
     // Constants and enums may sit in the interface or libraries the contract imports.
