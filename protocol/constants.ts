@@ -1,0 +1,29 @@
+// Protocol constants shared with the contract. They reach TypeScript from the compiler
+// output (STYLE.md habit 3): protocol/generated/BallotBox.ts is written by
+// `npm run build:contracts` from contracts/BallotBox.sol and is not checked in.
+// test/protocol/constants.test.ts pins every value to docs/PROTOCOL.md, so a change on
+// the Solidity side that the spec does not make fails there.
+import { BallotBoxConstants, BallotBoxEnums } from "./generated/BallotBox.js";
+
+/** Version of the formats in docs/PROTOCOL.md. */
+export const PROTOCOL_VERSION = 1;
+
+/** Domain tag of the token message: keccak256("urne.token.v1") (PROTOCOL.md §3.1). */
+export const TOKEN_DOMAIN: string = BallotBoxConstants.TOKEN_DOMAIN;
+
+/** Largest number of options or candidates of a ballot (PROTOCOL.md §2.2). */
+export const MAX_OPTIONS = Number(BallotBoxConstants.MAX_OPTIONS);
+
+/** Number of majority-judgment grades, 0 (worst) to 5 (best) (PROTOCOL.md §2.3). */
+export const MJ_GRADE_COUNT = Number(BallotBoxConstants.MJ_GRADE_COUNT);
+
+/** `{ Name: index }` with literal types, from a Solidity enum's member names. */
+type EnumObject<T extends readonly string[]> = {
+  readonly [I in keyof T as I extends `${number}` ? T[I] & string : never]: I extends `${infer N extends number}` ? N : never;
+};
+
+/** Ballot kinds with their on-chain values, from IBallotBox.BallotKind (PROTOCOL.md §2.2). */
+export const BallotKind = Object.freeze(
+  Object.fromEntries(BallotBoxEnums.BallotKind.map((name, i) => [name, i])),
+) as EnumObject<typeof BallotBoxEnums.BallotKind>;
+export type BallotKind = (typeof BallotKind)[keyof typeof BallotKind];

@@ -1,0 +1,4 @@
+// The protocol module for Node: the browser-safe API plus the issuer's signing, which
+// uses node:crypto (OpenSSL).
+export * from "./index.js";
+export * from "./token/blind-sign.node.js";
