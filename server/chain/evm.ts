@@ -1,0 +1,90 @@
+// The execution engine: a fresh, in-memory EDR network (the Rust EVM behind Hardhat 2),
+// configured so that the same inputs always give the same block hashes (automine and
+// interval mining off, FIFO mempool, fixed coinbase and initial date). It keeps nothing
+// across restarts: the journal is the chain, the EVM is a cache rebuilt by replay.
+//
+// Why not Hardhat's createHardhatNetworkProvider: it builds genesis accounts only from
+// private keys and hands them to EDR as "owned accounts" (able to sign eth_sendTransaction).
+// We want the genesis to be public addresses only, so that anyone can replay a journal
+// without our keys and so that the EVM holds no key at all. We therefore build the same
+// EDR config Hardhat builds (same context, same converters), minus the owned accounts.
+import { createRequire } from "node:module";
+import { getAddress } from "ethers";
+import type { Genesis } from "./genesis.js";
+import { RpcError } from "./rpc-error.js";
+
+const require = createRequire(import.meta.url);
+// Hardhat 2 internals, pinned by package.json (hardhat 2.29.1); see docs/CHAIN.md.
+const { getGlobalEdrContext } = require("hardhat/internal/hardhat-network/provider/provider.js");
+const { ethereumsjsHardforkToEdrSpecId } = require("hardhat/internal/hardhat-network/provider/utils/convertToEdr.js");
+const { getHardforkName } = require("hardhat/internal/util/hardforks.js");
+const edr = require("@nomicfoundation/edr");
+const hardhatVersion: string = require("hardhat/package.json").version;
+
+export type EvmRequest = { method: string; params?: unknown[] };
+
+/** The only surface the rest of urne sees: one JSON-RPC call at a time. */
+export type Evm = {
+  request(args: EvmRequest): Promise<unknown>;
+  /** e.g. "hardhat 2.29.1, edr/0.3.8/revm/33.1.0" (recorded in the genesis, for diagnosis). */
+  readonly engine: string;
+};
+
+const hex = (s: string) => Buffer.from(s.replace(/^0x/, ""), "hex");
+
+export async function createEvm(genesis: Genesis): Promise<Evm> {
+  const hardfork: string = ethereumsjsHardforkToEdrSpecId(getHardforkName(genesis.hardfork));
+  // The hardfork's system contracts (EIP-4788, EIP-2935...) plus our funded addresses.
+  const genesisState = edr.l1GenesisState(edr.l1HardforkFromString(hardfork));
+  for (const account of genesis.accounts) {
+    genesisState.push({ address: hex(getAddress(account.address)), balance: BigInt(account.balance), code: new Uint8Array() });
+  }
+  const config = {
+    allowBlocksWithSameTimestamp: true, // several blocks may be sealed within one second
+    allowUnlimitedContractSize: false,
+    // A reverted eth_call must answer a JSON-RPC error carrying the revert data, as geth
+    // does (ethers decodes custom errors from it), not a "successful" result.
+    bailOnCallFailure: true,
+    // Never true: a reverted transaction is a normal part of a block, not a mining error.
+    bailOnTransactionFailure: false,
+    blockGasLimit: BigInt(genesis.blockGasLimit),
+    chainId: BigInt(genesis.chainId),
+    coinbase: hex(genesis.coinbase),
+    genesisState,
+    hardfork,
+    initialBaseFeePerGas: BigInt(genesis.initialBaseFeePerGas),
+    initialDate: BigInt(genesis.initialDate),
+    minGasPrice: 0n,
+    // urne seals blocks itself (sealer.ts): EDR must never mine on its own.
+    mining: { autoMine: false, interval: undefined, memPool: { order: edr.MineOrdering.Fifo } },
+    networkId: BigInt(genesis.chainId),
+    observability: {},
+    ownedAccounts: [],
+    precompileOverrides: [],
+  };
+  const logger = { enable: false, decodeConsoleLogInputsCallback: () => [], printLineCallback: () => {} };
+  const context = await getGlobalEdrContext();
+  const provider = await context.createProvider(
+    edr.GENERIC_CHAIN_TYPE, config, logger, { subscriptionCallback: () => {} }, edr.ContractDecoder.withContracts({}),
+  );
+
+  const request = async ({ method, params = [] }: EvmRequest): Promise<unknown> => {
+    const response = await provider.handleRequest(JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }));
+    const body = typeof response.data === "string" ? JSON.parse(response.data) : response.data;
+    if (body.error) throw new RpcError(body.error.code, body.error.message, revertData(body.error.data));
+    return body.result;
+  };
+  const clientVersion = (await request({ method: "web3_clientVersion" })) as string;
+  return { request, engine: `hardhat ${hardhatVersion}, ${clientVersion}` };
+}
+
+/**
+ * EDR puts revert data either as a hex string or as `{ message, data }`; it also echoes the
+ * whole request in `data` for unknown methods. Keep only revert data: it is what clients
+ * decode (custom errors), and echoing requests back helps nobody.
+ */
+function revertData(data: unknown): string | undefined {
+  if (typeof data === "string" && /^0x[0-9a-fA-F]*$/.test(data)) return data;
+  if (data && typeof data === "object" && "data" in data) return revertData((data as { data: unknown }).data);
+  return undefined;
+}

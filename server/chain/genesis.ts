@@ -1,0 +1,69 @@
+// The genesis of urne's embedded chain. Everything here goes into the journal's `genesis`
+// record (docs/CHAIN.md): it is the whole input, with the journaled blocks, that replay
+// needs to rebuild the chain bit for bit. No private key is part of it, so anyone holding
+// a copy of the journal can replay and check it.
+import { getAddress } from "ethers";
+import toolchain from "../../contracts/toolchain.json" with { type: "json" };
+
+/** "urne" in ASCII (0x75726e65). */
+export const DEFAULT_CHAIN_ID = 1970433637n;
+export const BLOCK_GAS_LIMIT = 60_000_000n;
+/** Priority fees go nowhere: nobody holds this key, and the chain has no miner to pay. */
+export const COINBASE = "0x0000000000000000000000000000000000000000";
+/** EIP-1559 base fee of block 1, as in Hardhat; it then follows the EIP-1559 rule. */
+export const INITIAL_BASE_FEE_PER_GAS = 1_000_000_000n;
+/** What each operator account starts with: enough for decades of ballots at any fee. */
+export const OPERATOR_BALANCE = 10n ** 24n;
+export const JOURNAL_FORMAT = 1;
+
+export type GenesisAccount = { address: string; balance: string };
+
+export type Genesis = {
+  /** Journal format; a node refuses a journal whose format it does not know. */
+  format: number;
+  /** Decimal strings for the big numbers: JSON has no bigint. */
+  chainId: string;
+  /** Unix seconds of block 0; fixed once, so that replay gives the same genesis hash. */
+  initialDate: number;
+  /**
+   * The compiler's evmVersion (contracts/toolchain.json) when the chain was created. Replay
+   * always uses this value, never the current toolchain: a chain keeps its rules.
+   */
+  hardfork: string;
+  coinbase: string;
+  blockGasLimit: string;
+  initialBaseFeePerGas: string;
+  accounts: GenesisAccount[];
+  /** Hash of block 0 as built the first time; replay checks it before any block. */
+  genesisHash?: string;
+  /** Execution engine that built the chain (diagnosis only: replay checks hashes, not this). */
+  engine?: string;
+};
+
+export function newGenesis(opts: { chainId?: bigint; accounts: string[]; now?: Date }): Genesis {
+  const chainId = opts.chainId ?? DEFAULT_CHAIN_ID;
+  if (chainId <= 0n || chainId > 2n ** 53n) throw new TypeError(`chainId must be in [1, 2^53], got ${chainId}`);
+  return {
+    format: JOURNAL_FORMAT,
+    chainId: chainId.toString(),
+    initialDate: Math.floor((opts.now ?? new Date()).getTime() / 1000),
+    hardfork: toolchain.evmVersion,
+    coinbase: COINBASE,
+    blockGasLimit: BLOCK_GAS_LIMIT.toString(),
+    initialBaseFeePerGas: INITIAL_BASE_FEE_PER_GAS.toString(),
+    accounts: opts.accounts.map((a) => ({ address: getAddress(a), balance: OPERATOR_BALANCE.toString() })),
+  };
+}
+
+/** Checks a genesis record read back from disk; throws naming the first bad field. */
+export function checkGenesis(g: Genesis): Genesis {
+  const fail = (field: string, why: string): never => {
+    throw new Error(`journal genesis.${field} ${why}`);
+  };
+  if (g.format !== JOURNAL_FORMAT) fail("format", `is ${g.format}; this urne reads format ${JOURNAL_FORMAT}`);
+  if (!/^[1-9][0-9]*$/.test(g.chainId)) fail("chainId", "is not a decimal integer");
+  if (!Number.isSafeInteger(g.initialDate) || g.initialDate <= 0) fail("initialDate", "is not Unix seconds");
+  if (typeof g.hardfork !== "string") fail("hardfork", "is missing");
+  if (!Array.isArray(g.accounts)) fail("accounts", "is not a list");
+  return g;
+}

@@ -1,0 +1,196 @@
+// urne's embedded chain node: journal + EVM + sealer + public JSON-RPC front, wired in
+// the order that keeps "journaled" and "final" the same thing. docs/CHAIN.md.
+import { existsSync } from "node:fs";
+import { mkdir, rm, rename, open } from "node:fs/promises";
+import path from "node:path";
+import { BrowserProvider, Network, Wallet } from "ethers";
+import { createEvm, type Evm } from "./evm.js";
+import { newGenesis, type Genesis } from "./genesis.js";
+import { Journal, type DeploymentRecord } from "./journal.js";
+import { Mutex } from "./mutex.js";
+import { createOperatorKeys, readOperatorKeys, type OperatorKey } from "./operator-keys.js";
+import { replayJournal, type ReplayResult } from "./replay.js";
+import { FORWARDED_METHODS, startRpcFront, type RpcBackend } from "./rpc-front.js";
+import { RpcError, RPC_INTERNAL_ERROR, RPC_METHOD_NOT_FOUND } from "./rpc-error.js";
+import { Sealer, type ChainHead } from "./sealer.js";
+import { isPendingNonceQuery, pendingAsLatest } from "./block-tags.js";
+import { deployBallotBoxOnce } from "./first-deployment.js";
+
+export type StartChainOptions = {
+  dataDir: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  blockIntervalMs?: number;
+  /** Used when the chain is created; a later start with another value is refused. */
+  chainId?: bigint;
+  /** Extra funded accounts (test-1...) created with the chain; for tests and benchmarks. */
+  testAccounts?: number;
+  /** Deploy the BallotBox when the chain is created (default true). */
+  deploy?: boolean;
+  /** More addresses funded in the genesis (tests: anvil's public test accounts). */
+  fundAddresses?: string[];
+  /** The chain cannot go on safely (journal write failed). Default: log and exit(70). */
+  onFatal?: (error: Error) => void;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+};
+
+export type Chain = {
+  rpcUrl: string;
+  chainId: bigint;
+  /** Undefined only for a chain created with `deploy: false` (or before the contract existed). */
+  deployment: DeploymentRecord | undefined;
+  /** Operator wallets by role (admin, organizer, relayer, test-N), not connected. */
+  operators: Record<string, Wallet>;
+  /** All funded wallets, operators first. */
+  wallets: Wallet[];
+  replay: ReplayResult;
+  head(): ChainHead;
+  /** Seals what waits now instead of at the next tick (tests). */
+  sealPending(): Promise<unknown>;
+  stop(): Promise<void>;
+};
+
+const DEFAULT_FATAL = (error: Error) => {
+  console.error(JSON.stringify({ level: "fatal", event: "chain.halted", error: error.message }));
+  process.exit(70);
+};
+
+export async function startChain(opts: StartChainOptions): Promise<Chain> {
+  const log = opts.log ?? (() => {});
+  const blockIntervalMs = opts.blockIntervalMs ?? 1000;
+  if (!Number.isSafeInteger(blockIntervalMs) || blockIntervalMs < 1) throw new TypeError(`blockIntervalMs must be an integer >= 1, got ${blockIntervalMs}`);
+  const dataDir = path.resolve(opts.dataDir);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const chainDir = path.join(dataDir, "chain");
+
+  let keys = readOperatorKeys(dataDir);
+  if (!existsSync(chainDir)) {
+    keys ??= createOperatorKeys(dataDir, opts.testAccounts ?? 0);
+    await createChain(chainDir, keys, opts, log);
+  } else if (!keys) {
+    log("chain.no_operator_keys", { hint: "operator-keys.json is missing: the chain is served, but no operator can sign" });
+    keys = [];
+  }
+
+  const journal = await Journal.open(chainDir);
+  const cleanup: (() => Promise<unknown>)[] = [() => journal.close()];
+  try {
+    const genesis = await journal.genesis();
+    if (!genesis) throw new Error(`${chainDir} has no genesis record: not an urne chain journal`);
+    if (opts.chainId !== undefined && BigInt(genesis.chainId) !== opts.chainId) {
+      throw new Error(`${chainDir} holds chain ${genesis.chainId}, not ${opts.chainId}: use another data dir`);
+    }
+    const funded = new Set(genesis.accounts.map((a) => a.address));
+    const stranger = keys.find((k) => !funded.has(k.address));
+    if (stranger) throw new Error(`operator-keys.json key "${stranger.name}" is not funded by this chain's genesis: wrong data dir?`);
+
+    const evm = await createEvm(genesis);
+    const replay = await replayJournal(evm, journal, genesis);
+    log("chain.replayed", { blocks: replay.blocks, transactions: replay.transactions, ms: Math.round(replay.ms) });
+
+    const mutex = new Mutex();
+    const sealer = new Sealer(evm, journal, mutex, replay.head, {
+      intervalMs: blockIntervalMs,
+      onFatal: opts.onFatal ?? DEFAULT_FATAL,
+    });
+    sealer.on("block", (b) => log("chain.block", { number: b.number, transactions: b.transactions.length }));
+    sealer.start();
+    cleanup.unshift(() => sealer.stop());
+
+    const deployment = await journal.deployment();
+    if (deployment) await checkDeployment(evm, deployment);
+
+    const front = await startRpcFront({ backend: chainBackend(sealer, mutex), host: opts.host, port: opts.port ?? 8545, log });
+    cleanup.unshift(() => front.close());
+
+    const operators = Object.fromEntries(keys.map((k) => [k.name, new Wallet(k.privateKey)]));
+    let stopping: Promise<void> | undefined;
+    return {
+      rpcUrl: front.url,
+      chainId: BigInt(genesis.chainId),
+      deployment,
+      operators,
+      wallets: Object.values(operators),
+      replay,
+      head: () => sealer.head,
+      sealPending: () => sealer.sealPending(),
+      // Front first (no new transactions), then the sealer drains, then the journal closes.
+      stop: () => (stopping ??= runAll(cleanup)),
+    };
+  } catch (error) {
+    await runAll(cleanup);
+    throw error;
+  }
+}
+
+/** What the front (and in-process callers) may ask of the chain. */
+function chainBackend(sealer: Sealer, mutex: Mutex): RpcBackend {
+  return async (method, params) => {
+    if (!FORWARDED_METHODS.has(method)) throw new RpcError(RPC_METHOD_NOT_FOUND, "method not available");
+    if (mutex.poisoned) throw new RpcError(RPC_INTERNAL_ERROR, "chain halted");
+    if (method === "eth_sendRawTransaction") return sealer.submit(params[0]);
+    if (isPendingNonceQuery(method, params)) return sealer.pendingNonce(params[0]);
+    return sealer.read(method, pendingAsLatest(method, params));
+  };
+}
+
+/** An ethers provider on the chain without HTTP: same methods, same raw-tx path. */
+export function inProcessProvider(backend: RpcBackend, chainId: bigint): BrowserProvider {
+  return new BrowserProvider(
+    { request: ({ method, params }) => backend(method, (params as unknown[] | undefined) ?? []) },
+    Network.from(chainId),
+    { staticNetwork: Network.from(chainId), pollingInterval: 20, cacheTimeout: -1 },
+  );
+}
+
+/**
+ * Creates a chain in `<dir>.init` (genesis, then the BallotBox deployed through the normal
+ * raw-transaction path) and renames it to `<dir>` only when complete. A crash half way
+ * leaves no chain at all, and the next start begins again: nobody has seen it (no RPC yet).
+ */
+async function createChain(chainDir: string, keys: OperatorKey[], opts: StartChainOptions, log: NonNullable<StartChainOptions["log"]>) {
+  const staging = `${chainDir}.init`;
+  await rm(staging, { recursive: true, force: true });
+  const journal = await Journal.open(staging);
+  try {
+    const genesis: Genesis = newGenesis({ chainId: opts.chainId, accounts: [...keys.map((k) => k.address), ...(opts.fundAddresses ?? [])] });
+    const evm = await createEvm(genesis);
+    const block0 = (await evm.request({ method: "eth_getBlockByNumber", params: ["0x0", false] })) as { hash: string; timestamp: string };
+    await journal.putGenesis({ ...genesis, genesisHash: block0.hash, engine: evm.engine });
+    log("chain.created", { chainId: genesis.chainId, genesisHash: block0.hash });
+
+    const admin = keys.find((k) => k.name === "admin");
+    if (opts.deploy !== false && admin) {
+      const mutex = new Mutex();
+      let fatal: Error | undefined;
+      const sealer = new Sealer(evm, journal, mutex, { number: 0, hash: block0.hash, timestamp: Number(block0.timestamp) }, {
+        intervalMs: 5,
+        onFatal: (e) => (fatal = e),
+      });
+      sealer.start();
+      try {
+        const provider = inProcessProvider(chainBackend(sealer, mutex), BigInt(genesis.chainId));
+        const deployment = await deployBallotBoxOnce(new Wallet(admin.privateKey, provider), genesis.chainId, log);
+        if (fatal) throw fatal;
+        if (deployment) await journal.putDeployment(deployment);
+      } finally {
+        await sealer.stop();
+      }
+    }
+  } finally {
+    await journal.close();
+  }
+  await rename(staging, chainDir);
+  const dir = await open(path.dirname(chainDir), "r");
+  await dir.sync().finally(() => dir.close()); // make the rename itself durable
+}
+
+async function checkDeployment(evm: Evm, deployment: DeploymentRecord) {
+  const code = await evm.request({ method: "eth_getCode", params: [deployment.ballotBox, "latest"] });
+  if (code === "0x") throw new Error(`journal names BallotBox ${deployment.ballotBox} but the replayed chain has no code there`);
+}
+
+async function runAll(steps: (() => Promise<unknown>)[]) {
+  for (const step of steps) await step().catch(() => {});
+}
