@@ -1,0 +1,147 @@
+// A deployed BallotBox on a test chain, with ballots and votes built by the production code:
+// the contract is deployed by server/chain/deploy.ts, tokens are blind-issued with
+// protocol/token (blind → blindSign → finalize) and votes signed with protocol/vote.ts, so
+// the contract and the protocol module are tested against each other.
+import { randomBytes } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { Contract, Interface, JsonRpcProvider, Network, Wallet, hexlify, type InterfaceAbi, type TransactionReceipt } from "ethers";
+import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
+import {
+  blind, finalize, modulusBytes, signVote, toHex, tokenMessage,
+  type BallotParams, type IssuerPublicKey, type SignedVote,
+} from "../../protocol/index.js";
+import { blindSign, generateIssuerKey } from "../../protocol/node.js";
+import { ballotBoxAt, deployBallotBox, type BallotBoxDeployment } from "../../server/chain/deploy.js";
+import type { TestChain } from "./backends.js";
+import { rpcCall } from "./rpc.js";
+
+export type Issuer = { privateKey: KeyObject; publicKey: IssuerPublicKey; modulus: string };
+
+// RSA-2048 key generation takes up to a second: the suites of one process share a few keys.
+const issuers: Issuer[] = [];
+
+/** The i-th shared issuer key (generated on first use). */
+export function testIssuer(i = 0): Issuer {
+  while (issuers.length <= i) {
+    const { privateKey, publicKey } = generateIssuerKey();
+    issuers.push({ privateKey, publicKey, modulus: toHex(modulusBytes(publicKey)) });
+  }
+  return issuers[i];
+}
+
+/** A provider that never retries forever nor caches calls (ARCHITECTURE.md, toolchain facts). */
+export async function connectProvider(rpcUrl: string): Promise<JsonRpcProvider> {
+  const chainId = BigInt((await rpcCall(rpcUrl, "eth_chainId", [])) as string);
+  return new JsonRpcProvider(rpcUrl, Network.from(chainId), {
+    staticNetwork: true,
+    cacheTimeout: -1,
+    batchMaxCount: 1,
+    pollingInterval: 20,
+  });
+}
+
+/** A fresh voter key, as the widget makes one per ballot. */
+export function randomVoter(): Wallet {
+  return new Wallet(hexlify(randomBytes(32)));
+}
+
+export type TestBallot = { id: bigint; params: BallotParams; issuer: Issuer; receipt: TransactionReceipt };
+
+export type VoteOptions = {
+  revision?: number;
+  voter?: Wallet;
+  /** A token signature to use instead of issuing one (e.g. a tampered one). */
+  tokenSignature?: string;
+};
+
+export type BallotBoxFixture = {
+  provider: JsonRpcProvider;
+  chainId: bigint;
+  deployment: BallotBoxDeployment;
+  /** The contract, connected to the relayer (anybody may submit votes). */
+  box: Contract;
+  iface: Interface;
+  admin: Wallet;
+  organizer: Wallet;
+  relayer: Wallet;
+  outsider: Wallet;
+  /** Timestamp of the latest block, the clock the contract sees. */
+  now(): Promise<bigint>;
+  /** Default parameters: an open single-choice ballot on the default options, no revote. */
+  ballotParams(overrides?: Partial<BallotParams>): Promise<BallotParams>;
+  createBallot(overrides?: Partial<BallotParams>, opts?: { issuer?: Issuer; from?: Wallet }): Promise<TestBallot>;
+  /** Blind-issues a token for `voter` in `ballotId` under `issuer`, as the widget and the API do. */
+  issueToken(issuer: Issuer, ballotId: bigint, voter: string): Uint8Array;
+  /** A signed vote with a freshly issued token (PROTOCOL.md §3-§5). */
+  signedVote(ballot: TestBallot, payload: Uint8Array | string, opts?: VoteOptions): Promise<SignedVote & { wallet: Wallet }>;
+  destroy(): void;
+};
+
+export async function ballotBoxFixture(chain: Pick<TestChain, "rpcUrl" | "wallets">): Promise<BallotBoxFixture> {
+  const provider = await connectProvider(chain.rpcUrl);
+  const chainId = (await provider.getNetwork()).chainId;
+  const [admin, organizer, relayer, outsider] = chain.wallets.slice(0, 4).map((w) => w.connect(provider));
+  const deployment = await deployBallotBox(admin, {});
+  const box = ballotBoxAt(deployment.address, relayer);
+  const iface = new Interface(BallotBoxAbi as InterfaceAbi);
+  const organizerRole = await box.ORGANIZER_ROLE();
+  await (await (box.connect(admin) as Contract).grantRole(organizerRole, organizer.address)).wait();
+
+  const now = async () => BigInt((await provider.getBlock("latest"))!.timestamp);
+
+  const ballotParams = async (overrides: Partial<BallotParams> = {}): Promise<BallotParams> => {
+    const t = await now();
+    return {
+      kind: 0,
+      minChoices: 0,
+      maxChoices: 0,
+      opensAt: t - 60n,
+      closesAt: t + 86_400n,
+      allowRevote: false,
+      liveResults: true,
+      issuerModulus: testIssuer(0).modulus,
+      question: "Faut-il planter des arbres dans la cour de l'école ?",
+      options: ["Pour", "Contre", "Abstention"],
+      ...overrides,
+    };
+  };
+
+  const createBallot: BallotBoxFixture["createBallot"] = async (overrides = {}, opts = {}) => {
+    const issuer = opts.issuer ?? testIssuer(0);
+    const params = await ballotParams({ issuerModulus: issuer.modulus, ...overrides });
+    const tx = await (box.connect(opts.from ?? organizer) as Contract).createBallot(params);
+    const receipt = (await tx.wait()) as TransactionReceipt;
+    const event = receipt.logs.map((l) => iface.parseLog(l)).find((e) => e?.name === "BallotCreated");
+    if (!event) throw new Error("createBallot: no BallotCreated event");
+    return { id: event.args.ballotId as bigint, params, issuer, receipt };
+  };
+
+  const issueToken = (issuer: Issuer, ballotId: bigint, voter: string): Uint8Array => {
+    const message = tokenMessage({ chainId, ballotBox: deployment.address, ballotId, voter });
+    const { blindedMessage, inverse } = blind(issuer.publicKey, message);
+    return finalize(issuer.publicKey, message, blindSign(issuer.privateKey, blindedMessage), inverse);
+  };
+
+  const signedVote: BallotBoxFixture["signedVote"] = async (ballot, payload, opts = {}) => {
+    const wallet = opts.voter ?? randomVoter();
+    const revision = opts.revision ?? 0;
+    const payloadHex = typeof payload === "string" ? payload : toHex(payload);
+    const tokenSignature = opts.tokenSignature ?? toHex(issueToken(ballot.issuer, ballot.id, wallet.address));
+    const voterSignature = await signVote(wallet, {
+      chainId, ballotBox: deployment.address, ballotId: ballot.id, revision, payload: payloadHex,
+    });
+    return { ballotId: ballot.id, voter: wallet.address, revision, payload: payloadHex, tokenSignature, voterSignature, wallet };
+  };
+
+  return {
+    provider, chainId, deployment, box, iface, admin, organizer, relayer, outsider,
+    now, ballotParams, createBallot, issueToken, signedVote,
+    destroy: () => provider.destroy(),
+  };
+}
+
+/** The tuple ethers encodes for a SignedVote argument (drops the helper's `wallet`). */
+export function voteArg(v: SignedVote): SignedVote {
+  const { ballotId, voter, revision, payload, tokenSignature, voterSignature } = v;
+  return { ballotId, voter, revision, payload, tokenSignature, voterSignature };
+}
