@@ -1,6 +1,7 @@
 // anvil (npm @foundry-rs/anvil) is a second, independent node implementation. Tests run
 // the same suites against it to prove urne speaks only standard JSON-RPC.
-// npm 11 skips the wrapper's postinstall, so we run the binary of the platform package.
+// We depend on the platform package itself (the wrapper @foundry-rs/anvil cannot be
+// locked: it names platform packages the registry does not have) and run its binary.
 import { spawn, type ChildProcess } from "node:child_process";
 import { createRequire } from "node:module";
 import path from "node:path";
