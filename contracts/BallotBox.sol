@@ -6,6 +6,7 @@ import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
 import {IBallotBox} from "./interfaces/IBallotBox.sol";
 import {BallotChoice} from "./libraries/BallotChoice.sol";
+import {IssuerKeyProof} from "./libraries/IssuerKeyProof.sol";
 import {IssuerKeyStore} from "./libraries/IssuerKeyStore.sol";
 import {RsaPssSha256} from "./libraries/RsaPssSha256.sol";
 
@@ -26,6 +27,10 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
     uint256 public constant MAX_OPTIONS = BallotChoice.MAX_OPTIONS;
     /// @notice Number of grades of the majority-judgment scale (PROTOCOL.md §2.3).
     uint256 public constant MJ_GRADE_COUNT = BallotChoice.MJ_GRADE_COUNT;
+    /// @notice Domain tag of the issuer key proof's challenges (PROTOCOL.md §2.5).
+    bytes32 public constant KEY_PROOF_DOMAIN = IssuerKeyProof.KEY_PROOF_DOMAIN;
+    /// @notice Number of e-th roots in an issuer key proof (PROTOCOL.md §2.5).
+    uint256 public constant ISSUER_KEY_PROOF_ROUNDS = IssuerKeyProof.ISSUER_KEY_PROOF_ROUNDS;
 
     /// @dev What a vote is checked against, in one slot so that a vote reads it once.
     struct Config {
@@ -285,7 +290,7 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
     }
 
     /// @dev Rejects parameters that PROTOCOL.md §2 does not allow, in the order of the struct's fields.
-    function _checkParams(BallotParams calldata params) private pure {
+    function _checkParams(BallotParams calldata params) private view {
         if (params.kind > uint8(type(BallotKind).max)) revert BallotBoxInvalidKind(params.kind);
         uint256 n = params.options.length;
         if (n < 2 || n > MAX_OPTIONS) revert BallotBoxInvalidOptionCount(n, MAX_OPTIONS);
@@ -295,12 +300,8 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
             revert BallotBoxInvalidChoiceBounds(minChoices, maxChoices, n);
         }
         if (params.closesAt <= params.opensAt) revert BallotBoxInvalidSchedule(params.opensAt, params.closesAt);
-        bytes calldata modulus = params.issuerModulus;
-        uint256 length = modulus.length;
-        if (length != IssuerKeyStore.MODULUS_LENGTH || modulus[0] < 0x80 || uint8(modulus[length - 1]) & 1 == 0) {
-            (bytes1 first, bytes1 last) = length > 0 ? (modulus[0], modulus[length - 1]) : (bytes1(0), bytes1(0));
-            revert BallotBoxInvalidIssuerKey(length, first, last);
-        }
+        // The modulus has the shape of §2.5 and keeps blind issuance blind: gcd(e, φ(n)) = 1.
+        IssuerKeyProof.checkKey(params.issuerModulus, params.issuerKeyProof);
         if (bytes(params.question).length == 0) revert BallotBoxEmptyQuestion();
         for (uint256 i = 0; i < n; ++i) {
             if (bytes(params.options[i]).length == 0) revert BallotBoxEmptyOption(i);

@@ -19,6 +19,8 @@ export type BallotParams = {
   liveResults: boolean;
   /** 256-byte RSA modulus, hex (§2.5). */
   issuerModulus: string;
+  /** Issuer key proof, 2,560 bytes, hex (§2.5): gcd(65537, φ(n)) = 1, checked by createBallot. */
+  issuerKeyProof: string;
   question: string;
   options: string[];
 };
@@ -78,3 +80,25 @@ export function rulesFromParams(params: Pick<BallotParams, "kind" | "minChoices"
     maxChoices: params.maxChoices,
   });
 }
+
+/**
+ * Mirror of the Solidity `BallotInfo` struct, what the `ballot(ballotId)` view returns
+ * (PROTOCOL.md §6.6): what a vote is checked against (vote-check.ts). Hex is 0x-prefixed.
+ */
+export type BallotOnChain = {
+  kind: number;
+  minChoices: number;
+  maxChoices: number;
+  optionCount: number;
+  opensAt: bigint;
+  closesAt: bigint;
+  allowRevote: boolean;
+  liveResults: boolean;
+  organizer: string;
+  /** 0 unless closed early by the organizer (closeBallot). */
+  closedAt: bigint;
+  tokensIssued: bigint;
+  votersCount: bigint;
+  /** 256-byte RSA modulus, hex (§2.5). */
+  issuerModulus: string;
+};

@@ -11,6 +11,12 @@ export const PROTOCOL_VERSION = 1;
 /** Domain tag of the token message: keccak256("urne.token.v1") (PROTOCOL.md §3.1). */
 export const TOKEN_DOMAIN: string = BallotBoxConstants.TOKEN_DOMAIN;
 
+/** Domain tag of the issuer key proof's challenges: keccak256("urne.issuer-key-proof.v1") (PROTOCOL.md §2.5). */
+export const KEY_PROOF_DOMAIN: string = BallotBoxConstants.KEY_PROOF_DOMAIN;
+
+/** Number of e-th roots in an issuer key proof (PROTOCOL.md §2.5). */
+export const ISSUER_KEY_PROOF_ROUNDS = Number(BallotBoxConstants.ISSUER_KEY_PROOF_ROUNDS);
+
 /** Largest number of options or candidates of a ballot (PROTOCOL.md §2.2). */
 export const MAX_OPTIONS = Number(BallotBoxConstants.MAX_OPTIONS);
 

@@ -7,8 +7,10 @@ export { parseAddress, parseDecimal, checkUint, checkSafeInteger } from "./field
 export * from "./ballot.js";
 export * from "./payload.js";
 export * from "./vote.js";
+export * from "./vote-check.js";
 export * from "./proof.js";
 export * from "./token/issuer-key.js";
+export * from "./token/key-proof.js";
 export * from "./token/message.js";
 export { TOKEN_PSS, emsaPssEncode, emsaPssVerify, mgf1, type PssParams } from "./token/pss.js";
 export * from "./token/blind.js";

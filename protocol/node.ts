@@ -2,3 +2,4 @@
 // uses node:crypto (OpenSSL).
 export * from "./index.js";
 export * from "./token/blind-sign.node.js";
+export * from "./token/key-proof.node.js";

@@ -17,6 +17,7 @@ interface IBallotBox {
     }
 
     /// @dev Everything an organizer decides about a ballot (PROTOCOL.md §2); emitted in full by {BallotCreated}.
+    /// `issuerKeyProof` proves that the issuer key keeps blind issuance blind (PROTOCOL.md §2.5); it is not stored.
     /// `liveResults` tells the service and the widget whether to show counts before the close; the chain
     /// does not hide them (v1 payloads are public), so {tally} is always readable.
     struct BallotParams {
@@ -28,6 +29,7 @@ interface IBallotBox {
         bool allowRevote;
         bool liveResults;
         bytes issuerModulus;
+        bytes issuerKeyProof;
         string question;
         string[] options;
     }
@@ -72,6 +74,9 @@ interface IBallotBox {
     error BallotBoxInvalidSchedule(uint64 opensAt, uint64 closesAt);
     /// @dev The issuer modulus is not 256 bytes with its top bit set and odd (PROTOCOL.md §2.5).
     error BallotBoxInvalidIssuerKey(uint256 length, bytes1 firstByte, bytes1 lastByte);
+    /// @dev The issuer key proof (PROTOCOL.md §2.5) fails at its 256-byte root `index`: missing, not below the
+    /// modulus, or not the e-th root of challenge `index` (`index` = ISSUER_KEY_PROOF_ROUNDS: the proof is too long).
+    error BallotBoxInvalidIssuerKeyProof(uint256 index);
     /// @dev The question is the empty string.
     error BallotBoxEmptyQuestion();
     /// @dev The label of option `index` is the empty string.

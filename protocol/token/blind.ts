@@ -52,7 +52,11 @@ function randomBlind(n: bigint): { r: bigint; inverse: bigint } {
   }
 }
 
-/** RFC 9474 Blind: encodes the message, blinds it, and keeps the inverse for finalize. */
+/**
+ * RFC 9474 Blind: encodes the message, blinds it, and keeps the inverse for finalize.
+ * Call it only with a key whose issuer key proof verifies (verifyIssuerKeyProof, §2.5).
+ * Throws UrneError ERR_INVALID_ISSUER_KEY when the encoded message is not coprime to n.
+ */
 export function blind(key: IssuerPublicKey, message: Uint8Array, opts: BlindOptions = {}): BlindResult {
   if (!(message instanceof Uint8Array)) throw new TypeError("blind: message must be a Uint8Array");
   const pss = opts.pss ?? TOKEN_PSS;
@@ -62,6 +66,13 @@ export function blind(key: IssuerPublicKey, message: Uint8Array, opts: BlindOpti
   // result verifies with any RSA-PSS implementation (§3.2).
   const encoded = emsaPssEncode(message, modBits - 1, opts.salt ?? randomBytes(pss.sLen), pss);
   const m = bytesToBigInt(encoded);
+  // RFC 9474 §4.2 steps 4-5: m must be a unit. The issuer key proof (§2.5) makes x ↦ x^e a
+  // permutation of Z_n*, so m * r^e is uniform in Z_n* for a unit m; for any other m it
+  // would reveal gcd(m, n) to the issuer. With a real RSA key a random m is never a non-unit
+  // (it would expose a factor of n): one is proof that n has a small factor, so refuse the key.
+  if (modInverse(m, key.n) === undefined) {
+    throw new UrneError(ErrorCode.ERR_INVALID_ISSUER_KEY, "the issuer modulus shares a factor with the encoded message: it has a small factor, refuse this key", { field: "issuerModulus" });
+  }
   let r: bigint;
   let inverse: bigint;
   if (opts.r !== undefined) {

@@ -10,12 +10,18 @@ import {
   blind, finalize, modulusBytes, signVote, toHex, tokenMessage,
   type BallotParams, type IssuerPublicKey, type SignedVote,
 } from "../../protocol/index.js";
-import { blindSign, generateIssuerKey } from "../../protocol/node.js";
+import { blindSign, generateIssuerKey, proveIssuerKey } from "../../protocol/node.js";
 import { ballotBoxAt, deployBallotBox, type BallotBoxDeployment } from "../../server/chain/deploy.js";
 import type { TestChain } from "./backends.js";
 import { rpcCall } from "./rpc.js";
 
-export type Issuer = { privateKey: KeyObject; publicKey: IssuerPublicKey; modulus: string };
+export type Issuer = {
+  privateKey: KeyObject;
+  publicKey: IssuerPublicKey;
+  modulus: string;
+  /** The issuer key proof createBallot requires (PROTOCOL.md §2.5), hex. */
+  keyProof: string;
+};
 
 // RSA-2048 key generation takes up to a second: the suites of one process share a few keys.
 const issuers: Issuer[] = [];
@@ -24,7 +30,7 @@ const issuers: Issuer[] = [];
 export function testIssuer(i = 0): Issuer {
   while (issuers.length <= i) {
     const { privateKey, publicKey } = generateIssuerKey();
-    issuers.push({ privateKey, publicKey, modulus: toHex(modulusBytes(publicKey)) });
+    issuers.push({ privateKey, publicKey, modulus: toHex(modulusBytes(publicKey)), keyProof: toHex(proveIssuerKey(privateKey)) });
   }
   return issuers[i];
 }
@@ -100,6 +106,7 @@ export async function ballotBoxFixture(chain: Pick<TestChain, "rpcUrl" | "wallet
       allowRevote: false,
       liveResults: true,
       issuerModulus: testIssuer(0).modulus,
+      issuerKeyProof: testIssuer(0).keyProof,
       question: "Faut-il planter des arbres dans la cour de l'école ?",
       options: ["Pour", "Contre", "Abstention"],
       ...overrides,
@@ -108,7 +115,7 @@ export async function ballotBoxFixture(chain: Pick<TestChain, "rpcUrl" | "wallet
 
   const createBallot: BallotBoxFixture["createBallot"] = async (overrides = {}, opts = {}) => {
     const issuer = opts.issuer ?? testIssuer(0);
-    const params = await ballotParams({ issuerModulus: issuer.modulus, ...overrides });
+    const params = await ballotParams({ issuerModulus: issuer.modulus, issuerKeyProof: issuer.keyProof, ...overrides });
     const tx = await (box.connect(opts.from ?? organizer) as Contract).createBallot(params);
     const receipt = (await tx.wait()) as TransactionReceipt;
     const event = receipt.logs.map((l) => iface.parseLog(l)).find((e) => e?.name === "BallotCreated");

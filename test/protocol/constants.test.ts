@@ -1,7 +1,7 @@
 // The constants come from the compiler output; the spec fixes their values.
 import { expect } from "chai";
 import { keccak256, toUtf8Bytes } from "ethers";
-import { BallotKind, MAX_OPTIONS, MJ_GRADE_COUNT, TOKEN_DOMAIN } from "../../protocol/index.js";
+import { BallotKind, ISSUER_KEY_PROOF_ROUNDS, KEY_PROOF_DOMAIN, MAX_OPTIONS, MJ_GRADE_COUNT, TOKEN_DOMAIN } from "../../protocol/index.js";
 import { BallotBoxConstants } from "../../protocol/generated/BallotBox.js";
 
 describe("protocol constants", () => {
@@ -9,6 +9,12 @@ describe("protocol constants", () => {
     const spec = keccak256(toUtf8Bytes("urne.token.v1"));
     expect(TOKEN_DOMAIN).to.equal(spec);
     expect(BallotBoxConstants.TOKEN_DOMAIN).to.equal(spec);
+  });
+
+  it('KEY_PROOF_DOMAIN is keccak256("urne.issuer-key-proof.v1") and ISSUER_KEY_PROOF_ROUNDS is 10 (§2.5)', () => {
+    expect(KEY_PROOF_DOMAIN).to.equal(keccak256(toUtf8Bytes("urne.issuer-key-proof.v1")));
+    expect(BallotBoxConstants.KEY_PROOF_DOMAIN).to.equal(KEY_PROOF_DOMAIN);
+    expect(ISSUER_KEY_PROOF_ROUNDS).to.equal(10);
   });
 
   it("the ballot kinds have the values of §2.2", () => {

@@ -5,7 +5,8 @@ import { expect } from "chai";
 import { constants, createPublicKey, verify } from "node:crypto";
 import { readFileSync } from "node:fs";
 import {
-  decodePayload, issuerKeyFromModulus, recoverVoter, rulesFromParams, tokenMessage, toHex, UrneError, verifyToken, voteDigest,
+  decodePayload, issuerKeyFromModulus, recoverVoter, rulesFromParams, tokenMessage, toHex, UrneError, verifyIssuerKeyProof, verifyToken,
+  voteDigest,
 } from "../../protocol/index.js";
 import { makeProtocolVectors, PROTOCOL_VECTORS_FILE } from "../../scripts/make-vectors.js";
 
@@ -13,7 +14,11 @@ type Case = {
   name: string; expected: "valid" | "invalid"; failedCheck?: string; ballotId: string; voter: string;
   revision: number; payload: string; tokenMessage: string; tokenSignature: string; voteDigest: string; voterSignature: string;
 };
-type Ballot = { ballotId: string; kind: number; minChoices: number; maxChoices: number; options: string[]; issuerModulus: string; allowRevote: boolean };
+type Ballot = {
+  ballotId: string; kind: number; minChoices: number; maxChoices: number; options: string[]; issuerModulus: string; issuerKeyProof: string;
+  allowRevote: boolean;
+};
+type KeyProofCase = { name: string; expected: "valid" | "invalid"; failedIndex?: number; modulus: string; proof: string };
 
 describe("protocol-v1 test vectors", function () {
   this.timeout(60_000);
@@ -27,6 +32,13 @@ describe("protocol-v1 test vectors", function () {
     const cases = file.cases as Case[];
     expect(new Set(cases.map((c) => c.failedCheck ?? "valid"))).to.deep.equal(new Set(["valid", "revision", "payload", "tokenSignature", "voterSignature"]));
     expect(new Set((file.ballots as Ballot[]).map((b) => b.kind))).to.deep.equal(new Set([0, 1, 2]));
+  });
+
+  it("every ballot carries a valid issuer key proof, and each key-proof case is judged as stated (§2.5)", () => {
+    for (const b of file.ballots as Ballot[]) expect(verifyIssuerKeyProof(issuerKeyFromModulus(b.issuerModulus), b.issuerKeyProof), b.ballotId).to.equal(true);
+    const cases = file.keyProofs as KeyProofCase[];
+    expect(new Set(cases.map((c) => c.expected))).to.deep.equal(new Set(["valid", "invalid"]));
+    for (const c of cases) expect(verifyIssuerKeyProof(issuerKeyFromModulus(c.modulus), c.proof), c.name).to.equal(c.expected === "valid");
   });
 
   // OpenSSL is laxer than RFC 8017 §8.1.2 step 1 on one point: it accepts a signature

@@ -82,9 +82,10 @@ for (const backend of testBackends()) {
         expect({
           kind: Number(p.kind), minChoices: Number(p.minChoices), maxChoices: Number(p.maxChoices),
           opensAt: p.opensAt, closesAt: p.closesAt, allowRevote: p.allowRevote, liveResults: p.liveResults,
-          issuerModulus: p.issuerModulus, question: p.question, options: [...p.options],
+          issuerModulus: p.issuerModulus, issuerKeyProof: p.issuerKeyProof, question: p.question, options: [...p.options],
         }).to.deep.equal(params);
         expect(p.issuerModulus).to.equal(testIssuer(1).modulus);
+        expect(p.issuerKeyProof).to.equal(testIssuer(1).keyProof);
       });
 
       it("accepts a ballot already closed by time (it will refuse every vote)", async () => {
@@ -149,6 +150,9 @@ for (const backend of testBackends()) {
       it("if the issuer modulus is even", () =>
         rejects({ issuerModulus: modulusWith((b) => ((b[255] &= 0xfe), b)) }, "BallotBoxInvalidIssuerKey",
           [256n, "0x" + testIssuer(0).modulus.slice(2, 4), "0x" + (parseInt(testIssuer(0).modulus.slice(-2), 16) & 0xfe).toString(16).padStart(2, "0")]));
+
+      it("if the issuer key proof is not for this modulus (every case: createBallot-key-proof.test.ts)", () =>
+        rejects({ issuerKeyProof: testIssuer(1).keyProof }, "BallotBoxInvalidIssuerKeyProof", [0n]));
 
       it("if the question is empty", () => rejects({ question: "" }, "BallotBoxEmptyQuestion", []));
 

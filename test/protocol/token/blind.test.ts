@@ -49,6 +49,22 @@ describe("blind", () => {
     for (const r of [0n, publicKey.n, publicKey.n + 1n]) expect(() => blind(publicKey, message(), { r })).to.throw(TypeError);
   });
 
+  it("refuses a modulus that shares a factor with the encoded message (RFC 9474 §4.2 is_coprime), which would leak it", () => {
+    // An issuer key proof (§2.5) says nothing of small factors: n = 3·x passes it when 3·x has
+    // no factor p with 65537 | p - 1. Blinding a multiple of 3 would show the issuer b ≡ 0 (mod 3).
+    let n = 0n;
+    while (n < 1n << 2047n) {
+      const n0 = bytesToBigInt(crypto.getRandomValues(new Uint8Array(256)));
+      n = n0 - (n0 % 6n) + 3n; // odd, divisible by 3
+    }
+    const key = { n, e: 65537n };
+    const m = message();
+    let salt: Uint8Array;
+    do salt = crypto.getRandomValues(new Uint8Array(32));
+    while (bytesToBigInt(emsaPssEncode(m, 2047, salt, TOKEN_PSS)) % 3n !== 0n);
+    expectUrneError(() => blind(key, m, { salt }), ErrorCode.ERR_INVALID_ISSUER_KEY, "issuerModulus");
+  });
+
   it("refuses a message that is not bytes as caller misuse", () => {
     expect(() => blind(publicKey, "0x01" as unknown as Uint8Array)).to.throw(TypeError);
   });

@@ -1,0 +1,119 @@
+// The ONE off-chain copy of the contract's vote rules (PROTOCOL.md §6.2), shared by the
+// relay (answer at once what the contract would answer later) and the observer recount.
+// Checks run in the contract's order and fail with the contract's error NAME and
+// arguments, so that the relay and an observer report exactly what the chain reports
+// (`VoteRejected.reason` decodes to the same name and values).
+import { ZeroAddress } from "ethers";
+import type { BallotOnChain, BallotRules, SignedVote } from "./ballot.js";
+import { UrneError } from "./errors.js";
+import { parseAddress } from "./fields.js";
+import { decodePayload, type Choice } from "./payload.js";
+import { issuerKeyFromModulus, type IssuerPublicKey } from "./token/issuer-key.js";
+import { tokenMessage } from "./token/message.js";
+import { verifyToken } from "./token/verify.js";
+import { recoverVoter } from "./vote.js";
+
+/** The contract's castVote errors (IBallotBox.sol), in check order. */
+export type VoteErrorName =
+  | "BallotBoxUnknownBallot"
+  | "BallotBoxClosed"
+  | "BallotBoxNotOpenYet"
+  | "BallotBoxAlreadyVoted"
+  | "BallotBoxStaleRevision"
+  | "BallotBoxInvalidPayloadLength"
+  | "BallotBoxInvalidPayloadByte"
+  | "BallotBoxInvalidTokenSignature"
+  | "BallotBoxInvalidVoterSignature";
+
+/**
+ * `args` are the error's arguments as ethers decodes them (every integer a bigint,
+ * addresses checksummed), so `Interface.encodeErrorResult(error, args)` gives the bytes
+ * of `VoteRejected.reason`. `field` names the vote field at fault.
+ */
+export type VoteCheckResult =
+  | { ok: true; choice: Choice }
+  | { ok: false; error: VoteErrorName; args: (bigint | string)[]; field: string };
+
+export type VoteCheckContext = {
+  chainId: bigint;
+  ballotBox: string;
+  /** Timestamp (seconds) of the block the vote would be counted in. */
+  now: bigint;
+  /** The voter's counted vote, if any (`voteOf`): its revision. */
+  recorded?: { revision: number };
+};
+
+// Parsing a 256-byte modulus into a bigint per vote is wasted work: ballots are few.
+const keys = new WeakMap<BallotOnChain, IssuerPublicKey>();
+function issuerKey(ballot: BallotOnChain): IssuerPublicKey {
+  let key = keys.get(ballot);
+  if (!key) keys.set(ballot, (key = issuerKeyFromModulus(ballot.issuerModulus)));
+  return key;
+}
+
+/**
+ * The contract's verdict on `vote` (PROTOCOL.md §6.2), `ballot` undefined when no ballot
+ * has this id. The vote must be well-formed (hex fields, address, integers in range):
+ * shape errors are the caller's to report (the contract would not even ABI-decode them).
+ */
+export function checkVote(ballot: BallotOnChain | undefined, vote: SignedVote, ctx: VoteCheckContext): VoteCheckResult {
+  const fail = (error: VoteErrorName, args: (bigint | string)[], field: string): VoteCheckResult => ({ ok: false, error, args, field });
+  const { ballotId, revision } = vote;
+  const voter = parseAddress(vote.voter, "voter"); // checksummed, as the contract's errors decode
+  // 1. The ballot exists.
+  if (!ballot) return fail("BallotBoxUnknownBallot", [ballotId], "ballotId");
+  // 2. It is open: closed early or by time first, then not yet open (same order as the contract).
+  if (ballot.closedAt !== 0n || ctx.now >= ballot.closesAt) {
+    return fail("BallotBoxClosed", [ballotId, ballot.closesAt, ballot.closedAt], "ballotId");
+  }
+  if (ctx.now < ballot.opensAt) return fail("BallotBoxNotOpenYet", [ballotId, ballot.opensAt], "ballotId");
+  // 3. A voter address is counted once; a revote must carry a higher revision.
+  if (ctx.recorded) {
+    if (!ballot.allowRevote) return fail("BallotBoxAlreadyVoted", [ballotId, voter], "voter");
+    if (revision <= ctx.recorded.revision) {
+      return fail("BallotBoxStaleRevision", [ballotId, voter, BigInt(revision), BigInt(ctx.recorded.revision)], "revision");
+    }
+  }
+  // 4. The payload is the canonical encoding of a choice (§5); the one codec is payload.ts.
+  const rules: BallotRules = { kind: ballot.kind as BallotRules["kind"], optionCount: ballot.optionCount, minChoices: ballot.minChoices, maxChoices: ballot.maxChoices };
+  let choice: Choice;
+  try {
+    choice = decodePayload(rules, vote.payload, "payload");
+  } catch (error) {
+    if (!(error instanceof UrneError) || error.code !== "ERR_INVALID_PAYLOAD") throw error;
+    const bytes = hexBytes(vote.payload);
+    const index = /^payload\[(\d+)\]$/.exec(error.field ?? "")?.[1];
+    if (index !== undefined) return fail("BallotBoxInvalidPayloadByte", [BigInt(index), BigInt(bytes[Number(index)])], error.field!);
+    const [min, max] = payloadLengthBounds(rules);
+    return fail("BallotBoxInvalidPayloadLength", [BigInt(bytes.length), BigInt(min), BigInt(max)], "payload");
+  }
+  // 5. The token: the issuer blind-signed this voter address for this ballot (§3).
+  const message = tokenMessage({ chainId: ctx.chainId, ballotBox: ctx.ballotBox, ballotId, voter });
+  if (!verifyToken(issuerKey(ballot), message, vote.tokenSignature)) {
+    return fail("BallotBoxInvalidTokenSignature", [ballotId, voter], "tokenSignature");
+  }
+  // 6. The voter key signed exactly this ballot, revision and payload (§4). A malformed
+  // signature recovers the zero address, as OpenZeppelin's tryRecover reports it.
+  let recovered: string;
+  try {
+    recovered = recoverVoter({ chainId: ctx.chainId, ballotBox: ctx.ballotBox, ballotId, revision, payload: vote.payload }, vote.voterSignature);
+  } catch (error) {
+    if (!(error instanceof UrneError) || error.code !== "ERR_INVALID_SIGNATURE") throw error;
+    recovered = ZeroAddress;
+  }
+  if (recovered !== voter) return fail("BallotBoxInvalidVoterSignature", [voter, recovered], "voterSignature");
+  return { ok: true, choice };
+}
+
+/** BallotChoice.decode's length bounds per kind (§5). */
+function payloadLengthBounds(rules: BallotRules): [number, number] {
+  if (rules.kind === 0) return [1, 1];
+  if (rules.kind === 1) return [rules.minChoices, rules.maxChoices];
+  return [rules.optionCount, rules.optionCount];
+}
+
+function hexBytes(hex: string): number[] {
+  const out: number[] = [];
+  for (let i = 2; i < hex.length; i += 2) out.push(parseInt(hex.slice(i, i + 2), 16));
+  return out;
+}
