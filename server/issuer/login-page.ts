@@ -1,0 +1,89 @@
+import { randomBytes } from "node:crypto";
+import type { Response } from "express";
+
+/** What the login popup hands to the widget window that opened it. */
+export type LoginMessage =
+  | {
+    type: "urne:login";
+    ok: true;
+    /** Session token (JWT, audience = the widget origin) for `Authorization: Bearer`. */
+    session: string;
+    /** Epoch seconds. */
+    expiresAt: number;
+    /** For the confirmation screen only ("Vous allez voter en tant que …"); in no token. */
+    voter: { givenName: string; familyName: string; birthdate: string };
+  }
+  | { type: "urne:login"; ok: false; error: { code: string; message: string } };
+
+/**
+ * Headers of every page the login routes answer. no-store: the page may hold a session.
+ * no-referrer: the callback URL carries the code and state. The popup must NOT set a
+ * Cross-Origin-Opener-Policy that severs `window.opener`: it is the only channel back.
+ */
+function pageHeaders(res: Response, nonce?: string): void {
+  res.set({
+    "Content-Type": "text/html; charset=utf-8",
+    "Cache-Control": "no-store",
+    Pragma: "no-cache",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": [
+      "default-src 'none'",
+      nonce === undefined ? "script-src 'none'" : `script-src 'nonce-${nonce}'`,
+      "style-src 'unsafe-inline'",
+      "base-uri 'none'",
+      "form-action 'none'",
+      "frame-ancestors 'none'",
+    ].join("; "),
+  });
+}
+
+/**
+ * The callback page: hands `message` to `window.opener` with postMessage targeted at
+ * EXACTLY `targetOrigin` (the origin the login was started for, never "*": the browser
+ * then drops the message if the opener is anyone else), then closes itself. The session
+ * travels in this response body only, never in a URL.
+ */
+export function sendLoginResult(res: Response, status: number, targetOrigin: string, message: LoginMessage): void {
+  const nonce = randomBytes(16).toString("base64");
+  pageHeaders(res, nonce);
+  const data = jsonForScript({ targetOrigin, message });
+  const text = message.ok ? "Connexion réussie. Cette fenêtre va se fermer." : `Connexion impossible : ${message.error.message}`;
+  res.status(status).send(`<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><meta name="referrer" content="no-referrer"><title>urne — connexion</title></head>
+<body><p id="status">${escapeHtml(text)}</p>
+<script type="application/json" id="urne-login">${data}</script>
+<script nonce="${nonce}">
+(function () {
+  var data = JSON.parse(document.getElementById("urne-login").textContent);
+  if (window.opener && !window.opener.closed) {
+    window.opener.postMessage(data.message, data.targetOrigin);
+    window.close();
+  } else {
+    document.getElementById("status").textContent = "Retournez sur la page de vote et recommencez.";
+  }
+})();
+</script></body></html>`);
+}
+
+/** A page with no script: used when no widget origin is known (replayed or forged callback). */
+export function sendErrorPage(res: Response, status: number, message: string): void {
+  pageHeaders(res);
+  res.status(status).send(`<!doctype html>
+<html lang="fr"><head><meta charset="utf-8"><title>urne — connexion</title></head>
+<body><p>Connexion impossible : ${escapeHtml(message)}</p><p>Fermez cette fenêtre et recommencez depuis la page de vote.</p></body></html>`);
+}
+
+/** JSON safe inside a <script> element: no "</script>", no "<!--", no line separators. */
+function jsonForScript(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,104 @@
+import express, { Router, type NextFunction, type Request, type Response } from "express";
+import { toHex } from "../../protocol/hex.js";
+import { statusForCode } from "../api/http-errors.js";
+import { IssuerError } from "./errors.js";
+import { type Issuer, parseBallotId } from "./issuer.js";
+import { clientAddress } from "./login-routes.js";
+import { type OriginPolicy, canonicalOrigin } from "./origin-policy.js";
+import type { RateLimiter } from "./rate-limiter.js";
+
+export interface TokenRoutesDeps {
+  issuer: Issuer;
+  originPolicy: OriginPolicy;
+  issuancePerIp: RateLimiter;
+  issuancePerVoter: RateLimiter;
+  log: (event: string, fields: Record<string, unknown>) => void;
+}
+
+const PATH = "/v1/ballots/:id/tokens";
+/** 256 bytes as 0x-hex is 514 characters: anything much larger is not a token request. */
+const BODY_LIMIT = "2kb";
+
+/**
+ * POST /v1/ballots/:id/tokens, `Authorization: Bearer <session>`, `{ blindedMessage }` →
+ * `{ blindSignature }` (PROTOCOL.md §3.3 step 2).
+ *
+ * CORS: the widget calls from its own origin. A response is readable only by an origin the
+ * OriginPolicy allows, and a session is accepted only from the origin it was issued to
+ * (its audience), so a signature is only ever readable by the session's own origin. No
+ * cookies are involved (no Allow-Credentials): the bearer session is the only credential.
+ */
+export function tokenRoutes(deps: TokenRoutesDeps): Router {
+  const router = Router();
+
+  router.options(PATH, async (req: Request<{ id: string }>, res) => {
+    let origin: string | undefined;
+    try {
+      origin = await allowedRequestOrigin(deps.originPolicy, req.get("origin"), parseBallotId(req.params.id));
+    } catch {
+      // An unknown ballot id: no CORS headers, like any refused origin.
+    }
+    if (origin === undefined) {
+      res.status(403).set("Vary", "Origin").end();
+      return;
+    }
+    corsHeaders(res, origin).set({
+      "Access-Control-Allow-Methods": "POST",
+      "Access-Control-Allow-Headers": "authorization, content-type",
+      "Access-Control-Max-Age": "600",
+    }).status(204).end();
+  });
+
+  router.post(PATH, express.json({ limit: BODY_LIMIT }), async (req: Request<{ id: string }>, res, next: NextFunction) => {
+    try {
+      res.set({ "Cache-Control": "no-store", Vary: "Origin" });
+      deps.issuancePerIp.take(clientAddress(req));
+      const ballotId = parseBallotId(req.params.id);
+      const origin = await allowedRequestOrigin(deps.originPolicy, req.get("origin"), ballotId);
+      if (origin === undefined) {
+        // A browser always sends Origin on a cross-origin POST; its absence is a script.
+        throw new IssuerError("ERR_ORIGIN_NOT_ALLOWED", "Voting tokens are issued to an allowed widget origin only.", { field: "origin" });
+      }
+      corsHeaders(res, origin);
+      const session = await deps.issuer.authenticate(bearer(req), origin);
+      // Per voter, not per token string: logging in again does not refill the bucket.
+      deps.issuancePerVoter.take(session.voterKey);
+      const { blindSignature } = await deps.issuer.issueToken({
+        session,
+        ballotId,
+        blindedMessage: (req.body as { blindedMessage?: unknown } | undefined)?.blindedMessage,
+      });
+      res.status(200).json({ blindSignature: toHex(blindSignature) });
+    } catch (error) {
+      if (error instanceof IssuerError && error.retryAfterSeconds !== undefined) res.set("Retry-After", String(error.retryAfterSeconds));
+      const code = (error as { code?: unknown })?.code;
+      // RFC 6750 §3: a 401 names the scheme to use.
+      if (typeof code === "string" && statusForCode(code) === 401) res.set("WWW-Authenticate", 'Bearer realm="urne"');
+      // The code only: no ballot id, voter key, session or body beside a time in a log line.
+      deps.log("issuer.token_refused", { code: typeof code === "string" ? code : "internal" });
+      next(error);
+    }
+  });
+
+  return router;
+}
+
+function corsHeaders(res: Response, origin: string): Response {
+  return res.set({ "Access-Control-Allow-Origin": origin, Vary: "Origin" });
+}
+
+/** The request's origin when the policy lets it serve this ballot; undefined otherwise. */
+async function allowedRequestOrigin(policy: OriginPolicy, header: string | undefined, ballotId: bigint): Promise<string | undefined> {
+  if (header === undefined) return undefined;
+  try {
+    const origin = canonicalOrigin(header);
+    return (await policy.isAllowed(origin, ballotId)) ? origin : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function bearer(req: Request): string | undefined {
+  const match = /^Bearer ([A-Za-z0-9_.-]{1,4096})$/.exec(req.get("authorization") ?? "");
+  return match?.[1];
+}
