@@ -1,0 +1,91 @@
+// What the relay reads from the BallotBox, through its standard views and logs only
+// (PROTOCOL.md §6.3, §6.5, §6.6): ballots (cached), a voter's counted revision, and the
+// VoteCast event of a given vote, which settles a ballot whose fate is unknown.
+import { Contract, Interface, type InterfaceAbi, type JsonRpcProvider, type Log } from "ethers";
+import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
+import type { BallotOnChain, SignedVote } from "../../protocol/index.js";
+
+export const ballotBoxInterface = new Interface(BallotBoxAbi as InterfaceAbi);
+
+/** The revert data of an ethers call error, if the node gave any. */
+export function revertData(error: unknown): string | undefined {
+  const e = error as { data?: unknown; info?: { error?: { data?: unknown } } };
+  for (const d of [e?.data, e?.info?.error?.data, (e?.info?.error?.data as { data?: unknown } | undefined)?.data]) {
+    if (typeof d === "string" && /^0x[0-9a-fA-F]{8,}$/.test(d)) return d;
+  }
+  return undefined;
+}
+
+/** The custom error name in revert data, or undefined for anything else. */
+export function errorName(data: string | undefined): string | undefined {
+  if (!data) return undefined;
+  try {
+    return ballotBoxInterface.parseError(data)?.name;
+  } catch {
+    return undefined;
+  }
+}
+
+export type CastLocation = { txHash: string; blockNumber: number };
+
+export class BallotBoxView {
+  readonly contract: Contract;
+  #ballots = new Map<string, { at: number; info: Promise<BallotOnChain | undefined> }>();
+
+  /** `cacheMs`: how long a ballot's state is trusted (only closedAt and the counts change). */
+  constructor(readonly provider: JsonRpcProvider, readonly address: string, private readonly cacheMs = 2000) {
+    this.contract = new Contract(address, ballotBoxInterface, provider);
+  }
+
+  /** The ballot, or undefined if no ballot has this id. Concurrent callers share one read. */
+  ballot(ballotId: bigint): Promise<BallotOnChain | undefined> {
+    const key = ballotId.toString();
+    const cached = this.#ballots.get(key);
+    if (cached && Date.now() - cached.at < this.cacheMs) return cached.info;
+    const info = this.#readBallot(ballotId);
+    this.#ballots.set(key, { at: Date.now(), info });
+    info.catch(() => this.#ballots.delete(key)); // an RPC failure must not stick
+    return info;
+  }
+
+  async #readBallot(ballotId: bigint): Promise<BallotOnChain | undefined> {
+    try {
+      const r = await this.contract.ballot(ballotId);
+      return {
+        kind: Number(r.kind), minChoices: Number(r.minChoices), maxChoices: Number(r.maxChoices), optionCount: Number(r.optionCount),
+        opensAt: r.opensAt, closesAt: r.closesAt, allowRevote: r.allowRevote, liveResults: r.liveResults,
+        organizer: r.organizer, closedAt: r.closedAt, tokensIssued: r.tokensIssued, votersCount: r.votersCount,
+        issuerModulus: r.issuerModulus,
+      };
+    } catch (error) {
+      if (errorName(revertData(error)) === "BallotBoxUnknownBallot") return undefined;
+      throw error;
+    }
+  }
+
+  /** The voter's counted revision (`voteOf`), undefined if it has not voted. */
+  async voteOf(ballotId: bigint, voter: string): Promise<{ revision: number } | undefined> {
+    const [voted, revision] = await this.contract.voteOf(ballotId, voter);
+    return voted ? { revision: Number(revision) } : undefined;
+  }
+
+  /**
+   * Where exactly this vote (same revision, payload and signatures) was counted, from
+   * the VoteCast logs of (ballotId, voter): undefined if it never was.
+   */
+  async findCast(vote: SignedVote, fromBlock = 0): Promise<CastLocation | undefined> {
+    const event = ballotBoxInterface.getEvent("VoteCast")!;
+    const topics = ballotBoxInterface.encodeFilterTopics(event, [vote.ballotId, vote.voter]);
+    const logs: Log[] = await this.provider.getLogs({ address: this.address, topics, fromBlock, toBlock: "latest" });
+    for (const log of logs) {
+      const e = ballotBoxInterface.parseLog(log)!;
+      if (Number(e.args.revision) === vote.revision && sameHex(e.args.payload, vote.payload)
+        && sameHex(e.args.tokenSignature, vote.tokenSignature) && sameHex(e.args.voterSignature, vote.voterSignature)) {
+        return { txHash: log.transactionHash, blockNumber: log.blockNumber };
+      }
+    }
+    return undefined;
+  }
+}
+
+const sameHex = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

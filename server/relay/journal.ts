@@ -1,0 +1,184 @@
+// The relay's durable memory (ARCHITECTURE.md step 5): every ballot it acknowledges is
+// in this journal, synced, BEFORE the 202 leaves, and every transaction it signs is here
+// before it is sent. With both, a crash at any point leaves each acknowledged ballot
+// either pending (to submit) or in a known transaction (to look up, or send again).
+//
+// One sublevel "relay" of a LevelDB (the API's, or its own), JSON values:
+//   receipt!<id>                          Receipt
+//   pending!<seq, 12 digits>              receipt id, for ballots in no transaction; keys sort in arrival order
+//   vote!<ballotId>!<voter>!<revision>    receipt id (idempotent submission; revision 10 digits)
+//   tx!<nonce, 12 digits>                 TxRecord, until all its ballots are settled
+//   meta!seq                              last arrival number given
+// No IP address and no clock time is stored: `seq` is an arrival order, nothing more.
+import { Level } from "level";
+import type { SignedVote } from "../../protocol/index.js";
+
+export type ReceiptStatus = "pending" | "submitted" | "final" | "rejected";
+
+/** A SignedVote as JSON: ballotId as a decimal string. */
+export type StoredVote = Omit<SignedVote, "ballotId"> & { ballotId: string };
+
+export type Receipt = {
+  receiptId: string;
+  /** Arrival order (not a time). */
+  seq: number;
+  vote: StoredVote;
+  status: ReceiptStatus;
+  /** Transaction that counted (final) or refused (rejected) it; while submitted, the current one. */
+  txHash?: string;
+  blockNumber?: number;
+  /** The contract's error name, for a rejected ballot. */
+  reason?: string;
+};
+
+/** A signed castVotes transaction, journaled before it is sent. */
+export type TxRecord = {
+  nonce: number;
+  /** Every signed version for this nonce, newest last: at most one is ever mined. */
+  hashes: string[];
+  /** The newest signed version (raw), sent again if the node forgets it. */
+  raw: string;
+  receiptIds: string[];
+};
+
+type Value = Receipt | TxRecord | string | number;
+type Batch = { type: "put"; key: string; value: Value } | { type: "del"; key: string };
+
+// classic-level honours `sync` (fsync before returning); sublevels pass it to their root.
+const SYNC = { sync: true } as never;
+const pad = (n: number, digits: number) => String(n).padStart(digits, "0");
+export const voteKey = (v: { ballotId: bigint | string; voter: string; revision: number }) =>
+  `vote!${v.ballotId}!${v.voter.toLowerCase()}!${pad(v.revision, 10)}`;
+const pendingKey = (seq: number) => `pending!${pad(seq, 12)}`;
+const txKey = (nonce: number) => `tx!${pad(nonce, 12)}`;
+
+export const storeVote = (v: SignedVote): StoredVote => ({
+  ballotId: v.ballotId.toString(), voter: v.voter, revision: v.revision,
+  payload: v.payload, tokenSignature: v.tokenSignature, voterSignature: v.voterSignature,
+});
+export const loadVote = (v: StoredVote): SignedVote => ({ ...v, ballotId: BigInt(v.ballotId) });
+
+export class RelayJournal {
+  #seq = 0;
+  /** Appends waiting for the next group commit: one fsync for many ballots. */
+  #queue: { receipt: Receipt; resolve: () => void; reject: (e: unknown) => void }[] = [];
+  #flushing = false;
+  #owned: Level<string, unknown> | undefined;
+
+  private constructor(private readonly db: ReturnType<Level<string, unknown>["sublevel"]>) {}
+
+  /** Opens the journal in `db` (the API's LevelDB) or in a LevelDB of its own at a path. */
+  static async open(db: Level<string, unknown> | string): Promise<RelayJournal> {
+    const owned = typeof db === "string" ? new Level<string, unknown>(db, { valueEncoding: "json" }) : undefined;
+    const root = owned ?? (db as Level<string, unknown>);
+    await root.open();
+    const journal = new RelayJournal(root.sublevel<string, Value>("relay", { valueEncoding: "json" }) as never);
+    journal.#owned = owned;
+    journal.#seq = ((await journal.db.get("meta!seq")) as number | undefined) ?? 0;
+    return journal;
+  }
+
+  /**
+   * Journals a new ballot as pending and resolves once it is on disk (synced). Appends
+   * that arrive while a write is under way go together in the next one (group commit).
+   */
+  append(receiptId: string, vote: SignedVote): Promise<Receipt> {
+    const receipt: Receipt = { receiptId, seq: ++this.#seq, vote: storeVote(vote), status: "pending" };
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ receipt, resolve, reject });
+      void this.#flush();
+    }).then(() => receipt);
+  }
+
+  async #flush() {
+    if (this.#flushing) return;
+    this.#flushing = true;
+    try {
+      while (this.#queue.length > 0) {
+        const group = this.#queue.splice(0);
+        const ops: Batch[] = [];
+        for (const { receipt } of group) {
+          ops.push({ type: "put", key: `receipt!${receipt.receiptId}`, value: receipt });
+          ops.push({ type: "put", key: pendingKey(receipt.seq), value: receipt.receiptId });
+          ops.push({ type: "put", key: voteKey(receipt.vote), value: receipt.receiptId });
+        }
+        ops.push({ type: "put", key: "meta!seq", value: group[group.length - 1].receipt.seq });
+        try {
+          await this.db.batch(ops as never, SYNC);
+          for (const g of group) g.resolve();
+        } catch (error) {
+          for (const g of group) g.reject(error);
+        }
+      }
+    } finally {
+      this.#flushing = false;
+    }
+  }
+
+  receipt(receiptId: string): Promise<Receipt | undefined> {
+    return this.db.get(`receipt!${receiptId}`) as Promise<Receipt | undefined>;
+  }
+
+  receiptIdOf(vote: { ballotId: bigint | string; voter: string; revision: number }): Promise<string | undefined> {
+    return this.db.get(voteKey(vote)) as Promise<string | undefined>;
+  }
+
+  /** The receipt of the voter's highest journaled revision in a ballot, if any. */
+  async latestOfVoter(ballotId: bigint, voter: string): Promise<Receipt | undefined> {
+    const prefix = `vote!${ballotId}!${voter.toLowerCase()}!`;
+    for await (const id of this.db.values({ gt: prefix, lt: prefix + "~", reverse: true, limit: 1 })) {
+      return this.receipt(id as string);
+    }
+    return undefined;
+  }
+
+  /** Pending ballots in arrival order. */
+  async pending(): Promise<Receipt[]> {
+    const out: Receipt[] = [];
+    for await (const id of this.db.values({ gt: "pending!", lt: "pending!~" })) {
+      const r = await this.receipt(id as string);
+      if (r) out.push(r);
+    }
+    return out;
+  }
+
+  /** Transactions signed and not yet settled, by nonce. */
+  async transactions(): Promise<TxRecord[]> {
+    const out: TxRecord[] = [];
+    for await (const value of this.db.values({ gt: "tx!", lt: "tx!~" })) out.push(value as TxRecord);
+    return out;
+  }
+
+  /** Before a transaction is sent: its ballots leave the pending list for it. */
+  recordTransaction(tx: TxRecord, receipts: Receipt[]): Promise<void> {
+    const ops: Batch[] = [{ type: "put", key: txKey(tx.nonce), value: tx }];
+    const txHash = tx.hashes[tx.hashes.length - 1];
+    for (const r of receipts) {
+      Object.assign(r, { status: "submitted", txHash });
+      ops.push({ type: "put", key: `receipt!${r.receiptId}`, value: r });
+      ops.push({ type: "del", key: pendingKey(r.seq) });
+    }
+    return this.db.batch(ops as never, SYNC);
+  }
+
+  /**
+   * Settles receipts (final or rejected) and puts others back to pending (to pack again),
+   * and drops the transaction record once nothing refers to it.
+   */
+  settle(opts: { settled: Receipt[]; requeued?: Receipt[]; dropTx?: number }): Promise<void> {
+    const ops: Batch[] = [];
+    for (const r of opts.settled) ops.push({ type: "put", key: `receipt!${r.receiptId}`, value: r });
+    for (const r of opts.requeued ?? []) {
+      r.status = "pending";
+      delete r.txHash;
+      ops.push({ type: "put", key: `receipt!${r.receiptId}`, value: r });
+      ops.push({ type: "put", key: pendingKey(r.seq), value: r.receiptId });
+    }
+    if (opts.dropTx !== undefined) ops.push({ type: "del", key: txKey(opts.dropTx) });
+    return ops.length ? this.db.batch(ops as never, SYNC) : Promise.resolve();
+  }
+
+  async close(): Promise<void> {
+    await this.#owned?.close();
+  }
+}

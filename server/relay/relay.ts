@@ -1,0 +1,130 @@
+// The relay (ARCHITECTURE.md steps 4-5): takes a signed vote from anybody (no session:
+// the ballot carries no identity), checks it as the contract will (vote-check.ts, against
+// the chain's state), journals it durably, and only then acknowledges it with a receipt
+// id; the submitter carries it to the chain. The same ballot posted again gets the same
+// receipt (the widget may retry safely); another ballot under the same (ballot, voter,
+// revision) is a conflict.
+import { randomBytes } from "node:crypto";
+import type { Wallet } from "ethers";
+import { UrneError, checkVote, type SignedVote, type VoteErrorName } from "../../protocol/index.js";
+import type { BallotBoxView } from "./ballot-box-view.js";
+import { storeVote, voteKey, type Receipt, type RelayJournal } from "./journal.js";
+import { Submitter, type SubmitterOptions } from "./submitter.js";
+import { parseVoteBody } from "./vote-input.js";
+
+/** The contract's verdict → the API's coded error (statuses in server/api/http-errors.ts). */
+const CODE_BY_ERROR: Record<VoteErrorName, string> = {
+  BallotBoxUnknownBallot: "ERR_BALLOT_NOT_FOUND",
+  BallotBoxClosed: "ERR_BALLOT_CLOSED",
+  BallotBoxNotOpenYet: "ERR_BALLOT_NOT_OPEN",
+  BallotBoxAlreadyVoted: "ERR_ALREADY_VOTED",
+  BallotBoxStaleRevision: "ERR_STALE_REVISION",
+  BallotBoxInvalidPayloadLength: "ERR_INVALID_PAYLOAD",
+  BallotBoxInvalidPayloadByte: "ERR_INVALID_PAYLOAD",
+  BallotBoxInvalidTokenSignature: "ERR_INVALID_TOKEN",
+  BallotBoxInvalidVoterSignature: "ERR_INVALID_SIGNATURE",
+};
+
+/** What GET /v1/receipts/:id answers: public facts only (the vote itself is public on chain). */
+export type ReceiptView = Pick<Receipt, "receiptId" | "status" | "txHash" | "blockNumber" | "reason"> & {
+  ballotId: string;
+  voter: string;
+  revision: number;
+};
+
+export type RelayOptions = {
+  chainId: bigint;
+  /** Seconds the contract will see; default the wall clock (blocks are sealed at "now"). */
+  clock?: () => bigint;
+  submitter?: SubmitterOptions;
+};
+
+export class Relay {
+  readonly submitter: Submitter;
+  /** Votes being checked and journaled, by (ballot, voter, revision): concurrent twins share one answer. */
+  #inFlight = new Map<string, Promise<{ receiptId: string; vote: SignedVote }>>();
+  readonly #clock: () => bigint;
+
+  constructor(readonly journal: RelayJournal, readonly view: BallotBoxView, relayer: Wallet, private readonly opts: RelayOptions) {
+    this.submitter = new Submitter(journal, view, relayer, opts.submitter);
+    this.#clock = opts.clock ?? (() => BigInt(Math.floor(Date.now() / 1000)));
+  }
+
+  /** Reconciles the journal with the chain; accept() may be called once this resolves. */
+  start(): Promise<void> {
+    return this.submitter.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.submitter.stop();
+  }
+
+  /** Checks and journals a vote (body of POST /v1/votes); resolves once it is on disk. */
+  async accept(body: unknown): Promise<{ receiptId: string }> {
+    const vote = parseVoteBody(body);
+    const key = voteKey(vote);
+    let entry = this.#inFlight.get(key);
+    if (!entry) {
+      entry = this.#acceptNew(vote).finally(() => this.#inFlight.delete(key));
+      this.#inFlight.set(key, entry);
+      return { receiptId: (await entry).receiptId };
+    }
+    const first = await entry;
+    checkSame(first.vote, vote);
+    return { receiptId: first.receiptId };
+  }
+
+  async #acceptNew(vote: SignedVote): Promise<{ receiptId: string; vote: SignedVote }> {
+    const existing = await this.journal.receiptIdOf(vote);
+    if (existing) {
+      const receipt = (await this.journal.receipt(existing))!;
+      checkSame(receipt.vote, vote);
+      return { receiptId: existing, vote };
+    }
+    const ballot = await chainRead(() => this.view.ballot(vote.ballotId));
+    let recorded: { revision: number } | undefined;
+    if (ballot) {
+      recorded = await chainRead(() => this.view.voteOf(vote.ballotId, vote.voter));
+      // A revision journaled here and not yet on chain counts as recorded too: the
+      // contract will see it first (the journal is submitted in arrival order).
+      const mine = await this.journal.latestOfVoter(vote.ballotId, vote.voter);
+      if (mine && mine.status !== "rejected" && (!recorded || mine.vote.revision > recorded.revision)) recorded = { revision: mine.vote.revision };
+    }
+    const verdict = checkVote(ballot, vote, { chainId: this.opts.chainId, ballotBox: this.view.address, now: this.#clock(), recorded });
+    if (!verdict.ok) {
+      throw new UrneError(CODE_BY_ERROR[verdict.error], `The ballot box would refuse this vote: ${verdict.error}.`, { field: `vote.${verdict.field}` });
+    }
+    const receipt = await this.journal.append(randomBytes(16).toString("hex"), vote);
+    this.submitter.enqueue(receipt);
+    return { receiptId: receipt.receiptId, vote };
+  }
+
+  async receipt(receiptId: string): Promise<ReceiptView> {
+    const r = /^[0-9a-f]{32}$/.test(receiptId) ? await this.journal.receipt(receiptId) : undefined;
+    if (!r) throw new UrneError("ERR_RECEIPT_NOT_FOUND", "No ballot has this receipt id.", { field: "receiptId" });
+    return {
+      receiptId: r.receiptId, status: r.status, ballotId: r.vote.ballotId, voter: r.vote.voter, revision: r.vote.revision,
+      ...(r.txHash && r.status !== "pending" ? { txHash: r.txHash } : {}),
+      ...(r.blockNumber !== undefined ? { blockNumber: r.blockNumber } : {}),
+      ...(r.reason ? { reason: r.reason } : {}),
+    };
+  }
+}
+
+/** Same (ballot, voter, revision) must mean the same ballot, byte for byte. */
+function checkSame(first: SignedVote | ReturnType<typeof storeVote>, vote: SignedVote) {
+  const a = storeVote({ ...first, ballotId: BigInt(first.ballotId) });
+  const b = storeVote(vote);
+  if (a.payload !== b.payload || a.tokenSignature !== b.tokenSignature || a.voterSignature !== b.voterSignature) {
+    throw new UrneError("ERR_VOTE_CONFLICT", "Another ballot of this voter with this revision was already received.", { field: "vote" });
+  }
+}
+
+/** A node that does not answer is a 503, not our bug. */
+async function chainRead<T>(read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (cause) {
+    throw new UrneError("ERR_CHAIN_UNAVAILABLE", "The chain node does not answer; try again shortly.", { cause });
+  }
+}
