@@ -1,22 +1,36 @@
 // `urne` command line (package.json "bin" → bin/urne.js → here).
-//   urne chain [--data DIR] [--port N] [--host H] [--block-interval-ms N] [--chain-id N]
-//   urne start  (for now the same as `chain`: the whole service on embedded defaults)
+//   urne start  [--data DIR] [--port N] [--chain-port N] [--idp-port N] ... (docs/OPERATIONS.md)
+//   urne chain  [--data DIR] [--port N] [--host H] [--block-interval-ms N] [--chain-id N]
+//   urne app    create|list|revoke (scripts/urne-app.ts)
 import { parseArgs } from "node:util";
 import { startChain } from "../server/chain/node.js";
+import { startStack } from "../server/api/stack.js";
+import { stackOptions, type StackFlags } from "../server/config/stack-options.js";
+import { APP_USAGE, runAppCommand } from "./urne-app.js";
 
 const USAGE = `usage: urne <command> [options]
 
 commands:
-  chain   run the embedded chain: journal, sealer and public JSON-RPC
-  start   run the whole urne service on embedded defaults
+  start   run the whole urne service on embedded defaults: chain, identity provider, API
+  chain   run the embedded chain alone: journal, sealer and public JSON-RPC
+  app     manage organizer apps and their API keys (urne app --help)
 
-options:
+options of start (docs/OPERATIONS.md lists the environment variables):
   --data DIR               data directory (env URNE_DATA_DIR, default ./data)
-  --port N                 JSON-RPC port (env URNE_CHAIN_PORT, default 8545)
-  --host H                 JSON-RPC address (default 127.0.0.1)
+  --host H                 address of every server (env URNE_HOST, default 127.0.0.1)
+  --port N                 API port (env URNE_API_PORT, default 8080; 0 = any free port)
+  --chain-port N           chain JSON-RPC port (env URNE_CHAIN_PORT, default 8545)
+  --idp-port N             development identity provider port (env URNE_DEV_IDP_PORT, default 4010)
+  --public-url URL         the API's public base URL (env URNE_PUBLIC_URL)
+  --no-dev-idp             do not start the development identity provider
   --block-interval-ms N    seal a block this often when transactions wait (default 1000)
   --chain-id N             chain id of a NEW chain (default 1970433637, "urne")
-`;
+
+options of chain:
+  --data DIR, --host H, --block-interval-ms N, --chain-id N as above
+  --port N                 JSON-RPC port (env URNE_CHAIN_PORT, default 8545)
+
+${APP_USAGE}`;
 
 /** One JSON object per line on stdout: what happened, never a key, a ballot or a body. */
 const log = (event: string, fields: Record<string, unknown>) =>
@@ -58,6 +72,29 @@ async function runChain(values: Record<string, string | boolean | undefined>) {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
+async function runStart(values: StackFlags) {
+  const stack = await startStack(stackOptions(values), log);
+  log("urne.ready", {
+    api: stack.apiUrl,
+    wellKnown: `${stack.apiUrl}/.well-known/urne.json`,
+    rpc: stack.rpcUrl,
+    identityProvider: stack.idpIssuer,
+    chainId: stack.chain.chainId.toString(),
+    ballotBox: stack.ballotChain.ballotBox,
+  });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log("urne.stopping", { signal });
+    await stack.stop();
+    log("urne.stopped", {});
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+}
+
 async function main() {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
@@ -67,6 +104,13 @@ async function main() {
       host: { type: "string" },
       "block-interval-ms": { type: "string" },
       "chain-id": { type: "string" },
+      "chain-port": { type: "string" },
+      "idp-port": { type: "string" },
+      "public-url": { type: "string" },
+      "no-dev-idp": { type: "boolean" },
+      name: { type: "string" },
+      origin: { type: "string", multiple: true },
+      json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
   });
@@ -77,8 +121,12 @@ async function main() {
   }
   switch (command) {
     case "chain":
+      return runChain(values as Record<string, string | boolean | undefined>);
     case "start":
-      return runChain(values);
+      return runStart(values as StackFlags);
+    case "app":
+      process.exitCode = await runAppCommand(positionals.slice(1), values as Parameters<typeof runAppCommand>[1]);
+      return;
     default:
       process.stderr.write(`urne: unknown command "${command}"\n\n${USAGE}`);
       process.exit(2);

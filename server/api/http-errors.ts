@@ -22,6 +22,7 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_NOT_FOUND: 404,
   ERR_BALLOT_NOT_FOUND: 404,
   ERR_RECEIPT_NOT_FOUND: 404,
+  ERR_APP_NOT_FOUND: 404,
   ERR_METHOD_NOT_ALLOWED: 405,
   ERR_TOKEN_ALREADY_ISSUED: 409,
   ERR_ALREADY_VOTED: 409,
@@ -29,11 +30,16 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_BALLOT_CLOSED: 409,
   ERR_BALLOT_NOT_OPEN: 409,
   ERR_CONFLICT: 409,
+  ERR_RESULTS_HIDDEN: 409,
+  ERR_VOTE_CONFLICT: 409,
   ERR_BODY_TOO_LARGE: 413,
   ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_RATE_LIMITED: 429,
   ERR_LOGIN_FAILED: 502,
   ERR_CHAIN_UNAVAILABLE: 503,
+  // Our own faults, raised as coded errors so that the issuer's login pages can name them.
+  ERR_INTERNAL: 500,
+  ERR_SIGNING_FAULT: 500,
 };
 
 export function statusForCode(code: string): number {

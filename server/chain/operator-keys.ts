@@ -2,9 +2,9 @@
 // BallotBox and, later, by the API (organizer, relayer). Generated once per data dir and
 // kept there, readable by the owner only (0600), never in the repo, never in a log.
 // The journal holds their addresses only: losing this file loses the funds, not the chain.
-import { closeSync, fsyncSync, openSync, readFileSync, statSync, writeSync } from "node:fs";
 import path from "node:path";
 import { Wallet } from "ethers";
+import { createPrivateJson, readPrivateJson } from "../config/private-file.js";
 
 export const OPERATOR_KEYS_FILE = "operator-keys.json";
 /** admin deploys and administers the BallotBox; organizer creates ballots; relayer pays for votes. */
@@ -18,17 +18,8 @@ export const operatorKeysPath = (dataDir: string) => path.join(dataDir, OPERATOR
 /** Reads the keys file; undefined if there is none. Refuses a file others can read. */
 export function readOperatorKeys(dataDir: string): OperatorKey[] | undefined {
   const file = operatorKeysPath(dataDir);
-  let mode: number;
-  try {
-    mode = statSync(file).mode;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
-  if (process.platform !== "win32" && (mode & 0o077) !== 0) {
-    throw new Error(`${file} is readable by others (mode ${(mode & 0o777).toString(8)}); run: chmod 600 ${file}`);
-  }
-  const parsed = JSON.parse(readFileSync(file, "utf8")) as KeysFile;
+  const parsed = readPrivateJson(file) as KeysFile | undefined;
+  if (parsed === undefined) return undefined;
   for (const key of parsed.keys) {
     if (new Wallet(key.privateKey).address !== key.address) throw new Error(`${file}: key "${key.name}" does not match its address`);
   }
@@ -46,12 +37,6 @@ export function createOperatorKeys(dataDir: string, extra = 0): OperatorKey[] {
     return { name, address: wallet.address, privateKey: wallet.privateKey };
   });
   const body: KeysFile = { format: 1, warning: "SECRET: private keys of this chain's operator accounts. Never share or commit.", keys };
-  const fd = openSync(operatorKeysPath(dataDir), "wx", 0o600);
-  try {
-    writeSync(fd, JSON.stringify(body, null, 2) + "\n");
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
+  createPrivateJson(operatorKeysPath(dataDir), body);
   return keys;
 }

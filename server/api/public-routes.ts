@@ -1,0 +1,56 @@
+// Public endpoints (no key), readable by the widget on registered origins and by anyone
+// else server side:
+//   GET /health                    liveness, and whether the chain answers
+//   GET /.well-known/urne.json     what a widget or an observer needs to start
+//   GET /v1/ballots/:id/results    counts, percentages, majority judgment; hidden until
+//                                  the close when the ballot has no live results
+import { Router } from "express";
+import { PROTOCOL_VERSION } from "../../protocol/constants.js";
+import type { AppRegistry } from "../apps/app-registry.js";
+import type { BallotChain } from "../ballots/ballot-chain.js";
+import type { BallotService } from "../ballots/ballot-service.js";
+import { widgetCors } from "./widget-cors.js";
+
+export type WellKnownConfig = {
+  /** Public JSON-RPC endpoints of the chain (observers may use any other node too). */
+  rpcUrls: string[];
+  /** The API's public base URL. */
+  apiUrl: string;
+};
+
+export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: BallotChain, config: WellKnownConfig): Router {
+  const router = Router();
+  const anyLiveApp = widgetCors(() => apps.liveOrigins(), "GET");
+  const ballotsApp = widgetCors(async (req) => {
+    const record = await ballots.record(String(req.params.id));
+    return new Set((await apps.get(record.appId))?.origins ?? []);
+  }, "GET");
+
+  router.get("/health", async (_req, res) => {
+    try {
+      res.json({ status: "ok", chain: { chainId: chain.chainId.toString(), blockNumber: await chain.blockNumber() } });
+    } catch {
+      res.status(503).json({ status: "degraded", chain: { chainId: chain.chainId.toString(), blockNumber: null } });
+    }
+  });
+
+  router.options("/.well-known/urne.json", anyLiveApp);
+  router.get("/.well-known/urne.json", anyLiveApp, async (_req, res) => {
+    res.set("Cache-Control", "public, max-age=30").json({
+      protocolVersion: PROTOCOL_VERSION,
+      chainId: chain.chainId.toString(),
+      ballotBox: chain.ballotBox,
+      rpcUrls: config.rpcUrls,
+      apiUrl: config.apiUrl,
+      eip712Domain: { name: "urne", version: "1", chainId: chain.chainId.toString(), verifyingContract: chain.ballotBox },
+      issuerKeys: await ballots.issuerKeys(),
+    });
+  });
+
+  router.options("/v1/ballots/:id/results", ballotsApp);
+  router.get("/v1/ballots/:id/results", ballotsApp, async (req, res) => {
+    res.set("Cache-Control", "no-store").json({ results: await ballots.results(String(req.params.id)) });
+  });
+
+  return router;
+}

@@ -1,0 +1,132 @@
+// `urne start`: the whole service on one data directory, in the order that lets each part
+// find the previous one: secrets, embedded chain (and its BallotBox), the organizer's role,
+// the API store, the API's HTTP port (bound first, so that port 0 works and the identity
+// provider learns the real callback URL), the development identity provider, then the app.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdir } from "node:fs/promises";
+import { startChain, type Chain } from "../chain/node.js";
+import { startDevIdentityProvider, type DevIdentityProvider } from "../../idp/index.js";
+import { createIdentityClient } from "../identity/oidc-client.js";
+import { issuerRouter } from "../issuer/routes.js";
+import { TokenLedger } from "../issuer/token-ledger.js";
+import { BallotBoxView } from "../relay/ballot-box-view.js";
+import { RelayJournal } from "../relay/journal.js";
+import { relayProvider } from "../relay/provider.js";
+import { Relay } from "../relay/relay.js";
+import { relayRouter } from "../relay/routes.js";
+import { AppRegistry } from "../apps/app-registry.js";
+import { BallotChain } from "../ballots/ballot-chain.js";
+import { BallotRegistry } from "../ballots/ballot-registry.js";
+import { BallotService } from "../ballots/ballot-service.js";
+import { issuerDirectory } from "../ballots/issuer-directory.js";
+import { IssuerKeyVault } from "../ballots/issuer-key-vault.js";
+import { loadSecrets } from "../config/secrets.js";
+import type { StackOptions } from "../config/stack-options.js";
+import { ApiStore } from "../store/api-store.js";
+import { createApiApp } from "./app.js";
+import type { LogFn } from "./ballot-routes.js";
+
+export const LOGIN_CALLBACK_PATH = "/v1/login/callback";
+export const DEV_IDP_CLIENT_ID = "urne-dev";
+
+export type Stack = {
+  apiUrl: string;
+  rpcUrl: string;
+  idpIssuer: string | null;
+  apps: AppRegistry;
+  ballots: BallotService;
+  chain: Chain;
+  ballotChain: BallotChain;
+  /** The issuer's record of tokens signed (read at the close). */
+  ledger: TokenLedger;
+  stop(): Promise<void>;
+};
+
+export async function startStack(opts: StackOptions, log: LogFn = () => {}): Promise<Stack> {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const step of cleanup.splice(0).reverse()) await step().catch((e: Error) => log("stack.stop_failed", { error: e.message }));
+  };
+  try {
+    await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+    const { secrets, sources } = loadSecrets(opts.dataDir, opts.env);
+    log("secrets.loaded", { sources }); // where each came from; never a value
+
+    const chain = await startChain({ dataDir: opts.dataDir, host: opts.host, port: opts.chainPort, blockIntervalMs: opts.blockIntervalMs, chainId: opts.chainId, log });
+    cleanup.push(() => chain.stop());
+    if (!chain.deployment) throw new Error("the embedded chain has no BallotBox deployment");
+    const { organizer, admin, relayer } = chain.operators;
+    if (!organizer || !admin || !relayer) throw new Error("operator-keys.json lacks the admin, organizer or relayer key");
+
+    const ballotChain = new BallotChain({
+      rpcUrl: chain.rpcUrl, chainId: chain.chainId, ballotBox: chain.deployment.ballotBox, organizerKey: organizer.privateKey,
+      pollingIntervalMs: Math.min(250, Math.max(10, Math.floor(opts.blockIntervalMs / 4))),
+    });
+    cleanup.push(async () => ballotChain.destroy());
+    // Like any transaction, through the public RPC: the grant is on chain for all to see.
+    if (await ballotChain.ensureOrganizerRole(admin.privateKey)) log("chain.organizer_granted", { organizer: organizer.address });
+
+    const store = await ApiStore.open(opts.dataDir);
+    cleanup.push(() => store.close());
+    const apps = new AppRegistry(store);
+    const registry = new BallotRegistry(store);
+    const ledger = new TokenLedger(store.sublevel<string>("issuer-ledger") as never);
+    const ballots = new BallotService({ registry, vault: new IssuerKeyVault(store, secrets.masterKey), chain: ballotChain, tokenLedger: ledger });
+
+    // The relay (server/relay): its journal in the API's LevelDB, its own provider and nonces.
+    const relayRpc = await relayProvider(chain.rpcUrl);
+    cleanup.push(async () => relayRpc.destroy());
+    const relay = new Relay(await RelayJournal.open(store.db), new BallotBoxView(relayRpc, chain.deployment.ballotBox), relayer, { chainId: chain.chainId, submitter: { log } });
+    await relay.start();
+    cleanup.push(() => relay.stop());
+
+    const server = http.createServer();
+    server.requestTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(opts.apiPort, opts.host, () => resolve());
+    });
+    cleanup.push(() => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    }));
+    const bound = server.address() as AddressInfo;
+    const apiUrl = opts.publicUrl ?? `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${bound.port}`;
+
+    let idp: DevIdentityProvider | undefined;
+    let identityOptions;
+    if (opts.oidc) {
+      identityOptions = { discoveryUrl: opts.oidc.issuer, clientId: opts.oidc.clientId, clientSecret: opts.oidc.clientSecret, redirectUri: opts.oidc.redirectUri ?? apiUrl + LOGIN_CALLBACK_PATH, ...(opts.oidc.signingAlg ? { signingAlg: opts.oidc.signingAlg } : {}) };
+    } else if (opts.devIdp) {
+      const clientSecret = secrets.devIdpClientSecret.toString("base64url");
+      idp = await startDevIdentityProvider({
+        host: opts.host, port: opts.idpPort, env: opts.env,
+        clients: [{ client_id: DEV_IDP_CLIENT_ID, client_secret: clientSecret, redirect_uris: [apiUrl + LOGIN_CALLBACK_PATH], client_name: "urne (développement)" }],
+      });
+      cleanup.push(() => idp!.stop());
+      identityOptions = { discoveryUrl: idp.issuer, clientId: DEV_IDP_CLIENT_ID, clientSecret, redirectUri: apiUrl + LOGIN_CALLBACK_PATH, allowInsecureHttp: true };
+    }
+
+    const routers = [relayRouter(relay)];
+    if (identityOptions) routers.push(issuerRouter({
+      identity: createIdentityClient(identityOptions),
+      originPolicy: { isAllowed: async (origin) => (await apps.liveOrigins()).has(origin) },
+      ballots: issuerDirectory(registry, ballots),
+      ledger,
+      voterKeySecret: secrets.voterKeySecret,
+      sessionKey: secrets.sessionKey,
+      log,
+    }));
+    else log("issuer.not_mounted", { reason: "no identity provider configured (URNE_OIDC_ISSUER) and the dev provider is off" });
+
+    server.on("request", createApiApp({
+      apps, ballots, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes,
+      wellKnown: { rpcUrls: opts.publicRpcUrls ?? [chain.rpcUrl], apiUrl },
+    }));
+    return { apiUrl, rpcUrl: chain.rpcUrl, idpIssuer: idp?.issuer ?? null, apps, ballots, chain, ballotChain, ledger, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

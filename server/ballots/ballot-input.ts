@@ -1,0 +1,144 @@
+// The organizer's ballot, checked at the edge (STYLE.md habit 6): every rule of PROTOCOL.md
+// §2 plus the API's own (times, lengths, eligibility), each failure naming the field as
+// the organizer wrote it ("ballot.options[2]"). What passes here cannot make the
+// contract's createBallot revert.
+import { BallotKind, DEFAULT_SINGLE_CHOICE_OPTIONS, MAX_OPTIONS } from "../../protocol/ballot.js";
+import { UrneError } from "../../protocol/errors.js";
+
+export const BALLOT_KIND_NAMES = { single_choice: BallotKind.SingleChoice, multiple_choice: BallotKind.MultipleChoice, majority_judgment: BallotKind.MajorityJudgment } as const;
+export type BallotKindName = keyof typeof BALLOT_KIND_NAMES;
+export const kindName = (kind: number): BallotKindName =>
+  (Object.keys(BALLOT_KIND_NAMES) as BallotKindName[]).find((k) => BALLOT_KIND_NAMES[k] === kind)!;
+
+export const QUESTION_MAX = 1000;
+export const OPTION_MAX = 200;
+export const MINIMUM_AGE_MAX = 120;
+/** How far in the past `opensAt` may lie (clock skew between organizer and API). */
+export const OPENS_AT_SKEW_SECONDS = 300;
+/** Longest ballot: one year. */
+export const MAX_DURATION_SECONDS = 366 * 86_400;
+
+/** A valid ballot as the API stores it and sends it to the chain. Times are Unix seconds. */
+export type BallotDraft = {
+  question: string;
+  kind: BallotKindName;
+  options: string[];
+  minChoices: number;
+  maxChoices: number;
+  opensAt: number;
+  closesAt: number;
+  allowRevote: boolean;
+  liveResults: boolean;
+  eligibility: { minimumAge: number | null };
+};
+
+const FIELDS = ["question", "kind", "options", "minChoices", "maxChoices", "opensAt", "closesAt", "allowRevote", "liveResults", "eligibility"];
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+// C0/C1 controls and bidi overrides: a label must look on every screen as it does on chain.
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+
+const fail = (field: string, why: string): never => {
+  throw new UrneError("ERR_INVALID_BALLOT", `${field} ${why}`, { field });
+};
+
+function text(value: unknown, field: string, max: number): string {
+  if (typeof value !== "string") return fail(field, "must be a string");
+  if (value.trim().length === 0) fail(field, "must not be empty");
+  if (value !== value.trim()) fail(field, "must not start or end with spaces");
+  if (value.length > max) fail(field, `must be at most ${max} characters`);
+  if (FORBIDDEN_CHARS.test(value)) fail(field, "must not contain control characters");
+  return value;
+}
+
+function integer(value: unknown, field: string, min: number, max: number): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < min || value > max) fail(field, `must be an integer in [${min}, ${max}]`);
+  return value as number;
+}
+
+function bool(value: unknown, field: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") fail(field, "must be true or false");
+  return value as boolean;
+}
+
+function instant(value: unknown, field: string): number {
+  if (typeof value !== "string" || !ISO_INSTANT.test(value)) return fail(field, "must be an ISO 8601 date-time with a time zone, e.g. 2026-12-01T18:00:00Z");
+  const ms = Date.parse(value as string);
+  // Date.parse rolls 30 February over to March: check the calendar date itself.
+  const [y, m, d] = (value as string).slice(0, 10).split("-").map(Number);
+  const day = new Date(Date.UTC(y, m - 1, d));
+  if (Number.isNaN(ms) || day.getUTCMonth() !== m - 1 || day.getUTCDate() !== d) fail(field, "is not a valid date-time");
+  return Math.floor(ms / 1000);
+}
+
+function options(value: unknown, kind: BallotKindName): string[] {
+  if (value === undefined && kind === "single_choice") return [...DEFAULT_SINGLE_CHOICE_OPTIONS];
+  if (value === undefined) return fail("ballot.options", `is required for kind "${kind}"`);
+  if (!Array.isArray(value)) return fail("ballot.options", "must be an array of labels");
+  if (value.length < 2 || value.length > MAX_OPTIONS) fail("ballot.options", `must have 2 to ${MAX_OPTIONS} entries`);
+  const labels = value.map((v, i) => text(v, `ballot.options[${i}]`, OPTION_MAX));
+  const seen = new Map<string, number>();
+  labels.forEach((label, i) => {
+    const key = label.normalize("NFC").toLocaleLowerCase("fr");
+    if (seen.has(key)) fail(`ballot.options[${i}]`, `repeats ballot.options[${seen.get(key)}]`);
+    seen.set(key, i);
+  });
+  return labels;
+}
+
+/** Checks a POST /v1/ballots body; `now` in Unix seconds. */
+export function parseBallotInput(body: unknown, now: number): BallotDraft {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return fail("ballot", "must be a JSON object");
+  const input = body as Record<string, unknown>;
+  for (const key of Object.keys(input)) if (!FIELDS.includes(key)) fail(`ballot.${key}`, "is not a ballot field");
+
+  const question = text(input.question, "ballot.question", QUESTION_MAX);
+  const kindValue = input.kind ?? "single_choice";
+  if (typeof kindValue !== "string" || !Object.hasOwn(BALLOT_KIND_NAMES, kindValue)) {
+    fail("ballot.kind", `must be one of ${Object.keys(BALLOT_KIND_NAMES).join(", ")}`);
+  }
+  const kind = kindValue as BallotKindName;
+  const labels = options(input.options, kind);
+
+  let minChoices = 0, maxChoices = 0;
+  if (kind === "multiple_choice") {
+    minChoices = input.minChoices === undefined ? 1 : integer(input.minChoices, "ballot.minChoices", 1, labels.length);
+    maxChoices = input.maxChoices === undefined ? labels.length : integer(input.maxChoices, "ballot.maxChoices", 1, labels.length);
+    if (maxChoices < minChoices) fail("ballot.maxChoices", `must be at least ballot.minChoices (${minChoices})`);
+  } else {
+    // PROTOCOL.md §2.2: these kinds have no bounds; refuse rather than silently ignore.
+    if (input.minChoices !== undefined) fail("ballot.minChoices", `is only for kind "multiple_choice"`);
+    if (input.maxChoices !== undefined) fail("ballot.maxChoices", `is only for kind "multiple_choice"`);
+  }
+
+  const opensAt = input.opensAt === undefined ? now : instant(input.opensAt, "ballot.opensAt");
+  if (opensAt < now - OPENS_AT_SKEW_SECONDS) fail("ballot.opensAt", "must not be in the past");
+  if (input.closesAt === undefined) fail("ballot.closesAt", "is required");
+  const closesAt = instant(input.closesAt, "ballot.closesAt");
+  if (closesAt <= now) fail("ballot.closesAt", "must be in the future");
+  if (closesAt <= opensAt) fail("ballot.closesAt", "must be after ballot.opensAt");
+  if (closesAt - opensAt > MAX_DURATION_SECONDS) fail("ballot.closesAt", "must be at most one year after ballot.opensAt");
+
+  let minimumAge: number | null = null;
+  if (input.eligibility !== undefined) {
+    const e = input.eligibility;
+    if (typeof e !== "object" || e === null || Array.isArray(e)) return fail("ballot.eligibility", "must be an object");
+    for (const key of Object.keys(e)) if (key !== "minimumAge") fail(`ballot.eligibility.${key}`, "is not an eligibility rule (known: minimumAge)");
+    const age = (e as Record<string, unknown>).minimumAge;
+    if (age !== undefined && age !== null) minimumAge = integer(age, "ballot.eligibility.minimumAge", 0, MINIMUM_AGE_MAX);
+  }
+
+  return {
+    question,
+    kind,
+    options: labels,
+    minChoices,
+    maxChoices,
+    opensAt,
+    closesAt,
+    allowRevote: bool(input.allowRevote, "ballot.allowRevote", false),
+    liveResults: bool(input.liveResults, "ballot.liveResults", false),
+    eligibility: { minimumAge },
+  };
+}

@@ -1,0 +1,161 @@
+// Ballots as organizers see them: create (issuer key, sealed at rest, then createBallot on
+// chain), read, list, close early (with the issuer's token count) and results. One
+// ballot belongs to one app: another app's key never learns that it exists.
+import { randomUUID } from "node:crypto";
+import type { KeyObject } from "node:crypto";
+import { UrneError } from "../../protocol/errors.js";
+import { toHex } from "../../protocol/hex.js";
+import { issuerKeyToJwk, modulusBytes } from "../../protocol/token/issuer-key.js";
+import { generateIssuerKey } from "../../protocol/token/blind-sign.node.js";
+import { proveIssuerKey } from "../../protocol/token/key-proof.node.js";
+import type { App } from "../apps/app-registry.js";
+import { BALLOT_KIND_NAMES, parseBallotInput } from "./ballot-input.js";
+import type { BallotChain } from "./ballot-chain.js";
+import { BallotRegistry, type BallotRecord } from "./ballot-registry.js";
+import { computeResults } from "./ballot-results.js";
+import { ballotStatus, ballotView, issuerJwkOf, type BallotView } from "./ballot-view.js";
+import type { IssuerKeyVault } from "./issuer-key-vault.js";
+import type { FinalityReporter } from "./finality-reporter.js";
+import type { TokenLedger } from "./token-ledger.js";
+import { Mutex } from "../chain/mutex.js";
+
+export type BallotServiceDeps = {
+  registry: BallotRegistry;
+  vault: IssuerKeyVault;
+  chain: BallotChain;
+  tokenLedger: TokenLedger;
+  finality?: FinalityReporter;
+  /** Unix seconds; replaceable in tests. */
+  now?: () => number;
+};
+
+const notFound = () => new UrneError("ERR_BALLOT_NOT_FOUND", "No ballot with this id for this app.", { field: "id" });
+
+export class BallotService {
+  private readonly closing = new Mutex();
+
+  constructor(private readonly deps: BallotServiceDeps) {}
+
+  now(): number {
+    return this.deps.now?.() ?? Math.floor(Date.now() / 1000);
+  }
+
+  async create(app: App, body: unknown): Promise<BallotView> {
+    const draft = parseBallotInput(body, this.now());
+    const { privateKey, publicKey } = generateIssuerKey();
+    // Sealed and synced BEFORE the chain knows the key: a crash in between leaves an unused
+    // sealed key, never a ballot whose tokens nobody can sign.
+    const issuerKeyId = randomUUID();
+    await this.deps.vault.put(issuerKeyId, privateKey);
+    const params = {
+      kind: BALLOT_KIND_NAMES[draft.kind],
+      minChoices: draft.minChoices,
+      maxChoices: draft.maxChoices,
+      opensAt: BigInt(draft.opensAt),
+      closesAt: BigInt(draft.closesAt),
+      allowRevote: draft.allowRevote,
+      liveResults: draft.liveResults,
+      issuerModulus: toHex(modulusBytes(publicKey)),
+      // PROTOCOL.md §2.5: proves gcd(65537, φ(n)) = 1, i.e. that issuance stays blind.
+      issuerKeyProof: toHex(proveIssuerKey(privateKey)),
+      question: draft.question,
+      options: draft.options,
+    };
+    const created = await this.deps.chain.createBallot(params);
+    const record: BallotRecord = {
+      id: created.ballotId.toString(),
+      appId: app.id,
+      draft,
+      issuerKeyId,
+      issuerModulus: issuerKeyToJwk(publicKey).n,
+      chain: {
+        chainId: this.deps.chain.chainId.toString(),
+        ballotBox: this.deps.chain.ballotBox,
+        organizer: created.organizer,
+        txHash: created.txHash,
+        blockNumber: created.blockNumber,
+      },
+      createdAt: new Date().toISOString(),
+    };
+    await this.deps.registry.put(record);
+    return ballotView(record, undefined, this.now());
+  }
+
+  /** The app's ballot, or ERR_BALLOT_NOT_FOUND (also for another app's ballot). */
+  async owned(app: App, id: string): Promise<BallotRecord> {
+    const record = await this.deps.registry.get(id);
+    if (!record || record.appId !== app.id) throw notFound();
+    return record;
+  }
+
+  /** Any ballot this API created (public endpoints), or ERR_BALLOT_NOT_FOUND. */
+  async record(id: string): Promise<BallotRecord> {
+    const record = await this.deps.registry.get(id);
+    if (!record) throw notFound();
+    return record;
+  }
+
+  async get(app: App, id: string): Promise<BallotView> {
+    const record = await this.owned(app, id);
+    return ballotView(record, await this.deps.chain.ballot(BigInt(record.id)), this.now());
+  }
+
+  async list(app: App): Promise<BallotView[]> {
+    const records = await this.deps.registry.listByApp(app.id);
+    return Promise.all(records.map(async (r) => ballotView(r, await this.deps.chain.ballot(BigInt(r.id)), this.now())));
+  }
+
+  /** Closes early on chain, recording how many tokens the issuer signed. */
+  async close(app: App, id: string): Promise<BallotView> {
+    const record = await this.owned(app, id);
+    return this.closing.run(async () => {
+      const ballotId = BigInt(record.id);
+      const before = await this.deps.chain.ballot(ballotId);
+      if (before.closedAt !== 0) throw new UrneError("ERR_BALLOT_CLOSED", "This ballot is already closed.", { field: "id" });
+      // close() stops issuance first, so that no token is signed after the count.
+      const tokensIssued = await (this.deps.tokenLedger.close?.(ballotId) ?? this.deps.tokenLedger.issuedCount(ballotId));
+      const receipt = await this.deps.chain.closeBallot(ballotId, tokensIssued);
+      const after = await this.deps.chain.ballot(ballotId);
+      record.closed = { ...receipt, tokensIssued, closedAt: after.closedAt };
+      await this.deps.registry.update(record);
+      return ballotView(record, after, this.now());
+    });
+  }
+
+  /** Public results; hidden until the close when the ballot does not show live results. */
+  async results(id: string) {
+    const record = await this.record(id);
+    const ballotId = BigInt(record.id);
+    const onChain = await this.deps.chain.ballot(ballotId);
+    const status = ballotStatus(record.draft.opensAt, record.draft.closesAt, onChain.closedAt, this.now());
+    if (!record.draft.liveResults && status !== "closed") {
+      throw new UrneError("ERR_RESULTS_HIDDEN", "This ballot shows its results only once it is closed.", { field: "id" });
+    }
+    const { counts, votersCount, blockNumber } = await this.deps.chain.tally(ballotId);
+    return {
+      ballotId: record.id,
+      kind: record.draft.kind,
+      question: record.draft.question,
+      status,
+      final: status === "closed",
+      votersCount,
+      tokensIssued: onChain.closedAt === 0 ? null : onChain.tokensIssued,
+      ...computeResults(record.draft, counts, votersCount),
+      asOf: { blockNumber, chainId: record.chain.chainId, ballotBox: record.chain.ballotBox },
+      relayFinalShare: (await this.deps.finality?.finalShare(ballotId)) ?? null,
+    };
+  }
+
+  /** The ballot's issuer private key (for the issuer's blind signing only). */
+  async issuerPrivateKey(id: string): Promise<KeyObject> {
+    const record = await this.record(id);
+    const key = await this.deps.vault.get(record.issuerKeyId);
+    if (!key) throw new Error(`ballot ${id}: issuer key ${record.issuerKeyId} is missing from the vault`);
+    return key;
+  }
+
+  /** Every ballot's issuer public key (for /.well-known/urne.json). */
+  async issuerKeys() {
+    return (await this.deps.registry.all()).map((r) => ({ ballotId: r.id, issuerKey: issuerJwkOf(r) }));
+  }
+}

@@ -1,0 +1,55 @@
+// How the API shows a ballot: the organizer's draft, its state on chain, the issuer public
+// key, and a plain statement of what the system keeps secret and what it does not
+// (PROTOCOL.md §5: in v1, choices are public on chain).
+import { issuerKeyFromJwk, issuerKeyToJwk, type IssuerJwk } from "../../protocol/token/issuer-key.js";
+import type { BallotRecord } from "./ballot-registry.js";
+import type { OnChainBallot } from "./ballot-chain.js";
+
+export const SECRECY_NOTICE_FR =
+  "Protocole v1 : les choix sont publics sur la chaîne. Chacun peut lire comment chaque adresse de vote a voté, " +
+  "mais pas qui la détient : le jeton signé à l'aveugle sépare l'identité du votant de son adresse. " +
+  "Ce scrutin n'est donc pas secret au sens d'un vote chiffré.";
+export const SECRECY_NOTICE_EN =
+  "Protocol v1: choices are public on the chain. Anyone can read how each voting address voted, but not who holds it: " +
+  "the blind-signed token separates the voter's identity from that address. This ballot is not secret in the sense of an encrypted vote.";
+
+export type BallotStatus = "scheduled" | "open" | "closed";
+
+export function ballotStatus(opensAt: number, closesAt: number, closedAt: number, now: number): BallotStatus {
+  if (closedAt !== 0 || now >= closesAt) return "closed";
+  return now < opensAt ? "scheduled" : "open";
+}
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+export function issuerJwkOf(record: BallotRecord): IssuerJwk {
+  return issuerKeyToJwk(issuerKeyFromJwk({ kty: "RSA", n: record.issuerModulus, e: "AQAB" }, "issuerKey"));
+}
+
+export function ballotView(record: BallotRecord, onChain: OnChainBallot | undefined, now: number) {
+  const d = record.draft;
+  const closedAt = onChain?.closedAt ?? 0;
+  return {
+    id: record.id,
+    appId: record.appId,
+    status: ballotStatus(d.opensAt, d.closesAt, closedAt, now),
+    question: d.question,
+    kind: d.kind,
+    options: d.options,
+    ...(d.kind === "multiple_choice" ? { minChoices: d.minChoices, maxChoices: d.maxChoices } : {}),
+    opensAt: iso(d.opensAt),
+    closesAt: iso(d.closesAt),
+    closedAt: closedAt === 0 ? null : iso(closedAt),
+    allowRevote: d.allowRevote,
+    liveResults: d.liveResults,
+    eligibility: { minimumAge: d.eligibility.minimumAge, judgedAt: iso(d.closesAt) },
+    votersCount: onChain?.votersCount ?? null,
+    tokensIssued: closedAt === 0 ? null : (onChain?.tokensIssued ?? null),
+    issuerKey: issuerJwkOf(record),
+    chain: { ...record.chain, ballotId: record.id },
+    secrecy: { fr: SECRECY_NOTICE_FR, en: SECRECY_NOTICE_EN },
+    createdAt: record.createdAt,
+  };
+}
+
+export type BallotView = ReturnType<typeof ballotView>;

@@ -1,0 +1,70 @@
+// Settings of `urne start`, from flags first, then environment variables, then embedded
+// defaults (docs/OPERATIONS.md lists them all). Secrets are not settings: secrets.ts.
+import path from "node:path";
+
+export type StackOptions = {
+  dataDir: string;
+  /** Address every server binds (loopback by default). */
+  host: string;
+  /** 0 picks a free port. */
+  apiPort: number;
+  chainPort: number;
+  idpPort: number;
+  blockIntervalMs: number;
+  /** Chain id of a NEW embedded chain. */
+  chainId?: bigint;
+  /** The API's public base URL (default http://host:port as bound). */
+  publicUrl?: string;
+  /** Public JSON-RPC URLs announced in /.well-known/urne.json (default: the embedded node's). */
+  publicRpcUrls?: string[];
+  /** Start the embedded development identity provider (default yes, never in production). */
+  devIdp: boolean;
+  /** A real OpenID provider instead (FranceConnect): docs/IDENTITY.md §3. */
+  oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri?: string; signingAlg?: string };
+  bodyLimitBytes: number;
+  env: Readonly<Record<string, string | undefined>>;
+};
+
+export type StackFlags = Partial<Record<"data" | "host" | "port" | "chain-port" | "idp-port" | "block-interval-ms" | "chain-id" | "public-url", string>> & { "no-dev-idp"?: boolean };
+
+function integer(name: string, value: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined || value === "") return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got "${value}"`);
+  return n;
+}
+
+const list = (value: string | undefined) => (value ?? "").split(/[\s,]+/).filter((v) => v.length > 0);
+
+export function stackOptions(flags: StackFlags, env: Readonly<Record<string, string | undefined>> = process.env): StackOptions {
+  const production = env.URNE_ENV === "production" || env.NODE_ENV === "production";
+  const chainId = flags["chain-id"] ?? env.URNE_CHAIN_ID;
+  if (chainId !== undefined && !/^[1-9][0-9]*$/.test(chainId)) throw new Error(`--chain-id must be a positive integer, got "${chainId}"`);
+  const publicUrl = flags["public-url"] ?? env.URNE_PUBLIC_URL;
+  if (publicUrl !== undefined) new URL(publicUrl); // throws on a malformed URL
+  const rpcUrls = list(env.URNE_PUBLIC_RPC_URLS);
+  rpcUrls.forEach((u) => new URL(u));
+  const oidcIssuer = env.URNE_OIDC_ISSUER;
+  let oidc: StackOptions["oidc"];
+  if (oidcIssuer !== undefined) {
+    const clientId = env.URNE_OIDC_CLIENT_ID, clientSecret = env.URNE_OIDC_CLIENT_SECRET;
+    if (!clientId || !clientSecret) throw new Error("URNE_OIDC_ISSUER needs URNE_OIDC_CLIENT_ID and URNE_OIDC_CLIENT_SECRET");
+    oidc = { issuer: oidcIssuer, clientId, clientSecret, redirectUri: env.URNE_OIDC_REDIRECT_URI, signingAlg: env.URNE_OIDC_SIGNING_ALG };
+  }
+  const devIdp = !flags["no-dev-idp"] && env.URNE_DEV_IDP !== "0" && oidc === undefined && !production;
+  return {
+    dataDir: path.resolve(flags.data ?? env.URNE_DATA_DIR ?? "./data"),
+    host: flags.host ?? env.URNE_HOST ?? "127.0.0.1",
+    apiPort: integer("--port", flags.port ?? env.URNE_API_PORT, 8080, 0, 65535),
+    chainPort: integer("--chain-port", flags["chain-port"] ?? env.URNE_CHAIN_PORT, 8545, 0, 65535),
+    idpPort: integer("--idp-port", flags["idp-port"] ?? env.URNE_DEV_IDP_PORT, 4010, 0, 65535),
+    blockIntervalMs: integer("--block-interval-ms", flags["block-interval-ms"] ?? env.URNE_BLOCK_INTERVAL_MS, 1000, 1),
+    ...(chainId === undefined ? {} : { chainId: BigInt(chainId) }),
+    ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, "") }),
+    ...(rpcUrls.length === 0 ? {} : { publicRpcUrls: rpcUrls }),
+    devIdp,
+    ...(oidc ? { oidc } : {}),
+    bodyLimitBytes: integer("URNE_BODY_LIMIT_BYTES", env.URNE_BODY_LIMIT_BYTES, 64 * 1024, 1024, 1024 * 1024),
+    env,
+  };
+}

@@ -1,0 +1,133 @@
+import { expect } from "chai";
+import { ballotBoxInterface } from "../../../server/ballots/ballot-chain.js";
+import { call, inSeconds, startTestStack, type TestStack } from "./stack-fixture.js";
+
+describe("server/api ballots (organizer endpoints, real chain and LevelDB)", function () {
+  this.timeout(120_000);
+  let stack: TestStack;
+  let key: string, otherKey: string;
+
+  before(async () => {
+    stack = await startTestStack();
+    ({ apiKey: key } = await stack.apps.create({ name: "MaVoix", origins: ["https://mavoix.example"] }));
+    ({ apiKey: otherKey } = await stack.apps.create({ name: "Other", origins: ["https://other.example"] }));
+  });
+  after(() => stack?.destroy());
+
+  /** The BallotCreated event of the ballot's creation transaction, decoded. */
+  async function createdEvent(txHash: string) {
+    const receipt = await stack.ballotChain.provider.getTransactionReceipt(txHash);
+    const event = receipt!.logs.map((l) => ballotBoxInterface.parseLog(l)).find((e) => e?.name === "BallotCreated")!;
+    return { ballotId: event.args.ballotId as bigint, organizer: event.args.organizer as string, params: event.args.params };
+  }
+
+  describe("POST /v1/ballots", () => {
+    it("creates a single-choice ballot on the default options Pour / Contre / Abstention", async () => {
+      const closesAt = inSeconds(3600);
+      const { status, body, headers } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Faut-il un budget participatif ?", closesAt } });
+      expect(status).to.equal(201);
+      const b = body.ballot;
+      expect(headers.get("location")).to.equal(`/v1/ballots/${b.id}`);
+      expect(b).to.include({ kind: "single_choice", status: "open", allowRevote: false, liveResults: false });
+      expect(b.options).to.deep.equal(["Pour", "Contre", "Abstention"]);
+      expect(b.issuerKey).to.include({ kty: "RSA", e: "AQAB", alg: "PS256" });
+      expect(b.secrecy.en).to.match(/public on the chain/);
+      expect(b.secrecy.fr).to.match(/publics sur la chaîne/);
+      const event = await createdEvent(b.chain.txHash);
+      expect(event.ballotId.toString()).to.equal(b.id);
+      expect(event.organizer).to.equal(stack.chain.operators.organizer.address);
+      expect(Number(event.params.kind)).to.equal(0);
+      expect(event.params.question).to.equal("Faut-il un budget participatif ?");
+      expect([...event.params.options]).to.deep.equal(["Pour", "Contre", "Abstention"]);
+      expect(Number(event.params.closesAt)).to.equal(Math.floor(Date.parse(closesAt) / 1000));
+      expect(Buffer.from(event.params.issuerModulus.slice(2), "hex").toString("base64url")).to.equal(b.issuerKey.n);
+    });
+
+    it("creates a multiple-choice ballot with its bounds, revoting and live results", async () => {
+      const opensAt = inSeconds(60), closesAt = inSeconds(7200);
+      const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: {
+        question: "Quels projets financer ?", kind: "multiple_choice", options: ["Parc", "Piste cyclable", "Bibliothèque", "Marché"],
+        minChoices: 1, maxChoices: 2, opensAt, closesAt, allowRevote: true, liveResults: true, eligibility: { minimumAge: 16 },
+      } });
+      expect(status).to.equal(201);
+      expect(body.ballot).to.include({ kind: "multiple_choice", status: "scheduled", minChoices: 1, maxChoices: 2, allowRevote: true, liveResults: true });
+      expect(body.ballot.eligibility).to.deep.equal({ minimumAge: 16, judgedAt: new Date(Math.floor(Date.parse(closesAt) / 1000) * 1000).toISOString() });
+      const { params } = await createdEvent(body.ballot.chain.txHash);
+      expect([Number(params.kind), Number(params.minChoices), Number(params.maxChoices)]).to.deep.equal([1, 1, 2]);
+      expect([params.allowRevote, params.liveResults]).to.deep.equal([true, true]);
+      expect(Number(params.opensAt)).to.equal(Math.floor(Date.parse(opensAt) / 1000));
+      expect([...params.options]).to.have.length(4);
+    });
+
+    it("creates a majority-judgment ballot", async () => {
+      const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: {
+        question: "Comment jugez-vous ces candidats ?", kind: "majority_judgment", options: ["Alice", "Bob", "Chloé"], closesAt: inSeconds(3600),
+      } });
+      expect(status).to.equal(201);
+      const { params } = await createdEvent(body.ballot.chain.txHash);
+      expect([Number(params.kind), Number(params.minChoices), Number(params.maxChoices)]).to.deep.equal([2, 0, 0]);
+      expect([...params.options]).to.deep.equal(["Alice", "Bob", "Chloé"]);
+    });
+  });
+
+  describe("authentication", () => {
+    it("answers 401 without a key, with a malformed key and with an unknown key", async () => {
+      for (const k of [undefined, "nope", "urne_sk_" + "A".repeat(43)]) {
+        const { status, body, headers } = await call(stack, "GET", "/v1/ballots", { key: k });
+        expect(status).to.equal(401);
+        expect(body.error.code).to.equal("ERR_UNAUTHENTICATED");
+        expect(headers.get("www-authenticate")).to.match(/^Bearer/);
+      }
+    });
+
+    it("answers 404 to another app's key for my ballot (read and close), and lists only its own", async () => {
+      const { body } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Mine?", closesAt: inSeconds(3600) } });
+      const id = body.ballot.id;
+      for (const [method, route] of [["GET", `/v1/ballots/${id}`], ["POST", `/v1/ballots/${id}/close`]]) {
+        const answer = await call(stack, method, route, { key: otherKey });
+        expect(answer.status, route).to.equal(404);
+        expect(answer.body.error.code).to.equal("ERR_BALLOT_NOT_FOUND");
+      }
+      expect((await call(stack, "GET", "/v1/ballots", { key: otherKey })).body.ballots).to.deep.equal([]);
+      const mine = (await call(stack, "GET", "/v1/ballots", { key })).body.ballots.map((b: { id: string }) => b.id);
+      expect(mine).to.include(id);
+      expect((await stack.ballotChain.ballot(BigInt(id))).closedAt).to.equal(0);
+    });
+  });
+
+  describe("GET /v1/ballots/:id", () => {
+    it("answers the ballot with its state on chain", async () => {
+      const { body } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Lire ?", closesAt: inSeconds(3600) } });
+      const { status, body: read } = await call(stack, "GET", `/v1/ballots/${body.ballot.id}`, { key });
+      expect(status).to.equal(200);
+      expect(read.ballot).to.include({ id: body.ballot.id, votersCount: 0, closedAt: null, tokensIssued: null });
+    });
+    it("answers 404 for an id that is not a ballot", async () => {
+      for (const id of ["999999", "abc", "0", "01"]) {
+        expect((await call(stack, "GET", `/v1/ballots/${id}`, { key })).status, id).to.equal(404);
+      }
+    });
+  });
+
+  describe("POST /v1/ballots/:id/close", () => {
+    it("closes early and records the issuer's token count on chain; a second close is 409", async () => {
+      const { body } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Clore ?", closesAt: inSeconds(3600) } });
+      const id = body.ballot.id;
+      // Two voters got a token (as the issuer records them), then the organizer closes.
+      for (const voter of ["a", "b"]) await stack.ledger.record(BigInt(id), voter.repeat(64), new Uint8Array(256).fill(7));
+      const closed = await call(stack, "POST", `/v1/ballots/${id}/close`, { key });
+      expect(closed.status).to.equal(200);
+      expect(closed.body.ballot.status).to.equal("closed");
+      expect(closed.body.ballot.tokensIssued).to.equal(2);
+      const onChain = await stack.ballotChain.ballot(BigInt(id));
+      expect(onChain.closedAt).to.be.above(0);
+      expect(onChain.tokensIssued).to.equal(2);
+      // Issuance is over for this ballot: the issuer's ledger refuses a third token.
+      const late = await stack.ledger.record(BigInt(id), "c".repeat(64), new Uint8Array(256).fill(7)).catch((e) => e);
+      expect(late.code).to.equal("ERR_BALLOT_CLOSED");
+      const again = await call(stack, "POST", `/v1/ballots/${id}/close`, { key });
+      expect(again.status).to.equal(409);
+      expect(again.body.error.code).to.equal("ERR_BALLOT_CLOSED");
+    });
+  });
+});
