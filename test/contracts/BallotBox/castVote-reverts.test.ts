@@ -2,48 +2,20 @@
 // custom error and its arguments, in the order of the checks; votes are built with the production
 // protocol module, then altered.
 import { expect } from "chai";
-import { Wallet, ZeroAddress, getBytes, hexlify, isError, type Contract, type TransactionReceipt } from "ethers";
-import { blind, finalize, recoverVoter, signVote, toHex, tokenMessage, type SignedVote } from "../../../protocol/index.js";
+import { Wallet, ZeroAddress, getBytes, hexlify, isError, type Contract } from "ethers";
+import { blind, finalize, recoverVoter, signVote, toHex, tokenMessage } from "../../../protocol/index.js";
 import { blindSign } from "../../../protocol/node.js";
-import { testBackends, type TestChain } from "../../helpers/backends.js";
-import { ballotBoxFixture, randomVoter, testIssuer, voteArg, type BallotBoxFixture, type TestBallot } from "../../helpers/ballot-box-fixture.js";
-import { expectRevert } from "../../helpers/contract-errors.js";
+import { testBackends } from "../../helpers/backends.js";
+import { randomVoter, testIssuer, voteArg, type BallotBoxFixture, type TestBallot } from "../../helpers/ballot-box-fixture.js";
+import { useCastVoteBallots } from "./cast-vote-ballots.js";
 
-const SIX = ["A", "B", "C", "D", "E", "F"];
-const FIVE = ["Alice", "Bob", "Chloé", "David", "Émile"];
 
 for (const backend of testBackends()) {
   describe(`BallotBox.castVote reverts (${backend.name})`, function () {
     this.timeout(180_000);
-    let chain: TestChain;
-    let fx: BallotBoxFixture;
-    let single: TestBallot; // no revote
-    let singleRevote: TestBallot;
-    let multiple: TestBallot; // 2 to 3 of 6, revote
-    let mj: TestBallot; // 5 candidates, revote
-
-    before(async () => {
-      chain = await backend.start();
-      fx = await ballotBoxFixture(chain);
-      single = await fx.createBallot();
-      singleRevote = await fx.createBallot({ allowRevote: true });
-      multiple = await fx.createBallot({ kind: 1, minChoices: 2, maxChoices: 3, options: SIX, allowRevote: true });
-      mj = await fx.createBallot({ kind: 2, options: FIVE, allowRevote: true });
-    });
-    after(async () => {
-      fx?.destroy();
-      await chain?.stop();
-    });
-
-    const cast = async (vote: SignedVote): Promise<TransactionReceipt> => (await (await fx.box.castVote(voteArg(vote))).wait())!;
-    const rejects = (vote: SignedVote, name: string, args: unknown[]) =>
-      expectRevert(fx.iface, fx.box.castVote.staticCall(voteArg(vote)), name, args);
-    const tally = async (b: TestBallot) => ((await fx.box.tally(b.id)) as bigint[]).map(Number);
-    const state = async (b: TestBallot, voter: string) => ({
-      tally: await tally(b),
-      votersCount: await fx.box.votersCount(b.id),
-      voteOf: [...(await fx.box.voteOf(b.id, voter))],
-    });
+    const { ctx, cast, rejects, state } = useCastVoteBallots(backend);
+    let fx: BallotBoxFixture, single: TestBallot, singleRevote: TestBallot, multiple: TestBallot, mj: TestBallot;
+    before(() => ({ fx, single, singleRevote, multiple, mj } = ctx));
 
     describe("on the ballot", () => {
       it("if the ballot does not exist", async () => {

@@ -2,47 +2,18 @@
 // replacing the earlier choice exactly. Votes are built with the production protocol module;
 // the rejections are in castVote-reverts.test.ts.
 import { expect } from "chai";
-import type { Contract, TransactionReceipt } from "ethers";
-import type { SignedVote } from "../../../protocol/index.js";
-import { testBackends, type TestChain } from "../../helpers/backends.js";
-import { ballotBoxFixture, randomVoter, voteArg, type BallotBoxFixture, type TestBallot } from "../../helpers/ballot-box-fixture.js";
-import { expectRevert } from "../../helpers/contract-errors.js";
+import type { Contract } from "ethers";
+import { testBackends } from "../../helpers/backends.js";
+import { randomVoter, voteArg, type BallotBoxFixture, type TestBallot } from "../../helpers/ballot-box-fixture.js";
+import { useCastVoteBallots } from "./cast-vote-ballots.js";
 
-const SIX = ["A", "B", "C", "D", "E", "F"];
-const FIVE = ["Alice", "Bob", "Chloé", "David", "Émile"];
 
 for (const backend of testBackends()) {
   describe(`BallotBox.castVote (${backend.name})`, function () {
     this.timeout(180_000);
-    let chain: TestChain;
-    let fx: BallotBoxFixture;
-    let single: TestBallot; // no revote
-    let singleRevote: TestBallot;
-    let multiple: TestBallot; // 2 to 3 of 6, revote
-    let mj: TestBallot; // 5 candidates, revote
-
-    before(async () => {
-      chain = await backend.start();
-      fx = await ballotBoxFixture(chain);
-      single = await fx.createBallot();
-      singleRevote = await fx.createBallot({ allowRevote: true });
-      multiple = await fx.createBallot({ kind: 1, minChoices: 2, maxChoices: 3, options: SIX, allowRevote: true });
-      mj = await fx.createBallot({ kind: 2, options: FIVE, allowRevote: true });
-    });
-    after(async () => {
-      fx?.destroy();
-      await chain?.stop();
-    });
-
-    const cast = async (vote: SignedVote): Promise<TransactionReceipt> => (await (await fx.box.castVote(voteArg(vote))).wait())!;
-    const rejects = (vote: SignedVote, name: string, args: unknown[]) =>
-      expectRevert(fx.iface, fx.box.castVote.staticCall(voteArg(vote)), name, args);
-    const tally = async (b: TestBallot) => ((await fx.box.tally(b.id)) as bigint[]).map(Number);
-    const state = async (b: TestBallot, voter: string) => ({
-      tally: await tally(b),
-      votersCount: await fx.box.votersCount(b.id),
-      voteOf: [...(await fx.box.voteOf(b.id, voter))],
-    });
+    const { ctx, cast, rejects, tally, state } = useCastVoteBallots(backend);
+    let fx: BallotBoxFixture, single: TestBallot, singleRevote: TestBallot, multiple: TestBallot, mj: TestBallot;
+    before(() => ({ fx, single, singleRevote, multiple, mj } = ctx));
 
     describe("counts", () => {
       it("a single-choice vote, and emits VoteCast with everything needed to re-verify it", async () => {
