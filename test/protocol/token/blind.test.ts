@@ -94,7 +94,10 @@ describe("finalize", () => {
     const answer = blindSign(privateKey, blindedMessage);
 
     it("an answer signed with another key (an issuer tagging this voter)", () => {
-      const wrong = blindSign(other.privateKey, bigIntToBytes(bytesToBigInt(blindedMessage) % other.publicKey.n, 256));
+      // Reduced mod n: an answer under a larger modulus may be >= n, which finalize refuses
+      // earlier, as ERR_INVALID_BLIND_SIGNATURE (regression: this failed by chance).
+      const signed = blindSign(other.privateKey, bigIntToBytes(bytesToBigInt(blindedMessage) % other.publicKey.n, 256));
+      const wrong = bigIntToBytes(bytesToBigInt(signed) % publicKey.n, 256);
       expectUrneError(() => finalize(publicKey, m, wrong, inverse), ErrorCode.ERR_TOKEN_VERIFICATION_FAILED, "blindSignature");
     });
 
