@@ -72,7 +72,6 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
     const apps = new AppRegistry(store);
     const registry = new BallotRegistry(store);
     const ledger = new TokenLedger(store.sublevel<string>("issuer-ledger") as never);
-    const ballots = new BallotService({ registry, vault: new IssuerKeyVault(store, secrets.masterKey), chain: ballotChain, tokenLedger: ledger });
 
     // The relay (server/relay): its journal in the API's LevelDB, its own provider and nonces.
     const relayRpc = await relayProvider(chain.rpcUrl);
@@ -80,6 +79,8 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
     const relay = new Relay(await RelayJournal.open(store.db), new BallotBoxView(relayRpc, chain.deployment.ballotBox), relayer, { chainId: chain.chainId, submitter: { log } });
     await relay.start();
     cleanup.push(() => relay.stop());
+    // Results say how much of what the relay acknowledged is final on chain (relayFinalShare).
+    const ballots = new BallotService({ registry, vault: new IssuerKeyVault(store, secrets.masterKey), chain: ballotChain, tokenLedger: ledger, finality: relay });
 
     const server = http.createServer();
     server.requestTimeout = 30_000;

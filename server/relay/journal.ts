@@ -12,6 +12,7 @@
 // No IP address and no clock time is stored: `seq` is an arrival order, nothing more.
 import { Level } from "level";
 import type { SignedVote } from "../../protocol/index.js";
+import { FinalityCounts } from "./finality.js";
 
 export type ReceiptStatus = "pending" | "submitted" | "final" | "rejected";
 
@@ -64,6 +65,8 @@ export class RelayJournal {
   #queue: { receipt: Receipt; resolve: () => void; reject: (e: unknown) => void }[] = [];
   #flushing = false;
   #owned: Level<string, unknown> | undefined;
+  /** Per ballot: receipts journaled and final (rebuilt at open, kept up to date by each write). */
+  readonly finality = new FinalityCounts();
 
   private constructor(private readonly db: ReturnType<Level<string, unknown>["sublevel"]>) {}
 
@@ -75,6 +78,9 @@ export class RelayJournal {
     const journal = new RelayJournal(root.sublevel<string, Value>("relay", { valueEncoding: "json" }) as never);
     journal.#owned = owned;
     journal.#seq = ((await journal.db.get("meta!seq")) as number | undefined) ?? 0;
+    for await (const r of journal.db.values({ gt: "receipt!", lt: "receipt!~" })) {
+      journal.finality.add((r as Receipt).vote.ballotId, (r as Receipt).status);
+    }
     return journal;
   }
 
@@ -105,7 +111,10 @@ export class RelayJournal {
         ops.push({ type: "put", key: "meta!seq", value: group[group.length - 1].receipt.seq });
         try {
           await this.db.batch(ops as never, SYNC);
-          for (const g of group) g.resolve();
+          for (const g of group) {
+            this.finality.add(g.receipt.vote.ballotId);
+            g.resolve();
+          }
         } catch (error) {
           for (const g of group) g.reject(error);
         }
@@ -175,7 +184,10 @@ export class RelayJournal {
       ops.push({ type: "put", key: pendingKey(r.seq), value: r.receiptId });
     }
     if (opts.dropTx !== undefined) ops.push({ type: "del", key: txKey(opts.dropTx) });
-    return ops.length ? this.db.batch(ops as never, SYNC) : Promise.resolve();
+    if (!ops.length) return Promise.resolve();
+    return this.db.batch(ops as never, SYNC).then(() => {
+      for (const r of opts.settled) this.finality.settled(r.vote.ballotId, r.status);
+    });
   }
 
   async close(): Promise<void> {

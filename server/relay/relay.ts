@@ -6,8 +6,9 @@
 // revision) is a conflict.
 import { randomBytes } from "node:crypto";
 import type { Wallet } from "ethers";
-import { UrneError, checkVote, type SignedVote, type VoteErrorName } from "../../protocol/index.js";
+import { UrneError, type SignedVote, type VoteErrorName } from "../../protocol/index.js";
 import type { BallotBoxView } from "./ballot-box-view.js";
+import { CheckPool } from "./check-pool.js";
 import { storeVote, voteKey, type Receipt, type RelayJournal } from "./journal.js";
 import { Submitter, type SubmitterOptions } from "./submitter.js";
 import { parseVoteBody } from "./vote-input.js";
@@ -37,6 +38,8 @@ export type RelayOptions = {
   /** Seconds the contract will see; default the wall clock (blocks are sealed at "now"). */
   clock?: () => bigint;
   submitter?: SubmitterOptions;
+  /** Worker threads running checkVote off the event loop (check-pool.ts); 0: inline. */
+  checkThreads?: number;
 };
 
 export class Relay {
@@ -44,10 +47,12 @@ export class Relay {
   /** Votes being checked and journaled, by (ballot, voter, revision): concurrent twins share one answer. */
   #inFlight = new Map<string, Promise<{ receiptId: string; vote: SignedVote }>>();
   readonly #clock: () => bigint;
+  readonly #checks: CheckPool;
 
   constructor(readonly journal: RelayJournal, readonly view: BallotBoxView, relayer: Wallet, private readonly opts: RelayOptions) {
     this.submitter = new Submitter(journal, view, relayer, opts.submitter);
     this.#clock = opts.clock ?? (() => BigInt(Math.floor(Date.now() / 1000)));
+    this.#checks = new CheckPool(opts.checkThreads);
   }
 
   /** Reconciles the journal with the chain; accept() may be called once this resolves. */
@@ -57,6 +62,7 @@ export class Relay {
 
   async stop(): Promise<void> {
     await this.submitter.stop();
+    await this.#checks.close();
   }
 
   /** Checks and journals a vote (body of POST /v1/votes); resolves once it is on disk. */
@@ -90,13 +96,18 @@ export class Relay {
       const mine = await this.journal.latestOfVoter(vote.ballotId, vote.voter);
       if (mine && mine.status !== "rejected" && (!recorded || mine.vote.revision > recorded.revision)) recorded = { revision: mine.vote.revision };
     }
-    const verdict = checkVote(ballot, vote, { chainId: this.opts.chainId, ballotBox: this.view.address, now: this.#clock(), recorded });
+    const verdict = await this.#checks.check(ballot, vote, { chainId: this.opts.chainId, ballotBox: this.view.address, now: this.#clock(), recorded });
     if (!verdict.ok) {
       throw new UrneError(CODE_BY_ERROR[verdict.error], `The ballot box would refuse this vote: ${verdict.error}.`, { field: `vote.${verdict.field}` });
     }
     const receipt = await this.journal.append(randomBytes(16).toString("hex"), vote);
     this.submitter.enqueue(receipt);
     return { receiptId: receipt.receiptId, vote };
+  }
+
+  /** Share of this ballot's acknowledged ballots final on chain (server/ballots FinalityReporter). */
+  finalShare(ballotId: bigint): Promise<number | null> {
+    return this.journal.finality.finalShare(ballotId);
   }
 
   async receipt(receiptId: string): Promise<ReceiptView> {

@@ -9,21 +9,23 @@ import { loadVote, type Receipt } from "./journal.js";
 
 export type Outcome = { settled: Receipt[]; requeued: Receipt[] };
 
+const VOTE_CAST = ballotBoxInterface.getEvent("VoteCast")!.topicHash;
+const VOTE_REJECTED = ballotBoxInterface.getEvent("VoteRejected")!.topicHash;
+
 /** Outcome of a mined transaction. A reverted one counted nothing: all its ballots go back in the queue. */
 export async function minedOutcome(view: BallotBoxView, receipts: Receipt[], mined: TransactionReceipt): Promise<Outcome> {
   if (mined.status !== 1) return { settled: [], requeued: receipts };
-  const events = mined.logs
-    .filter((l) => l.address.toLowerCase() === view.address.toLowerCase())
-    .map((l) => ballotBoxInterface.parseLog(l))
-    .filter((e) => e?.name === "VoteCast" || e?.name === "VoteRejected");
+  // One VoteCast or VoteRejected per vote, in order; only rejections need decoding (their reason).
+  const box = view.address.toLowerCase();
+  const events = mined.logs.filter((l) => l.address.toLowerCase() === box && (l.topics[0] === VOTE_CAST || l.topics[0] === VOTE_REJECTED));
   const settled: Receipt[] = [];
   for (const [i, r] of receipts.entries()) {
-    const e = events[i];
-    if (e?.name === "VoteCast") {
+    const log = events[i];
+    if (log?.topics[0] === VOTE_CAST) {
       settled.push({ ...r, status: "final", txHash: mined.hash, blockNumber: mined.blockNumber });
       continue;
     }
-    const reason = errorName(e?.args.reason) ?? "unknown";
+    const reason = errorName(log && ballotBoxInterface.parseLog(log)?.args.reason) ?? "unknown";
     const cast = reason === "BallotBoxAlreadyVoted" || reason === "BallotBoxStaleRevision" ? await view.findCast(loadVote(r.vote)) : undefined;
     settled.push(cast
       ? { ...r, status: "final", txHash: cast.txHash, blockNumber: cast.blockNumber }

@@ -191,10 +191,15 @@ export class Submitter {
       return min((estimate * 6n) / 5n + 50_000n, BLOCK_GAS_CAP);
     }
     let gas = BATCH_BASE_GAS;
+    const slotsOf = new Map<bigint, number>(); // a batch is mostly one ballot: read it once
     for (const id of ballotIds) {
-      const ballot = await this.view.ballot(id);
-      // Counter slots a vote may touch: 8 counters per slot, N of them, or 6N for majority judgment.
-      const slots = ballot ? Math.ceil((ballot.kind === 2 ? 6 : 1) * ballot.optionCount / 8) : 0;
+      let slots = slotsOf.get(id);
+      if (slots === undefined) {
+        const ballot = await this.view.ballot(id);
+        // Counter slots a vote may touch: 8 counters per slot, N of them, or 6N for majority judgment.
+        slots = ballot ? Math.ceil((ballot.kind === 2 ? 6 : 1) * ballot.optionCount / 8) : 0;
+        slotsOf.set(id, slots);
+      }
       gas += this.#o.voteGas + BigInt(slots) * SLOT_GAS;
     }
     return min(gas, BLOCK_GAS_CAP);
@@ -226,12 +231,16 @@ export class Submitter {
       const block = await p.getBlock(this.#scanned + 1);
       if (!block) return;
       this.#baseFee = block.baseFeePerGas ?? this.#baseFee;
-      for (const hash of block.transactions) {
+      // Our transactions of the block: receipts asked all at once, settled in block order.
+      const ours = block.transactions.flatMap((hash) => {
         const nonce = this.#byHash.get(hash);
         const flight = nonce === undefined ? undefined : this.#inFlight.get(nonce);
-        if (!flight) continue;
-        const receipt = await p.getTransactionReceipt(hash);
-        if (receipt) await this.#settleMined(flight.tx, receipt);
+        return flight ? [{ flight, receipt: p.getTransactionReceipt(hash) }] : [];
+      });
+      await Promise.allSettled(ours.map((o) => o.receipt)); // none left unhandled if one fails
+      for (const { flight, receipt } of ours) {
+        const mined = await receipt;
+        if (mined) await this.#settleMined(flight.tx, mined);
       }
       this.#scanned = block.number;
     }

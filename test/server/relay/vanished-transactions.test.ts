@@ -45,6 +45,16 @@ describe("relay: transactions the node forgets (anvil)", function () {
     }
   };
   const pooled = async () => Number(((await rpc("txpool_status")) as { pending: string }).pending) > 0;
+  /**
+   * Waits for `ids` to be final, mining whenever a transaction waits, as a live node would.
+   * Regression: mining once raced the relay's re-send under load (its transaction could
+   * reach the pool after the only evm_mine, and nothing mined it).
+   */
+  const minedUntilFinal = (ids: string[], receipt: (id: string) => Promise<{ status: string }>) =>
+    until("final receipts", async () => {
+      if (await pooled()) await rpc("evm_mine");
+      return (await Promise.all(ids.map(receipt))).every((r) => r.status === "final");
+    });
 
   it("sends a forgotten transaction again, byte for byte", async () => {
     const ids = await post(3);
@@ -67,8 +77,7 @@ describe("relay: transactions the node forgets (anvil)", function () {
     await rpc("evm_mine");
     await until("the nonce seen as taken", () => events.includes("relay.nonce_consumed"));
     await until("the ballots sent again", pooled);
-    await rpc("evm_mine");
-    for (const id of ids) expect((await rf.settled(id)).status).to.equal("final");
+    await minedUntilFinal(ids, (id) => rf.relay.receipt(id));
   });
 
   it("finishes, after a restart, a journaled transaction the node forgot", async () => {
@@ -80,8 +89,7 @@ describe("relay: transactions the node forgets (anvil)", function () {
     await restarted.start();
     try {
       await until("the batch in the pool again", pooled);
-      await rpc("evm_mine");
-      await until("final receipts", async () => (await Promise.all(ids.map((id) => restarted.receipt(id)))).every((r) => r.status === "final"));
+      await minedUntilFinal(ids, (id) => restarted.receipt(id));
       expect(await rf.fx.box.votersCount(ballot.id)).to.equal(7n);
     } finally {
       await restarted.stop();
