@@ -1,0 +1,137 @@
+// The real assembled service, as an operator runs it: `urne app create` on the data
+// directory, then `urne start` as a child process on free ports, read through its
+// `urne.ready` line. Plus what a widget and an observer do over HTTP and JSON-RPC.
+import { execFile, spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
+import { Contract, Interface, JsonRpcProvider, Wallet, hexlify, type InterfaceAbi } from "ethers";
+import { randomBytes } from "node:crypto";
+import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
+import { blind, finalize, signVote, toHex, tokenMessage, type IssuerPublicKey } from "../../protocol/index.js";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+export const ballotBoxInterface = new Interface(BallotBoxAbi as InterfaceAbi);
+
+/** Without the developer's own secrets or provider: the data directory decides. */
+function childEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, URNE_ENV: "development", NODE_ENV: "test" };
+  for (const k of Object.keys(env)) if (k.startsWith("URNE_") && k !== "URNE_ENV") delete env[k];
+  return env;
+}
+
+/** `urne app create --json` on a stopped data directory: the app and its API key (shown once). */
+export async function createApp(dataDir: string, name: string, origins: string[]): Promise<{ app: { id: string }; apiKey: string }> {
+  const args = ["--import", "tsx", "scripts/urne.ts", "app", "create", "--data", dataDir, "--name", name, "--json", ...origins.flatMap((o) => ["--origin", o])];
+  const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT, env: childEnv(), timeout: 60_000 });
+  return JSON.parse(stdout);
+}
+
+export type Ready = { api: string; rpc: string; identityProvider: string; chainId: string; ballotBox: string };
+
+export type UrneProcess = {
+  child: ChildProcess;
+  ready: Ready;
+  output: string[];
+  exited: Promise<unknown>;
+  /** Resolves at the next stdout line of this event. */
+  next(event: string): Promise<void>;
+  kill9(): Promise<void>;
+};
+
+/** `urne start` on `dataDir`, free ports; resolves at its `urne.ready` line. */
+export async function startUrne(dataDir: string, blockIntervalMs = 200): Promise<UrneProcess> {
+  const args = ["--import", "tsx", "scripts/urne.ts", "start", "--data", dataDir, "--port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(blockIntervalMs)];
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+  const output: string[] = [];
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  let buffer = "";
+  const listeners = new Set<(event: string) => void>();
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => {
+    output.push(d);
+    buffer += d;
+    for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
+      const line = buffer.slice(0, i);
+      buffer = buffer.slice(i + 1);
+      try {
+        const parsed = JSON.parse(line) as { event?: string };
+        if (parsed.event === "urne.ready") readyLine = parsed as unknown as Ready;
+        for (const l of [...listeners]) l(parsed.event ?? "");
+      } catch {
+        // not a log line
+      }
+    }
+  });
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => output.push(d));
+  let readyLine: Ready | undefined;
+  const next = (event: string) => new Promise<void>((resolve) => {
+    const l = (e: string) => {
+      if (e !== event) return;
+      listeners.delete(l);
+      resolve();
+    };
+    listeners.add(l);
+  });
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`urne.ready not seen: ${output.join("").slice(-3000)}`)), 90_000);
+    void next("urne.ready").then(() => (clearTimeout(timer), resolve(readyLine!)));
+    child.once("exit", (code) => (clearTimeout(timer), reject(new Error(`urne start exited (${code}) before urne.ready: ${output.join("").slice(-3000)}`))));
+  });
+  return {
+    child, ready, output, exited, next,
+    kill9: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      await exited;
+    },
+  };
+}
+
+/** Stops a child for good (SIGTERM, then SIGKILL after a grace period). */
+export async function stopUrne(p: UrneProcess | undefined): Promise<void> {
+  if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
+  p.child.kill("SIGTERM");
+  const timer = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
+  await p.exited;
+  clearTimeout(timer);
+}
+
+export type Answer = { status: number; body: any };
+
+export async function call(url: string, init: { method?: string; key?: string; session?: string; origin?: string; body?: unknown } = {}): Promise<Answer> {
+  const headers: Record<string, string> = {};
+  if (init.key) headers.authorization = `Bearer ${init.key}`;
+  if (init.session) headers.authorization = `Bearer ${init.session}`;
+  if (init.origin) headers.origin = init.origin;
+  if (init.body !== undefined) headers["content-type"] = "application/json";
+  const res = await fetch(url, { method: init.method ?? (init.body === undefined ? "GET" : "POST"), headers, body: init.body === undefined ? undefined : JSON.stringify(init.body), signal: AbortSignal.timeout(15_000) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** The chain as an observer reads it: the public RPC and the BallotBox's ABI. */
+export function observer(ready: Ready) {
+  const provider = new JsonRpcProvider(ready.rpc, BigInt(ready.chainId), { staticNetwork: true });
+  const box = new Contract(ready.ballotBox, BallotBoxAbi as InterfaceAbi, provider);
+  const voteCasts = async (ballotId: bigint | string, voter?: string) => {
+    const event = ballotBoxInterface.getEvent("VoteCast")!;
+    const logs = await provider.getLogs({ address: ready.ballotBox, topics: ballotBoxInterface.encodeFilterTopics(event, voter ? [ballotId, voter] : [ballotId]), fromBlock: 0, toBlock: "latest" });
+    return logs.map((log) => ({ log, args: ballotBoxInterface.parseLog(log)!.args }));
+  };
+  return { provider, box, voteCasts };
+}
+
+/** A widget's voter: a fresh key and its token message, blinded for the ballot's issuer key. */
+export function newVoter(ready: Ready, ballotId: bigint, issuerKey: IssuerPublicKey) {
+  const wallet = new Wallet(hexlify(randomBytes(32)));
+  const message = tokenMessage({ chainId: BigInt(ready.chainId), ballotBox: ready.ballotBox, ballotId, voter: wallet.address });
+  const { blindedMessage, inverse } = blind(issuerKey, message);
+  return { wallet, message, blindedMessage: toHex(blindedMessage), inverse };
+}
+
+/** Unblinds the issuer's answer (checked as a token) and signs the ballot: the body of POST /v1/votes. */
+export async function signedVoteBody(ready: Ready, ballotId: bigint, issuerKey: IssuerPublicKey, voter: ReturnType<typeof newVoter>, blindSignature: string, payload: Uint8Array) {
+  const token = finalize(issuerKey, voter.message, blindSignature, voter.inverse);
+  const voterSignature = await signVote(voter.wallet, { chainId: BigInt(ready.chainId), ballotBox: ready.ballotBox, ballotId, revision: 0, payload });
+  return { ballotId: ballotId.toString(), voter: voter.wallet.address, revision: 0, payload: toHex(payload), tokenSignature: toHex(token), voterSignature };
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
