@@ -2,6 +2,7 @@
 // against any node. Parsing is strict (no unknown or missing field, canonical integers,
 // exact byte lengths) so that one proof has one meaning. Checking it against a chain is
 // the observer's job (§9.2).
+import type { SignedVote } from "./ballot.js";
 import { MAX_OPTIONS } from "./constants.js";
 import { UrneError, ErrorCode } from "./errors.js";
 import { checkSafeInteger, parseAddress, parseDecimal } from "./fields.js";
@@ -11,16 +12,12 @@ import { MAX_REVISION } from "./vote.js";
 
 export const PROOF_TAG = "proof/1";
 
+/** A proof is the signed vote as cast (§4), where it lives (§6) and where it was counted. */
 export type ProofOfVote = {
   urne: typeof PROOF_TAG;
   chainId: bigint;
   ballotBox: string;
-  ballotId: bigint;
-  voter: string;
-  revision: number;
-  payload: string;
-  tokenSignature: string;
-  voterSignature: string;
+} & SignedVote & {
   transactionHash: string;
   blockNumber: number;
   blockHash: string;

@@ -12,7 +12,7 @@ import {
 } from "../../protocol/index.js";
 import { blindSign, generateIssuerKey, proveIssuerKey } from "../../protocol/node.js";
 import { ballotBoxAt, deployBallotBox, type BallotBoxDeployment } from "../../server/chain/deploy.js";
-import type { TestChain } from "./backends.js";
+import type { TestBackend, TestChain } from "./backends.js";
 import { rpcCall } from "./rpc.js";
 
 export type Issuer = {
@@ -151,4 +151,22 @@ export async function ballotBoxFixture(chain: Pick<TestChain, "rpcUrl" | "wallet
 export function voteArg(v: SignedVote): SignedVote {
   const { ballotId, voter, revision, payload, tokenSignature, voterSignature } = v;
   return { ballotId, voter, revision, payload, tokenSignature, voterSignature };
+}
+
+/**
+ * Registers before/after hooks in the calling describe: a fresh chain from `backend` with a
+ * BallotBox fixture on it, stopped afterwards. `setup.fx` is set once the before hook ran.
+ */
+export function useBallotBoxFixture(backend: TestBackend): { fx: BallotBoxFixture } {
+  let chain: TestChain | undefined;
+  const setup = {} as { fx: BallotBoxFixture };
+  before(async () => {
+    chain = await backend.start();
+    setup.fx = await ballotBoxFixture(chain);
+  });
+  after(async () => {
+    setup.fx?.destroy();
+    await chain?.stop();
+  });
+  return setup;
 }

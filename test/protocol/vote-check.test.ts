@@ -6,23 +6,15 @@ import { expect } from "chai";
 import type { LogDescription, TransactionReceipt } from "ethers";
 import { checkVote, toHex, type SignedVote } from "../../protocol/index.js";
 import { BallotBoxView } from "../../server/relay/ballot-box-view.js";
-import { testBackends, type TestChain } from "../helpers/backends.js";
-import { ballotBoxFixture, randomVoter, voteArg, type BallotBoxFixture } from "../helpers/ballot-box-fixture.js";
+import { testBackends } from "../helpers/backends.js";
+import { useBallotBoxFixture, randomVoter, voteArg, type BallotBoxFixture } from "../helpers/ballot-box-fixture.js";
 
 for (const backend of testBackends()) {
   describe(`checkVote agrees with BallotBox (${backend.name})`, function () {
     this.timeout(180_000);
-    let chain: TestChain;
+    const setup = useBallotBoxFixture(backend);
     let fx: BallotBoxFixture;
-
-    before(async () => {
-      chain = await backend.start();
-      fx = await ballotBoxFixture(chain);
-    });
-    after(async () => {
-      fx?.destroy();
-      await chain?.stop();
-    });
+    before(() => ({ fx } = setup));
 
     it("gives the contract's verdict on every vote of a mixed batch", async () => {
       const t = await fx.now();

@@ -2,8 +2,8 @@
 // helpers they both use. Registers its own before/after hooks in the calling describe.
 import type { TransactionReceipt } from "ethers";
 import type { SignedVote } from "../../../protocol/index.js";
-import type { TestBackend, TestChain } from "../../helpers/backends.js";
-import { ballotBoxFixture, voteArg, type BallotBoxFixture, type TestBallot } from "../../helpers/ballot-box-fixture.js";
+import type { TestBackend } from "../../helpers/backends.js";
+import { useBallotBoxFixture, voteArg, type BallotBoxFixture, type TestBallot } from "../../helpers/ballot-box-fixture.js";
 import { expectRevert } from "../../helpers/contract-errors.js";
 
 export const SIX = ["A", "B", "C", "D", "E", "F"];
@@ -18,11 +18,10 @@ export type CastVoteBallots = {
 };
 
 export function useCastVoteBallots(backend: TestBackend) {
-  let chain: TestChain | undefined;
+  const setup = useBallotBoxFixture(backend);
   const ctx = {} as CastVoteBallots;
   before(async () => {
-    chain = await backend.start();
-    const fx = await ballotBoxFixture(chain);
+    const fx = setup.fx;
     Object.assign(ctx, {
       fx,
       single: await fx.createBallot(),
@@ -30,10 +29,6 @@ export function useCastVoteBallots(backend: TestBackend) {
       multiple: await fx.createBallot({ kind: 1, minChoices: 2, maxChoices: 3, options: SIX, allowRevote: true }),
       mj: await fx.createBallot({ kind: 2, options: FIVE, allowRevote: true }),
     });
-  });
-  after(async () => {
-    ctx.fx?.destroy();
-    await chain?.stop();
   });
 
   const cast = async (vote: SignedVote): Promise<TransactionReceipt> => (await (await ctx.fx.box.castVote(voteArg(vote))).wait())!;

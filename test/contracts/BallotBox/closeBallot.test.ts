@@ -1,24 +1,16 @@
 // BallotBox.closeBallot (PROTOCOL.md §6.4).
 import { expect } from "chai";
 import type { Contract, LogDescription, TransactionReceipt } from "ethers";
-import { testBackends, type TestChain } from "../../helpers/backends.js";
-import { ballotBoxFixture, voteArg, type BallotBoxFixture } from "../../helpers/ballot-box-fixture.js";
+import { testBackends } from "../../helpers/backends.js";
+import { useBallotBoxFixture, voteArg, type BallotBoxFixture } from "../../helpers/ballot-box-fixture.js";
 import { expectRevert } from "../../helpers/contract-errors.js";
 
 for (const backend of testBackends()) {
   describe(`BallotBox.closeBallot (${backend.name})`, function () {
     this.timeout(120_000);
-    let chain: TestChain;
+    const setup = useBallotBoxFixture(backend);
     let fx: BallotBoxFixture;
-
-    before(async () => {
-      chain = await backend.start();
-      fx = await ballotBoxFixture(chain);
-    });
-    after(async () => {
-      fx?.destroy();
-      await chain?.stop();
-    });
+    before(() => ({ fx } = setup));
 
     const asOrganizer = () => fx.box.connect(fx.organizer) as Contract;
 

@@ -2,8 +2,8 @@
 import { expect } from "chai";
 import { ZeroHash, type Contract } from "ethers";
 import type { BallotParams } from "../../../protocol/index.js";
-import { testBackends, type TestChain } from "../../helpers/backends.js";
-import { ballotBoxFixture, testIssuer, type BallotBoxFixture } from "../../helpers/ballot-box-fixture.js";
+import { testBackends } from "../../helpers/backends.js";
+import { useBallotBoxFixture, testIssuer, type BallotBoxFixture } from "../../helpers/ballot-box-fixture.js";
 import { expectRevert } from "../../helpers/contract-errors.js";
 
 const modulusWith = (edit: (bytes: Buffer) => Buffer) => "0x" + edit(Buffer.from(testIssuer(0).modulus.slice(2), "hex")).toString("hex");
@@ -11,17 +11,9 @@ const modulusWith = (edit: (bytes: Buffer) => Buffer) => "0x" + edit(Buffer.from
 for (const backend of testBackends()) {
   describe(`BallotBox.createBallot (${backend.name})`, function () {
     this.timeout(120_000);
-    let chain: TestChain;
+    const setup = useBallotBoxFixture(backend);
     let fx: BallotBoxFixture;
-
-    before(async () => {
-      chain = await backend.start();
-      fx = await ballotBoxFixture(chain);
-    });
-    after(async () => {
-      fx?.destroy();
-      await chain?.stop();
-    });
+    before(() => ({ fx } = setup));
 
     const asOrganizer = () => fx.box.connect(fx.organizer) as Contract;
     const rejects = async (overrides: Partial<BallotParams>, name: string, args: unknown[]) =>
