@@ -43,11 +43,17 @@ export type VoteCheckContext = {
   recorded?: { revision: number };
 };
 
-// Parsing a 256-byte modulus into a bigint per vote is wasted work: ballots are few.
-const keys = new WeakMap<BallotOnChain, IssuerPublicKey>();
+// Parsing a 256-byte modulus into a bigint per vote is wasted work: ballots are few. Keyed
+// by the modulus, not the ballot object: worker threads receive a fresh copy per vote.
+const keys = new Map<string, IssuerPublicKey>();
+const MAX_CACHED_KEYS = 1024;
 function issuerKey(ballot: BallotOnChain): IssuerPublicKey {
-  let key = keys.get(ballot);
-  if (!key) keys.set(ballot, (key = issuerKeyFromModulus(ballot.issuerModulus)));
+  let key = keys.get(ballot.issuerModulus);
+  if (!key) {
+    key = issuerKeyFromModulus(ballot.issuerModulus);
+    if (keys.size >= MAX_CACHED_KEYS) keys.clear();
+    keys.set(ballot.issuerModulus, key);
+  }
   return key;
 }
 

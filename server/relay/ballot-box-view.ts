@@ -44,7 +44,9 @@ export class BallotBoxView {
     if (cached && Date.now() - cached.at < this.cacheMs) return cached.info;
     const info = this.#readBallot(ballotId);
     this.#ballots.set(key, { at: Date.now(), info });
-    info.catch(() => this.#ballots.delete(key)); // an RPC failure must not stick
+    // An RPC failure must not stick, and an unknown id must not stay: anyone may post any
+    // ballotId, and remembering each one would grow the cache without bound.
+    info.then((b) => { if (!b) this.#ballots.delete(key); }, () => this.#ballots.delete(key));
     return info;
   }
 

@@ -75,7 +75,10 @@ export class Relay {
       this.#inFlight.set(key, entry);
       return { receiptId: (await entry).receiptId };
     }
-    const first = await entry;
+    // A twin in flight that was refused says nothing about this vote (anyone may post a
+    // bad vote under another voter's address): check this one on its own then.
+    const first = await entry.catch(() => undefined);
+    if (!first) return this.accept(body);
     checkSame(first.vote, vote);
     return { receiptId: first.receiptId };
   }

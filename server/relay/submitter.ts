@@ -9,6 +9,7 @@
 //   "already voted" is checked against the VoteCast logs, since an earlier transaction
 //   (or anybody: castVotes is open) may have counted this very ballot.
 import { keccak256, type TransactionReceipt, type Wallet } from "ethers";
+import { BallotKind, MJ_GRADE_COUNT } from "../../protocol/index.js";
 import { ballotBoxInterface, type BallotBoxView } from "./ballot-box-view.js";
 import { loadVote, type Receipt, type RelayJournal, type TxRecord } from "./journal.js";
 import { minedOutcome, unminedOutcome, type Outcome } from "./settlement.js";
@@ -197,7 +198,7 @@ export class Submitter {
       if (slots === undefined) {
         const ballot = await this.view.ballot(id);
         // Counter slots a vote may touch: 8 counters per slot, N of them, or 6N for majority judgment.
-        slots = ballot ? Math.ceil((ballot.kind === 2 ? 6 : 1) * ballot.optionCount / 8) : 0;
+        slots = ballot ? Math.ceil((ballot.kind === BallotKind.MajorityJudgment ? MJ_GRADE_COUNT : 1) * ballot.optionCount / 8) : 0;
         slotsOf.set(id, slots);
       }
       gas += this.#o.voteGas + BigInt(slots) * SLOT_GAS;
@@ -274,12 +275,11 @@ export class Submitter {
         }
         // Refused for another reason (fees moved): same nonce, same ballots, signed again.
         this.#log("relay.tx_resigned", { nonce, error: String((error as Error).message ?? error).slice(0, 200) });
-        const data = ballotBoxInterface.encodeFunctionData("castVotes", [
-          (await this.#receipts(flight.tx)).map((r) => loadVote(r.vote)),
-        ]);
-        const ballotIds = (await this.#receipts(flight.tx)).map((r) => BigInt(r.vote.ballotId));
+        const receipts = await this.#receipts(flight.tx);
+        const data = ballotBoxInterface.encodeFunctionData("castVotes", [receipts.map((r) => loadVote(r.vote))]);
+        const ballotIds = receipts.map((r) => BigInt(r.vote.ballotId));
         await this.#sign(flight.tx, data, await this.#gasLimit(ballotIds, data, true));
-        await this.journal.recordTransaction(flight.tx, await this.#receipts(flight.tx));
+        await this.journal.recordTransaction(flight.tx, receipts);
         this.#track(flight.tx, now);
         this.stats.resigned += 1;
         await this.#send(flight.tx).catch(() => {});
