@@ -1,5 +1,5 @@
 // Runs the development identity provider alone:
-//   URNE_DEV_IDP_CLIENT_SECRET=... URNE_DEV_IDP_REDIRECT_URIS=http://127.0.0.1:8080/v1/identity/callback tsx idp/main.ts
+//   URNE_DEV_IDP_CLIENT_SECRET=... URNE_DEV_IDP_REDIRECT_URIS=http://127.0.0.1:8080/v1/login/callback tsx idp/main.ts
 // Prints the issuer (never the secret) and stops cleanly on SIGINT/SIGTERM.
 import { devIdentityProviderOptionsFromEnv } from "./env-options.js";
 import { startDevIdentityProvider } from "./provider.js";
