@@ -112,7 +112,16 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
     const routers = [relayRouter(relay)];
     if (identityOptions) routers.push(issuerRouter({
       identity: createIdentityClient(identityOptions),
-      originPolicy: { isAllowed: async (origin) => (await apps.liveOrigins()).has(origin) },
+      // Login (no ballot): any live app's origin. A token for a ballot: only the origins of
+      // the app that owns that ballot, so one organizer's widget cannot get another's tokens.
+      originPolicy: {
+        isAllowed: async (origin, ballotId) => {
+          if (ballotId === undefined) return (await apps.liveOrigins()).has(origin);
+          const record = await registry.get(ballotId.toString());
+          const app = record && (await apps.get(record.appId));
+          return !!app && app.revokedAt === null && app.origins.includes(origin);
+        },
+      },
       ballots: issuerDirectory(registry, ballots),
       ledger,
       voterKeySecret: secrets.voterKeySecret,

@@ -100,12 +100,13 @@ export async function verifySessionToken(token: string, params: VerifySessionTok
   return { voterKey: sub, birthdate, expiresAt: exp as number };
 }
 
+// jose errors carry the token payload (voter key, birthdate): never kept as a cause.
 function mapJoseError(error: unknown): IdentityError {
   if (error instanceof joseErrors.JWTExpired) {
-    return new IdentityError("ERR_SESSION_EXPIRED", "The session has expired: log in again.", { field: "session", cause: error });
+    return new IdentityError("ERR_SESSION_EXPIRED", "The session has expired: log in again.", { field: "session" });
   }
   if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === "aud") {
-    return new IdentityError("ERR_SESSION_AUDIENCE", "The session was issued for another site.", { field: "session.aud", cause: error });
+    return new IdentityError("ERR_SESSION_AUDIENCE", "The session was issued for another site.", { field: "session.aud" });
   }
-  return new IdentityError("ERR_SESSION_INVALID", "The session token is not valid.", { field: "session", cause: error });
+  return new IdentityError("ERR_SESSION_INVALID", "The session token is not valid.", { field: "session" });
 }
