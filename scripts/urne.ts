@@ -2,6 +2,8 @@
 //   urne start  [--data DIR] [--port N] [--chain-port N] [--idp-port N] ... (docs/OPERATIONS.md)
 //   urne chain  [--data DIR] [--port N] [--host H] [--block-interval-ms N] [--chain-id N]
 //   urne app    create|list|revoke (scripts/urne-app.ts)
+//   urne observe|recount|verify: the observer tools (observer/cli/<command>.ts), which
+//   parse their own options and import protocol/ only, never server/.
 import { parseArgs } from "node:util";
 import { startChain } from "../server/chain/node.js";
 import { startStack } from "../server/api/stack.js";
@@ -14,6 +16,9 @@ commands:
   start   run the whole urne service on embedded defaults: chain, identity provider, API
   chain   run the embedded chain alone: journal, sealer and public JSON-RPC
   app     manage organizer apps and their API keys (urne app --help)
+  observe mirror the ballot box from one or more nodes and watch for divergence (urne observe --help)
+  recount re-verify every ballot and recount it from a node or a mirror (urne recount --help)
+  verify  check a proof of vote against any node (urne verify --help)
 
 options of start (docs/OPERATIONS.md lists the environment variables):
   --data DIR               data directory (env URNE_DATA_DIR, default ./data)
@@ -95,7 +100,20 @@ async function runStart(values: StackFlags) {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
+/** Observer verbs: each module exports `run(args): Promise<exit code>`. */
+const OBSERVER_COMMANDS: Record<string, string> = {
+  observe: "../observer/cli/observe.js",
+  recount: "../observer/cli/recount.js",
+  verify: "../observer/cli/verify.js",
+};
+
 async function main() {
+  const observerModule = OBSERVER_COMMANDS[process.argv[2] ?? ""];
+  if (observerModule !== undefined) {
+    const { run } = (await import(observerModule)) as { run: (args: string[]) => Promise<number> };
+    process.exitCode = await run(process.argv.slice(3));
+    return;
+  }
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
