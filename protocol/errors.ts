@@ -32,6 +32,8 @@ export const ErrorCode = {
   ERR_INVALID_PAYLOAD: "ERR_INVALID_PAYLOAD",
   /** A proof-of-vote file that is not valid JSON or does not follow §7. */
   ERR_INVALID_PROOF: "ERR_INVALID_PROOF",
+  /** A log that claims to be a BallotBox event but does not decode (§6.5). */
+  ERR_INVALID_EVENT: "ERR_INVALID_EVENT",
 } as const;
 
 export type ErrorCodeValue = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -9,6 +9,7 @@ export * from "./payload.js";
 export * from "./vote.js";
 export * from "./vote-check.js";
 export * from "./proof.js";
+export * from "./events.js";
 export * from "./token/issuer-key.js";
 export * from "./token/key-proof.js";
 export * from "./token/message.js";

@@ -1,0 +1,111 @@
+// The BallotBox's events (PROTOCOL.md §6.5), decoded into the protocol's own types. One
+// decoder for everybody who reads the chain: the widget (the issuer key of a ballot comes
+// from its BallotCreated event, not from our API), the verify page, the observer tools,
+// and the server. Browser-safe: ethers' ABI coder only.
+import { Interface, type InterfaceAbi } from "ethers";
+import { BallotBoxAbi } from "./generated/BallotBox.js";
+import type { BallotParams, SignedVote } from "./ballot.js";
+import { UrneError, ErrorCode } from "./errors.js";
+
+/** The one ABI object for the BallotBox: calls, errors and events. */
+export const ballotBoxInterface = new Interface(BallotBoxAbi as InterfaceAbi);
+
+const topic = (name: string) => ballotBoxInterface.getEvent(name)!.topicHash;
+
+/** topic0 of each event, for eth_getLogs filters. */
+export const EVENT_TOPICS = Object.freeze({
+  BallotCreated: topic("BallotCreated"),
+  VoteCast: topic("VoteCast"),
+  VoteRejected: topic("VoteRejected"),
+  BallotClosed: topic("BallotClosed"),
+});
+
+/** A log as JSON-RPC returns it (eth_getLogs, receipts); ethers' Log fits. */
+export type RawLog = {
+  address: string;
+  topics: readonly string[];
+  data: string;
+  blockNumber: number | string;
+  blockHash: string;
+  transactionHash: string;
+  /** `index` in ethers' Log, `logIndex` in raw JSON-RPC. */
+  index?: number;
+  logIndex?: number | string;
+};
+
+/** Where an event was emitted. */
+export type EventLocation = { blockNumber: number; blockHash: string; transactionHash: string; logIndex: number };
+
+export type BallotCreatedEvent = EventLocation & { event: "BallotCreated"; ballotId: bigint; organizer: string; params: BallotParams };
+export type VoteCastEvent = EventLocation & { event: "VoteCast"; vote: SignedVote };
+export type VoteRejectedEvent = EventLocation & { event: "VoteRejected"; ballotId: bigint; voter: string; revision: number; reason: string };
+export type BallotClosedEvent = EventLocation & { event: "BallotClosed"; ballotId: bigint; closedAt: bigint; tokensIssued: bigint; votersCount: bigint };
+export type BallotBoxEvent = BallotCreatedEvent | VoteCastEvent | VoteRejectedEvent | BallotClosedEvent;
+
+const toNumber = (value: number | string | undefined): number => (typeof value === "string" ? Number(BigInt(value)) : (value ?? 0));
+
+function location(log: RawLog): EventLocation {
+  return {
+    blockNumber: toNumber(log.blockNumber),
+    blockHash: log.blockHash,
+    transactionHash: log.transactionHash,
+    logIndex: toNumber(log.logIndex ?? log.index),
+  };
+}
+
+/**
+ * Decodes one BallotBox log. Returns undefined for a log of another contract or event;
+ * throws ERR_INVALID_EVENT for a log that claims a BallotBox event but does not decode
+ * (a node or a contract that lies must not pass for one that said nothing).
+ */
+export function decodeBallotBoxLog(log: RawLog, ballotBox: string): BallotBoxEvent | undefined {
+  if (log.address.toLowerCase() !== ballotBox.toLowerCase()) return undefined;
+  let parsed;
+  try {
+    parsed = ballotBoxInterface.parseLog({ topics: [...log.topics], data: log.data });
+  } catch (cause) {
+    throw new UrneError(ErrorCode.ERR_INVALID_EVENT, `log ${toNumber(log.logIndex ?? log.index)} of block ${toNumber(log.blockNumber)} does not decode as a BallotBox event`, { field: "log", cause });
+  }
+  if (!parsed) return undefined;
+  const at = location(log);
+  const a = parsed.args;
+  switch (parsed.name) {
+    case "BallotCreated": {
+      const p = a.params;
+      return {
+        ...at, event: "BallotCreated", ballotId: a.ballotId as bigint, organizer: a.organizer as string,
+        params: {
+          kind: Number(p.kind), minChoices: Number(p.minChoices), maxChoices: Number(p.maxChoices),
+          opensAt: p.opensAt as bigint, closesAt: p.closesAt as bigint,
+          allowRevote: p.allowRevote as boolean, liveResults: p.liveResults as boolean,
+          issuerModulus: p.issuerModulus as string, issuerKeyProof: p.issuerKeyProof as string,
+          question: p.question as string, options: [...(p.options as string[])],
+        },
+      };
+    }
+    case "VoteCast":
+      return {
+        ...at, event: "VoteCast",
+        vote: {
+          ballotId: a.ballotId as bigint, voter: a.voter as string, revision: Number(a.revision),
+          payload: a.payload as string, tokenSignature: a.tokenSignature as string, voterSignature: a.voterSignature as string,
+        },
+      };
+    case "VoteRejected":
+      return { ...at, event: "VoteRejected", ballotId: a.ballotId as bigint, voter: a.voter as string, revision: Number(a.revision), reason: a.reason as string };
+    case "BallotClosed":
+      return { ...at, event: "BallotClosed", ballotId: a.ballotId as bigint, closedAt: a.closedAt as bigint, tokensIssued: a.tokensIssued as bigint, votersCount: a.votersCount as bigint };
+    default:
+      return undefined; // OpenZeppelin's role events and the like
+  }
+}
+
+/** The name and arguments of a VoteRejected reason (the §6.2 error the contract gave). */
+export function decodeRejectionReason(reason: string): { name: string; args: unknown[] } | undefined {
+  try {
+    const parsed = ballotBoxInterface.parseError(reason);
+    return parsed ? { name: parsed.name, args: [...parsed.args] } : undefined;
+  } catch {
+    return undefined;
+  }
+}
