@@ -41,6 +41,11 @@ export type VoteCheckContext = {
   now: bigint;
   /** The voter's counted vote, if any (`voteOf`): its revision. */
   recorded?: { revision: number };
+  /**
+   * Key recovery for check 6; `recoverVoter` (ethers, browser-safe) by default. Node
+   * callers that check many votes pass `recoverVoterFast` (vote-recover.node.ts).
+   */
+  recover?: typeof recoverVoter;
 };
 
 // Parsing a 256-byte modulus into a bigint per vote is wasted work: ballots are few. Keyed
@@ -102,7 +107,7 @@ export function checkVote(ballot: BallotOnChain | undefined, vote: SignedVote, c
   // signature recovers the zero address, as OpenZeppelin's tryRecover reports it.
   let recovered: string;
   try {
-    recovered = recoverVoter({ chainId: ctx.chainId, ballotBox: ctx.ballotBox, ballotId, revision, payload: vote.payload }, vote.voterSignature);
+    recovered = (ctx.recover ?? recoverVoter)({ chainId: ctx.chainId, ballotBox: ctx.ballotBox, ballotId, revision, payload: vote.payload }, vote.voterSignature);
   } catch (error) {
     if (!(error instanceof UrneError) || error.code !== "ERR_INVALID_SIGNATURE") throw error;
     recovered = ZeroAddress;

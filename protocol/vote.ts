@@ -69,7 +69,7 @@ export async function signVote(signer: TypedDataSigner, p: VoteInput): Promise<s
  * is a second valid signature of the same vote: accepting both would make VoteCast
  * events non-unique.
  */
-function checkVoterSignature(signature: BytesLike, field: string): Uint8Array {
+export function checkVoterSignature(signature: BytesLike, field: string): Uint8Array {
   const bytes = parseHex(signature, field);
   const reject = (why: string): never => {
     throw new UrneError(ErrorCode.ERR_INVALID_SIGNATURE, `${field} ${why}`, { field });
