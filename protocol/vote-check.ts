@@ -46,6 +46,8 @@ export type VoteCheckContext = {
    * callers that check many votes pass `recoverVoterFast` (vote-recover.node.ts).
    */
   recover?: typeof recoverVoter;
+  /** Token check for check 5; `verifyToken` by default, `verifyTokenFast` (OpenSSL, token/verify.node.ts) in Node. */
+  verifyToken?: typeof verifyToken;
 };
 
 // Parsing a 256-byte modulus into a bigint per vote is wasted work: ballots are few. Keyed
@@ -100,7 +102,7 @@ export function checkVote(ballot: BallotOnChain | undefined, vote: SignedVote, c
   }
   // 5. The token: the issuer blind-signed this voter address for this ballot (§3).
   const message = tokenMessage({ chainId: ctx.chainId, ballotBox: ctx.ballotBox, ballotId, voter });
-  if (!verifyToken(issuerKey(ballot), message, vote.tokenSignature)) {
+  if (!(ctx.verifyToken ?? verifyToken)(issuerKey(ballot), message, vote.tokenSignature)) {
     return fail("BallotBoxInvalidTokenSignature", [ballotId, voter], "tokenSignature");
   }
   // 6. The voter key signed exactly this ballot, revision and payload (§4). A malformed
