@@ -1,9 +1,11 @@
 // Organizer endpoints (API key, server to server):
 //   POST /v1/ballots             create a ballot (on chain before the 201)
-//   GET  /v1/ballots             this app's ballots, newest first
+//   GET  /v1/ballots             this app's ballots, newest first, by pages:
+//                                ?limit=1..100 (default 50) &before=<id> (the `next` of the previous page)
 //   GET  /v1/ballots/:id         one of this app's ballots
 //   POST /v1/ballots/:id/close   close early, recording the issuer's token count on chain
 import { Router } from "express";
+import { UrneError } from "../../protocol/errors.js";
 import type { AppRegistry } from "../apps/app-registry.js";
 import type { BallotService } from "../ballots/ballot-service.js";
 import { appOf, requireApiKey } from "./api-key-auth.js";
@@ -22,8 +24,8 @@ export function ballotRoutes(apps: AppRegistry, ballots: BallotService, log: Log
     res.status(201).location(`/v1/ballots/${ballot.id}`).json({ ballot });
   });
 
-  router.get("/v1/ballots", auth, async (_req, res) => {
-    res.json({ ballots: await ballots.list(appOf(res)) });
+  router.get("/v1/ballots", auth, async (req, res) => {
+    res.json(await ballots.list(appOf(res), pageQuery(req.query)));
   });
 
   router.get("/v1/ballots/:id", auth, async (req, res) => {
@@ -38,4 +40,23 @@ export function ballotRoutes(apps: AppRegistry, ballots: BallotService, log: Log
   });
 
   return router;
+}
+
+/** `limit` and `before` of a list request; anything else in the query is refused by name. */
+export function pageQuery(query: Record<string, unknown>): { limit: number; before?: string } {
+  for (const key of Object.keys(query)) {
+    if (key !== "limit" && key !== "before") throw new UrneError("ERR_INVALID_QUERY", `Unknown query parameter "${key}".`, { field: key });
+  }
+  let limit = 50;
+  if (query.limit !== undefined) {
+    if (typeof query.limit !== "string" || !/^[1-9][0-9]{0,2}$/.test(query.limit) || Number(query.limit) > 100) {
+      throw new UrneError("ERR_INVALID_QUERY", "limit must be an integer from 1 to 100.", { field: "limit" });
+    }
+    limit = Number(query.limit);
+  }
+  if (query.before === undefined) return { limit };
+  if (typeof query.before !== "string" || !/^[1-9][0-9]{0,19}$/.test(query.before)) {
+    throw new UrneError("ERR_INVALID_QUERY", "before must be a ballot id (the next of the previous page).", { field: "before" });
+  }
+  return { limit, before: query.before };
 }

@@ -46,9 +46,11 @@ export class BallotRegistry {
     return this.ballots.get(sortable(id));
   }
 
-  async listByApp(appId: string, limit = 100): Promise<BallotRecord[]> {
+  /** The app's ballots, newest first; `before` (a ballot id) starts the page after it. */
+  async listByApp(appId: string, page: { limit?: number; before?: string } = {}): Promise<BallotRecord[]> {
     const out: BallotRecord[] = [];
-    for await (const id of this.byApp.values({ gt: `${appId}!`, lt: `${appId}!~`, reverse: true, limit })) {
+    const upper = page.before === undefined ? `${appId}!~` : `${appId}!${sortable(page.before)}`;
+    for await (const id of this.byApp.values({ gt: `${appId}!`, lt: upper, reverse: true, limit: page.limit ?? 100 })) {
       const record = await this.get(id);
       if (record) out.push(record);
     }

@@ -100,9 +100,13 @@ export class BallotService {
     return ballotView(record, await this.deps.chain.ballot(BigInt(record.id)), this.now());
   }
 
-  async list(app: App): Promise<BallotView[]> {
-    const records = await this.deps.registry.listByApp(app.id);
-    return Promise.all(records.map(async (r) => ballotView(r, await this.deps.chain.ballot(BigInt(r.id)), this.now())));
+  /** A page of the app's ballots, newest first, and the cursor of the next page (null at the end). */
+  async list(app: App, page: { limit: number; before?: string } = { limit: 100 }): Promise<{ ballots: BallotView[]; next: string | null }> {
+    // One more than asked tells whether another page follows.
+    const records = await this.deps.registry.listByApp(app.id, { limit: page.limit + 1, before: page.before });
+    const shown = records.slice(0, page.limit);
+    const ballots = await Promise.all(shown.map(async (r) => ballotView(r, await this.deps.chain.ballot(BigInt(r.id)), this.now())));
+    return { ballots, next: records.length > page.limit ? shown[shown.length - 1].id : null };
   }
 
   /** Closes early on chain, recording how many tokens the issuer signed. */

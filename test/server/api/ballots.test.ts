@@ -95,6 +95,37 @@ describe("server/api ballots (organizer endpoints, real chain and LevelDB)", fun
     });
   });
 
+  describe("GET /v1/ballots (pages)", () => {
+    it("pages through every ballot of the app, newest first, with no gap and no repeat", async () => {
+      const { apiKey: pagedKey } = await stack.apps.create({ name: "Paged", origins: ["https://paged.example"] });
+      const created: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        created.push((await call(stack, "POST", "/v1/ballots", { key: pagedKey, body: { question: `Page ${i} ?`, closesAt: inSeconds(3600) } })).body.ballot.id);
+      }
+      const seen: string[] = [];
+      let before: string | null = null;
+      for (let pages = 0; pages < 5; pages++) {
+        const query: string = `?limit=2${before ? `&before=${before}` : ""}`;
+        const { status, body } = await call(stack, "GET", `/v1/ballots${query}`, { key: pagedKey });
+        expect(status).to.equal(200);
+        expect(body.ballots.length).to.be.at.most(2);
+        seen.push(...body.ballots.map((b: { id: string }) => b.id));
+        before = body.next;
+        if (before === null) break;
+      }
+      expect(seen).to.deep.equal([...created].reverse());
+      expect(before).to.equal(null);
+    });
+
+    it("refuses a bad limit, a bad cursor or an unknown parameter, naming it", async () => {
+      for (const [query, field] of [["?limit=0", "limit"], ["?limit=101", "limit"], ["?limit=abc", "limit"], ["?before=0x1", "before"], ["?before=", "before"], ["?limit=1&limit=2", "limit"], ["?page=2", "page"]]) {
+        const { status, body } = await call(stack, "GET", `/v1/ballots${query}`, { key });
+        expect(status, query).to.equal(400);
+        expect(body.error, query).to.include({ code: "ERR_INVALID_QUERY", field });
+      }
+    });
+  });
+
   describe("GET /v1/ballots/:id", () => {
     it("answers the ballot with its state on chain", async () => {
       const { body } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Lire ?", closesAt: inSeconds(3600) } });
