@@ -19,12 +19,14 @@ export type ApiDeps = {
   /** Routers of the issuer and the relay, mounted after the API's own. */
   routers?: Router[];
   bodyLimitBytes?: number;
+  /** express `trust proxy` (stack-options.ts trustProxy); false unless behind a known proxy. */
+  trustProxy?: false | number | string[];
 };
 
 export function createApiApp(deps: ApiDeps): Express {
   const app = express();
   app.disable("x-powered-by");
-  app.set("trust proxy", false);
+  app.set("trust proxy", deps.trustProxy ?? false);
   app.set("etag", false);
   app.use((_req, res, next) => {
     res.set("X-Content-Type-Options", "nosniff");

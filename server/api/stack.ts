@@ -131,7 +131,7 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
     else log("issuer.not_mounted", { reason: "no identity provider configured (URNE_OIDC_ISSUER) and the dev provider is off" });
 
     server.on("request", createApiApp({
-      apps, ballots, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes,
+      apps, ballots, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes, trustProxy: opts.trustProxy,
       wellKnown: { rpcUrls: opts.publicRpcUrls ?? [chain.rpcUrl], apiUrl },
     }));
     return { apiUrl, rpcUrl: chain.rpcUrl, idpIssuer: idp?.issuer ?? null, apps, ballots, chain, ballotChain, ledger, stop };

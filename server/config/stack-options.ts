@@ -22,6 +22,11 @@ export type StackOptions = {
   /** A real OpenID provider instead (FranceConnect): docs/IDENTITY.md §3. */
   oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri?: string; signingAlg?: string };
   bodyLimitBytes: number;
+  /**
+   * express `trust proxy`: false (default: the TCP peer is the client), a number of proxy
+   * hops, or the proxies' addresses/subnets. Rate limits key on the address it yields.
+   */
+  trustProxy: false | number | string[];
   env: Readonly<Record<string, string | undefined>>;
 };
 
@@ -65,6 +70,26 @@ export function stackOptions(flags: StackFlags, env: Readonly<Record<string, str
     devIdp,
     ...(oidc ? { oidc } : {}),
     bodyLimitBytes: integer("URNE_BODY_LIMIT_BYTES", env.URNE_BODY_LIMIT_BYTES, 64 * 1024, 1024, 1024 * 1024),
+    trustProxy: trustProxy(env.URNE_TRUST_PROXY),
     env,
   };
+}
+
+/**
+ * URNE_TRUST_PROXY: unset or "0" trusts no proxy; "1".."10" trusts that many hops; else a
+ * comma list of addresses, CIDR subnets or express's names (loopback, linklocal,
+ * uniquelocal). Trusting too much lets any client choose its address (X-Forwarded-For)
+ * and escape the rate limits, so a malformed value stops the start.
+ */
+export function trustProxy(value: string | undefined): false | number | string[] {
+  if (value === undefined || value === "" || value === "0") return false;
+  if (/^[0-9]+$/.test(value)) return integer("URNE_TRUST_PROXY", value, 0, 0, 10);
+  const entries = list(value);
+  for (const entry of entries) {
+    const named = ["loopback", "linklocal", "uniquelocal"].includes(entry);
+    if (!named && !/^[0-9a-fA-F.:]+(\/[0-9]{1,3})?$/.test(entry)) {
+      throw new Error(`URNE_TRUST_PROXY must be a hop count or proxy addresses/subnets, got "${entry}"`);
+    }
+  }
+  return entries;
 }
