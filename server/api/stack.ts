@@ -15,6 +15,7 @@ import { RelayJournal } from "../relay/journal.js";
 import { relayProvider } from "../relay/provider.js";
 import { Relay } from "../relay/relay.js";
 import { relayRouter } from "../relay/routes.js";
+import { startAdminSocket } from "../admin/admin-socket.js";
 import { AppRegistry } from "../apps/app-registry.js";
 import { BallotChain } from "../ballots/ballot-chain.js";
 import { BallotRegistry } from "../ballots/ballot-registry.js";
@@ -70,6 +71,9 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
     const store = await ApiStore.open(opts.dataDir);
     cleanup.push(() => store.close());
     const apps = new AppRegistry(store);
+    // `urne app` reaches this running process through it (LevelDB has one writer).
+    const adminSocket = await startAdminSocket(opts.dataDir, apps, log);
+    if (adminSocket) cleanup.push(() => adminSocket.stop());
     const registry = new BallotRegistry(store);
     const ledger = new TokenLedger(store.sublevel<string>("issuer-ledger") as never);
 
