@@ -9,6 +9,7 @@ import { startChain } from "../server/chain/node.js";
 import { startStack } from "../server/api/stack.js";
 import { stackOptions, type StackFlags } from "../server/config/stack-options.js";
 import { APP_USAGE, runAppCommand } from "./urne-app.js";
+import { runDeploy } from "./urne-deploy.js";
 
 const USAGE = `usage: urne <command> [options]
 
@@ -16,6 +17,7 @@ commands:
   start   run the whole urne service on embedded defaults: chain, identity provider, API
   chain   run the embedded chain alone: journal, sealer and public JSON-RPC
   app     manage organizer apps and their API keys (urne app --help)
+  deploy  deploy the BallotBox on an EVM network urne does not run (urne deploy --help)
   observe mirror the ballot box from one or more nodes and watch for divergence (urne observe --help)
   recount re-verify every ballot and recount it from a node or a mirror (urne recount --help)
   verify  check a proof of vote against any node (urne verify --help)
@@ -108,6 +110,10 @@ const OBSERVER_COMMANDS: Record<string, string> = {
 };
 
 async function main() {
+  if (process.argv[2] === "deploy") {
+    process.exitCode = await runDeploy(process.argv.slice(3));
+    return;
+  }
   const observerModule = OBSERVER_COMMANDS[process.argv[2] ?? ""];
   if (observerModule !== undefined) {
     const { run } = (await import(observerModule)) as { run: (args: string[]) => Promise<number> };
