@@ -8,6 +8,7 @@ import { parseArgs } from "node:util";
 import { startChain } from "../server/chain/node.js";
 import { startStack } from "../server/api/stack.js";
 import { stackOptions, type StackFlags } from "../server/config/stack-options.js";
+import { startDemoPartner, type DemoPartner } from "../server/web/demo/demo-server.js";
 import { APP_USAGE, runAppCommand } from "./urne-app.js";
 import { runDeploy } from "./urne-deploy.js";
 
@@ -30,6 +31,7 @@ options of start (docs/OPERATIONS.md lists the environment variables):
   --idp-port N             development identity provider port (env URNE_DEV_IDP_PORT, default 4010)
   --public-url URL         the API's public base URL (env URNE_PUBLIC_URL)
   --no-dev-idp             do not start the development identity provider
+  --demo-port N            demo partner site, development only (env URNE_DEMO_PORT, default 8090; 0 = any free port)
   --block-interval-ms N    seal a block this often when transactions wait (default 1000)
   --chain-id N             chain id of a NEW chain (default 1970433637, "urne")
 
@@ -80,7 +82,15 @@ async function runChain(values: Record<string, string | boolean | undefined>) {
 }
 
 async function runStart(values: StackFlags) {
-  const stack = await startStack(stackOptions(values), log);
+  const options = stackOptions(values);
+  const stack = await startStack(options, log);
+  // Development only (the dev identity provider runs): the demo partner site, on another
+  // site than the API. A busy port must not stop the vote service: it is only a demo.
+  let demo: DemoPartner | undefined;
+  if (options.demoPort !== null) {
+    demo = await startDemoPartner(stack, { dataDir: options.dataDir, port: options.demoPort, log })
+      .catch((error: Error) => (log("demo.failed", { error: error.message, port: options.demoPort }), undefined));
+  }
   log("urne.ready", {
     api: stack.apiUrl,
     wellKnown: `${stack.apiUrl}/.well-known/urne.json`,
@@ -88,12 +98,14 @@ async function runStart(values: StackFlags) {
     identityProvider: stack.idpIssuer,
     chainId: stack.chain.chainId.toString(),
     ballotBox: stack.ballotChain.ballotBox,
+    ...(demo ? { demo: demo.url } : {}),
   });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log("urne.stopping", { signal });
+    await demo?.stop();
     await stack.stop();
     log("urne.stopped", {});
     process.exit(0);
@@ -131,6 +143,7 @@ async function main() {
       "chain-port": { type: "string" },
       "idp-port": { type: "string" },
       "public-url": { type: "string" },
+      "demo-port": { type: "string" },
       "no-dev-idp": { type: "boolean" },
       name: { type: "string" },
       origin: { type: "string", multiple: true },

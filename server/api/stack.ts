@@ -25,6 +25,8 @@ import { IssuerKeyVault } from "../ballots/issuer-key-vault.js";
 import { loadSecrets } from "../config/secrets.js";
 import type { StackOptions } from "../config/stack-options.js";
 import { ApiStore } from "../store/api-store.js";
+import { buildClient } from "../web/client-build.js";
+import { webRouter } from "../web/index.js";
 import { createApiApp } from "./app.js";
 import type { LogFn } from "./ballot-routes.js";
 
@@ -118,8 +120,11 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
       identity: createIdentityClient(identityOptions),
       // Login (no ballot): any live app's origin. A token for a ballot: only the origins of
       // the app that owns that ballot, so one organizer's widget cannot get another's tokens.
+      // The hosted widget (/widget/:id) runs on the API's own origin, for every ballot:
+      // which sites may frame it is enforced by its frame-ancestors (server/web/widget-routes.ts).
       originPolicy: {
         isAllowed: async (origin, ballotId) => {
+          if (origin === new URL(apiUrl).origin) return true;
           if (ballotId === undefined) return (await apps.liveOrigins()).has(origin);
           const record = await registry.get(ballotId.toString());
           const app = record && (await apps.get(record.appId));
@@ -134,9 +139,12 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
     }));
     else log("issuer.not_mounted", { reason: "no identity provider configured (URNE_OIDC_ISSUER) and the dev provider is off" });
 
+    // The widget and the pages citizens see, bundled in memory (server/web/client-build.ts).
+    const publicRpcUrls = opts.publicRpcUrls ?? [chain.rpcUrl];
+    routers.push(webRouter({ bundle: await buildClient(), widget: { apps, ballots, chain: ballotChain, rpcUrls: publicRpcUrls } }));
     server.on("request", createApiApp({
       apps, ballots, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes, trustProxy: opts.trustProxy,
-      wellKnown: { rpcUrls: opts.publicRpcUrls ?? [chain.rpcUrl], apiUrl },
+      wellKnown: { rpcUrls: publicRpcUrls, apiUrl },
     }));
     return { apiUrl, rpcUrl: chain.rpcUrl, idpIssuer: idp?.issuer ?? null, apps, ballots, chain, ballotChain, ledger, stop };
   } catch (error) {

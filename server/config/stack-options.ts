@@ -23,6 +23,12 @@ export type StackOptions = {
   oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri?: string; signingAlg?: string };
   bodyLimitBytes: number;
   /**
+   * Port of the demo partner site that `urne start` serves in development (0: a free
+   * port); null when it is not to be started: with no dev identity provider, and under
+   * NODE_ENV=test unless set explicitly (parallel test runs would race for one port).
+   */
+  demoPort: number | null;
+  /**
    * express `trust proxy`: false (default: the TCP peer is the client), a number of proxy
    * hops, or the proxies' addresses/subnets. Rate limits key on the address it yields.
    */
@@ -30,13 +36,18 @@ export type StackOptions = {
   env: Readonly<Record<string, string | undefined>>;
 };
 
-export type StackFlags = Partial<Record<"data" | "host" | "port" | "chain-port" | "idp-port" | "block-interval-ms" | "chain-id" | "public-url", string>> & { "no-dev-idp"?: boolean };
+export type StackFlags = Partial<Record<"data" | "host" | "port" | "chain-port" | "idp-port" | "block-interval-ms" | "chain-id" | "public-url" | "demo-port", string>> & { "no-dev-idp"?: boolean };
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || value === "") return fallback;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < min || n > max) throw new Error(`${name} must be an integer in [${min}, ${max}], got "${value}"`);
   return n;
+}
+
+function demoPort(value: string | undefined, devIdp: boolean, underTest: boolean): number | null {
+  const port = integer("--demo-port", value, 8090, 0, 65535); // checked even when unused
+  return devIdp && (value !== undefined || !underTest) ? port : null;
 }
 
 const list = (value: string | undefined) => (value ?? "").split(/[\s,]+/).filter((v) => v.length > 0);
@@ -70,6 +81,7 @@ export function stackOptions(flags: StackFlags, env: Readonly<Record<string, str
     devIdp,
     ...(oidc ? { oidc } : {}),
     bodyLimitBytes: integer("URNE_BODY_LIMIT_BYTES", env.URNE_BODY_LIMIT_BYTES, 64 * 1024, 1024, 1024 * 1024),
+    demoPort: demoPort(flags["demo-port"] ?? env.URNE_DEMO_PORT, devIdp, env.NODE_ENV === "test"),
     trustProxy: trustProxy(env.URNE_TRUST_PROXY),
     env,
   };

@@ -4,13 +4,17 @@
 import { Router } from "express";
 import { assetRoutes } from "./assets-routes.js";
 import type { ClientBundle } from "./client-build.js";
+import { type WidgetRouteDeps, widgetRoutes } from "./widget-routes.js";
 
 export type WebDeps = {
   bundle: ClientBundle;
+  /** The widget's pages and public endpoints (widget-routes.ts). */
+  widget: WidgetRouteDeps;
 };
 
 export function webRouter(deps: WebDeps): Router {
   const router = Router();
   router.use(assetRoutes(deps.bundle));
+  router.use(widgetRoutes(deps.widget));
   return router;
 }

@@ -1,0 +1,56 @@
+// embed.js: the one tag a partner site adds,
+//   <script src="https://VOTE-HOST/embed.js" data-ballot="ID" data-lang="fr" async></script>
+// It puts the widget, served by the vote host, in an <iframe> where the tag stands: the
+// partner page's scripts cannot read into it (same-origin policy), so they never see the
+// voter's key or choice. Before framing, it asks the vote host whether this site may
+// offer the ballot, and says so in words when it may not. Kept tiny and dependency-free.
+(() => {
+  const script = document.currentScript as HTMLScriptElement | null;
+  if (!script) return; // loaded as a module or injected oddly: no tag to replace
+  const host = new URL(script.src).origin;
+  const ballot = script.dataset.ballot ?? "";
+  const lang = script.dataset.lang === "en" ? "en" : "fr";
+  const words = lang === "en"
+    ? { refused: "This site is not allowed to offer this vote.", down: "The vote is unavailable for now. Please try again later.", title: "Vote: " }
+    : { refused: "Ce site n'est pas autorisé à proposer ce vote.", down: "Le vote est momentanément indisponible. Réessayez plus tard.", title: "Je vote : " };
+
+  const place = (node: HTMLElement) => script.parentNode?.insertBefore(node, script);
+  const notice = (text: string) => {
+    const p = document.createElement("p");
+    p.className = "urne-notice";
+    p.setAttribute("role", "status");
+    p.textContent = text;
+    place(p);
+  };
+  if (!/^[0-9]{1,78}$/.test(ballot)) {
+    notice(words.down);
+    return;
+  }
+
+  const frame = () => {
+    const iframe = document.createElement("iframe");
+    const query = new URLSearchParams({ lang, host: location.origin });
+    iframe.src = `${host}/widget/${ballot}?${query}`;
+    iframe.title = words.title + ballot;
+    iframe.className = "urne-widget";
+    iframe.setAttribute("loading", "lazy");
+    // Popups (login, printable proof) and downloads come from clicks inside the frame.
+    iframe.style.cssText = "display:block;width:100%;max-width:46rem;height:420px;border:1px solid #cecece;border-radius:4px;background:#fff";
+    window.addEventListener("message", (event) => {
+      // Only the widget we framed, at exactly the vote host's origin, may resize it.
+      if (event.origin !== host || event.source !== iframe.contentWindow) return;
+      const data = event.data as { type?: string; height?: unknown };
+      if (data?.type === "urne:resize" && typeof data.height === "number" && data.height > 0 && data.height < 10_000) {
+        iframe.style.height = `${Math.ceil(data.height) + 2}px`;
+      }
+    });
+    place(iframe);
+  };
+
+  fetch(`${host}/v1/widget/ballots/${ballot}/allowed`, { credentials: "omit" })
+    .then((response) => (response.ok ? response.json() : { allowed: false, status: response.status }))
+    .then((answer: { allowed?: boolean; status?: number }) => {
+      if (answer.allowed === true) frame();
+      else notice(answer.status !== undefined && answer.status >= 500 ? words.down : words.refused);
+    }, () => notice(words.down));
+})();

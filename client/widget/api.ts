@@ -1,0 +1,71 @@
+// The vote host's endpoints, as the widget calls them: same origin (the widget page is
+// served by the vote host), JSON, errors turned into ApiError with the server's stable
+// code. The relay calls carry no Authorization header and nothing identifying.
+
+/** GET /v1/widget/ballots/:id (server/web/widget-ballot.ts). */
+export type WidgetBallot = {
+  id: string;
+  question: string;
+  kind: "single_choice" | "multiple_choice" | "majority_judgment";
+  options: string[];
+  minChoices: number;
+  maxChoices: number;
+  opensAt: string;
+  closesAt: string;
+  allowRevote: boolean;
+  liveResults: boolean;
+  status: "scheduled" | "open" | "closed";
+  eligibility: { minimumAge: number | null; judgedAt: string; fr: string; en: string };
+  /** Where the ballot is on chain, and the public JSON-RPC URLs to read it there. */
+  chain: { chainId: string; ballotBox: string; blockNumber: number; txHash: string; rpcUrls: string[] };
+};
+
+/** GET /v1/receipts/:id (server/relay). */
+export type Receipt = { receiptId: string; status: "pending" | "submitted" | "final" | "rejected"; txHash?: string; blockNumber?: number; reason?: string };
+
+export class ApiError extends Error {
+  /** The server's code (ERR_…), or ERR_NETWORK when no answer came. */
+  readonly code: string;
+  readonly status: number;
+  readonly field?: string;
+
+  constructor(code: string, status: number, message: string, field?: string) {
+    super(message);
+    this.name = "ApiError";
+    this.code = code;
+    this.status = status;
+    if (field !== undefined) this.field = field;
+  }
+}
+
+async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+  let response: Response;
+  try {
+    // Same origin, no cookie needed: the only credential is an explicit bearer session.
+    response = await fetch(path, { credentials: "omit", cache: "no-store", ...init });
+  } catch {
+    throw new ApiError("ERR_NETWORK", 0, "no answer");
+  }
+  const body = await response.json().catch(() => undefined) as { error?: { code?: string; message?: string; field?: string } } | undefined;
+  if (!response.ok) {
+    const error = body?.error;
+    throw new ApiError(error?.code ?? (response.status >= 500 ? "ERR_NETWORK" : "ERR_HTTP"), response.status, error?.message ?? response.statusText, error?.field);
+  }
+  return body as T;
+}
+
+export const getBallot = (id: string) => request<{ ballot: WidgetBallot }>(`/v1/widget/ballots/${encodeURIComponent(id)}`).then((r) => r.ballot);
+
+/** PROTOCOL.md §3.3 step 2. The same blinded message may be sent again: the issuer answers it again. */
+export const requestBlindSignature = (ballotId: string, session: string, blindedMessage: string) =>
+  request<{ blindSignature: string }>(`/v1/ballots/${encodeURIComponent(ballotId)}/tokens`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${session}` },
+    body: JSON.stringify({ blindedMessage }),
+  }).then((r) => r.blindSignature);
+
+/** The signed vote, as the relay takes it: no session, no name. The same vote again gets the same receipt. */
+export const submitVote = (vote: Record<string, unknown>) =>
+  request<{ receiptId: string }>("/v1/votes", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(vote) }).then((r) => r.receiptId);
+
+export const getReceipt = (receiptId: string) => request<Receipt>(`/v1/receipts/${encodeURIComponent(receiptId)}`);

@@ -1,0 +1,24 @@
+// What every screen of the widget shares: where it draws, its language, its ballot.
+import type { WidgetBallot } from "./api.js";
+import type { Login } from "./login.js";
+import type { Lang, Translate } from "./strings.js";
+
+/** The page's configuration (server/web/widget-routes.ts writes it as JSON). */
+export type WidgetConfig = { ballotId: string; lang: Lang; host: string | null };
+
+export type WidgetContext = {
+  root: HTMLElement;
+  config: WidgetConfig;
+  lang: Lang;
+  t: Translate;
+  ballot: WidgetBallot;
+  /** Set after the login popup answered; forgotten on "Ce n'est pas moi". */
+  login?: Login;
+};
+
+export function readConfig(): WidgetConfig {
+  const text = document.getElementById("urne-widget-config")?.textContent;
+  if (!text) throw new Error("the widget page has no configuration");
+  const config = JSON.parse(text) as WidgetConfig;
+  return { ballotId: String(config.ballotId), lang: config.lang === "en" ? "en" : "fr", host: config.host ?? null };
+}

@@ -1,0 +1,78 @@
+// The widget's first screen: the question, its rules and the login button. It imports
+// no crypto: once it is drawn, voting.ts (ethers, blind RSA) is fetched with import(),
+// so the partner page's visitor downloads little until they decide to vote.
+import "./widget.css";
+import { h, show, showQuietly } from "../shared/dom.js";
+import { ApiError, getBallot } from "./api.js";
+import { readConfig, type WidgetContext } from "./context.js";
+import { login, LoginError } from "./login.js";
+import { reportHeight } from "./resize.js";
+import { formatDate, translator } from "./strings.js";
+
+const root = document.getElementById("urne-widget")!;
+const config = readConfig();
+const t = translator(config.lang);
+reportHeight(config.host);
+
+function kindHint(ctx: WidgetContext): string {
+  const b = ctx.ballot;
+  if (b.kind === "single_choice") return t("kindSingle");
+  if (b.kind === "majority_judgment") return t("kindJudgment");
+  return b.minChoices === b.maxChoices ? t("kindMultipleExact", { min: b.minChoices }) : t("kindMultiple", { min: b.minChoices, max: b.maxChoices });
+}
+
+function intro(ctx: WidgetContext, voting: Promise<typeof import("./voting.js")>, first = false): void {
+  const { ballot } = ctx;
+  const status = h("p", { class: "status", role: "status" });
+  let action: HTMLElement;
+  if (ballot.status === "open") {
+    const button = h("button", { type: "button", class: "franceconnect" }, t("login"));
+    button.addEventListener("click", () => {
+      status.textContent = t("loginWaiting");
+      button.disabled = true;
+      // window.open runs now, inside the click: popup blockers allow it.
+      login().then(async (result) => {
+        ctx.login = result;
+        (await voting).identityScreen(ctx, () => intro(ctx, voting));
+      }, (error: unknown) => {
+        button.disabled = false;
+        const code = error instanceof LoginError ? error.code : "";
+        status.textContent = code === "POPUP_BLOCKED" ? t("popupBlocked") : code === "CANCELLED" ? t("loginCancelled") : t("loginFailed", { message: error instanceof Error ? error.message : String(error) });
+      });
+    });
+    action = h("div", { class: "login" }, button, h("p", { class: "hint" }, t("loginHint")));
+  } else {
+    action = h("p", { class: "notice" }, ballot.status === "closed" ? t("closed") : t("notOpenYet", { date: formatDate(ctx.lang, ballot.opensAt) }));
+  }
+  (first ? showQuietly : show)(root,
+    h("p", { class: "brand" }, "urne · ", t("title")),
+    h("h1", {}, ballot.question),
+    h("p", { class: "hint" }, kindHint(ctx)),
+    h("ul", { class: "choices" }, ...ballot.options.map((o) => h("li", {}, o))),
+    // A closed ballot may have closed early: its planned closing date would mislead.
+    ballot.status === "closed" ? null : h("p", {}, t("closesAt", { date: formatDate(ctx.lang, ballot.closesAt) })),
+    ballot.status === "closed" ? null : h("p", {}, ballot.eligibility[ctx.lang]),
+    action,
+    status,
+    h("p", { class: "hint" }, t("howItWorks")),
+    h("p", { class: "links" },
+      h("a", { href: "/verify", target: "_blank", rel: "noopener noreferrer" }, t("verify")),
+      h("a", { href: `/results/${encodeURIComponent(ballot.id)}`, target: "_blank", rel: "noopener noreferrer" }, t("results"))));
+}
+
+async function start(): Promise<void> {
+  showQuietly(root, h("p", { class: "status" }, t("loading")));
+  try {
+    const ballot = await getBallot(config.ballotId);
+    const ctx: WidgetContext = { root, config, lang: config.lang, t, ballot };
+    const voting = import("./voting.js");
+    intro(ctx, voting, true);
+    // After the first screen: fetch the crypto and start checking the ballot on chain.
+    if (ballot.status === "open") void voting.then((v) => v.prepare(ctx));
+  } catch (error) {
+    const code = error instanceof ApiError ? error.code : "ERR_NETWORK";
+    showQuietly(root, h("h1", {}, t("title")), h("p", { role: "alert" }, code === "ERR_BALLOT_NOT_FOUND" ? t("errUnknownBallot") : t("errNetwork")));
+  }
+}
+
+void start();

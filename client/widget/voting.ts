@@ -1,0 +1,172 @@
+// Everything after the first screen, loaded with import() once that screen is drawn
+// (it holds the crypto: ethers, blind RSA): identity, ballot, confirmation, progress,
+// proof. One VoteSession per page: a revote reuses its voter key and token.
+import type { Choice } from "../../protocol/index.js";
+import { h, show } from "../shared/dom.js";
+import { ballotForm } from "./ballot-form.js";
+import { readChainBallot, type ChainBallot } from "./chain-ballot.js";
+import type { WidgetContext } from "./context.js";
+import { errorMessage } from "./error-message.js";
+import { login } from "./login.js";
+import { downloadLink, openPrintPage } from "./proof-actions.js";
+import { formatDate } from "./strings.js";
+import { STEPS, VoteSession, type Step } from "./vote-session.js";
+
+let chainCheck: Promise<ChainBallot> | undefined;
+let session: VoteSession | undefined;
+
+/** Starts reading the ballot from the chain while the citizen logs in. */
+export function prepare(ctx: WidgetContext): void {
+  chainCheck ??= readChainBallot(ctx.ballot);
+  chainCheck.catch(() => {}); // reported when the citizen goes on
+}
+
+const button = (label: string, onClick: () => void, primary = false) => {
+  const b = h("button", { type: "button", class: primary ? "primary" : "secondary" }, label);
+  b.addEventListener("click", onClick);
+  return b;
+};
+
+function links(ctx: WidgetContext): HTMLElement {
+  return h("p", { class: "links" },
+    h("a", { href: "/verify", target: "_blank", rel: "noopener noreferrer" }, ctx.t("verify")),
+    h("a", { href: `/results/${encodeURIComponent(ctx.ballot.id)}`, target: "_blank", rel: "noopener noreferrer" }, ctx.t("results")));
+}
+
+/** (1) Who is about to vote, and the fraud warning. */
+export function identityScreen(ctx: WidgetContext, restart: () => void): void {
+  const { t } = ctx;
+  const voter = ctx.login!.voter;
+  show(ctx.root,
+    h("h2", {}, t("identityHeading")),
+    h("p", { class: "identity" }, t("identityAs", { name: `${voter.givenName} ${voter.familyName}`, date: formatDate(ctx.lang, voter.birthdate, false) })),
+    h("p", { class: "warning", role: "note" }, t("fraudWarning")),
+    h("div", { class: "actions" },
+      button(t("continue"), () => void ballotScreen(ctx), true),
+      button(t("notMe"), () => {
+        ctx.login = undefined;
+        restart();
+      })));
+}
+
+async function chainBallot(ctx: WidgetContext): Promise<ChainBallot | undefined> {
+  prepare(ctx);
+  try {
+    return await chainCheck!;
+  } catch (error) {
+    chainCheck = undefined; // a node that did not answer may answer next time
+    showError(ctx, error, () => void ballotScreen(ctx));
+    return undefined;
+  }
+}
+
+/** (2) The ballot form. */
+async function ballotScreen(ctx: WidgetContext, previous?: Choice): Promise<void> {
+  const chain = await chainBallot(ctx);
+  if (!chain) return;
+  session ??= new VoteSession(chain, ctx.ballot.chain.rpcUrls);
+  const { t } = ctx;
+  const form = ballotForm(chain.params, ctx.lang, t, previous);
+  const problem = h("p", { class: "problem", role: "alert" });
+  const element = h("form", { novalidate: true }, form.element, problem, h("div", { class: "actions" }, h("button", { type: "submit", class: "primary" }, t("review"))));
+  element.addEventListener("change", () => {
+    problem.textContent = "";
+  });
+  element.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const read = form.read();
+    if ("problem" in read) {
+      problem.textContent = read.problem;
+      return;
+    }
+    confirmScreen(ctx, read.choice, form.describe(read.choice));
+  });
+  show(ctx.root, h("h2", {}, t("ballotHeading")), session.proof ? h("p", { class: "hint" }, t("changingVote")) : null, element);
+}
+
+/** (3a) The choice in words, before it leaves. */
+function confirmScreen(ctx: WidgetContext, choice: Choice, words: string[]): void {
+  const { t } = ctx;
+  show(ctx.root,
+    h("h2", {}, t("confirmHeading")),
+    h("p", {}, t("yourChoice")),
+    h("ul", { class: "summary" }, ...words.map((w) => h("li", {}, w))),
+    h("p", { class: "hint" }, t("publicNotice")),
+    h("div", { class: "actions" },
+      button(t("confirm"), () => void progressScreen(ctx, choice), true),
+      button(t("edit"), () => void ballotScreen(ctx, choice))));
+}
+
+/** (3b) The vote on its way, step by step. */
+async function progressScreen(ctx: WidgetContext, choice: Choice): Promise<void> {
+  const { t } = ctx;
+  const labels: Record<Step, string> = { token: t("stepToken"), signature: t("stepSignature"), sent: t("stepSent"), recorded: t("stepRecorded"), final: t("stepFinal") };
+  const items = new Map(STEPS.map((step) => [step, h("li", { "data-step": step, "data-state": "waiting" })]));
+  const render = (current: Step | "done") => {
+    const index = current === "done" ? STEPS.length : STEPS.indexOf(current);
+    STEPS.forEach((step, i) => {
+      const state = i < index ? "done" : i === index ? "active" : "waiting";
+      const li = items.get(step)!;
+      li.dataset.state = state;
+      li.replaceChildren(h("span", { class: "label" }, labels[step]), h("span", { class: "state" }, ` — ${t(state === "done" ? "stepDone" : state === "active" ? "stepActive" : "stepWaiting")}`));
+    });
+  };
+  render("token");
+  const steps = h("ol", { class: "steps", "aria-live": "polite" }, ...items.values());
+  const heading = h("h2", {}, t("progressHeading"));
+  show(ctx.root, heading, steps);
+  try {
+    const proof = await session!.cast(choice, ctx.login?.session, (step) => render(step === "final" ? "done" : step));
+    steps.removeAttribute("aria-live");
+    doneScreen(ctx, proof, steps);
+  } catch (error) {
+    // The step that failed stops spinning and says so; the later ones stay "to come".
+    const failed = [...items.values()].find((li) => li.dataset.state === "active");
+    heading.textContent = t("progressStopped");
+    if (failed) {
+      failed.dataset.state = "failed";
+      failed.querySelector(".state")!.textContent = ` — ${t("stepFailed")}`;
+    }
+    showError(ctx, error, () => void progressScreen(ctx, choice), true);
+  }
+}
+
+/** An error under the current screen, with the one remedy that is safe. */
+function showError(ctx: WidgetContext, error: unknown, retry: () => void, keepScreen = false): void {
+  const { t } = ctx;
+  const { text, remedy } = errorMessage(ctx, error);
+  const actions = h("div", { class: "actions" });
+  if (remedy === "retry") actions.append(button(t("retry"), retry, true));
+  if (remedy === "login") {
+    actions.append(button(t("login"), () => {
+      login().then((result) => {
+        ctx.login = result;
+        retry();
+      }, () => {});
+    }, true));
+  }
+  const alert = h("div", { class: "error", role: "alert" }, h("p", {}, text), actions.childElementCount > 0 ? actions : null, links(ctx));
+  if (keepScreen) {
+    ctx.root.append(alert);
+    (actions.querySelector("button") ?? alert).focus?.();
+  } else {
+    show(ctx.root, h("h2", {}, t("title")), alert);
+  }
+}
+
+/** (4) Done: the proof, links to check it, and a revote when the ballot allows it. */
+function doneScreen(ctx: WidgetContext, proofJson: string, steps: HTMLElement): void {
+  const { t } = ctx;
+  const proof = session!.proof!;
+  const print = button(t("printProof"), () => openPrintPage({ proof: proofJson, question: ctx.ballot.question, ballotId: ctx.ballot.id }, ctx.lang));
+  show(ctx.root,
+    h("h2", {}, t("doneHeading")),
+    h("p", { role: "status" }, t("doneText", { block: proof.blockNumber })),
+    steps,
+    h("p", {}, t("keepProof")),
+    h("div", { class: "actions" }, downloadLink(proofJson, ctx.ballot.id, t("downloadProof")), print),
+    links(ctx),
+    ctx.ballot.allowRevote ? h("div", { class: "revote" },
+      button(t("changeVote"), () => void ballotScreen(ctx)),
+      h("p", { class: "hint" }, t("revoteNote"))) : null);
+}

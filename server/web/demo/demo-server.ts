@@ -1,0 +1,51 @@
+// The demo partner site of `npm start` (development only): a tiny HTTP server on ANOTHER
+// site than the vote host (http://localhost:<port> while the API is on 127.0.0.1), so the
+// widget runs cross-site exactly as on a real partner's page.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Stack } from "../../api/stack.js";
+import { demoPage } from "./demo-page.js";
+import { ensureDemo, type DemoState } from "./demo-setup.js";
+
+export type DemoPartner = { url: string; state: DemoState; stop(): Promise<void> };
+
+export async function startDemoPartner(stack: Pick<Stack, "apps" | "ballots" | "apiUrl">, opts: {
+  dataDir: string; port: number; log?: (event: string, fields: Record<string, unknown>) => void;
+}): Promise<DemoPartner> {
+  const log = opts.log ?? (() => {});
+  const voteHost = new URL(stack.apiUrl).origin;
+  let state: DemoState | undefined;
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://demo.invalid");
+    if (req.method !== "GET" || url.pathname !== "/" || !state) {
+      res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Page introuvable.");
+      return;
+    }
+    const lang = url.searchParams.get("lang") === "en" ? "en" : "fr";
+    res.writeHead(200, {
+      "content-type": "text/html; charset=utf-8",
+      "cache-control": "no-store",
+      // What a partner's policy needs for the widget: embed.js and its check from the vote
+      // host, and the vote host in frames.
+      "content-security-policy": `default-src 'none'; script-src ${voteHost}; connect-src ${voteHost}; frame-src ${voteHost}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`,
+    }).end(demoPage(voteHost, state.ballots, lang));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    // Loopback only: the demo is for the developer's own browser.
+    server.listen(opts.port, "127.0.0.1", () => resolve());
+  });
+  const stop = () => new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  try {
+    // "localhost", not 127.0.0.1: another site than the API's, as a real partner is.
+    const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+    state = await ensureDemo({ apps: stack.apps, ballots: stack.ballots, dataDir: opts.dataDir, origin, log });
+    return { url: origin + "/", state, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
