@@ -5,6 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { mkdir } from "node:fs/promises";
+import { connectExternalChain } from "../chain/external-chain.js";
 import { startChain, type Chain } from "../chain/node.js";
 import { startDevIdentityProvider, type DevIdentityProvider } from "../../idp/index.js";
 import { createIdentityClient } from "../identity/oidc-client.js";
@@ -33,13 +34,16 @@ import type { LogFn } from "./ballot-routes.js";
 export const LOGIN_CALLBACK_PATH = "/v1/login/callback";
 export const DEV_IDP_CLIENT_ID = "urne-dev";
 
+/** What the stack needs of its chain: the embedded node or an external network. */
+export type StackChain = Pick<Chain, "rpcUrl" | "chainId" | "operators" | "sealPending" | "stop"> & { deployment: { ballotBox: string } | undefined };
+
 export type Stack = {
   apiUrl: string;
   rpcUrl: string;
   idpIssuer: string | null;
   apps: AppRegistry;
   ballots: BallotService;
-  chain: Chain;
+  chain: StackChain;
   ballotChain: BallotChain;
   /** The issuer's record of tokens signed (read at the close). */
   ledger: TokenLedger;
@@ -56,11 +60,15 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
     const { secrets, sources } = loadSecrets(opts.dataDir, opts.env);
     log("secrets.loaded", { sources }); // where each came from; never a value
 
-    const chain = await startChain({ dataDir: opts.dataDir, host: opts.host, port: opts.chainPort, blockIntervalMs: opts.blockIntervalMs, chainId: opts.chainId, log });
+    // The embedded chain by default; an external EVM network when configured (docs/CHAIN.md §7).
+    const chain: StackChain = opts.externalChain
+      ? await connectExternalChain(opts.externalChain)
+      : await startChain({ dataDir: opts.dataDir, host: opts.host, port: opts.chainPort, blockIntervalMs: opts.blockIntervalMs, chainId: opts.chainId, log });
     cleanup.push(() => chain.stop());
     if (!chain.deployment) throw new Error("the embedded chain has no BallotBox deployment");
     const { organizer, admin, relayer } = chain.operators;
-    if (!organizer || !admin || !relayer) throw new Error("operator-keys.json lacks the admin, organizer or relayer key");
+    if (!organizer || !relayer) throw new Error("operator-keys.json lacks the organizer or relayer key");
+    if (!admin && !opts.externalChain) throw new Error("operator-keys.json lacks the admin key");
 
     const ballotChain = new BallotChain({
       rpcUrl: chain.rpcUrl, chainId: chain.chainId, ballotBox: chain.deployment.ballotBox, organizerKey: organizer.privateKey,
@@ -68,7 +76,8 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
     });
     cleanup.push(async () => ballotChain.destroy());
     // Like any transaction, through the public RPC: the grant is on chain for all to see.
-    if (await ballotChain.ensureOrganizerRole(admin.privateKey)) log("chain.organizer_granted", { organizer: organizer.address });
+    // (On an external network without URNE_ADMIN_KEY, connectExternalChain checked the role.)
+    if (admin && (await ballotChain.ensureOrganizerRole(admin.privateKey))) log("chain.organizer_granted", { organizer: organizer.address });
 
     const store = await ApiStore.open(opts.dataDir);
     cleanup.push(() => store.close());

@@ -23,11 +23,14 @@ export type ExternalChainOptions = {
   adminKey?: string;
 };
 
+/** Shaped like the embedded chain's handle (server/chain/node.ts `Chain`) where the stack uses it. */
 export type ExternalChain = {
   rpcUrl: string;
   chainId: bigint;
-  ballotBox: string;
+  deployment: { ballotBox: string };
   operators: { organizer: Wallet; relayer: Wallet; admin?: Wallet };
+  /** The network seals its own blocks: nothing of ours waits. */
+  sealPending(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -77,7 +80,10 @@ export async function connectExternalChain(opts: ExternalChainOptions): Promise<
     } finally {
       provider.destroy();
     }
-    return { rpcUrl: opts.rpcUrl, chainId, ballotBox, operators: { organizer, relayer, ...(admin ? { admin } : {}) }, stop: async () => {} };
+    return {
+      rpcUrl: opts.rpcUrl, chainId, deployment: { ballotBox }, operators: { organizer, relayer, ...(admin ? { admin } : {}) },
+      sealPending: async () => {}, stop: async () => {},
+    };
   }
 }
 

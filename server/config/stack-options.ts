@@ -19,6 +19,11 @@ export type StackOptions = {
   publicRpcUrls?: string[];
   /** Start the embedded development identity provider (default yes, never in production). */
   devIdp: boolean;
+  /**
+   * An EVM network urne does not run, instead of the embedded chain (docs/CHAIN.md §7):
+   * its node, the deployed BallotBox and the operator keys (environment only: secrets).
+   */
+  externalChain?: { rpcUrl: string; ballotBox: string; organizerKey: string; relayerKey: string; adminKey?: string };
   /** A real OpenID provider instead (FranceConnect): docs/IDENTITY.md §3. */
   oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri?: string; signingAlg?: string };
   bodyLimitBytes: number;
@@ -67,6 +72,16 @@ export function stackOptions(flags: StackFlags, env: Readonly<Record<string, str
     if (!clientId || !clientSecret) throw new Error("URNE_OIDC_ISSUER needs URNE_OIDC_CLIENT_ID and URNE_OIDC_CLIENT_SECRET");
     oidc = { issuer: oidcIssuer, clientId, clientSecret, redirectUri: env.URNE_OIDC_REDIRECT_URI, signingAlg: env.URNE_OIDC_SIGNING_ALG };
   }
+  let externalChain: StackOptions["externalChain"];
+  if (env.URNE_CHAIN_RPC_URL !== undefined) {
+    new URL(env.URNE_CHAIN_RPC_URL); // throws on a malformed URL
+    const missing = ["URNE_BALLOT_BOX", "URNE_ORGANIZER_KEY", "URNE_RELAYER_KEY"].filter((k) => !env[k]);
+    if (missing.length > 0) throw new Error(`URNE_CHAIN_RPC_URL needs ${missing.join(", ")}`);
+    externalChain = {
+      rpcUrl: env.URNE_CHAIN_RPC_URL, ballotBox: env.URNE_BALLOT_BOX!, organizerKey: env.URNE_ORGANIZER_KEY!, relayerKey: env.URNE_RELAYER_KEY!,
+      ...(env.URNE_ADMIN_KEY ? { adminKey: env.URNE_ADMIN_KEY } : {}),
+    };
+  }
   const devIdp = !flags["no-dev-idp"] && env.URNE_DEV_IDP !== "0" && oidc === undefined && !production;
   return {
     dataDir: path.resolve(flags.data ?? env.URNE_DATA_DIR ?? "./data"),
@@ -79,6 +94,7 @@ export function stackOptions(flags: StackFlags, env: Readonly<Record<string, str
     ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, "") }),
     ...(rpcUrls.length === 0 ? {} : { publicRpcUrls: rpcUrls }),
     devIdp,
+    ...(externalChain ? { externalChain } : {}),
     ...(oidc ? { oidc } : {}),
     bodyLimitBytes: integer("URNE_BODY_LIMIT_BYTES", env.URNE_BODY_LIMIT_BYTES, 64 * 1024, 1024, 1024 * 1024),
     demoPort: demoPort(flags["demo-port"] ?? env.URNE_DEMO_PORT, devIdp, env.NODE_ENV === "test"),
