@@ -5,10 +5,8 @@
 //   urne observe|recount|verify: the observer tools (observer/cli/<command>.ts), which
 //   parse their own options and import protocol/ only, never server/.
 import { parseArgs } from "node:util";
-import { startChain } from "../server/chain/node.js";
-import { startStack } from "../server/api/stack.js";
-import { stackOptions, type StackFlags } from "../server/config/stack-options.js";
-import { startDemoPartner, type DemoPartner } from "../server/web/demo/demo-server.js";
+import type { StackFlags } from "../server/config/stack-options.js";
+import type { DemoPartner } from "../server/web/demo/demo-server.js";
 import { APP_USAGE, runAppCommand } from "./urne-app.js";
 import { runDeploy } from "./urne-deploy.js";
 
@@ -52,7 +50,10 @@ function integer(name: string, value: string | undefined, fallback: number, min:
   return n;
 }
 
+// The chain and the stack load Hardhat's EVM, the OpenID provider and the web bundle:
+// imported when started, so that `urne app`, `deploy` and the observer verbs start fast.
 async function runChain(values: Record<string, string | boolean | undefined>) {
+  const { startChain } = await import("../server/chain/node.js");
   const str = (k: string) => values[k] as string | undefined;
   const chain = await startChain({
     dataDir: str("data") ?? process.env.URNE_DATA_DIR ?? "./data",
@@ -82,6 +83,9 @@ async function runChain(values: Record<string, string | boolean | undefined>) {
 }
 
 async function runStart(values: StackFlags) {
+  const { startStack } = await import("../server/api/stack.js");
+  const { stackOptions } = await import("../server/config/stack-options.js");
+  const { startDemoPartner } = await import("../server/web/demo/demo-server.js");
   const options = stackOptions(values);
   const stack = await startStack(options, log);
   // Development only (the dev identity provider runs): the demo partner site, on another
