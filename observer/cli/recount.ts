@@ -1,0 +1,94 @@
+// `urne recount`: re-verify and recount ballots without trusting the service.
+// docs/OBSERVERS.md; checks: PROTOCOL.md §9.3.
+import { parseArgs } from "node:util";
+import { isAddress } from "ethers";
+import { mirrorSource, nodeSource, type EventSource } from "../recount/event-source.js";
+import { recount } from "../recount/recount.js";
+import { reportLines } from "../recount/report-text.js";
+import { RpcFailure } from "../rpc/json-rpc.js";
+
+export const RECOUNT_EXIT = Object.freeze({ PASS: 0, FAIL: 1, USAGE: 2, UNREADABLE: 3 });
+
+export const RECOUNT_USAGE = `usage: urne recount (--rpc URL --ballot-box ADDRESS | --mirror DIR [--rpc URL]) [--ballot ID] [--api URL] [--json]
+
+Re-verifies every VoteCast of each ballot against the protocol rules (PROTOCOL.md §6.2),
+recounts the latest accepted revision per voter, and checks PROTOCOL.md §9.3:
+  R1 ballot parameters and issuer key proof   R2 every vote re-verified (rejected ones listed)
+  R3 counts = the contract's tally and votersCount at the same block
+  R4 voters <= tokens issued at the close      R5 results recomputed   R6 = the API's results
+
+options:
+  --rpc URL            a node: events read by eth_getLogs, counters by eth_call at its head;
+                       with --mirror, the counters are read from it at the mirror's last block
+  --ballot-box ADDR    the BallotBox contract (with --rpc alone)
+  --mirror DIR         a mirror made by urne observe: events and the counters it recorded
+  --ballot ID          recount this ballot only (default: every ballot)
+  --api URL            the service's API: compare its published results (R6)
+  --json               one JSON report on stdout instead of text lines
+  --threads N          worker threads for the signatures (default: one per core)
+  --help
+
+exit codes: 0 every check passes, 1 a check fails or a VoteCast is rejected, 2 usage,
+  3 the node or the mirror could not be read, or the recount could not finish (a log that does not decode)`;
+
+export async function run(args: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args,
+      options: {
+        rpc: { type: "string" },
+        "ballot-box": { type: "string" },
+        mirror: { type: "string" },
+        ballot: { type: "string" },
+        api: { type: "string" },
+        json: { type: "boolean" },
+        threads: { type: "string" },
+        help: { type: "boolean" },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${RECOUNT_USAGE}`);
+    return RECOUNT_EXIT.USAGE;
+  }
+  if (values.help) {
+    console.log(RECOUNT_USAGE);
+    return 0;
+  }
+  const usage = (why: string) => {
+    console.error(`${why}\n\n${RECOUNT_USAGE}`);
+    return RECOUNT_EXIT.USAGE;
+  };
+  if (!values.rpc && !values.mirror) return usage("give --rpc URL or --mirror DIR");
+  if (!values.mirror && !values["ballot-box"]) return usage("--ballot-box is required with --rpc alone");
+  if (values["ballot-box"] !== undefined && !isAddress(values["ballot-box"])) return usage(`--ballot-box must be an address, got "${values["ballot-box"]}"`);
+  if (values.ballot !== undefined && !/^[1-9]\d*$/.test(values.ballot)) return usage(`--ballot must be a ballot id (1, 2, ...), got "${values.ballot}"`);
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 0 || threads > 64)) return usage(`--threads must be an integer in [0, 64], got "${values.threads}"`);
+  const ballotId = values.ballot === undefined ? undefined : BigInt(values.ballot);
+
+  let source: EventSource;
+  try {
+    source = values.mirror
+      ? await mirrorSource(values.mirror, { ballotId, rpc: values.rpc })
+      : await nodeSource(values.rpc!, values["ballot-box"]!, { ballotId });
+  } catch (error) {
+    if (error instanceof RpcFailure || error instanceof TypeError) {
+      console.error(`cannot read: ${error.message}`);
+      return RECOUNT_EXIT.UNREADABLE;
+    }
+    throw error;
+  }
+  try {
+    const report = await recount(source, { ballotId, api: values.api, threads });
+    if (values.json) console.log(JSON.stringify(report, null, 2));
+    else for (const line of reportLines(report)) console.log(line);
+    return report.pass ? RECOUNT_EXIT.PASS : RECOUNT_EXIT.FAIL;
+  } catch (error) {
+    // Exit 1 means "a check failed": a recount that could not finish must not look like one.
+    console.error(`${error instanceof RpcFailure ? "cannot read" : "cannot recount"}: ${(error as Error).message}`);
+    return RECOUNT_EXIT.UNREADABLE;
+  } finally {
+    await source.close();
+  }
+}

@@ -1,0 +1,186 @@
+// One ballot's recount (PROTOCOL.md §9.3): its parameters checked (R1), every VoteCast
+// re-verified in chain order by protocol/vote-check.ts (R2), the count rebuilt from the
+// latest accepted revision per voter (R3), the close checked (R4), results recomputed
+// by protocol/results.ts (R5). R6 (the API) is api-results.ts.
+import type { BallotOnChain } from "../../protocol/ballot.js";
+import { BallotKind, MAX_OPTIONS, MJ_GRADE_COUNT, rulesFromParams } from "../../protocol/ballot.js";
+import { decodeRejectionReason, type BallotClosedEvent, type BallotCreatedEvent, type VoteRejectedEvent } from "../../protocol/events.js";
+import type { Choice } from "../../protocol/payload.js";
+import { computeResults } from "../../protocol/results.js";
+import { issuerKeyFromModulus } from "../../protocol/token/issuer-key.js";
+import { verifyIssuerKeyProof } from "../../protocol/token/key-proof.js";
+import { checkVote, type VoteErrorName } from "../../protocol/vote-check.js";
+import type { Counters } from "../mirror/mirror-store.js";
+import { fastContext, type Deployment, type VoteOutcome } from "./vote-checks.js";
+
+export type RecountStep = "R1" | "R2" | "R3" | "R4" | "R5" | "R6";
+export type Check = { step: RecountStep; ok: boolean; skipped?: boolean; message: string };
+export type RejectedVote = {
+  blockNumber: number; logIndex: number; transactionHash: string;
+  voter: string; revision: number; error: VoteErrorName; args: string[];
+};
+
+const KIND_NAMES = ["SingleChoice", "MultipleChoice", "MajorityJudgment"];
+
+export class BallotRecount {
+  readonly checks: Check[] = [];
+  readonly rejected: RejectedVote[] = [];
+  votesCast = 0;
+  /** The contract's own rejections (castVotes' VoteRejected), for information: they changed nothing. */
+  readonly voteRejected: { blockNumber: number; voter: string; revision: number; error: string }[] = [];
+  closed?: BallotClosedEvent;
+  private votersAtClose?: number;
+  /**
+   * What checkVote checks against: the §6.6 BallotInfo as BallotCreated and BallotClosed
+   * tell it, at the point of the chain the recount has READ (ahead of the point it has
+   * counted: votes are checked ahead on worker threads). Undefined when R1 fails.
+   */
+  private ballot?: BallotOnChain;
+  private readonly accepted = new Map<string, { revision: number; choice: Choice }>();
+
+  constructor(readonly ballotId: bigint, readonly created: BallotCreatedEvent | undefined, private readonly at: Deployment) {
+    this.ballot = created && this.checkCreated(created) ? onChain(created) : undefined;
+  }
+
+  get kind(): number | undefined {
+    return this.created?.params.kind;
+  }
+
+  get votersCount(): number {
+    return this.accepted.size;
+  }
+
+  /** R1: the parameters createBallot would have accepted (§6.1), issuer key proof included (§2.5). */
+  private checkCreated(e: BallotCreatedEvent): boolean {
+    const p = e.params;
+    const problems: string[] = [];
+    try {
+      rulesFromParams(p);
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+    if (p.options.length > MAX_OPTIONS) problems.push(`more than ${MAX_OPTIONS} options`);
+    if (!(p.opensAt < p.closesAt)) problems.push(`opensAt ${p.opensAt} is not before closesAt ${p.closesAt}`);
+    if (p.question.length === 0) problems.push("empty question");
+    p.options.forEach((o, i) => o.length === 0 && problems.push(`empty option ${i}`));
+    try {
+      if (!verifyIssuerKeyProof(issuerKeyFromModulus(p.issuerModulus), p.issuerKeyProof)) problems.push("issuer key proof does not verify (§2.5)");
+    } catch (error) {
+      problems.push(`issuer key: ${(error as Error).message}`);
+    }
+    const where = `BallotCreated in block ${e.blockNumber} (tx ${e.transactionHash})`;
+    this.checks.push(problems.length === 0
+      ? { step: "R1", ok: true, message: `${where}: parameters of §6.1 valid, issuer key proof verifies` }
+      : { step: "R1", ok: false, message: `${where}: ${problems.join("; ")}; every vote counts as cast in an unknown ballot` });
+    return problems.length === 0;
+  }
+
+  /** The ballot as the chain read so far left it: what a VoteCast read now is checked against. */
+  snapshot(): BallotOnChain | undefined {
+    return this.ballot;
+  }
+
+  /** A BallotClosed read (before the votes after it are dispatched): later votes see the ballot closed. */
+  closeRead(e: BallotClosedEvent): void {
+    if (this.ballot) this.ballot = { ...this.ballot, closedAt: e.closedAt, tokensIssued: e.tokensIssued, votersCount: e.votersCount };
+  }
+
+  /**
+   * R2, in chain order: checkVote's verdict from the worker threads, computed without a
+   * recorded vote; for a voter counted before, checkVote again with its recorded revision
+   * (check 3), against the ballot as it stood at that vote.
+   */
+  vote(outcome: VoteOutcome, ballotThen: BallotOnChain | undefined, timestamp: bigint): void {
+    const e = outcome.event;
+    this.votesCast++;
+    const voter = e.vote.voter.toLowerCase();
+    const recorded = this.accepted.get(voter);
+    const result = recorded ? checkVote(ballotThen, e.vote, fastContext(this.at, timestamp, recorded)) : outcome.verdict;
+    if (result.ok) {
+      this.accepted.set(voter, { revision: e.vote.revision, choice: result.choice });
+    } else {
+      this.rejected.push({
+        blockNumber: e.blockNumber, logIndex: e.logIndex, transactionHash: e.transactionHash,
+        voter: e.vote.voter, revision: e.vote.revision, error: result.error, args: result.args.map(String),
+      });
+    }
+  }
+
+  /** A VoteRejected read: listed with the §6.2 error its reason names. */
+  rejectedByContract(e: VoteRejectedEvent): void {
+    this.voteRejected.push({ blockNumber: e.blockNumber, voter: e.voter, revision: e.revision, error: decodeRejectionReason(e.reason)?.name ?? `undecodable reason ${e.reason}` });
+  }
+
+  /** A BallotClosed counted: R4 compares the voters counted at this point. */
+  close(e: BallotClosedEvent): void {
+    this.closed = e;
+    this.votersAtClose = this.accepted.size;
+  }
+
+  /** Votes per option, or per candidate and grade (§6.3), from the latest accepted revisions. */
+  counts(): bigint[] {
+    const optionCount = this.created?.params.options.length ?? 0;
+    const mj = this.kind === BallotKind.MajorityJudgment;
+    const counts = new Array<number>(mj ? optionCount * MJ_GRADE_COUNT : optionCount).fill(0);
+    for (const { choice } of this.accepted.values()) {
+      if (choice.kind === BallotKind.SingleChoice) counts[choice.option]++;
+      else if (choice.kind === BallotKind.MultipleChoice) for (const o of choice.options) counts[o]++;
+      else choice.grades.forEach((g, c) => counts[c * MJ_GRADE_COUNT + g]++);
+    }
+    return counts.map(BigInt);
+  }
+
+  /** R2 to R5, once every event up to the recount's block was applied. */
+  finish(contract: Counters | undefined) {
+    if (!this.created) this.checks.push({ step: "R1", ok: false, message: `no BallotCreated event for ballot ${this.ballotId}: its ${this.votesCast} VoteCast count for nothing` });
+    this.checks.push(this.rejected.length === 0
+      ? { step: "R2", ok: true, message: `${this.votesCast} VoteCast re-verified, all pass §6.2 (VoteRejected events, for information: ${this.voteRejected.length})` }
+      : { step: "R2", ok: false, message: `${this.votesCast} VoteCast re-verified, ${this.rejected.length} fail §6.2 and are not counted (VoteRejected events, for information: ${this.voteRejected.length})` });
+    const counts = this.counts();
+    if (!contract) {
+      this.checks.push({ step: "R3", ok: false, message: "the contract's counters are unknown (mirror made before this ballot's events, or no node): give --rpc" });
+    } else {
+      const diffs: string[] = [];
+      const theirs = contract.tally.map(BigInt);
+      if (theirs.length !== counts.length) diffs.push(`tally has ${theirs.length} entries, expected ${counts.length}`);
+      else counts.forEach((c, i) => c !== theirs[i] && diffs.push(`${this.laneName(i)}: recount ${c}, contract ${theirs[i]}`));
+      if (BigInt(contract.votersCount) !== BigInt(this.votersCount)) diffs.push(`votersCount: recount ${this.votersCount}, contract ${contract.votersCount}`);
+      const at = `at block ${contract.blockNumber} ${contract.blockHash}`;
+      this.checks.push(diffs.length === 0
+        ? { step: "R3", ok: true, message: `counts [${counts.join(", ")}] and votersCount ${this.votersCount} equal tally and votersCount ${at}` }
+        : { step: "R3", ok: false, message: `the contract's counters ${at} differ: ${diffs.join("; ")}` });
+    }
+    if (!this.closed) {
+      this.checks.push({ step: "R4", ok: true, skipped: true, message: "not closed by its organizer (no BallotClosed): nothing to check" });
+    } else {
+      const c = this.closed;
+      const problems: string[] = [];
+      if (BigInt(this.votersAtClose!) > c.tokensIssued) problems.push(`${this.votersAtClose} voters counted but only ${c.tokensIssued} tokens issued`);
+      if (BigInt(this.votersAtClose!) !== c.votersCount) problems.push(`BallotClosed says ${c.votersCount} voters, the recount had ${this.votersAtClose} at that point`);
+      this.checks.push(problems.length === 0
+        ? { step: "R4", ok: true, message: `closed in block ${c.blockNumber}: ${this.votersAtClose} voters <= ${c.tokensIssued} tokens issued` }
+        : { step: "R4", ok: false, message: `closed in block ${c.blockNumber}: ${problems.join("; ")}` });
+    }
+    const results = this.created ? computeResults({ kind: this.created.params.kind, options: this.created.params.options, counts, votersCount: this.votersCount }) : undefined;
+    this.checks.push(results
+      ? { step: "R5", ok: true, message: `results recomputed from the recount (${KIND_NAMES[this.created!.params.kind] ?? "unknown kind"})` }
+      : { step: "R5", ok: false, message: "no results without a BallotCreated" });
+    return { counts, results };
+  }
+
+  private laneName(i: number): string {
+    if (this.kind !== BallotKind.MajorityJudgment) return `option ${i}`;
+    return `candidate ${Math.floor(i / MJ_GRADE_COUNT)} grade ${i % MJ_GRADE_COUNT}`;
+  }
+}
+
+function onChain(e: BallotCreatedEvent): BallotOnChain {
+  const p = e.params;
+  return {
+    kind: p.kind, minChoices: p.minChoices, maxChoices: p.maxChoices, optionCount: p.options.length,
+    opensAt: p.opensAt, closesAt: p.closesAt, allowRevote: p.allowRevote, liveResults: p.liveResults,
+    organizer: e.organizer, closedAt: 0n, tokensIssued: 0n, votersCount: 0n, issuerModulus: p.issuerModulus,
+  };
+}
+
+export { KIND_NAMES };

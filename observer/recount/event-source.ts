@@ -1,0 +1,113 @@
+// Where a recount reads the BallotBox's events (PROTOCOL.md §6.5): a local mirror
+// (`urne observe`), or a node straight (paged eth_getLogs), in chain order, each with its
+// block's timestamp (the `now` of §6.2 check 2); and where it reads the contract's
+// counters to compare with (§9.3 R3): eth_call on a node at the recount's block, or the
+// counters the mirror recorded at mirror time.
+import { getAddress, zeroPadValue, toBeHex } from "ethers";
+import { EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
+import { JsonRpcClient } from "../rpc/json-rpc.js";
+import { blockNumber, chainId as readChainId, headers, logsInRange } from "../rpc/chain-reader.js";
+import { MirrorStore, type Counters } from "../mirror/mirror-store.js";
+import { readCounters } from "../mirror/counters.js";
+
+/** A BallotBox log, not decoded yet (the recount decodes, VoteCast on worker threads), with its block's timestamp. */
+export type TimedLog = { log: RawLog; timestamp: bigint };
+
+export type EventSource = {
+  chainId: bigint;
+  ballotBox: string;
+  /** The block the recount stops at and reads the counters at. */
+  asOf: { number: number; hash: string };
+  /** Where the counters come from, for the report. */
+  countersFrom: string;
+  /** The ballot box's logs in chain order, a block or a page at a time. */
+  logs(): AsyncGenerator<TimedLog[]>;
+  /** The contract's counters of a ballot at `asOf` (or where the mirror recorded them); undefined if unknown. */
+  counters(ballotId: bigint): Promise<Counters | undefined>;
+  close(): Promise<void>;
+};
+
+const ALL_TOPICS = [EVENT_TOPICS.BallotCreated, EVENT_TOPICS.VoteCast, EVENT_TOPICS.VoteRejected, EVENT_TOPICS.BallotClosed];
+const idTopic = (ballotId: bigint) => zeroPadValue(toBeHex(ballotId), 32).toLowerCase();
+
+/** From a mirror; with `rpc`, the counters are read from that node at the mirror's last block. */
+export async function mirrorSource(dir: string, opts: { ballotId?: bigint; rpc?: string } = {}): Promise<EventSource> {
+  const store = await MirrorStore.open(dir, { create: false });
+  try {
+    const meta = await store.meta();
+    const cursor = await store.cursor();
+    if (!meta || !cursor) throw new TypeError(`${dir} holds no mirror: run urne observe --once --data ${dir} first`);
+    const client = opts.rpc ? new JsonRpcClient(opts.rpc) : undefined;
+    if (client && (await readChainId(client)).toString() !== meta.chainId) throw new TypeError(`${opts.rpc} is not on chain ${meta.chainId}, the mirror's`);
+    const only = opts.ballotId === undefined ? undefined : idTopic(opts.ballotId);
+    return {
+      chainId: BigInt(meta.chainId),
+      ballotBox: meta.ballotBox,
+      asOf: cursor,
+      countersFrom: client ? `eth_call at ${opts.rpc}` : "the mirror (eth_call at mirror time)",
+      async *logs() {
+        for await (const block of store.logs(cursor.number)) {
+          const timestamp = BigInt(block.timestamp);
+          const out: TimedLog[] = [];
+          for (const log of block.logs) {
+            if (only && log.topics[1] !== only) continue;
+            out.push({ log: { ...log, address: meta.ballotBox, blockNumber: block.number, blockHash: block.hash }, timestamp });
+          }
+          if (out.length > 0) yield out;
+        }
+      },
+      counters: async (ballotId) => (client ? readCounters(client, meta.ballotBox, ballotId, cursor) : store.counters(ballotId)),
+      close: () => store.close(),
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/** Straight from a node, up to its head when the recount starts. */
+export async function nodeSource(rpc: string, ballotBoxAddress: string, opts: { ballotId?: bigint; pageBlocks?: number } = {}): Promise<EventSource> {
+  const client = new JsonRpcClient(rpc);
+  const ballotBox = getAddress(ballotBoxAddress);
+  const chainId = await readChainId(client);
+  const head = await blockNumber(client);
+  const [top] = await headers(client, head, head);
+  if (!top) throw new TypeError(`${rpc} has no block ${head}, its own head`);
+  const asOf = { number: head, hash: top.hash };
+  const page = opts.pageBlocks ?? 5_000;
+  const topics = [ALL_TOPICS, ...(opts.ballotId === undefined ? [] : [idTopic(opts.ballotId)])];
+  return {
+    chainId, ballotBox, asOf, countersFrom: `eth_call at ${rpc}`,
+    async *logs() {
+      for (let from = 0; from <= head; from += page) {
+        const to = Math.min(head, from + page - 1);
+        const logs = await logsInRange(client, ballotBox, from, to, topics);
+        if (logs.length === 0) continue;
+        // Each log's block must be the block the node names at that height: one history.
+        const numbers = [...new Set(logs.map((l) => Number(BigInt(l.blockNumber))))].sort((a, b) => a - b);
+        const blocks = new Map<number, { hash: string; timestamp: bigint }>();
+        const answers = await client.batch(numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [toBeHex(n), false] })));
+        answers.forEach((raw, i) => {
+          const b = raw as { hash: string; timestamp: string } | null;
+          if (b) blocks.set(numbers[i], { hash: b.hash.toLowerCase(), timestamp: BigInt(b.timestamp) });
+        });
+        const out: TimedLog[] = [];
+        for (const log of logs) {
+          const number = Number(BigInt(log.blockNumber));
+          const block = blocks.get(number);
+          if (!block || block.hash !== log.blockHash.toLowerCase()) throw new TypeError(`${rpc}: a log of block ${number} names block hash ${log.blockHash}, the node's block there is ${block?.hash ?? "missing"}`);
+          out.push({ log, timestamp: block.timestamp });
+        }
+        // Chain order: by block, then by position in the block.
+        const position = (l: RawLog) => [Number(BigInt(l.blockNumber)), Number(BigInt(l.logIndex ?? l.index ?? 0))];
+        out.sort((a, b) => {
+          const [ba, ia] = position(a.log), [bb, ib] = position(b.log);
+          return ba - bb || ia - ib;
+        });
+        yield out;
+      }
+    },
+    counters: (ballotId) => readCounters(client, ballotBox, ballotId, asOf),
+    close: async () => {},
+  };
+}

@@ -1,0 +1,153 @@
+// `urne recount`'s engine: reads a ballot box's logs in chain order from a source
+// (event-source.ts), hands batches of VoteCast logs to worker threads (decode + checkVote,
+// vote-checks.ts) while it reads on, then counts in chain order (ballot-recount.ts:
+// R1-R5) and compares with the API (api-results.ts: R6).
+import type { BallotOnChain } from "../../protocol/ballot.js";
+import { decodeBallotBoxLog, EVENT_TOPICS, type BallotBoxEvent } from "../../protocol/events.js";
+import { BallotRecount, KIND_NAMES, type Check, type RejectedVote } from "./ballot-recount.js";
+import { compareWithApi } from "./api-results.js";
+import type { EventSource, TimedLog } from "./event-source.js";
+import { VoteCheckPool } from "./vote-check-pool.js";
+import type { Deployment, VoteJob, VoteOutcome } from "./vote-checks.js";
+
+export type RecountOptions = {
+  ballotId?: bigint;
+  api?: string;
+  /** Worker threads for the votes; default one per core. */
+  threads?: number;
+  /** Logs per batch handed to the workers. */
+  batchLogs?: number;
+  /** Batches with fewer votes are checked inline: a thread round trip costs more (default 400). */
+  inlineBelow?: number;
+};
+
+export type BallotReport = {
+  ballotId: string;
+  kind: string | null;
+  question: string | null;
+  asOf: { blockNumber: number; blockHash: string };
+  votesCast: number;
+  votersCount: number;
+  counts: string[];
+  rejected: RejectedVote[];
+  /** The contract's VoteRejected events, for information. */
+  voteRejected: { blockNumber: number; voter: string; revision: number; error: string }[];
+  checks: Check[];
+  results: unknown;
+  pass: boolean;
+};
+
+export type RecountReport = { chainId: string; ballotBox: string; asOf: { blockNumber: number; blockHash: string }; countersFrom: string; ballots: BallotReport[]; pass: boolean };
+
+/** One log as the counting loop replays it: decoded here, or a vote checked on a worker. */
+type Step =
+  | { kind: "event"; event: Exclude<BallotBoxEvent, { event: "VoteCast" }> }
+  | { kind: "vote"; ballotId: bigint; job: VoteJob; index: number };
+type Batch = { steps: Step[]; outcomes: Promise<VoteOutcome[]> };
+
+/** Batches in flight: the workers keep busy while the main thread reads and counts. */
+const IN_FLIGHT = 4;
+
+export async function recount(source: EventSource, opts: RecountOptions = {}): Promise<RecountReport> {
+  const at: Deployment = { chainId: source.chainId, ballotBox: source.ballotBox };
+  const pool = new VoteCheckPool(opts.threads);
+  const inline = new VoteCheckPool(0);
+  const ballots = new Map<bigint, BallotRecount>();
+  const batchSize = opts.batchLogs ?? 4000;
+  const queue: Batch[] = [];
+
+  const ballotOf = (id: bigint) => {
+    let b = ballots.get(id);
+    if (!b) ballots.set(id, (b = new BallotRecount(id, undefined, at)));
+    return b;
+  };
+
+  /** Reading side, in chain order: ballots created and closed, votes handed out with the ballot as it stood. */
+  const dispatch = (logs: TimedLog[]) => {
+    const steps: Step[] = [];
+    const jobs: VoteJob[] = [];
+    for (const { log, timestamp } of logs) {
+      if (log.topics[0] === EVENT_TOPICS.VoteCast && log.topics.length === 3) {
+        const ballotId = BigInt(log.topics[1]);
+        const ballot: BallotOnChain | undefined = ballots.get(ballotId)?.snapshot();
+        steps.push({ kind: "vote", ballotId, job: { log, timestamp, ballot }, index: jobs.length });
+        jobs.push({ log, timestamp, ballot });
+        continue;
+      }
+      const event = decodeBallotBoxLog(log, source.ballotBox);
+      if (!event || event.event === "VoteCast") continue; // role events; a VoteCast that decodes with other topics cannot exist
+      if (event.event === "BallotCreated") {
+        const earlier = ballots.get(event.ballotId);
+        if (earlier) earlier.checks.push({ step: "R1", ok: false, message: `BallotCreated for ballot ${event.ballotId} in block ${event.blockNumber} comes after ${earlier.created ? "another one" : "events of that ballot"}` });
+        else ballots.set(event.ballotId, new BallotRecount(event.ballotId, event, at));
+      } else if (event.event === "BallotClosed") {
+        ballotOf(event.ballotId).closeRead(event);
+      }
+      steps.push({ kind: "event", event });
+    }
+    queue.push({ steps, outcomes: checkAll(jobs.length < (opts.inlineBelow ?? 400) ? inline : pool, jobs, at) });
+  };
+
+  /** Counting side, in the same order. */
+  const apply = async (batch: Batch) => {
+    const outcomes = await batch.outcomes;
+    for (const step of batch.steps) {
+      if (step.kind === "vote") {
+        ballotOf(step.ballotId).vote(outcomes[step.index], step.job.ballot, step.job.timestamp);
+        continue;
+      }
+      const e = step.event;
+      if (e.event === "VoteRejected") ballotOf(e.ballotId).rejectedByContract(e);
+      else if (e.event === "BallotClosed") ballotOf(e.ballotId).close(e);
+    }
+  };
+
+  try {
+    let pending: TimedLog[] = [];
+    for await (const logs of source.logs()) {
+      for (const l of logs) pending.push(l);
+      if (pending.length < batchSize) continue;
+      dispatch(pending);
+      pending = [];
+      if (queue.length >= IN_FLIGHT) await apply(queue.shift()!);
+    }
+    if (pending.length > 0) dispatch(pending);
+    while (queue.length > 0) await apply(queue.shift()!);
+  } finally {
+    await pool.close();
+  }
+
+  if (opts.ballotId !== undefined) {
+    ballotOf(opts.ballotId);
+    for (const id of [...ballots.keys()]) if (id !== opts.ballotId) ballots.delete(id);
+  }
+  const reports: BallotReport[] = [];
+  for (const b of [...ballots.values()].sort((x, y) => (x.ballotId < y.ballotId ? -1 : 1))) {
+    const contract = await source.counters(b.ballotId).catch(() => undefined);
+    const { counts, results } = b.finish(contract);
+    if (opts.api) b.checks.push(await compareWithApi(opts.api, b.ballotId, { ...at, asOf: source.asOf.number }, { votersCount: b.votersCount, results: results as Record<string, unknown> | undefined }));
+    else b.checks.push({ step: "R6", ok: true, skipped: true, message: "no --api given: published results not compared" });
+    reports.push({
+      ballotId: b.ballotId.toString(),
+      kind: b.kind === undefined ? null : (KIND_NAMES[b.kind] ?? String(b.kind)),
+      question: b.created?.params.question ?? null,
+      asOf: { blockNumber: source.asOf.number, blockHash: source.asOf.hash },
+      votesCast: b.votesCast, votersCount: b.votersCount, counts: counts.map(String),
+      rejected: b.rejected, voteRejected: b.voteRejected, checks: b.checks, results,
+      pass: b.checks.every((c) => c.ok),
+    });
+  }
+  return {
+    chainId: source.chainId.toString(), ballotBox: source.ballotBox,
+    asOf: { blockNumber: source.asOf.number, blockHash: source.asOf.hash }, countersFrom: source.countersFrom,
+    ballots: reports, pass: reports.every((r) => r.pass),
+  };
+}
+
+/** Splits the jobs over the pool's threads, keeping their order. */
+async function checkAll(pool: VoteCheckPool, jobs: VoteJob[], at: Deployment): Promise<VoteOutcome[]> {
+  const parts = Math.max(1, pool.threads);
+  const size = Math.ceil(jobs.length / parts);
+  const slices = Array.from({ length: parts }, (_, i) => jobs.slice(i * size, (i + 1) * size));
+  return (await Promise.all(slices.map((s) => pool.check(s, at)))).flat();
+}

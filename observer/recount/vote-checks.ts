@@ -1,0 +1,30 @@
+// R2's work on one VoteCast (PROTOCOL.md §9.3), the part that does not depend on the
+// votes before it: decode the log, then protocol/vote-check.ts's checkVote, with the
+// ballot as it stood at that point of the chain and no recorded vote. Only check 3 (a
+// voter counted before) depends on earlier votes; the recount re-runs checkVote with the
+// recorded revision for those voters (ballot-recount.ts), so every verdict is checkVote's.
+// Pure and independent per vote: runs on worker threads (vote-check-pool.ts). Node-only:
+// OpenSSL for the token (verify.node.ts) and libsecp256k1 for the voter key.
+import type { BallotOnChain } from "../../protocol/ballot.js";
+import type { RawLog, VoteCastEvent } from "../../protocol/events.js";
+import { verifyTokenFast } from "../../protocol/token/verify.node.js";
+import { checkVote, type VoteCheckContext, type VoteCheckResult } from "../../protocol/vote-check.js";
+import { recoverVoterFaster, tokenMessageFast } from "./fast-encodings.js";
+import { decodeVoteCast } from "./vote-cast-decoder.js";
+
+export type Deployment = { chainId: bigint; ballotBox: string };
+
+/** A VoteCast log, its block's timestamp, and its ballot as BallotCreated/BallotClosed left it (undefined: no such ballot). */
+export type VoteJob = { log: RawLog; timestamp: bigint; ballot: BallotOnChain | undefined };
+
+export type VoteOutcome = { event: VoteCastEvent; verdict: VoteCheckResult };
+
+/** The fast primitives, same verdicts as the protocol's defaults (cross-checked by tests). */
+export function fastContext(at: Deployment, now: bigint, recorded?: { revision: number }): VoteCheckContext {
+  return { ...at, now, recorded, verifyToken: verifyTokenFast, recover: recoverVoterFaster, tokenMessage: tokenMessageFast };
+}
+
+export function checkVoteCast(job: VoteJob, at: Deployment): VoteOutcome {
+  const event = decodeVoteCast(job.log, at.ballotBox);
+  return { event, verdict: checkVote(job.ballot, event.vote, fastContext(at, job.timestamp)) };
+}

@@ -1,0 +1,146 @@
+// A recount catches what a broken contract lets through. FaultyBallotBox (test-only,
+// contracts/test/) counts votes without the schedule, one-vote-per-address, token and
+// voter-signature checks; bad ballots cast through it must each be rejected by the recount
+// by their PROTOCOL.md §6.2 error name, and the contract's counts and close must fail
+// R3 and R4. Both backends.
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Contract, ContractFactory, Wallet, type InterfaceAbi } from "ethers";
+import { blind, finalize, signVote, toHex, tokenMessage, type BallotParams, type SignedVote } from "../../protocol/index.js";
+import { blindSign } from "../../protocol/node.js";
+import { run as recountCli } from "../../observer/cli/recount.js";
+import { recount, type RecountReport } from "../../observer/recount/recount.js";
+import { nodeSource } from "../../observer/recount/event-source.js";
+import { connectProvider, randomVoter, testIssuer, type Issuer } from "../helpers/ballot-box-fixture.js";
+import { observedChains, type ObservedChain } from "./observed-chains.js";
+import { runCli } from "./run-cli.js";
+
+const ARTIFACT = path.resolve(import.meta.dirname, "../../build/artifacts/contracts/test/FaultyBallotBox.sol/FaultyBallotBox.json");
+
+for (const backend of observedChains()) {
+  describe(`urne recount against a faulty ballot box (${backend.name})`, function () {
+    this.timeout(120_000);
+    let chain: ObservedChain;
+    let report: RecountReport;
+    let code: number;
+    let lines: string[];
+    const expected: { ballotId: string; voter: string; error: string; args: string[] }[] = [];
+    let closesAt: bigint;
+    let address: string;
+
+    before(async () => {
+      chain = await backend.start();
+      const provider = await connectProvider(chain.rpcUrl);
+      const chainId = (await provider.getNetwork()).chainId;
+      const { abi, bytecode } = JSON.parse(readFileSync(ARTIFACT, "utf8")) as { abi: InterfaceAbi; bytecode: string };
+      const deployer = chain.wallets[0].connect(provider);
+      const deployed = await new ContractFactory(abi, bytecode, deployer).deploy();
+      await deployed.waitForDeployment();
+      const box = deployed as unknown as Contract;
+      address = await box.getAddress();
+      const now = BigInt((await provider.getBlock("latest"))!.timestamp);
+      closesAt = now + 86_400n;
+      const params = (issuer: Issuer, overrides: Partial<BallotParams> = {}): BallotParams => ({
+        kind: 0, minChoices: 0, maxChoices: 0, opensAt: now - 60n, closesAt, allowRevote: false, liveResults: true,
+        issuerModulus: issuer.modulus, issuerKeyProof: issuer.keyProof, question: "Pour ou contre ?", options: ["Pour", "Contre", "Abstention"], ...overrides,
+      });
+      const token = (issuer: Issuer, ballotId: bigint, voter: string) => {
+        const message = tokenMessage({ chainId, ballotBox: address, ballotId, voter });
+        const { blindedMessage, inverse } = blind(issuer.publicKey, message);
+        return toHex(finalize(issuer.publicKey, message, blindSign(issuer.privateKey, blindedMessage), inverse));
+      };
+      const vote = async (ballotId: bigint, voter: Wallet, option: number, opts: { tokenFor?: string; signer?: Wallet } = {}): Promise<SignedVote> => {
+        const payload = toHex(Uint8Array.of(option));
+        return {
+          ballotId, voter: voter.address, revision: 0, payload,
+          tokenSignature: token(testIssuer(0), ballotId, opts.tokenFor ?? voter.address),
+          voterSignature: await signVote(opts.signer ?? voter, { chainId, ballotBox: address, ballotId, revision: 0, payload }),
+        };
+      };
+      const send = async (votes: SignedVote[]) => (await (await box.castVotes(votes)).wait())!;
+
+      await (await box.createBallot(params(testIssuer(0)))).wait(); // ballot 1
+      await (await box.createBallot(params(testIssuer(0), { opensAt: now + 3_600n, closesAt: now + 7_200n }))).wait(); // ballot 2: not open yet
+      // Ballot 3: the issuer key proof of another key, which the real contract refuses (§2.5).
+      await (await box.createBallot(params(testIssuer(0), { issuerKeyProof: testIssuer(1).keyProof }))).wait();
+
+      const [alice, bob, chloe, david, emma, felix, gaspard, hugo] = Array.from({ length: 8 }, () => randomVoter());
+      const other = randomVoter();
+      await send([
+        await vote(1n, alice, 0),
+        await vote(1n, bob, 1),
+        await vote(1n, chloe, 0, { tokenFor: david.address }), // a token issued for another address
+        await vote(1n, alice, 2), // the same address again, revoting not allowed
+        await vote(1n, emma, 1, { signer: other }), // signed by another key
+        await vote(2n, gaspard, 1), // before the ballot opens
+        await vote(3n, hugo, 1), // in a ballot the real contract would never have created
+      ]);
+      // Closed with fewer tokens than voters, then a vote after the close.
+      const closed = await (await box.closeBallot(1n, 1n)).wait();
+      const closedAt = BigInt((await provider.getBlock(closed!.blockNumber))!.timestamp);
+      await send([await vote(1n, felix, 0)]);
+
+      expected.push(
+        { ballotId: "1", voter: chloe.address, error: "BallotBoxInvalidTokenSignature", args: ["1", chloe.address] },
+        { ballotId: "1", voter: alice.address, error: "BallotBoxAlreadyVoted", args: ["1", alice.address] },
+        { ballotId: "1", voter: emma.address, error: "BallotBoxInvalidVoterSignature", args: [emma.address, other.address] },
+        { ballotId: "1", voter: felix.address, error: "BallotBoxClosed", args: ["1", closesAt.toString(), closedAt.toString()] },
+        { ballotId: "2", voter: gaspard.address, error: "BallotBoxNotOpenYet", args: ["2", (now + 3_600n).toString()] },
+        { ballotId: "3", voter: hugo.address, error: "BallotBoxUnknownBallot", args: ["3"] },
+      );
+      provider.destroy();
+
+      const r = await runCli(recountCli, ["--rpc", chain.rpcUrl, "--ballot-box", address, "--json"]);
+      code = r.code;
+      report = JSON.parse(r.out.join("\n"));
+      lines = (await runCli(recountCli, ["--rpc", chain.rpcUrl, "--ballot-box", address])).out;
+    });
+    after(() => chain?.stop());
+
+    const check = (ballotId: string, step: string) => report.ballots.find((b) => b.ballotId === ballotId)!.checks.find((c) => c.step === step)!;
+
+    it("exits 1", () => {
+      expect(code).to.equal(1);
+      expect(report.pass).to.equal(false);
+    });
+
+    it("R2: rejects each bad vote by its §6.2 error name and arguments, in chain order, and counts only the good ones", () => {
+      const rejected = report.ballots.flatMap((b) => b.rejected.map((r) => ({ ballotId: b.ballotId, voter: r.voter, error: r.error, args: r.args })));
+      expect(rejected).to.deep.equal(expected);
+      const first = report.ballots[0];
+      expect(first.votesCast).to.equal(6);
+      expect(first.votersCount).to.equal(2);
+      expect(first.counts).to.deep.equal(["1", "1", "0"]);
+      for (const e of expected) expect(lines.some((l) => l.startsWith("R2 REJECTED") && l.includes(`voter ${e.voter}`) && l.endsWith(`${e.error}(${e.args.join(", ")})`)), e.error).to.equal(true);
+    });
+
+    it("R3: the faulty contract's counts differ from the recount's", () => {
+      const r3 = check("1", "R3");
+      expect(r3.ok).to.equal(false);
+      // The box counted chloe, emma and felix, and alice's second vote in place of her first.
+      expect(r3.message).to.contain("option 0: recount 1, contract 2");
+      expect(r3.message).to.contain("votersCount: recount 2, contract 5");
+    });
+
+    it("R4: more voters than tokens issued, and a BallotClosed whose votersCount is not the recount's", () => {
+      const r4 = check("1", "R4");
+      expect(r4.ok).to.equal(false);
+      expect(r4.message).to.contain("2 voters counted but only 1 tokens issued");
+      expect(r4.message).to.contain("BallotClosed says 4 voters, the recount had 2 at that point");
+    });
+
+    it("R1: refuses a ballot whose issuer key proof does not verify", () => {
+      const r1 = check("3", "R1");
+      expect(r1.ok).to.equal(false);
+      expect(r1.message).to.contain("issuer key proof does not verify (§2.5)");
+      expect(check("1", "R1").ok).to.equal(true);
+    });
+
+    it("gives the same verdicts with the signatures checked on worker threads, in small batches", async () => {
+      const source = await nodeSource(chain.rpcUrl, address);
+      const threaded = await recount(source, { threads: 2, inlineBelow: 0, batchLogs: 3 });
+      expect(threaded.ballots.map((b) => [b.rejected, b.counts, b.checks.map((c) => c.ok)])).to.deep.equal(report.ballots.map((b) => [b.rejected, b.counts, b.checks.map((c) => c.ok)]));
+    });
+  });
+}

@@ -1,0 +1,81 @@
+// protocol/events.ts decodes the logs a real BallotBox emits (PROTOCOL.md §6.5), in both
+// shapes readers get them (ethers' Log, raw JSON-RPC with hex numbers); ignores logs that
+// are not BallotBox events; and refuses a log that claims a BallotBox event but does not
+// decode, naming the log and the block.
+import { expect } from "chai";
+import type { Log, TransactionReceipt } from "ethers";
+import { decodeBallotBoxLog, decodeRejectionReason, EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
+import { UrneError } from "../../protocol/errors.js";
+import { testBackends } from "../helpers/backends.js";
+import { useBallotBoxFixture, voteArg, type BallotBoxFixture } from "../helpers/ballot-box-fixture.js";
+import { rpcCall } from "../helpers/rpc.js";
+
+for (const backend of testBackends()) {
+  describe(`protocol/events decodes a real BallotBox's logs (${backend.name})`, function () {
+    this.timeout(120_000);
+    const setup = useBallotBoxFixture(backend);
+    let fx: BallotBoxFixture;
+    before(() => ({ fx } = setup));
+
+    const rawLogs = async (receipt: TransactionReceipt) =>
+      ((await rpcCall(fx.provider._getConnection().url, "eth_getTransactionReceipt", [receipt.hash])) as { logs: RawLog[] }).logs;
+
+    it("BallotCreated: every parameter, the organizer and where it was emitted", async () => {
+      const ballot = await fx.createBallot({ kind: 1, minChoices: 1, maxChoices: 2, options: ["Parc", "Piste", "Marché"], allowRevote: true });
+      const [raw] = (await rawLogs(ballot.receipt)).filter((l) => l.topics[0] === EVENT_TOPICS.BallotCreated);
+      const event = decodeBallotBoxLog(raw, fx.deployment.address);
+      expect(event).to.deep.equal({
+        event: "BallotCreated", ballotId: ballot.id, organizer: fx.organizer.address, params: { ...ballot.params, issuerModulus: ballot.params.issuerModulus.toLowerCase(), issuerKeyProof: ballot.params.issuerKeyProof.toLowerCase() },
+        blockNumber: ballot.receipt.blockNumber, blockHash: ballot.receipt.blockHash, transactionHash: ballot.receipt.hash, logIndex: Number(BigInt(raw.logIndex!)),
+      });
+      // ethers' Log (numbers, `index`) decodes to the same event.
+      const log = ballot.receipt.logs.find((l: Log) => l.topics[0] === EVENT_TOPICS.BallotCreated)!;
+      expect(decodeBallotBoxLog(log, fx.deployment.address)).to.deep.equal(event);
+    });
+
+    it("VoteCast, VoteRejected (its reason naming the §6.2 error) and BallotClosed", async () => {
+      const ballot = await fx.createBallot();
+      const vote = await fx.signedVote(ballot, "0x01");
+      const again = await fx.signedVote(ballot, "0x02", { voter: vote.wallet });
+      const receipt = (await (await fx.box.castVotes([voteArg(vote), voteArg(again)])).wait()) as TransactionReceipt;
+      const events = (await rawLogs(receipt)).map((l) => decodeBallotBoxLog(l, fx.deployment.address));
+      expect(events.map((e) => e?.event)).to.deep.equal(["VoteCast", "VoteRejected"]);
+      expect(events[0]).to.deep.include({ event: "VoteCast", vote: voteArg(vote), blockNumber: receipt.blockNumber, transactionHash: receipt.hash });
+      const rejected = events[1]!;
+      if (rejected.event !== "VoteRejected") throw new Error("expected VoteRejected");
+      expect(rejected).to.include({ ballotId: ballot.id, voter: vote.voter, revision: 0 });
+      expect(decodeRejectionReason(rejected.reason)).to.deep.equal({ name: "BallotBoxAlreadyVoted", args: [ballot.id, vote.voter] });
+
+      const closing = (await (await fx.box.connect(fx.organizer).getFunction("closeBallot")(ballot.id, 7n)).wait()) as TransactionReceipt;
+      const [closed] = (await rawLogs(closing)).map((l) => decodeBallotBoxLog(l, fx.deployment.address));
+      const block = await fx.provider.getBlock(closing.blockNumber);
+      expect(closed).to.deep.include({ event: "BallotClosed", ballotId: ballot.id, closedAt: BigInt(block!.timestamp), tokensIssued: 7n, votersCount: 1n });
+    });
+
+    it("ignores another contract's logs and the BallotBox's other events (AccessControl's RoleGranted)", async () => {
+      const deployment = await fx.provider.getTransactionReceipt(fx.deployment.transactionHash);
+      const roleLogs = await rawLogs(deployment!);
+      expect(roleLogs.length).to.be.greaterThan(0);
+      for (const l of roleLogs) expect(decodeBallotBoxLog(l, fx.deployment.address)).to.equal(undefined);
+      const ballot = await fx.createBallot();
+      const [raw] = await rawLogs(ballot.receipt);
+      expect(decodeBallotBoxLog(raw, "0x000000000000000000000000000000000000dEaD")).to.equal(undefined);
+    });
+
+    it("refuses a log that claims a BallotBox event and does not decode, naming the log and the block (ERR_INVALID_EVENT)", async () => {
+      const ballot = await fx.createBallot();
+      const receipt = (await (await fx.box.castVotes([voteArg(await fx.signedVote(ballot, "0x00"))])).wait()) as TransactionReceipt;
+      const [raw] = await rawLogs(receipt);
+      const truncated = { ...raw, data: raw.data.slice(0, 2 + 64 * 2) };
+      let error: unknown;
+      try {
+        decodeBallotBoxLog(truncated, fx.deployment.address);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).to.be.instanceOf(UrneError);
+      expect(error).to.include({ code: "ERR_INVALID_EVENT", field: "log" });
+      expect((error as Error).message).to.equal(`log ${Number(BigInt(raw.logIndex!))} of block ${receipt.blockNumber} does not decode as a BallotBox event`);
+    });
+  });
+}
