@@ -4,6 +4,9 @@
 import { Router } from "express";
 import { assetRoutes } from "./assets-routes.js";
 import type { ClientBundle } from "./client-build.js";
+import { observerRoutes } from "./observer-page.js";
+import { resultsRoutes } from "./results-routes.js";
+import { verifyRoutes } from "./verify-routes.js";
 import { type WidgetRouteDeps, widgetRoutes } from "./widget-routes.js";
 
 export type WebDeps = {
@@ -16,5 +19,8 @@ export function webRouter(deps: WebDeps): Router {
   const router = Router();
   router.use(assetRoutes(deps.bundle));
   router.use(widgetRoutes(deps.widget));
+  router.use(verifyRoutes());
+  router.use(resultsRoutes());
+  router.use(observerRoutes({ rpcUrl: deps.widget.rpcUrls[0], ballotBox: deps.widget.chain.ballotBox }));
   return router;
 }

@@ -1,0 +1,146 @@
+// The verify page (GET /verify): a citizen drops, chooses or pastes a proof of vote, or an
+// image of its QR code, picks ANY node of the chain, and sees the checks P1-P9 of
+// PROTOCOL.md §9.2 pass or fail one by one. The checks are protocol/audit/proof-checks.ts,
+// the same code as `urne verify`; they are loaded only when a proof is checked.
+import "../shared/public-pages.css";
+import { h } from "../shared/dom.js";
+import { publicHeader } from "../shared/public-header.js";
+import { pageLang, translator } from "../shared/public-i18n.js";
+import { checkItem } from "./check-item.js";
+import { readQrImage } from "./qr-image.js";
+
+const lang = pageLang();
+const t = translator(lang);
+const main = document.getElementById("urne-main")!;
+document.body.insertBefore(publicHeader(lang, t), main);
+
+const fileInput = h("input", { type: "file", id: "proof-file", class: "visually-hidden", accept: ".json,application/json,image/*" });
+const dropzone = h("label", { class: "dropzone", for: "proof-file" }, t("dropLabel"), " ", h("strong", {}, t("dropChoose")), fileInput);
+const qrInput = h("input", { type: "file", id: "proof-qr", accept: "image/*" });
+const textarea = h("textarea", { id: "proof-text", spellcheck: "false", autocomplete: "off", "aria-describedby": "proof-message" });
+const message = h("p", { id: "proof-message", class: "hint", role: "status" });
+const nodeInput = h("input", { type: "url", id: "node-url", inputmode: "url", autocomplete: "url", spellcheck: "false", "aria-describedby": "node-hint", required: true });
+const problem = h("p", { class: "problem", role: "alert" });
+const button = h("button", { type: "submit" }, t("verifyButton"));
+const summary = h("p", { class: "summary", role: "status", "aria-live": "polite", hidden: true });
+const list = h("ol", { class: "checks", "aria-label": t("resultHeading") });
+const results = h("section", { "aria-labelledby": "result-heading", hidden: true },
+  h("h2", { id: "result-heading" }, t("resultHeading")), summary, list,
+  h("p", { class: "hint" }, h("a", { href: `/observer?lang=${lang}#proof-checks` }, t("stepsLink"))));
+const form = h("form", { novalidate: true },
+  h("h2", {}, t("proofHeading")),
+  h("div", { class: "field" }, dropzone),
+  h("div", { class: "field" }, h("label", { for: "proof-qr" }, t("qrLabel")), qrInput),
+  h("div", { class: "field" }, h("label", { for: "proof-text" }, t("pasteLabel")), textarea, message),
+  h("h2", {}, t("nodeHeading")),
+  h("div", { class: "field" }, h("label", { for: "node-url" }, t("nodeLabel")), nodeInput, h("p", { id: "node-hint", class: "hint" }, t("nodeHint"))),
+  problem,
+  h("div", { class: "row" }, button));
+main.replaceChildren(h("h1", {}, t("verifyTitle")), h("p", {}, t("verifyIntro")), form, results);
+
+/** What this service publishes (its node and contract); the page works without it. */
+let ours: { ballotBox?: string } = {};
+fetch("/.well-known/urne.json")
+  .then((res) => (res.ok ? res.json() : {}))
+  .then((wellKnown: { rpcUrls?: string[]; ballotBox?: string }) => {
+    ours = wellKnown;
+    if (!nodeInput.value && wellKnown.rpcUrls?.[0]) nodeInput.value = wellKnown.rpcUrls[0];
+  })
+  .catch(() => {});
+
+async function loadFile(file: File): Promise<void> {
+  problem.textContent = "";
+  try {
+    const isImage = file.type.startsWith("image/") || /\.(png|jpe?g|gif|webp|bmp)$/i.test(file.name);
+    const text = isImage ? await readQrImage(file) : await file.text();
+    if (text === null) {
+      problem.textContent = t("qrNotFound");
+      return;
+    }
+    textarea.value = text;
+    message.textContent = t("loaded", { name: file.name });
+    if (nodeInput.value) await verify();
+  } catch (error) {
+    problem.textContent = t("readFileFailed", { why: (error as Error).message });
+  }
+}
+
+async function verify(): Promise<void> {
+  problem.textContent = "";
+  const text = textarea.value.trim();
+  if (text === "") {
+    problem.textContent = t("emptyProof");
+    textarea.focus();
+    return;
+  }
+  const [{ JsonRpcClient }, { checkProof, proofIsValid }] = await Promise.all([
+    import("../../protocol/audit/json-rpc.js"), import("../../protocol/audit/proof-checks.js"),
+  ]);
+  let rpc;
+  try {
+    rpc = new JsonRpcClient(nodeInput.value.trim());
+  } catch (error) {
+    problem.textContent = t("badNode", { why: (error as Error).message });
+    nodeInput.focus();
+    return;
+  }
+  button.disabled = true;
+  results.hidden = false;
+  summary.hidden = false;
+  summary.removeAttribute("data-state");
+  summary.textContent = t("checking");
+  list.replaceChildren();
+  list.setAttribute("aria-busy", "true");
+  try {
+    const checks = await checkProof(text, rpc, { onCheck: (check) => list.append(checkItem(check, lang, t)) });
+    const failed = checks.filter((c) => c.ok === false).map((c) => c.step);
+    const valid = proofIsValid(checks);
+    summary.dataset.state = valid ? "ok" : "fail";
+    summary.textContent = valid ? t("allPassed") : t("someFailed", { count: failed.length, steps: failed.join(", ") });
+    // A browser cannot tell a node that is down from one that refuses web pages (CORS).
+    if (checks[1].ok === false && checks[1].detail.en.includes("unreachable")) summary.append(" ", h("span", { class: "hint" }, t("nodeUnreachable")));
+    const ballotId = valid ? claimedField(text, "ballotId") : undefined;
+    if (ballotId && /^[1-9][0-9]*$/.test(ballotId)) {
+      summary.append(" ", h("a", { class: "more", href: `/results/${ballotId}?lang=${lang}` }, t("seeResults")));
+    }
+    const claimed = claimedField(text, "ballotBox");
+    if (claimed && ours.ballotBox && claimed.toLowerCase() !== ours.ballotBox.toLowerCase()) {
+      summary.append(h("span", { class: "hint" }, " ", t("otherBox", { proof: claimed, ours: ours.ballotBox })));
+    }
+  } finally {
+    list.removeAttribute("aria-busy");
+    button.disabled = false;
+  }
+}
+
+/** A string field of the proof's JSON, for the links and the warning around the checks. */
+function claimedField(text: string, field: "ballotBox" | "ballotId"): string | undefined {
+  try {
+    const value = JSON.parse(text) as Record<string, unknown>;
+    return typeof value[field] === "string" ? value[field] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+form.addEventListener("submit", (event) => {
+  event.preventDefault();
+  void verify();
+});
+fileInput.addEventListener("change", () => {
+  if (fileInput.files?.[0]) void loadFile(fileInput.files[0]);
+});
+qrInput.addEventListener("change", () => {
+  if (qrInput.files?.[0]) void loadFile(qrInput.files[0]);
+});
+dropzone.addEventListener("dragover", (event) => {
+  event.preventDefault(); // allows the drop
+  dropzone.classList.add("dragging");
+});
+dropzone.addEventListener("dragleave", () => dropzone.classList.remove("dragging"));
+dropzone.addEventListener("drop", (event) => {
+  event.preventDefault();
+  dropzone.classList.remove("dragging");
+  const file = event.dataTransfer?.files[0];
+  if (file) void loadFile(file);
+});

@@ -1,0 +1,29 @@
+// GET /results/:ballotId?lang=fr|en: a ballot's results as charts and tables
+// (client/results), read from the public API (/v1/ballots/:id/results) on this origin.
+import { Router, type Request } from "express";
+import { escapeHtml, setPageHeaders } from "./page-headers.js";
+import { badLang, publicLang, sendShell } from "./public-page.js";
+
+const BALLOT_ID_RE = /^[1-9][0-9]{0,77}$/;
+
+export function resultsRoutes(): Router {
+  const router = Router();
+  router.get("/results/:ballotId", (req: Request<{ ballotId: string }>, res) => {
+    const lang = publicLang(req);
+    if (!lang) return badLang(res);
+    const { ballotId } = req.params;
+    if (!BALLOT_ID_RE.test(ballotId)) {
+      setPageHeaders(res, { frameAncestors: [] }).status(404).send(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>urne</title></head>
+<body><main><p>${lang === "en" ? "ballotId must be a ballot number." : "ballotId doit être un numéro de scrutin."}</p></main></body></html>`);
+      return;
+    }
+    const title = lang === "en" ? `Results of ballot ${ballotId}` : `Résultats du scrutin n° ${ballotId}`;
+    sendShell(res, {
+      lang, title: `${title} — urne`, page: "results", data: { "ballot-id": ballotId },
+      mainHtml: `<h1>${escapeHtml(title)}</h1><noscript><p>${escapeHtml(lang === "en"
+        ? `The results are also at /v1/ballots/${ballotId}/results (JSON).`
+        : `Les résultats sont aussi disponibles en JSON : /v1/ballots/${ballotId}/results.`)}</p></noscript>`,
+    });
+  });
+  return router;
+}
