@@ -9,7 +9,8 @@ import type { BallotOnChain } from "../../protocol/ballot.js";
 import type { RawLog, VoteCastEvent } from "../../protocol/events.js";
 import { verifyTokenFast } from "../../protocol/token/verify.node.js";
 import { checkVote, type VoteCheckContext, type VoteCheckResult } from "../../protocol/vote-check.js";
-import { recoverVoterFaster, tokenMessageFast } from "./fast-encodings.js";
+import { recoverVoterFast } from "../../protocol/vote-recover.node.js";
+import { tokenMessageFast } from "./fast-encodings.js";
 import { decodeVoteCast } from "./vote-cast-decoder.js";
 
 export type Deployment = { chainId: bigint; ballotBox: string };
@@ -21,7 +22,7 @@ export type VoteOutcome = { event: VoteCastEvent; verdict: VoteCheckResult };
 
 /** The fast primitives, same verdicts as the protocol's defaults (cross-checked by tests). */
 export function fastContext(at: Deployment, now: bigint, recorded?: { revision: number }): VoteCheckContext {
-  return { ...at, now, recorded, verifyToken: verifyTokenFast, recover: recoverVoterFaster, tokenMessage: tokenMessageFast };
+  return { ...at, now, recorded, verifyToken: verifyTokenFast, recover: recoverVoterFast, tokenMessage: tokenMessageFast };
 }
 
 export function checkVoteCast(job: VoteJob, at: Deployment): VoteOutcome {

@@ -10,18 +10,20 @@ import { parseHex } from "../hex.js";
 import { modulusBytes, type IssuerPublicKey } from "./issuer-key.js";
 
 const PSS = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
-const keys = new Map<bigint, KeyObject>();
+/** Per issuer key: OpenSSL's key object and the modulus bytes (for the s < n check). */
+const keys = new Map<bigint, { object: KeyObject; modulus: Buffer }>();
 
-function keyObject(key: IssuerPublicKey): KeyObject {
-  let object = keys.get(key.n);
-  if (object === undefined) {
-    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
+function cached(key: IssuerPublicKey): { object: KeyObject; modulus: Buffer } {
+  let entry = keys.get(key.n);
+  if (entry === undefined) {
+    const modulus = Buffer.from(modulusBytes(key));
     const e = key.e.toString(16);
-    object = createPublicKey({ key: { kty: "RSA", n: b64(modulusBytes(key)), e: b64(Buffer.from(e.length % 2 ? "0" + e : e, "hex")) }, format: "jwk" });
+    const b64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64url");
+    const object = createPublicKey({ key: { kty: "RSA", n: b64(modulus), e: b64(Buffer.from(e.length % 2 ? "0" + e : e, "hex")) }, format: "jwk" });
     if (keys.size >= 1024) keys.clear();
-    keys.set(key.n, object);
+    keys.set(key.n, (entry = { object, modulus }));
   }
-  return object;
+  return entry;
 }
 
 /** Same contract as `verifyToken`: ERR_INVALID_HEX for non-hex, false for any invalid token. */
@@ -29,9 +31,10 @@ export function verifyTokenFast(key: IssuerPublicKey, message: Uint8Array, signa
   const bytes = parseHex(signature, "tokenSignature");
   // Length and range first, as verifyRsaPss does: OpenSSL would also refuse s >= n, but
   // by throwing, and the answer must not depend on which library said no.
-  if (bytes.length !== 256 || Buffer.from(bytes).compare(Buffer.from(modulusBytes(key))) >= 0) return false;
+  const { object, modulus } = cached(key);
+  if (bytes.length !== 256 || Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).compare(modulus) >= 0) return false;
   try {
-    return verify("sha256", message, { key: keyObject(key), ...PSS }, bytes);
+    return verify("sha256", message, { key: object, ...PSS }, bytes);
   } catch {
     return false;
   }
