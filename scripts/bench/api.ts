@@ -1,4 +1,4 @@
-// `npx tsx scripts/bench.ts api [--ballots N] [--voters N] [--workers N] [--interval-ms N] [--batch N]`
+// `npx tsx scripts/bench.ts api [--ballots N] [--voters N] [--workers N] [--interval-ms N] [--batch N] [--ahead] [--check-threads N]`
 // The relay end to end on the embedded chain (its own process, as in production): simulated
 // voters do the real client work (ephemeral key, token message, blind, the issuer's blind
 // signature, finalize with its check, EIP-712 signature) in parallel, POST the ballot to
@@ -6,12 +6,17 @@
 //   BENCH relay_ballots_per_s      ballots final per second, first POST to last final
 //   BENCH relay_latency_p50_ms     POST sent → receipt final, median
 //   BENCH relay_latency_p95_ms     same, 95th percentile
-// The client work runs in --workers worker threads (default 1), off the relay's event loop.
+// The voters (client work and their HTTP clients, one loopback address each) run in
+// --workers worker threads (default 1), off the relay's event loop; the relay's CPU is the
+// process's minus theirs. --ahead makes every ballot before the clock starts
+// (BENCH relay_ahead_*): the run then times the service alone, as if the voters' browsers
+// were elsewhere, which is what "2 cores / service CPU per ballot" predicts.
 // plus `#` lines with where the time goes (CPU per ballot of each party, batch sizes).
 // Then the assembled service (`urne start` as a child process), scripts/bench/lib/api-stack.ts:
 //   BENCH tokens_issued_per_s, api_ballots_per_s, api_latency_p50_ms, api_latency_p95_ms
 // [--parts relay,stack] [--tokens N] [--token-clients N] [--api-ballots N] [--api-voters N]
-// [--poll-ms N] [--cpu-prof DIR] (V8 profiles of the relay bench and of the service process)
+// [--poll-ms N] [--cpu-prof DIR] (V8 profiles of the service process and of the relay part's
+// chain process, in DIR/chain; for the relay itself run this under `node --cpu-prof`)
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -39,6 +44,7 @@ const { values } = parseArgs({
   options: {
     ballots: { type: "string", default: "3000" },
     voters: { type: "string", default: "200" },
+    ahead: { type: "boolean", default: false },
     "interval-ms": { type: "string", default: "200" },
     batch: { type: "string", default: "50" },
     workers: { type: "string", default: "1" },
@@ -53,6 +59,8 @@ const { values } = parseArgs({
   },
 });
 const BALLOTS = Number(values.ballots);
+const VOTERS = Number(values.voters);
+const AHEAD = values.ahead!;
 const bench = (name: string, value: number, unit: string) => console.log(`BENCH ${name} ${+value.toFixed(1)} ${unit}`);
 const note = (text: string) => console.log(`# ${text}`);
 const root = path.resolve(import.meta.dirname, "../..");
@@ -66,7 +74,9 @@ function cpuSeconds(pid: number, thread?: number): number {
 async function benchRelay() {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "urne-bench-api-"));
   const port = await freePort();
-  const chainProcess = spawn(process.execPath, ["--import", "tsx", "scripts/urne.ts", "chain", "--data", dataDir, "--port", String(port), "--block-interval-ms", values["interval-ms"]!], {
+  // --cpu-prof: the chain process writes its V8 profile there too (this process: run it under node --cpu-prof).
+  const chainProf = values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(values["cpu-prof"], "chain")] : [];
+  const chainProcess = spawn(process.execPath, [...chainProf, "--import", "tsx", "scripts/urne.ts", "chain", "--data", dataDir, "--port", String(port), "--block-interval-ms", values["interval-ms"]!], {
     cwd: root, stdio: ["ignore", "pipe", "inherit"],
   });
   const chainExited = new Promise((resolve) => chainProcess.once("exit", resolve));
@@ -91,7 +101,7 @@ async function benchRelay() {
   const provider = await relayProvider(rpcUrl);
   const journal = await RelayJournal.open(path.join(dataDir, "api"));
   const settledAt = new Map<string, number>();
-  const waiters = new Map<string, () => void>();
+  let onSettledIds: (ids: string[]) => void = () => {};
   const batchSizes: number[] = [];
   const relay = new Relay(journal, new BallotBoxView(provider, fx.deployment.address), wallet("relayer"), {
     chainId: fx.chainId,
@@ -100,12 +110,10 @@ async function benchRelay() {
       batchSize: Number(values.batch),
       maxInFlight: 32,
       onSettled: (receipts) => {
-        const now = performance.now();
+        const now = performance.timeOrigin + performance.now(); // absolute, as the voter threads stamp their POSTs
         batchSizes.push(receipts.length);
-        for (const r of receipts) {
-          settledAt.set(r.receiptId, now);
-          waiters.get(r.receiptId)?.();
-        }
+        for (const r of receipts) settledAt.set(r.receiptId, now);
+        onSettledIds(receipts.map((r) => r.receiptId));
       },
     },
   });
@@ -121,14 +129,15 @@ async function benchRelay() {
     }
   };
   const app = express();
-  app.use(relayRouter(relay), errorHandler(() => {}));
+  // Default POST limit per address: each voter has its own. An internal error is our bug: print it.
+  app.use(relayRouter(relay), errorHandler((event, fields) => console.error(JSON.stringify({ event, ...fields }))));
   const server = await new Promise<import("node:http").Server>((resolve) => {
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
   const relayUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
-  // Voters' client work in worker threads (browsers in real life), one ballot per request.
-  type Made = { body: Record<string, unknown>; clientMs: number; issuerMs: number };
+  // Voters in worker threads (browsers in real life): client work and HTTP POSTs there,
+  // each voter from its own loopback address; this thread runs the relay and nothing else.
   // The worker loads its TypeScript through tsx's loader, registered in that thread.
   const bootstrap = `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))}; register(); await import(${JSON.stringify(new URL("./lib/voter-worker.ts", import.meta.url).href)});`;
   const workers = Array.from({ length: Number(values.workers) }, () => new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), {
@@ -137,44 +146,34 @@ async function benchRelay() {
       modulus: issuer.modulus, privateKeyPem: issuer.privateKey.export({ type: "pkcs8", format: "pem" }),
     },
   }));
-  const pendingMade: ((m: Made) => void)[][] = workers.map(() => []);
-  workers.forEach((w, i) => w.on("message", (m: Made) => pendingMade[i].shift()!(m)).on("error", (e) => {
-    console.error(e);
-    process.exit(1);
-  }));
-  let turn = 0;
-  const makeBallot = (choice: number) => new Promise<Made>((resolve) => {
-    const i = turn++ % workers.length;
-    pendingMade[i].push(resolve);
-    workers[i].postMessage(choice);
-  });
-
-  const latencies: number[] = [];
-  let clientMs = 0;
-  let issuerMs = 0;
-  let next = 0;
-  async function voter() {
-    while (next < BALLOTS) {
-      next += 1;
-      const made = await makeBallot(next % 3);
-      clientMs += made.clientMs;
-      issuerMs += made.issuerMs;
-      const t = performance.now();
-      const res = await fetch(`${relayUrl}/v1/votes`, {
-        method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(made.body),
-      });
-      const body = (await res.json()) as { receiptId: string };
-      if (res.status !== 202) throw new Error(`relay answered ${res.status}: ${JSON.stringify(body)}`);
-      if (!settledAt.has(body.receiptId)) await new Promise<void>((resolve) => waiters.set(body.receiptId, resolve));
-      waiters.delete(body.receiptId);
-      latencies.push(settledAt.get(body.receiptId)! - t);
-    }
+  type Done = { kind: "done"; posts: { receiptId: string; postedAt: number }[]; clientMs: number; issuerMs: number; cpuMs: number };
+  const share = (total: number, i: number) => Math.floor(total / workers.length) + (i < total % workers.length ? 1 : 0);
+  const ready = workers.map((w) => new Promise<void>((resolve) => w.on("message", (m: { kind: string }) => m.kind === "ready" && resolve())));
+  const done = workers.map((w) => new Promise<Done>((resolve) => w.on("message", (m: Done) => m.kind === "done" && resolve(m))));
+  for (const w of workers) {
+    w.on("error", (e) => {
+      console.error(e);
+      process.exit(1);
+    }).on("message", (m: { kind: string; error?: string }) => {
+      if (m.kind !== "error") return;
+      console.error(`voter thread: ${m.error}`);
+      process.exit(1);
+    });
   }
+  onSettledIds = (ids) => {
+    for (const w of workers) w.postMessage({ kind: "settled", ids });
+  };
+  let firstAddress = 0;
+  workers.forEach((w, i) => {
+    w.postMessage({ kind: "run", count: share(BALLOTS, i), voters: share(VOTERS, i), firstAddress, relayUrl, ahead: AHEAD });
+    firstAddress += share(VOTERS, i);
+  });
+  if (AHEAD) await Promise.all(ready);
 
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
-  // Probe: how long the chain takes to answer a trivial call, seen from a separate process (curl-like fetch in a child would be
-  // cleaner; here the bench's own event loop delay is reported next to it).
+  // Probe: how long the chain takes to answer a trivial call, seen from this process (its
+  // own event loop delay is reported next to it).
   const rpcTimes: number[] = [];
   let probing = true;
   const probe = (async () => {
@@ -191,7 +190,8 @@ async function benchRelay() {
   const chainCpu0 = cpuSeconds(chainProcess.pid!);
   const blocks0 = blocks;
   const start = performance.now();
-  await Promise.all(Array.from({ length: Number(values.voters) }, voter));
+  if (AHEAD) for (const w of workers) w.postMessage({ kind: "go" });
+  const results = await Promise.all(done);
   const seconds = (performance.now() - start) / 1000;
   probing = false;
   await probe;
@@ -201,18 +201,24 @@ async function benchRelay() {
   const mainCpu = cpuSeconds(process.pid, process.pid) - mainCpu0;
   const chainCpu = cpuSeconds(chainProcess.pid!) - chainCpu0;
 
-  latencies.sort((a, b) => a - b);
+  const latencies = results.flatMap((r) => r.posts.map((p) => settledAt.get(p.receiptId)! - p.postedAt)).sort((a, b) => a - b);
+  const clientMs = results.reduce((n, r) => n + r.clientMs, 0);
+  const issuerMs = results.reduce((n, r) => n + r.issuerMs, 0);
+  const votersCpuMs = results.reduce((n, r) => n + r.cpuMs, 0);
+  const relayCpuMs = (cpu.user + cpu.system) / 1000 - votersCpuMs;
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  bench("relay_ballots_per_s", BALLOTS / seconds, "ballots/s");
-  bench("relay_latency_p50_ms", pct(50), "ms");
-  bench("relay_latency_p95_ms", pct(95), "ms");
+  const prefix = AHEAD ? "relay_ahead" : "relay";
+  bench(`${prefix}_ballots_per_s`, BALLOTS / seconds, "ballots/s");
+  bench(`${prefix}_latency_p50_ms`, pct(50), "ms");
+  bench(`${prefix}_latency_p95_ms`, pct(95), "ms");
   const per = (ms: number) => `${(ms / BALLOTS).toFixed(2)} ms/ballot`;
-  note(`${BALLOTS} ballots, ${values.voters} voters in parallel, block interval ${values["interval-ms"]} ms, ${os.cpus().length} cores, ${seconds.toFixed(1)} s`);
-  note(`bench process CPU (voters + issuer + relay): ${per((cpu.user + cpu.system) / 1000)}; chain process CPU: ${per(chainCpu * 1000)}`);
-  note(`  relay main thread (bench-side HTTP clients included): CPU ${per(mainCpu * 1000)}, event loop utilization ${(elu.utilization * 100).toFixed(0)}%`);
-  note(`  voter client work (key, blind, finalize, sign), in ${values.workers} worker thread(s): ${per(clientMs)}`);
-  note(`  issuer blind signature: ${per(issuerMs)}`);
-  note(`  relay accept (check + voteOf + journal fsync), wall: ${per(acceptMs)}`);
+  note(`${BALLOTS} ballots, ${VOTERS} voters in parallel, block interval ${values["interval-ms"]} ms, ${os.cpus().length} cores, ${seconds.toFixed(1)} s, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  if (AHEAD) note("  --ahead: the voters' ballots were made before the clock started; the run times the service alone (HTTP clients aside)");
+  note(`service CPU (relay: bench process minus voter threads; + chain process): ${per(relayCpuMs + chainCpu * 1000)} → the service alone on ${os.cpus().length} cores could sustain ~${Math.round((os.cpus().length * 1000) / ((relayCpuMs + chainCpu * 1000) / BALLOTS))} ballots/s`);
+  note(`  relay ${per(relayCpuMs)} (main thread ${per(mainCpu * 1000)}, event loop utilization ${(elu.utilization * 100).toFixed(0)}%; the rest: check thread, libuv pool (LevelDB, fsync) and V8's GC helpers, shared with the voter threads: use --ahead for the service alone); chain process ${per(chainCpu * 1000)}`);
+  note(`voter threads CPU during the run (${workers.length} thread(s): ${AHEAD ? "HTTP clients only" : "client work, issuer blind signature, HTTP clients"}): ${per(votersCpuMs)}`);
+  note(`  voter client work (key, blind, finalize, sign): ${per(clientMs)}; issuer blind signature: ${per(issuerMs)}${AHEAD ? " (before the clock)" : ""}`);
+  note(`  relay accept (check + voteOf + journal fsync), wall time per ballot, mean: ${(acceptMs / BALLOTS).toFixed(1)} ms`);
   rpcTimes.sort((a, b) => a - b);
   note(`bench event loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms; eth_blockNumber round trip p50 ${rpcTimes[rpcTimes.length >> 1]?.toFixed(1)} ms`);
   note(`submitter wall ms in total: ${JSON.stringify(Object.fromEntries(Object.entries(relay.submitter.stats.ms).map(([k, v]) => [k, Math.round(v)])))}`);

@@ -1,12 +1,33 @@
-// checkVote (protocol/vote-check.ts) off the relay's event loop. Its cost is the voter
-// signature's recovery (secp256k1 in JavaScript, ~3 ms) and the token's RSA check: the
-// largest share of the relay's CPU per ballot (scripts/bench/api.ts --cpu-prof). The very
-// same function runs in worker threads; the verdict is the same, only the thread differs.
-// A worker that fails or dies never loses a check: the vote is checked on the main thread.
+// checkVote (protocol/vote-check.ts) off the relay's event loop. With libsecp256k1 and
+// OpenSSL (checkVoteFast) a check cost about 1.5 ms of CPU here before protocol/ took
+// native keccak and recovery too, still the largest single item of the relay
+// (scripts/bench/api.ts --cpu-prof). The very same function runs in worker threads; the
+// verdict is the same, only the thread differs. A worker that fails or dies never loses a
+// check: the vote is checked on the main thread.
+//
+// Threads or not, on 2 cores (measured, scripts/bench/api.ts --ahead --check-threads N):
+// one thread costs ~0.6 ms more CPU per ballot (messages, a second heap), and takes ~0.9
+// ms off the event loop. The service's event loop also runs the API, the issuer and the
+// chain's JSON-RPC (`urne start`), and is the first thing to saturate: the default keeps
+// one thread beside it; `checkThreads: 0` suits a relay alone on a busy machine.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { checkVote, type BallotOnChain, type SignedVote, type VoteCheckContext, type VoteCheckResult } from "../../protocol/index.js";
+import { recoverVoterFast, verifyTokenFast } from "../../protocol/node.js";
 
+/**
+ * checkVote with libsecp256k1's key recovery and OpenSSL's token check (0.3 ms and 20 µs
+ * instead of ethers' 2.1 ms and 200 µs of JavaScript): the same verdicts, held to it by
+ * test/protocol/vote-recover.test.ts and token/verify-node.test.ts. Functions cannot cross
+ * to a worker thread, so each side (this one, check-worker.ts) sets them itself.
+ */
+export function checkVoteFast(ballot: BallotOnChain | undefined, vote: SignedVote, ctx: VoteCheckContext): VoteCheckResult {
+  return checkVote(ballot, vote, { ...ctx, recover: recoverVoterFast, verifyToken: verifyTokenFast });
+}
+
+/** One message to a thread: the checks of one event-loop turn, each ballot sent once. */
+export type CheckBatch = { ballots: (BallotOnChain | undefined)[]; batch: { id: number; ballot: number; vote: SignedVote; ctx: VoteCheckContext }[] };
+export type CheckAnswer = { id: number; result?: VoteCheckResult; failed?: true };
 type Waiting = { resolve: (r: VoteCheckResult) => void; inline: () => void };
 type Thread = { worker: Worker; waiting: Map<number, Waiting> };
 
@@ -26,10 +47,9 @@ export class CheckPool {
   constructor(private readonly size = defaultCheckThreads()) {}
 
   check(ballot: BallotOnChain | undefined, vote: SignedVote, ctx: VoteCheckContext): Promise<VoteCheckResult> {
-    const inline = () => checkVote(ballot, vote, ctx);
+    const inline = () => checkVoteFast(ballot, vote, ctx);
     if (this.size === 0 || this.#closed) return Promise.resolve().then(inline);
     if (this.#threads.length === 0) this.#threads = Array.from({ length: this.size }, () => this.#spawn());
-    const thread = this.#threads[this.#next++ % this.#threads.length];
     return new Promise<VoteCheckResult>((resolve, reject) => {
       const id = ++this.#id;
       const run = () => {
@@ -39,9 +59,31 @@ export class CheckPool {
           reject(error);
         }
       };
-      thread.waiting.set(id, { resolve, inline: run });
-      thread.worker.postMessage({ id, ballot, vote, ctx });
+      // Checks asked in one turn of the event loop cross to a thread as one message (one
+      // wake-up, each ballot cloned once): per-check messages cost more CPU than the check
+      // itself saves on this thread once the check takes well under a millisecond.
+      if (this.#outbox.length === 0) setImmediate(() => this.#post());
+      this.#outbox.push({ id, ballot, vote, ctx, waiting: { resolve, inline: run } });
     });
+  }
+
+  #outbox: { id: number; ballot: BallotOnChain | undefined; vote: SignedVote; ctx: VoteCheckContext; waiting: Waiting }[] = [];
+
+  #post() {
+    const jobs = this.#outbox.splice(0);
+    if (this.#closed || this.#threads.length === 0) {
+      for (const j of jobs) j.waiting.inline();
+      return;
+    }
+    const thread = this.#threads[this.#next++ % this.#threads.length];
+    const ballots: (BallotOnChain | undefined)[] = [];
+    const batch = jobs.map((j) => {
+      let b = ballots.indexOf(j.ballot);
+      if (b < 0) b = ballots.push(j.ballot) - 1;
+      thread.waiting.set(j.id, j.waiting);
+      return { id: j.id, ballot: b, vote: j.vote, ctx: j.ctx };
+    });
+    thread.worker.postMessage({ ballots, batch });
   }
 
   async close(): Promise<void> {
@@ -55,12 +97,14 @@ export class CheckPool {
     const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(BOOTSTRAP)}`));
     worker.unref(); // never keeps the process alive; close() ends it
     const thread: Thread = { worker, waiting: new Map() };
-    worker.on("message", (m: { id: number; result?: VoteCheckResult; failed?: true }) => {
-      const w = thread.waiting.get(m.id);
-      if (!w) return;
-      thread.waiting.delete(m.id);
-      if (m.result) w.resolve(m.result);
-      else w.inline();
+    worker.on("message", (answers: CheckAnswer[]) => {
+      for (const m of answers) {
+        const w = thread.waiting.get(m.id);
+        if (!w) continue;
+        thread.waiting.delete(m.id);
+        if (m.result) w.resolve(m.result);
+        else w.inline();
+      }
     });
     const lost = () => {
       // This thread is gone: its checks (and every later one routed to it) run inline.

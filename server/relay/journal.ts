@@ -47,6 +47,8 @@ type Batch = { type: "put"; key: string; value: Value } | { type: "del"; key: st
 
 // classic-level honours `sync` (fsync before returning); sublevels pass it to their root.
 const SYNC = { sync: true } as never;
+/** ~1 KB each: a few MB for the receipts being polled now. */
+const RECEIPT_CACHE = 20_000;
 const pad = (n: number, digits: number) => String(n).padStart(digits, "0");
 export const voteKey = (v: { ballotId: bigint | string; voter: string; revision: number }) =>
   `vote!${v.ballotId}!${v.voter.toLowerCase()}!${pad(v.revision, 10)}`;
@@ -65,6 +67,13 @@ export class RelayJournal {
   #queue: { receipt: Receipt; resolve: () => void; reject: (e: unknown) => void }[] = [];
   #flushing = false;
   #owned: Level<string, unknown> | undefined;
+  /**
+   * Receipts as last written, newest last, at most RECEIPT_CACHE: every voter polls its
+   * receipt until final (GET /v1/receipts/:id, several times per ballot), and a LevelDB read
+   * per poll was a visible share of the service's CPU. Filled only once a write is synced,
+   * so a read never shows a state that a crash could take back; handed out as copies.
+   */
+  readonly #cache = new Map<string, Receipt>();
   /** Per ballot: receipts journaled and final (rebuilt at open, kept up to date by each write). */
   readonly finality = new FinalityCounts();
 
@@ -112,6 +121,7 @@ export class RelayJournal {
         try {
           await this.db.batch(ops as never, SYNC);
           for (const g of group) {
+            this.#remember(g.receipt);
             this.finality.add(g.receipt.vote.ballotId);
             g.resolve();
           }
@@ -124,8 +134,17 @@ export class RelayJournal {
     }
   }
 
-  receipt(receiptId: string): Promise<Receipt | undefined> {
-    return this.db.get(`receipt!${receiptId}`) as Promise<Receipt | undefined>;
+  async receipt(receiptId: string): Promise<Receipt | undefined> {
+    const cached = this.#cache.get(receiptId);
+    if (cached) return { ...cached };
+    return (await this.db.get(`receipt!${receiptId}`)) as Receipt | undefined;
+  }
+
+  /** After a synced write: this receipt's state on disk. */
+  #remember(r: Receipt) {
+    this.#cache.delete(r.receiptId); // re-inserted last: the oldest go first
+    this.#cache.set(r.receiptId, { ...r });
+    if (this.#cache.size > RECEIPT_CACHE) this.#cache.delete(this.#cache.keys().next().value as string);
   }
 
   receiptIdOf(vote: { ballotId: bigint | string; voter: string; revision: number }): Promise<string | undefined> {
@@ -167,7 +186,9 @@ export class RelayJournal {
       ops.push({ type: "put", key: `receipt!${r.receiptId}`, value: r });
       ops.push({ type: "del", key: pendingKey(r.seq) });
     }
-    return this.db.batch(ops as never, SYNC);
+    return this.db.batch(ops as never, SYNC).then(() => {
+      for (const r of receipts) this.#remember(r);
+    });
   }
 
   /**
@@ -186,6 +207,7 @@ export class RelayJournal {
     if (opts.dropTx !== undefined) ops.push({ type: "del", key: txKey(opts.dropTx) });
     if (!ops.length) return Promise.resolve();
     return this.db.batch(ops as never, SYNC).then(() => {
+      for (const r of [...opts.settled, ...(opts.requeued ?? [])]) this.#remember(r);
       for (const r of opts.settled) this.finality.settled(r.vote.ballotId, r.status);
     });
   }

@@ -7,6 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Wallet } from "ethers";
 import { UrneError, type SignedVote, type VoteErrorName } from "../../protocol/index.js";
+import { KeyedLock } from "../issuer/keyed-lock.js";
 import type { BallotBoxView } from "./ballot-box-view.js";
 import { CheckPool } from "./check-pool.js";
 import { storeVote, voteKey, type Receipt, type RelayJournal } from "./journal.js";
@@ -46,6 +47,7 @@ export class Relay {
   readonly submitter: Submitter;
   /** Votes being checked and journaled, by (ballot, voter, revision): concurrent twins share one answer. */
   #inFlight = new Map<string, Promise<{ receiptId: string; vote: SignedVote }>>();
+  readonly #byVoter = new KeyedLock();
   readonly #clock: () => bigint;
   readonly #checks: CheckPool;
 
@@ -71,7 +73,10 @@ export class Relay {
     const key = voteKey(vote);
     let entry = this.#inFlight.get(key);
     if (!entry) {
-      entry = this.#acceptNew(vote).finally(() => this.#inFlight.delete(key));
+      // One voter's revisions one after the other, in arrival order: a revote is checked
+      // against its predecessor once that one is journaled (or refused), so it is never
+      // journaled (hence packed) before it, and a predecessor arriving second is stale.
+      entry = this.#byVoter.run(`${vote.ballotId}!${vote.voter.toLowerCase()}`, () => this.#acceptNew(vote)).finally(() => this.#inFlight.delete(key));
       this.#inFlight.set(key, entry);
       return { receiptId: (await entry).receiptId };
     }

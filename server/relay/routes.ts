@@ -2,14 +2,47 @@
 // client's address: a ballot must not be linkable to who sent it (SECURITY.md).
 import express, { type Router } from "express";
 import { UrneError } from "../../protocol/index.js";
+import { IssuerError } from "../issuer/errors.js";
+import { clientAddress } from "../issuer/login-routes.js";
+import { RateLimiter, type RateLimit } from "../issuer/rate-limiter.js";
 import type { Relay } from "./relay.js";
 
 /** A signed vote is about 900 bytes of JSON; anything much larger is not one. */
 export const VOTE_BODY_LIMIT = "4kb";
 
-export function relayRouter(relay: Relay): Router {
+export type RelayRouteOptions = {
+  /**
+   * POST /v1/votes per client address (express `req.ip`: behind a trusted proxy, the
+   * voter's; see URNE_TRUST_PROXY). Counted before the body is read, so a flood costs
+   * neither parsing nor checks. The address is kept in memory only, as an HMAC
+   * (rate-limiter.ts), never written or logged.
+   */
+  votesPerAddress?: RateLimit;
+};
+
+/**
+ * 1000 at once, then 50 per second, per address. Generous on purpose: a whole room or
+ * company votes from one NAT address, and the issuer already limits tokens per address
+ * (120 at once, 2 per second), so an address cannot legitimately post far more ballots
+ * than that, revotes aside. What it stops is one client flooding the relay: at 50 ballots
+ * per second an address gets at most ~8% of a core of checks (about 1.5 ms each).
+ */
+export const DEFAULT_VOTES_PER_ADDRESS: RateLimit = { capacity: 1000, refillMs: 20 };
+
+export function relayRouter(relay: Relay, opts: RelayRouteOptions = {}): Router {
   const router = express.Router();
-  router.post("/v1/votes", express.json({ limit: VOTE_BODY_LIMIT, strict: true }), async (req, res) => {
+  const votesPerAddress = new RateLimiter(opts.votesPerAddress ?? DEFAULT_VOTES_PER_ADDRESS);
+  // Before the body is even read: a refused request costs no parsing and no check.
+  const limit: express.RequestHandler = (req, res, next) => {
+    try {
+      votesPerAddress.take(clientAddress(req));
+      next();
+    } catch (error) {
+      if (error instanceof IssuerError && error.retryAfterSeconds !== undefined) res.set("Retry-After", String(error.retryAfterSeconds));
+      next(error);
+    }
+  };
+  router.post("/v1/votes", limit, express.json({ limit: VOTE_BODY_LIMIT, strict: true }), async (req, res) => {
     if (!req.is("application/json")) throw new UrneError("ERR_UNSUPPORTED_MEDIA_TYPE", "Send the vote as application/json.", { field: "body" });
     const { receiptId } = await relay.accept(req.body);
     res.status(202).set("cache-control", "no-store").json({ receiptId });

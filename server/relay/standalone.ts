@@ -1,5 +1,7 @@
 // The relay on its own (until `urne start` wires it into the API):
 //   node --import tsx server/relay/standalone.ts --data DIR --rpc URL --port N --ballot-box ADDR
+//     [--votes-per-address CAPACITY/REFILL_MS]  (POST /v1/votes limit, routes.ts; tests posting
+//     thousands of ballots from one address raise it)
 // Journal in DIR/api (the API's LevelDB, sublevel "relay"); relayer key from
 // DIR/operator-keys.json. Prints one JSON line per event; never a ballot or a body.
 import path from "node:path";
@@ -19,7 +21,7 @@ const log = (event: string, fields: Record<string, unknown>) => console.log(JSON
 const { values } = parseArgs({
   options: {
     data: { type: "string" }, rpc: { type: "string" }, port: { type: "string" }, host: { type: "string" },
-    "ballot-box": { type: "string" }, "batch-size": { type: "string" },
+    "ballot-box": { type: "string" }, "batch-size": { type: "string" }, "votes-per-address": { type: "string" },
   },
 });
 if (!values.data || !values.rpc || !values["ballot-box"]) {
@@ -40,7 +42,12 @@ await relay.start();
 
 const app = express();
 app.disable("x-powered-by");
-app.use(relayRouter(relay));
+const limit = /^(\d+)\/(\d+)$/.exec(values["votes-per-address"] ?? "");
+if (values["votes-per-address"] !== undefined && !limit) {
+  console.error("--votes-per-address must be CAPACITY/REFILL_MS, e.g. 300/100");
+  process.exit(2);
+}
+app.use(relayRouter(relay, limit ? { votesPerAddress: { capacity: Number(limit[1]), refillMs: Number(limit[2]) } } : {}));
 app.use(notFound);
 app.use(errorHandler(log));
 const server = app.listen(Number(values.port ?? 0), values.host ?? "127.0.0.1", () => {

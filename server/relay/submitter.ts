@@ -8,9 +8,10 @@
 // - a ballot is settled from the logs of its own transaction (VoteCast or VoteRejected);
 //   "already voted" is checked against the VoteCast logs, since an earlier transaction
 //   (or anybody: castVotes is open) may have counted this very ballot.
-import { keccak256, type TransactionReceipt, type Wallet } from "ethers";
+import type { TransactionReceipt, Wallet } from "ethers";
 import { BallotKind, MJ_GRADE_COUNT } from "../../protocol/index.js";
-import { ballotBoxInterface, type BallotBoxView } from "./ballot-box-view.js";
+import type { BallotBoxView } from "./ballot-box-view.js";
+import { encodeCastVotes, signCastVotes } from "./cast-votes-tx.js";
 import { loadVote, type Receipt, type RelayJournal, type TxRecord } from "./journal.js";
 import { minedOutcome, unminedOutcome, type Outcome } from "./settlement.js";
 
@@ -162,11 +163,11 @@ export class Submitter {
     const ms = this.stats.ms;
     let t = performance.now();
     const lap = (k: keyof typeof ms) => ((ms[k] += performance.now() - t), (t = performance.now()));
-    const data = ballotBoxInterface.encodeFunctionData("castVotes", [votes]);
+    const data = encodeCastVotes(votes);
     const gasLimit = await this.#gasLimit(votes.map((v) => v.ballotId), data);
     lap("estimate");
     const tx: TxRecord = { nonce: this.#nonce, hashes: [], raw: "", receiptIds: batch.map((r) => r.receiptId) };
-    await this.#sign(tx, data, gasLimit);
+    this.#sign(tx, data, gasLimit);
     lap("sign");
     // Journal first: from here on, a crash finds this transaction and its ballots.
     await this.journal.recordTransaction(tx, batch);
@@ -186,9 +187,9 @@ export class Submitter {
    * much work as mining it, under the node's one EVM lock): a bound per vote from the
    * ballot's shape is used instead, and estimation only after a batch ran out of gas.
    */
-  async #gasLimit(ballotIds: bigint[], data: string, estimate = this.#estimate): Promise<bigint> {
+  async #gasLimit(ballotIds: bigint[], data: Buffer, estimate = this.#estimate): Promise<bigint> {
     if (estimate) {
-      const estimate = await this.view.provider.estimateGas({ from: this.wallet.address, to: this.view.address, data });
+      const estimate = await this.view.provider.estimateGas({ from: this.wallet.address, to: this.view.address, data: "0x" + data.toString("hex") });
       return min((estimate * 6n) / 5n + 50_000n, BLOCK_GAS_CAP);
     }
     let gas = BATCH_BASE_GAS;
@@ -206,13 +207,15 @@ export class Submitter {
     return min(gas, BLOCK_GAS_CAP);
   }
 
-  async #sign(tx: TxRecord, data: string, gasLimit: bigint) {
+  #sign(tx: TxRecord, data: Buffer, gasLimit: bigint) {
     const tip = this.#o.maxPriorityFeePerGas;
-    tx.raw = await this.wallet.signTransaction({
-      type: 2, chainId: this.#chainId, nonce: tx.nonce, to: this.view.address, data, value: 0n, gasLimit,
+    // cast-votes-tx.ts: ethers' signTransaction, byte for byte, without its copies of the calldata.
+    const signed = signCastVotes(this.wallet.signingKey, {
+      chainId: this.#chainId, nonce: tx.nonce, to: this.view.address, data, gasLimit,
       maxPriorityFeePerGas: tip, maxFeePerGas: this.#baseFee * 3n + tip, // room for the base fee to rise
     });
-    tx.hashes.push(keccak256(tx.raw));
+    tx.raw = signed.raw;
+    tx.hashes.push(signed.hash);
   }
 
   #track(tx: TxRecord, lastSeen: number) {
@@ -276,9 +279,9 @@ export class Submitter {
         // Refused for another reason (fees moved): same nonce, same ballots, signed again.
         this.#log("relay.tx_resigned", { nonce, error: String((error as Error).message ?? error).slice(0, 200) });
         const receipts = await this.#receipts(flight.tx);
-        const data = ballotBoxInterface.encodeFunctionData("castVotes", [receipts.map((r) => loadVote(r.vote))]);
+        const data = encodeCastVotes(receipts.map((r) => loadVote(r.vote)));
         const ballotIds = receipts.map((r) => BigInt(r.vote.ballotId));
-        await this.#sign(flight.tx, data, await this.#gasLimit(ballotIds, data, true));
+        this.#sign(flight.tx, data, await this.#gasLimit(ballotIds, data, true));
         await this.journal.recordTransaction(flight.tx, receipts);
         this.#track(flight.tx, now);
         this.stats.resigned += 1;
