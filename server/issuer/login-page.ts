@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { Response } from "express";
+import { escapeHtml, jsonForScript } from "../web/page-headers.js";
 
 /** What the login popup hands to the widget window that opened it. */
 export type LoginMessage =
@@ -72,18 +73,4 @@ export function sendErrorPage(res: Response, status: number, message: string): v
   res.status(status).send(`<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>urne — connexion</title></head>
 <body><p>Connexion impossible : ${escapeHtml(message)}</p><p>Fermez cette fenêtre et recommencez depuis la page de vote.</p></body></html>`);
-}
-
-/** JSON safe inside a <script> element: no "</script>", no "<!--", no line separators. */
-function jsonForScript(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/>/g, "\\u003e")
-    .replace(/&/g, "\\u0026")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

@@ -2,27 +2,12 @@
 // node), and connectExternalChain accepts it and refuses, naming the setting, every
 // configuration that cannot work.
 import { expect } from "chai";
-import { execFile } from "node:child_process";
-import path from "node:path";
-import { promisify } from "node:util";
 import { JsonRpcProvider, Wallet } from "ethers";
 import { connectExternalChain } from "../../server/chain/external-chain.js";
 import { anvilWallet, startAnvil, type Anvil } from "../helpers/anvil.js";
+import { runUrne } from "../helpers/urne-cli.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
-
-async function urneDeploy(args: string[], adminKey?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith("URNE_")) delete env[k];
-  if (adminKey) env.URNE_ADMIN_KEY = adminKey;
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/urne.ts", "deploy", ...args], { cwd: ROOT, env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const urneDeploy = (args: string[], adminKey?: string) => runUrne(["deploy", ...args], adminKey ? { URNE_ADMIN_KEY: adminKey } : {});
 
 describe("server/chain/external-chain: urne on an EVM network it does not run (anvil)", function () {
   this.timeout(120_000);

@@ -2,26 +2,12 @@
 // once and a revoked one is refused at once; with the service stopped, the same command
 // opens the store itself. The command runs as an operator runs it (a child process).
 import { expect } from "chai";
-import { execFile } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
-import path from "node:path";
-import { promisify } from "node:util";
 import { adminSocketPath } from "../../../server/admin/admin-socket.js";
+import { runUrne } from "../../helpers/urne-cli.js";
 import { call, startTestStack, type TestStack } from "../api/stack-fixture.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../../..");
-
-async function urneApp(dataDir: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env = { ...process.env };
-  for (const k of Object.keys(env)) if (k.startsWith("URNE_")) delete env[k];
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, ["--import", "tsx", "scripts/urne.ts", "app", ...args, "--data", dataDir], { cwd: ROOT, env, timeout: 60_000 });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const urneApp = (dataDir: string, ...args: string[]) => runUrne(["app", ...args, "--data", dataDir]);
 
 describe("server/admin: `urne app` while the service runs", function () {
   this.timeout(120_000);
