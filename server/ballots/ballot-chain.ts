@@ -1,13 +1,14 @@
 // The API's side of the BallotBox: ordinary signed transactions from the organizer account
 // through the chain's public JSON-RPC, like any client's (ARCHITECTURE.md: the service
 // speaks only standard JSON-RPC, so production can run on any EVM network).
-import { Contract, Interface, JsonRpcProvider, Network, Wallet, isError, type InterfaceAbi, type TransactionReceipt } from "ethers";
-import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
+import { Contract, JsonRpcProvider, Network, Wallet, isError, type TransactionReceipt } from "ethers";
 import { UrneError } from "../../protocol/errors.js";
 import type { BallotParams } from "../../protocol/ballot.js";
 import { Mutex } from "../chain/mutex.js";
 
-export const ballotBoxInterface = new Interface(BallotBoxAbi as InterfaceAbi);
+// The one ABI object, from the protocol module (events.ts).
+import { ballotBoxInterface } from "../../protocol/events.js";
+export { ballotBoxInterface };
 
 export type OnChainBallot = {
   kind: number; minChoices: number; maxChoices: number; optionCount: number;

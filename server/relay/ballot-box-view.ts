@@ -1,11 +1,12 @@
 // What the relay reads from the BallotBox, through its standard views and logs only
 // (PROTOCOL.md §6.3, §6.5, §6.6): ballots (cached), a voter's counted revision, and the
 // VoteCast event of a given vote, which settles a ballot whose fate is unknown.
-import { Contract, Interface, type InterfaceAbi, type JsonRpcProvider, type Log } from "ethers";
-import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
+import { Contract, type JsonRpcProvider, type Log } from "ethers";
 import type { BallotOnChain, SignedVote } from "../../protocol/index.js";
 
-export const ballotBoxInterface = new Interface(BallotBoxAbi as InterfaceAbi);
+// The one ABI object, from the protocol module (events.ts).
+import { ballotBoxInterface } from "../../protocol/events.js";
+export { ballotBoxInterface };
 
 /** The revert data of an ethers call error, if the node gave any. */
 export function revertData(error: unknown): string | undefined {

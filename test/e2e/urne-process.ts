@@ -4,13 +4,15 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { Contract, Interface, JsonRpcProvider, Wallet, hexlify, type InterfaceAbi } from "ethers";
+import { Contract, JsonRpcProvider, Wallet, hexlify, type InterfaceAbi } from "ethers";
 import { randomBytes } from "node:crypto";
 import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
 import { blind, finalize, signVote, toHex, tokenMessage, type IssuerPublicKey } from "../../protocol/index.js";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
-export const ballotBoxInterface = new Interface(BallotBoxAbi as InterfaceAbi);
+// The one ABI object, from the protocol module (events.ts).
+import { ballotBoxInterface } from "../../protocol/events.js";
+export { ballotBoxInterface };
 
 /** Without the developer's own secrets or provider: the data directory decides. */
 function childEnv(): NodeJS.ProcessEnv {
