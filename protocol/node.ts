@@ -4,4 +4,5 @@ export * from "./index.js";
 export * from "./token/blind-sign.node.js";
 export * from "./token/key-proof.node.js";
 export * from "./vote-recover.node.js";
+export { parseAddressFast } from "./keccak.node.js";
 export * from "./token/verify.node.js";

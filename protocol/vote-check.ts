@@ -54,6 +54,11 @@ export type VoteCheckContext = {
    * more per vote than the RSA check itself).
    */
   tokenMessage?: typeof tokenMessage;
+  /**
+   * The voter address's parser; `parseAddress` (fields.ts, ethers' EIP-55 checksum) by
+   * default, `parseAddressFast` (keccak.node.ts, same verdicts) in Node.
+   */
+  parseAddress?: typeof parseAddress;
 };
 
 // Parsing a 256-byte modulus into a bigint per vote is wasted work: ballots are few. Keyed
@@ -78,7 +83,7 @@ function issuerKey(ballot: BallotOnChain): IssuerPublicKey {
 export function checkVote(ballot: BallotOnChain | undefined, vote: SignedVote, ctx: VoteCheckContext): VoteCheckResult {
   const fail = (error: VoteErrorName, args: (bigint | string)[], field: string): VoteCheckResult => ({ ok: false, error, args, field });
   const { ballotId, revision } = vote;
-  const voter = parseAddress(vote.voter, "voter"); // checksummed, as the contract's errors decode
+  const voter = (ctx.parseAddress ?? parseAddress)(vote.voter, "voter"); // checksummed, as the contract's errors decode
   // 1. The ballot exists.
   if (!ballot) return fail("BallotBoxUnknownBallot", [ballotId], "ballotId");
   // 2. It is open: closed early or by time first, then not yet open (same order as the contract).

@@ -5,8 +5,8 @@
 // zero-padded bytes, nothing after. Anything else goes to protocol/events.ts's
 // decodeBallotBoxLog, which decodes it or refuses it: this path is never more lenient.
 // test/observer/vote-cast-decoder.test.ts holds both to the same events.
-import { getAddress } from "ethers";
 import { decodeBallotBoxLog, EVENT_TOPICS, type RawLog, type VoteCastEvent } from "../../protocol/events.js";
+import { checksumAddress } from "../../protocol/keccak.node.js";
 
 const WORD = 64; // hex characters in a 32-byte word
 
@@ -50,7 +50,7 @@ function canonical(log: RawLog, ballotBox: string): VoteCastEvent | undefined {
     transactionHash: log.transactionHash,
     logIndex: toNumber(log.logIndex ?? log.index),
     vote: {
-      ballotId: BigInt(topics[1]), voter: getAddress("0x" + topics[2].slice(26)), revision,
+      ballotId: BigInt(topics[1]), voter: checksumAddress(topics[2].slice(26).toLowerCase()), revision,
       payload: bytes[0], tokenSignature: bytes[1], voterSignature: bytes[2],
     },
   };

@@ -7,6 +7,7 @@
 // OpenSSL for the token (verify.node.ts) and libsecp256k1 for the voter key.
 import type { BallotOnChain } from "../../protocol/ballot.js";
 import type { RawLog, VoteCastEvent } from "../../protocol/events.js";
+import { parseAddressFast } from "../../protocol/keccak.node.js";
 import { verifyTokenFast } from "../../protocol/token/verify.node.js";
 import { checkVote, type VoteCheckContext, type VoteCheckResult } from "../../protocol/vote-check.js";
 import { recoverVoterFast } from "../../protocol/vote-recover.node.js";
@@ -22,7 +23,7 @@ export type VoteOutcome = { event: VoteCastEvent; verdict: VoteCheckResult };
 
 /** The fast primitives, same verdicts as the protocol's defaults (cross-checked by tests). */
 export function fastContext(at: Deployment, now: bigint, recorded?: { revision: number }): VoteCheckContext {
-  return { ...at, now, recorded, verifyToken: verifyTokenFast, recover: recoverVoterFast, tokenMessage: tokenMessageFast };
+  return { chainId: at.chainId, ballotBox: at.ballotBox, now, recorded, verifyToken: verifyTokenFast, recover: recoverVoterFast, tokenMessage: tokenMessageFast, parseAddress: parseAddressFast };
 }
 
 export function checkVoteCast(job: VoteJob, at: Deployment): VoteOutcome {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { randomBytes } from "node:crypto";
 import { bigIntToBytes, bitLength, bytesToBigInt, ErrorCode, parseHex, toHex, UrneError } from "../../protocol/index.js";
 import { expectUrneError } from "./helpers.js";
 
@@ -19,11 +20,33 @@ describe("hex", () => {
     for (const [what, value] of [
       ["no 0x prefix", "00ff"], ["an odd number of digits", "0x0ff"], ["a non-hex digit", "0x0g"],
       ["whitespace", "0x00 "], ["a number", 255], ["null", null], ["an uppercase 0X prefix", "0X00"],
+      ["an empty string", ""], ["a lone 0", "0"], ["a digit past ASCII", "0x0\u0661"], ["a full-width digit", "0x\uff10\uff10"],
+      ["a character whose low byte is a digit", "0x0\u0130"],
     ] as const) {
       it(`rejects ${what} with ERR_INVALID_HEX naming the field`, () => {
         expectUrneError(() => parseHex(value, "ballot.payload"), ErrorCode.ERR_INVALID_HEX, "ballot.payload");
       });
     }
+
+    it("reads and writes hex as Node's own codec does, on random bytes", () => {
+      for (let length = 0; length < 300; length += 7) {
+        const bytes = randomBytes(length);
+        const lower = bytes.toString("hex"), upper = lower.toUpperCase();
+        expect(toHex(bytes)).to.equal("0x" + lower);
+        expect(Buffer.from(parseHex("0x" + lower, "f")).equals(bytes)).to.equal(true);
+        expect(Buffer.from(parseHex("0x" + upper, "f")).equals(bytes)).to.equal(true);
+        expect(bytesToBigInt(bytes)).to.equal(length === 0 ? 0n : BigInt("0x" + lower));
+      }
+    });
+
+    it("rejects every character that is not a hex digit, in either place of a byte", () => {
+      for (let code = 0; code < 0x180; code++) {
+        const c = String.fromCharCode(code);
+        if (/[0-9a-fA-F]/.test(c)) continue;
+        expectUrneError(() => parseHex("0x0" + c, "f"), ErrorCode.ERR_INVALID_HEX, "f");
+        expectUrneError(() => parseHex("0x" + c + "0", "f"), ErrorCode.ERR_INVALID_HEX, "f");
+      }
+    });
 
     it("rejects a wrong length when one is required", () => {
       const err = expectUrneError(() => parseHex("0x0102", "sig", 3), ErrorCode.ERR_INVALID_HEX, "sig");

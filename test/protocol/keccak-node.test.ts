@@ -3,7 +3,8 @@
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { getAddress, hexlify } from "ethers";
-import { checksumAddress, KECCAK_BACKEND, keccak256Bytes, keccak256BytesJs } from "../../protocol/keccak.node.js";
+import { checksumAddress, KECCAK_BACKEND, keccak256Bytes, keccak256BytesJs, parseAddressFast } from "../../protocol/keccak.node.js";
+import { parseAddress } from "../../protocol/fields.js";
 
 describe("protocol/keccak.node", () => {
   it("uses the native binding where the package ships one (linux x64 here)", function () {
@@ -27,5 +28,34 @@ describe("protocol/keccak.node", () => {
     }
     // EIP-55's own example.
     expect(checksumAddress("5aaeb6053f3e94c9b9a09f33669435e7ef1beaed")).to.equal("0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed");
+  });
+
+  it("parses addresses with the same verdicts and errors as fields.ts parseAddress", () => {
+    const verdict = (parse: typeof parseAddress, value: unknown) => {
+      try {
+        return { address: parse(value, "voter") };
+      } catch (error) {
+        const e = error as { code?: string; field?: string; message: string };
+        return { code: e.code, field: e.field, message: e.message };
+      }
+    };
+    const flipOne = (a: string) => {
+      const i = a.slice(2).search(/[a-fA-F]/) + 2;
+      const c = a[i];
+      return a.slice(0, i) + (c === c.toLowerCase() ? c.toUpperCase() : c.toLowerCase()) + a.slice(i + 1);
+    };
+    const inputs: unknown[] = ["0x5aAeb6053F3E94C9b9A09f33669435E7Ef1BeAed", "0x" + "0".repeat(40), "0x" + "a".repeat(40), "0X" + "a".repeat(40),
+      "0x" + "a".repeat(39), "0x" + "a".repeat(41), "5aaeb6053f3e94c9b9a09f33669435e7ef1beaed", "0x" + "g".repeat(40), 42, null, undefined];
+    for (let i = 0; i < 100; i++) {
+      const checksummed = getAddress("0x" + randomBytes(20).toString("hex"));
+      inputs.push(checksummed, checksummed.toLowerCase(), "0x" + checksummed.slice(2).toUpperCase(), flipOne(checksummed));
+    }
+    let refused = 0;
+    for (const value of inputs) {
+      const expected = verdict(parseAddress, value);
+      if (!("address" in expected)) refused++;
+      expect(verdict(parseAddressFast, value), String(value)).to.deep.equal(expected);
+    }
+    expect(refused).to.be.greaterThan(100); // every flipped checksum, and the bad shapes
   });
 });
