@@ -9,7 +9,7 @@ import { getAddress } from "ethers";
 import { EVENT_TOPICS } from "../protocol/events.js";
 import { JsonRpcClient, RpcFailure } from "./rpc/json-rpc.js";
 import { blockNumber, chainId as readChainId, headers, logsByBlockHash, type BlockHeader } from "./rpc/chain-reader.js";
-import { MIRROR_FORMAT, MirrorStore, type Counters, type StoredLog } from "./mirror/mirror-store.js";
+import { MIRROR_FORMAT, MirrorStore, READABLE_MIRROR_FORMATS, type Counters, type StoredLog } from "./mirror/mirror-store.js";
 import { readCounters } from "./mirror/counters.js";
 
 export const OBSERVE_EXIT = Object.freeze({ OK: 0, UNREACHABLE: 1, USAGE: 2, DIVERGENCE: 3, REWRITE: 4, BROKEN_CHAIN: 5 });
@@ -78,11 +78,16 @@ export async function observe(opts: ObserveOptions): Promise<ObserveResult> {
   }
 }
 
+const lowerHex = <T,>(value: T): T => (typeof value === "string" ? (value.toLowerCase() as T) : value);
+
 async function openMeta(store: MirrorStore, opts: ObserveOptions) {
   const meta = await store.meta();
   const given = opts.ballotBox === undefined ? undefined : getAddress(opts.ballotBox);
   if (meta) {
-    if (meta.format !== MIRROR_FORMAT) throw new TypeError(`${opts.dataDir} is a mirror of format ${meta.format}, this tool reads format ${MIRROR_FORMAT}`);
+    if (meta.format !== MIRROR_FORMAT) {
+      const older = READABLE_MIRROR_FORMATS.includes(meta.format) ? " (urne recount still reads it)" : "";
+      throw new TypeError(`${opts.dataDir} is a mirror of format ${meta.format}, this tool writes format ${MIRROR_FORMAT}: mirror again into a new directory${older}`);
+    }
     if (given && given !== meta.ballotBox) throw new TypeError(`${opts.dataDir} mirrors ballot box ${meta.ballotBox}, not ${given}`);
     if (opts.chainId !== undefined && opts.chainId.toString() !== meta.chainId) throw new TypeError(`${opts.dataDir} mirrors chain ${meta.chainId}, not ${opts.chainId}`);
     return meta;
@@ -193,7 +198,8 @@ class Round {
       if (hash !== header.hash || number !== header.number || String(log?.address ?? "").toLowerCase() !== this.ballotBox.toLowerCase()) {
         throw new ObserveFinding("C5", header.number, `FOREIGN-LOG C5 block ${header.number} ${header.hash} at ${node.url}: log ${i} claims block ${number} ${hash || "(none)"} of ${log?.address}`, OBSERVE_EXIT.BROKEN_CHAIN);
       }
-      return { topics: [...log.topics], data: log.data, transactionHash: log.transactionHash, logIndex: Number(BigInt(log.logIndex)) };
+      // Hex in lower case (mirror format 2): one spelling per value, which the recount's fast path relies on.
+      return { topics: log.topics.map(lowerHex), data: lowerHex(log.data), transactionHash: lowerHex(log.transactionHash), logIndex: Number(BigInt(log.logIndex)) };
     });
   }
 

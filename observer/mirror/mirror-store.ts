@@ -8,7 +8,14 @@ import { existsSync } from "node:fs";
 import { Level } from "level";
 import type { BlockHeader } from "../rpc/chain-reader.js";
 
-export const MIRROR_FORMAT = 1;
+/**
+ * 2: every hex string of a stored log (topics, data, transaction hash) in lower case, as
+ * the recount's fast path scans for (recount/mirror-blocks.ts). 1 (session-2 mirrors)
+ * kept them as the node gave them: `urne recount` still reads it, on its general path;
+ * `urne observe` asks for a fresh mirror.
+ */
+export const MIRROR_FORMAT = 2;
+export const READABLE_MIRROR_FORMATS = [1, 2];
 
 export type MirrorMeta = { format: number; chainId: string; ballotBox: string };
 
@@ -92,6 +99,11 @@ export class MirrorStore {
   /** Blocks with BallotBox logs, in chain order, up to `to` (inclusive). */
   async *logs(to = Number.MAX_SAFE_INTEGER): AsyncGenerator<BlockLogs> {
     for await (const value of this.db.values({ gte: logsKey(0), lte: logsKey(to) })) yield value as BlockLogs;
+  }
+
+  /** The same blocks as `logs`, as the bytes LevelDB holds (JSON of a BlockLogs): parsed where they are used. */
+  async *rawLogs(to = Number.MAX_SAFE_INTEGER): AsyncGenerator<Uint8Array> {
+    for await (const value of this.db.values({ gte: logsKey(0), lte: logsKey(to), valueEncoding: "view" })) yield value as Uint8Array;
   }
 
   /** Highest height whose hash this node confirmed (C3/C4); -1 when never checked. */

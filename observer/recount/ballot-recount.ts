@@ -11,7 +11,8 @@ import { issuerKeyFromModulus } from "../../protocol/token/issuer-key.js";
 import { verifyIssuerKeyProof } from "../../protocol/token/key-proof.js";
 import { checkVote, type VoteErrorName } from "../../protocol/vote-check.js";
 import type { Counters } from "../mirror/mirror-store.js";
-import { fastContext, type Deployment, type VoteOutcome } from "./vote-checks.js";
+import { decodeVoteCast } from "./vote-cast-decoder.js";
+import { fastContext, type Deployment, type VoteJob, type VoteOutcome } from "./vote-checks.js";
 
 export type RecountStep = "R1" | "R2" | "R3" | "R4" | "R5" | "R6";
 export type Check = { step: RecountStep; ok: boolean; skipped?: boolean; message: string };
@@ -88,17 +89,21 @@ export class BallotRecount {
   /**
    * R2, in chain order: checkVote's verdict from the worker threads, computed without a
    * recorded vote; for a voter counted before, checkVote again with its recorded revision
-   * (check 3), against the ballot as it stood at that vote.
+   * (check 3), against the ballot as it stood at that vote (`job().ballot`). `job` is
+   * only called for those, and for rejected votes: the fast path parses their block again.
    */
-  vote(outcome: VoteOutcome, ballotThen: BallotOnChain | undefined, timestamp: bigint): void {
-    const e = outcome.event;
+  vote(outcome: VoteOutcome, job: () => VoteJob): void {
     this.votesCast++;
-    const voter = e.vote.voter.toLowerCase();
-    const recorded = this.accepted.get(voter);
-    const result = recorded ? checkVote(ballotThen, e.vote, fastContext(this.at, timestamp, recorded)) : outcome.verdict;
+    const recorded = this.accepted.get(outcome.voter); // checksummed: one spelling per address
+    let result = outcome.verdict;
+    if (recorded) {
+      const { log, ballot, timestamp } = job();
+      result = checkVote(ballot, decodeVoteCast(log, this.at.ballotBox).vote, fastContext(this.at, timestamp, recorded));
+    }
     if (result.ok) {
-      this.accepted.set(voter, { revision: e.vote.revision, choice: result.choice });
+      this.accepted.set(outcome.voter, { revision: outcome.revision, choice: result.choice });
     } else {
+      const e = decodeVoteCast(job().log, this.at.ballotBox);
       this.rejected.push({
         blockNumber: e.blockNumber, logIndex: e.logIndex, transactionHash: e.transactionHash,
         voter: e.vote.voter, revision: e.vote.revision, error: result.error, args: result.args.map(String),

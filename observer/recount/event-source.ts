@@ -7,7 +7,8 @@ import { getAddress, zeroPadValue, toBeHex } from "ethers";
 import { EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
 import { JsonRpcClient } from "../rpc/json-rpc.js";
 import { blockNumber, chainId as readChainId, headers, logsInRange } from "../rpc/chain-reader.js";
-import { MirrorStore, type Counters } from "../mirror/mirror-store.js";
+import { MirrorStore, READABLE_MIRROR_FORMATS, type Counters } from "../mirror/mirror-store.js";
+import { blockLogs } from "./mirror-blocks.js";
 import { readCounters } from "../mirror/counters.js";
 
 /** A BallotBox log, not decoded yet (the recount decodes, VoteCast on worker threads), with its block's timestamp. */
@@ -22,6 +23,11 @@ export type EventSource = {
   countersFrom: string;
   /** The ballot box's logs in chain order, a block or a page at a time. */
   logs(): AsyncGenerator<TimedLog[]>;
+  /**
+   * The same blocks as the mirror's bytes, for the fast path (mirror-blocks.ts), with the
+   * id topic `only` keeps; a mirror of format 2 only, whose hex is all in lower case.
+   */
+  rawBlocks?: { only?: string; blocks(): AsyncGenerator<Uint8Array> };
   /** The contract's counters of a ballot at `asOf` (or where the mirror recorded them); undefined if unknown. */
   counters(ballotId: bigint): Promise<Counters | undefined>;
   close(): Promise<void>;
@@ -37,6 +43,7 @@ export async function mirrorSource(dir: string, opts: { ballotId?: bigint; rpc?:
     const meta = await store.meta();
     const cursor = await store.cursor();
     if (!meta || !cursor) throw new TypeError(`${dir} holds no mirror: run urne observe --once --data ${dir} first`);
+    if (!READABLE_MIRROR_FORMATS.includes(meta.format)) throw new TypeError(`${dir} is a mirror of format ${meta.format}, this tool reads formats ${READABLE_MIRROR_FORMATS.join(" and ")}`);
     const client = opts.rpc ? new JsonRpcClient(opts.rpc) : undefined;
     if (client && (await readChainId(client)).toString() !== meta.chainId) throw new TypeError(`${opts.rpc} is not on chain ${meta.chainId}, the mirror's`);
     const only = opts.ballotId === undefined ? undefined : idTopic(opts.ballotId);
@@ -47,15 +54,11 @@ export async function mirrorSource(dir: string, opts: { ballotId?: bigint; rpc?:
       countersFrom: client ? `eth_call at ${opts.rpc}` : "the mirror (eth_call at mirror time)",
       async *logs() {
         for await (const block of store.logs(cursor.number)) {
-          const timestamp = BigInt(block.timestamp);
-          const out: TimedLog[] = [];
-          for (const log of block.logs) {
-            if (only && log.topics[1] !== only) continue;
-            out.push({ log: { ...log, address: meta.ballotBox, blockNumber: block.number, blockHash: block.hash }, timestamp });
-          }
+          const out = blockLogs(block, meta.ballotBox, only);
           if (out.length > 0) yield out;
         }
       },
+      rawBlocks: meta.format >= 2 ? { only, blocks: () => store.rawLogs(cursor.number) } : undefined,
       counters: async (ballotId) => (client ? readCounters(client, meta.ballotBox, ballotId, cursor) : store.counters(ballotId)),
       close: () => store.close(),
     };

@@ -1,14 +1,17 @@
 // `urne recount`'s engine: reads a ballot box's logs in chain order from a source
 // (event-source.ts), hands batches of VoteCast logs to worker threads (decode + checkVote,
 // vote-checks.ts) while it reads on, then counts in chain order (ballot-recount.ts:
-// R1-R5) and compares with the API (api-results.ts: R6).
+// R1-R5) and compares with the API (api-results.ts: R6). From a mirror of format 2, runs
+// of blocks that hold votes only go to the threads as LevelDB's bytes (mirror-blocks.ts).
 import type { BallotOnChain } from "../../protocol/ballot.js";
 import { decodeBallotBoxLog, EVENT_TOPICS, type BallotBoxEvent } from "../../protocol/events.js";
+import { blockLogs, holdsBallotEvent, packBlocks, type RawLogOutcome } from "./mirror-blocks.js";
 import { BallotRecount, KIND_NAMES, type Check, type RejectedVote } from "./ballot-recount.js";
 import { compareWithApi } from "./api-results.js";
 import type { EventSource, TimedLog } from "./event-source.js";
 import { VoteCheckPool } from "./vote-check-pool.js";
 import type { Deployment, VoteJob, VoteOutcome } from "./vote-checks.js";
+import { toBeHex, zeroPadValue } from "ethers";
 
 export type RecountOptions = {
   ballotId?: bigint;
@@ -19,6 +22,10 @@ export type RecountOptions = {
   batchLogs?: number;
   /** Batches with fewer votes are checked inline: a thread round trip costs more (default 400). */
   inlineBelow?: number;
+  /** Fast path (a mirror of format 2): bytes of blocks per batch (default 4 MB, about 3,000 votes). */
+  rawBatchBytes?: number;
+  /** Called after each batch is counted, with the VoteCast logs counted so far. */
+  onProgress?: (votesCounted: number) => void;
 };
 
 export type BallotReport = {
@@ -43,7 +50,12 @@ export type RecountReport = { chainId: string; ballotBox: string; asOf: { blockN
 type Step =
   | { kind: "event"; event: Exclude<BallotBoxEvent, { event: "VoteCast" }> }
   | { kind: "vote"; ballotId: bigint; job: VoteJob; index: number };
-type Batch = { steps: Step[]; outcomes: Promise<VoteOutcome[]> };
+type Batch =
+  | { steps: Step[]; outcomes: Promise<VoteOutcome[]> }
+  | { blocks: Uint8Array[]; ballots: Map<string, BallotOnChain | undefined>; outcomes: Promise<RawLogOutcome[]> };
+
+/** Bytes of raw blocks per batch (a VoteCast is about 1.3 kB of JSON). */
+const RAW_BATCH_BYTES = 4_000_000;
 
 /** Batches in flight: the workers keep busy while the main thread reads and counts. */
 const IN_FLIGHT = 4;
@@ -88,12 +100,30 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
     queue.push({ steps, outcomes: checkAll(jobs.length < (opts.inlineBelow ?? 400) ? inline : pool, jobs, at) });
   };
 
+  /** Reading side, fast path: blocks without ballot events, checked against the ballots as they stand now. */
+  const dispatchRaw = (blocks: Uint8Array[]) => {
+    const known = new Map<string, BallotOnChain | undefined>();
+    for (const [id, b] of ballots) known.set(zeroPadValue(toBeHex(id), 32), b.snapshot());
+    const only = source.rawBlocks?.only;
+    const parts = packBlocks(blocks, Math.max(1, pool.threads));
+    const outcomes: Promise<RawLogOutcome[]> = Promise.all(parts.map((part) => pool.checkBlocks({ ...part, ballots: known, only }, at))).then((all) => all.flat());
+    queue.push({ blocks, ballots: known, outcomes });
+  };
+
   /** Counting side, in the same order. */
+  let votesCounted = 0;
   const apply = async (batch: Batch) => {
+    if ("blocks" in batch) await applyRaw(batch);
+    else await applyParsed(batch);
+    opts.onProgress?.(votesCounted);
+  };
+
+  const applyParsed = async (batch: Extract<Batch, { steps: Step[] }>) => {
     const outcomes = await batch.outcomes;
     for (const step of batch.steps) {
       if (step.kind === "vote") {
-        ballotOf(step.ballotId).vote(outcomes[step.index], step.job.ballot, step.job.timestamp);
+        ballotOf(step.ballotId).vote(outcomes[step.index], () => step.job);
+        votesCounted++;
         continue;
       }
       const e = step.event;
@@ -102,9 +132,55 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
     }
   };
 
+  const applyRaw = async (batch: Extract<Batch, { blocks: Uint8Array[] }>) => {
+    const parsed = new Map<number, TimedLog[]>();
+    const logAt = (block: number, index: number): TimedLog => {
+      let logs = parsed.get(block);
+      if (!logs) parsed.set(block, (logs = blockLogs(batch.blocks[block], source.ballotBox, source.rawBlocks?.only)));
+      return logs[index];
+    };
+    const idOf = new Map<string, bigint>();
+    for (const { block, index, ballotTopic, outcome } of await batch.outcomes) {
+      if (ballotTopic === undefined || !outcome) {
+        // Not a VoteCast: a role event, or a VoteRejected in a block the scan missed.
+        const event = decodeBallotBoxLog(logAt(block, index).log, source.ballotBox);
+        if (event?.event === "VoteRejected") ballotOf(event.ballotId).rejectedByContract(event);
+        else if (event && event.event !== "VoteCast") throw new Error(`recount: a ${event.event} in block ${event.blockNumber} reached the votes-only path (mirror-blocks.ts)`);
+        continue;
+      }
+      let id = idOf.get(ballotTopic);
+      if (id === undefined) idOf.set(ballotTopic, (id = BigInt(ballotTopic)));
+      ballotOf(id).vote(outcome, () => ({ ...logAt(block, index), ballot: batch.ballots.get(ballotTopic) }));
+      votesCounted++;
+    }
+  };
+
   try {
+    const raw = source.rawBlocks;
+    if (raw) {
+      let run: Uint8Array[] = [];
+      let runBytes = 0;
+      const flush = () => {
+        if (run.length > 0) dispatchRaw(run);
+        run = [];
+        runBytes = 0;
+      };
+      for await (const block of raw.blocks()) {
+        if (holdsBallotEvent(block)) {
+          flush();
+          const logs = blockLogs(block, source.ballotBox, raw.only);
+          if (logs.length > 0) dispatch(logs);
+        } else {
+          run.push(block);
+          runBytes += block.byteLength;
+          if (runBytes >= (opts.rawBatchBytes ?? RAW_BATCH_BYTES)) flush();
+        }
+        if (queue.length >= IN_FLIGHT) await apply(queue.shift()!);
+      }
+      flush();
+    }
     let pending: TimedLog[] = [];
-    for await (const logs of source.logs()) {
+    for await (const logs of raw ? [] : source.logs()) {
       for (const l of logs) pending.push(l);
       if (pending.length < batchSize) continue;
       dispatch(pending);

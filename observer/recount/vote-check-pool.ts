@@ -4,12 +4,14 @@
 // starting tsx in it) costs more than a few hundred votes.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { checkRawBlocks, type RawBlocks, type RawLogOutcome } from "./mirror-blocks.js";
+import type { WorkerRequest } from "./vote-check-worker.js";
 import { checkVoteCast, type Deployment, type VoteJob, type VoteOutcome } from "./vote-checks.js";
 
 // The tools run their TypeScript through tsx (bin/urne.js): a worker registers it in its own thread.
 const BOOTSTRAP = `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))}; register(); await import(${JSON.stringify(new URL("./vote-check-worker.ts", import.meta.url).href)});`;
 
-type Pending = { resolve: (v: VoteOutcome[]) => void; reject: (e: Error) => void };
+type Pending = { resolve: (v: never[]) => void; reject: (e: Error) => void };
 
 export class VoteCheckPool {
   private workers: Worker[] = [];
@@ -22,12 +24,22 @@ export class VoteCheckPool {
 
   check(jobs: VoteJob[], at: Deployment): Promise<VoteOutcome[]> {
     if (this.threads === 0 || jobs.length === 0) return Promise.resolve().then(() => jobs.map((j) => checkVoteCast(j, at)));
+    return this.send({ id: 0, at, jobs });
+  }
+
+  /** Raw mirrored blocks (mirror-blocks.ts); their buffer is handed to the thread, not copied. */
+  checkBlocks(blocks: RawBlocks, at: Deployment): Promise<RawLogOutcome[]> {
+    if (this.threads === 0) return Promise.resolve().then(() => checkRawBlocks(blocks, at));
+    return this.send({ id: 0, at, blocks }, [blocks.bytes.buffer as ArrayBuffer]);
+  }
+
+  private send<T>(request: WorkerRequest, transfer: ArrayBuffer[] = []): Promise<T[]> {
     if (this.workers.length === 0) this.workers = Array.from({ length: this.threads }, () => this.spawn());
     const worker = this.workers[this.turn++ % this.workers.length];
-    const id = ++this.nextId;
+    const id = (request.id = ++this.nextId);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      worker.postMessage({ id, jobs, at });
+      this.pending.set(id, { resolve: resolve as (v: never[]) => void, reject });
+      worker.postMessage(request, transfer);
     });
   }
 
@@ -39,7 +51,7 @@ export class VoteCheckPool {
   private spawn(): Worker {
     const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(BOOTSTRAP)}`));
     worker.unref();
-    worker.on("message", (m: { id: number; outcomes?: VoteOutcome[]; error?: string }) => {
+    worker.on("message", (m: { id: number; outcomes?: never[]; error?: string }) => {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
       if (m.outcomes) p?.resolve(m.outcomes);

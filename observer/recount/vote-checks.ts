@@ -6,7 +6,7 @@
 // Pure and independent per vote: runs on worker threads (vote-check-pool.ts). Node-only:
 // OpenSSL for the token (verify.node.ts) and libsecp256k1 for the voter key.
 import type { BallotOnChain } from "../../protocol/ballot.js";
-import type { RawLog, VoteCastEvent } from "../../protocol/events.js";
+import type { RawLog } from "../../protocol/events.js";
 import { parseAddressFast } from "../../protocol/keccak.node.js";
 import { verifyTokenFast } from "../../protocol/token/verify.node.js";
 import { checkVote, type VoteCheckContext, type VoteCheckResult } from "../../protocol/vote-check.js";
@@ -19,7 +19,13 @@ export type Deployment = { chainId: bigint; ballotBox: string };
 /** A VoteCast log, its block's timestamp, and its ballot as BallotCreated/BallotClosed left it (undefined: no such ballot). */
 export type VoteJob = { log: RawLog; timestamp: bigint; ballot: BallotOnChain | undefined };
 
-export type VoteOutcome = { event: VoteCastEvent; verdict: VoteCheckResult };
+/**
+ * What a worker thread sends back for a VoteCast: its voter (checksummed) and revision,
+ * and checkVote's verdict without a recorded vote. Only this crosses back: the decoded
+ * event's byte strings would cost the main thread more to receive than to decode again
+ * for the few votes that need them (revotes, rejections).
+ */
+export type VoteOutcome = { voter: string; revision: number; verdict: VoteCheckResult };
 
 /** The fast primitives, same verdicts as the protocol's defaults (cross-checked by tests). */
 export function fastContext(at: Deployment, now: bigint, recorded?: { revision: number }): VoteCheckContext {
@@ -27,6 +33,6 @@ export function fastContext(at: Deployment, now: bigint, recorded?: { revision: 
 }
 
 export function checkVoteCast(job: VoteJob, at: Deployment): VoteOutcome {
-  const event = decodeVoteCast(job.log, at.ballotBox);
-  return { event, verdict: checkVote(job.ballot, event.vote, fastContext(at, job.timestamp)) };
+  const { vote } = decodeVoteCast(job.log, at.ballotBox);
+  return { voter: vote.voter, revision: vote.revision, verdict: checkVote(job.ballot, vote, fastContext(at, job.timestamp)) };
 }

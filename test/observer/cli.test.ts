@@ -10,7 +10,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { run as observe } from "../../observer/cli/observe.js";
 import { run as recount } from "../../observer/cli/recount.js";
-import { MirrorStore } from "../../observer/mirror/mirror-store.js";
+import { MIRROR_FORMAT, MirrorStore } from "../../observer/mirror/mirror-store.js";
 import { runCli } from "./run-cli.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -53,7 +53,7 @@ describe("observer command lines", function () {
     it("a data dir that mirrors another ballot box or chain", async () => {
       const mirror = path.join(dir, "other-box");
       const store = await MirrorStore.open(mirror);
-      await store.setMeta({ format: 1, chainId: "31337", ballotBox: BOX });
+      await store.setMeta({ format: MIRROR_FORMAT, chainId: "31337", ballotBox: BOX });
       await store.close();
       const other = "0x000000000000000000000000000000000000dEaD";
       const r = await runCli(observe, ["--rpc", DOWN, "--data", mirror, "--ballot-box", other, "--once"]);
@@ -63,6 +63,16 @@ describe("observer command lines", function () {
       expect(chain.code).to.equal(2);
       expect(chain.err[0]).to.equal(`${mirror} mirrors chain 31337, not 1`);
     });
+  });
+
+  it("observe exits 2 on a mirror of format 1 (hex as the node spelled it): it asks for a fresh one", async () => {
+    const mirror = path.join(dir, "format-1");
+    const store = await MirrorStore.open(mirror);
+    await store.setMeta({ format: 1, chainId: "31337", ballotBox: BOX });
+    await store.close();
+    const r = await runCli(observe, ["--rpc", DOWN, "--data", mirror, "--once"]);
+    expect(r.code).to.equal(2);
+    expect(r.err[0]).to.equal(`${mirror} is a mirror of format 1, this tool writes format ${MIRROR_FORMAT}: mirror again into a new directory (urne recount still reads it)`);
   });
 
   it("observe --once exits 1 when the node does not answer, naming it", async () => {

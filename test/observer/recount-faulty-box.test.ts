@@ -5,13 +5,17 @@
 // R3 and R4. Both backends.
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { Contract, ContractFactory, Wallet, type InterfaceAbi } from "ethers";
 import { blind, finalize, signVote, toHex, tokenMessage, type BallotParams, type SignedVote } from "../../protocol/index.js";
 import { blindSign } from "../../protocol/node.js";
 import { run as recountCli } from "../../observer/cli/recount.js";
 import { recount, type RecountReport } from "../../observer/recount/recount.js";
-import { nodeSource } from "../../observer/recount/event-source.js";
+import { mirrorSource, nodeSource } from "../../observer/recount/event-source.js";
+import { observe } from "../../observer/observe.js";
+import { MIRROR_FORMAT, MirrorStore } from "../../observer/mirror/mirror-store.js";
 import { connectProvider, randomVoter, testIssuer, type Issuer } from "../helpers/ballot-box-fixture.js";
 import { observedChains, type ObservedChain } from "./observed-chains.js";
 import { runCli } from "./run-cli.js";
@@ -141,6 +145,38 @@ for (const backend of observedChains()) {
       const source = await nodeSource(chain.rpcUrl, address);
       const threaded = await recount(source, { threads: 2, inlineBelow: 0, batchLogs: 3 });
       expect(threaded.ballots.map((b) => [b.rejected, b.counts, b.checks.map((c) => c.ok)])).to.deep.equal(report.ballots.map((b) => [b.rejected, b.counts, b.checks.map((c) => c.ok)]));
+    });
+
+    it("gives the same verdicts from a mirror: votes-only blocks checked as LevelDB's bytes on worker threads (format 2), or parsed (format 1)", async () => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), "urne-faulty-mirror-"));
+      const verdicts = (r: RecountReport) => r.ballots.map((b) => [b.ballotId, b.votesCast, b.rejected, b.counts, b.checks.map((c) => [c.step, c.ok])]);
+      const fromMirror = async (opts: Parameters<typeof recount>[1], ballotId?: bigint) => {
+        const source = await mirrorSource(dir, { ballotId });
+        return { fast: source.rawBlocks !== undefined, report: await recount(source, opts).finally(() => source.close()) };
+      };
+      try {
+        const mirrored = await observe({ rpcUrls: [chain.rpcUrl], dataDir: dir, ballotBox: address, once: true, print: () => {} });
+        expect(mirrored.exitCode).to.equal(0);
+        // One block per batch and a thread round trip each; then everything inline.
+        const progress: number[] = [];
+        const threaded = await fromMirror({ threads: 2, rawBatchBytes: 1, onProgress: (n) => progress.push(n) });
+        expect(threaded.fast, `format ${MIRROR_FORMAT}: the fast path`).to.equal(true);
+        expect(verdicts(threaded.report)).to.deep.equal(verdicts(report));
+        expect(progress.at(-1)).to.equal(report.ballots.reduce((n, b) => n + b.votesCast, 0));
+        expect(verdicts((await fromMirror({ threads: 0 })).report)).to.deep.equal(verdicts(report));
+        // --ballot: the other ballots' logs are left out on the threads too.
+        const one = await fromMirror({ threads: 2, rawBatchBytes: 1 }, 1n);
+        expect(verdicts(one.report)).to.deep.equal(verdicts(report).filter(([id]) => id === "1"));
+
+        const store = await MirrorStore.open(dir);
+        await store.setMeta({ ...(await store.meta())!, format: 1 });
+        await store.close();
+        const parsed = await fromMirror({ threads: 2, inlineBelow: 0, batchLogs: 3 });
+        expect(parsed.fast, "format 1: hex as the node spelled it, parsed on the main thread").to.equal(false);
+        expect(verdicts(parsed.report)).to.deep.equal(verdicts(report));
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
     });
   });
 }
