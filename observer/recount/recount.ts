@@ -20,7 +20,7 @@ export type RecountOptions = {
   threads?: number;
   /** Logs per batch handed to the workers. */
   batchLogs?: number;
-  /** Batches with fewer votes are checked inline: a thread round trip costs more (default 400). */
+  /** Batches with fewer votes are checked inline: a thread round trip costs more (default 400; raw mirror batches by their size, about 1.3 kB a vote). */
   inlineBelow?: number;
   /** Fast path (a mirror of format 2): bytes of blocks per batch (default 4 MB, about 3,000 votes). */
   rawBatchBytes?: number;
@@ -54,8 +54,10 @@ type Batch =
   | { steps: Step[]; outcomes: Promise<VoteOutcome[]> }
   | { blocks: Uint8Array[]; ballots: Map<string, BallotOnChain | undefined>; outcomes: Promise<RawLogOutcome[]> };
 
-/** Bytes of raw blocks per batch (a VoteCast is about 1.3 kB of JSON). */
-const RAW_BATCH_BYTES = 4_000_000;
+/** A VoteCast log as the mirror stores it: about 1.3 kB of JSON. */
+const VOTE_JSON_BYTES = 1_300;
+/** Bytes of raw blocks per batch: about 3,000 votes. */
+const RAW_BATCH_BYTES = 3_000 * VOTE_JSON_BYTES;
 
 /** Batches in flight: the workers keep busy while the main thread reads and counts. */
 const IN_FLIGHT = 4;
@@ -105,8 +107,10 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
     const known = new Map<string, BallotOnChain | undefined>();
     for (const [id, b] of ballots) known.set(zeroPadValue(toBeHex(id), 32), b.snapshot());
     const only = source.rawBlocks?.only;
-    const parts = packBlocks(blocks, Math.max(1, pool.threads));
-    const outcomes: Promise<RawLogOutcome[]> = Promise.all(parts.map((part) => pool.checkBlocks({ ...part, ballots: known, only }, at))).then((all) => all.flat());
+    const bytes = blocks.reduce((n, b) => n + b.byteLength, 0);
+    const checker = bytes < (opts.inlineBelow ?? 400) * VOTE_JSON_BYTES ? inline : pool;
+    const parts = packBlocks(blocks, Math.max(1, checker.threads));
+    const outcomes: Promise<RawLogOutcome[]> = Promise.all(parts.map((part) => checker.checkBlocks({ ...part, ballots: known, only }, at))).then((all) => all.flat());
     queue.push({ blocks, ballots: known, outcomes });
   };
 

@@ -159,13 +159,13 @@ for (const backend of observedChains()) {
         expect(mirrored.exitCode).to.equal(0);
         // One block per batch and a thread round trip each; then everything inline.
         const progress: number[] = [];
-        const threaded = await fromMirror({ threads: 2, rawBatchBytes: 1, onProgress: (n) => progress.push(n) });
+        const threaded = await fromMirror({ threads: 2, rawBatchBytes: 1, inlineBelow: 0, onProgress: (n) => progress.push(n) });
         expect(threaded.fast, `format ${MIRROR_FORMAT}: the fast path`).to.equal(true);
         expect(verdicts(threaded.report)).to.deep.equal(verdicts(report));
         expect(progress.at(-1)).to.equal(report.ballots.reduce((n, b) => n + b.votesCast, 0));
         expect(verdicts((await fromMirror({ threads: 0 })).report)).to.deep.equal(verdicts(report));
         // --ballot: the other ballots' logs are left out on the threads too.
-        const one = await fromMirror({ threads: 2, rawBatchBytes: 1 }, 1n);
+        const one = await fromMirror({ threads: 2, rawBatchBytes: 1, inlineBelow: 0 }, 1n);
         expect(verdicts(one.report)).to.deep.equal(verdicts(report).filter(([id]) => id === "1"));
 
         const store = await MirrorStore.open(dir);
