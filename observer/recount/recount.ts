@@ -159,39 +159,49 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
     }
   };
 
-  try {
-    const raw = source.rawBlocks;
-    if (raw) {
-      let run: Uint8Array[] = [];
-      let runBytes = 0;
-      const flush = () => {
-        if (run.length > 0) dispatchRaw(run);
-        run = [];
-        runBytes = 0;
-      };
-      for await (const block of raw.blocks()) {
-        if (holdsBallotEvent(block)) {
-          flush();
-          const logs = blockLogs(block, source.ballotBox, raw.only);
-          if (logs.length > 0) dispatch(logs);
-        } else {
-          run.push(block);
-          runBytes += block.byteLength;
-          if (runBytes >= (opts.rawBatchBytes ?? RAW_BATCH_BYTES)) flush();
-        }
-        if (queue.length >= IN_FLIGHT) await apply(queue.shift()!);
+  /** Bounds the batches in flight: counts the oldest once IN_FLIGHT are out. */
+  const keepUp = async () => {
+    if (queue.length >= IN_FLIGHT) await apply(queue.shift()!);
+  };
+
+  /** From a mirror of format 2: runs of votes-only blocks raw, the other blocks parsed here. */
+  const readRaw = async (raw: NonNullable<EventSource["rawBlocks"]>) => {
+    let run: Uint8Array[] = [];
+    let runBytes = 0;
+    const flush = () => {
+      if (run.length > 0) dispatchRaw(run);
+      run = [];
+      runBytes = 0;
+    };
+    for await (const block of raw.blocks()) {
+      if (holdsBallotEvent(block)) {
+        flush();
+        const logs = blockLogs(block, source.ballotBox, raw.only);
+        if (logs.length > 0) dispatch(logs);
+      } else {
+        run.push(block);
+        runBytes += block.byteLength;
+        if (runBytes >= (opts.rawBatchBytes ?? RAW_BATCH_BYTES)) flush();
       }
-      flush();
+      await keepUp();
     }
+    flush();
+  };
+
+  const readParsed = async () => {
     let pending: TimedLog[] = [];
-    for await (const logs of raw ? [] : source.logs()) {
+    for await (const logs of source.logs()) {
       for (const l of logs) pending.push(l);
       if (pending.length < batchSize) continue;
       dispatch(pending);
       pending = [];
-      if (queue.length >= IN_FLIGHT) await apply(queue.shift()!);
+      await keepUp();
     }
     if (pending.length > 0) dispatch(pending);
+  };
+
+  try {
+    await (source.rawBlocks ? readRaw(source.rawBlocks) : readParsed());
     while (queue.length > 0) await apply(queue.shift()!);
   } finally {
     await pool.close();
