@@ -99,7 +99,7 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
       }
       steps.push({ kind: "event", event });
     }
-    queue.push({ steps, outcomes: checkAll(jobs.length < (opts.inlineBelow ?? 400) ? inline : pool, jobs, at) });
+    queue.push({ steps, outcomes: awaitedLater(checkAll(jobs.length < (opts.inlineBelow ?? 400) ? inline : pool, jobs, at)) });
   };
 
   /** Reading side, fast path: blocks without ballot events, checked against the ballots as they stand now. */
@@ -111,7 +111,7 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
     const checker = bytes < (opts.inlineBelow ?? 400) * VOTE_JSON_BYTES ? inline : pool;
     const parts = packBlocks(blocks, Math.max(1, checker.threads));
     const outcomes: Promise<RawLogOutcome[]> = Promise.all(parts.map((part) => checker.checkBlocks({ ...part, ballots: known, only }, at))).then((all) => all.flat());
-    queue.push({ blocks, ballots: known, outcomes });
+    queue.push({ blocks, ballots: known, outcomes: awaitedLater(outcomes) });
   };
 
   /** Counting side, in the same order. */
@@ -232,6 +232,16 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
     asOf: { blockNumber: source.asOf.number, blockHash: source.asOf.hash }, countersFrom: source.countersFrom,
     ballots: reports, pass: reports.every((r) => r.pass),
   };
+}
+
+/**
+ * A batch's outcomes wait in the queue until counted: a thread's failure meanwhile must
+ * reach the recount there (and end it with its message), not end the process as an
+ * unhandled rejection.
+ */
+function awaitedLater<T>(outcomes: Promise<T>): Promise<T> {
+  outcomes.catch(() => {});
+  return outcomes;
 }
 
 /** Splits the jobs over the pool's threads, keeping their order. */

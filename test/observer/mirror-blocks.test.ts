@@ -3,8 +3,14 @@
 // general path's in recount-faulty-box.test.ts.
 import { expect } from "chai";
 import { randomBytes, randomInt } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
 import { EVENT_TOPICS } from "../../protocol/events.js";
+import { MIRROR_FORMAT, MirrorStore } from "../../observer/mirror/mirror-store.js";
+import { mirrorSource } from "../../observer/recount/event-source.js";
 import { holdsBallotEvent, packBlocks } from "../../observer/recount/mirror-blocks.js";
+import { recount } from "../../observer/recount/recount.js";
 
 const block = (topics: string[][], data = "0x") =>
   Buffer.from(JSON.stringify({ number: 7, hash: "0x" + "ab".repeat(32), timestamp: 1, logs: topics.map((t, logIndex) => ({ topics: t, data, transactionHash: "0x" + "cd".repeat(32), logIndex })) }));
@@ -40,6 +46,38 @@ describe("observer/recount/mirror-blocks", () => {
         next += ends.length;
       }
       expect(next).to.equal(blocks.length);
+    }
+  });
+
+  it("a VoteCast that does not decode, on a thread while other batches are out: the recount fails naming the log, the process goes on", async function () {
+    this.timeout(60_000);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "urne-mirror-blocks-"));
+    try {
+      const store = await MirrorStore.open(dir);
+      await store.setMeta({ format: MIRROR_FORMAT, chainId: "31337", ballotBox: "0x5FbDB2315678afecb367f032d93F642f64180aa3" });
+      const hash = (n: number) => "0x" + n.toString(16).padStart(64, "0");
+      // Block 1: a VoteCast whose data is cut short; blocks 2-40: more of the same, so that
+      // batches are in flight when the first one fails.
+      await store.append(Array.from({ length: 41 }, (_, n) => ({
+        header: { number: n, hash: hash(n + 1), parentHash: hash(n), timestamp: 1_000 + n },
+        logs: n === 0 ? [] : [{ topics: [EVENT_TOPICS.VoteCast, id, voter], data: "0x" + "00".repeat(31) + "01", transactionHash: hash(1_000 + n), logIndex: 0 }],
+      })));
+      await store.close();
+      const unhandled: unknown[] = [];
+      const listener = (reason: unknown) => unhandled.push(reason);
+      process.on("unhandledRejection", listener);
+      try {
+        const source = await mirrorSource(dir);
+        let failure: Error | undefined;
+        await recount(source, { threads: 2, inlineBelow: 0, rawBatchBytes: 1 }).catch((e: Error) => (failure = e)).finally(() => source.close());
+        expect(failure?.message).to.match(/recount worker: log 0 of block 1 does not decode as a BallotBox event/);
+        await new Promise((resolve) => setTimeout(resolve, 300)); // the batches still out fail too
+        expect(unhandled, "a failed batch left unhandled would end `urne recount` before its message").to.deep.equal([]);
+      } finally {
+        process.off("unhandledRejection", listener);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
     }
   });
 });
