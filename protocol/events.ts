@@ -42,6 +42,8 @@ export type VoteRejectedEvent = EventLocation & { event: "VoteRejected"; ballotI
 export type BallotClosedEvent = EventLocation & { event: "BallotClosed"; ballotId: bigint; closedAt: bigint; tokensIssued: bigint; votersCount: bigint };
 export type BallotBoxEvent = BallotCreatedEvent | VoteCastEvent | VoteRejectedEvent | BallotClosedEvent;
 
+const TOPIC_RE = /^0x[0-9a-fA-F]{64}$/;
+
 const toNumber = (value: number | string | undefined): number => (typeof value === "string" ? Number(BigInt(value)) : (value ?? 0));
 
 function location(log: RawLog): EventLocation {
@@ -63,6 +65,13 @@ export function decodeBallotBoxLog(log: RawLog, ballotBox: string): BallotBoxEve
   let parsed;
   try {
     parsed = ballotBoxInterface.parseLog({ topics: [...log.topics], data: log.data });
+    // ethers decodes the topics joined end to end: a topic of another length, or one topic
+    // too many, could still decode. The EVM emits exactly one 32-byte topic per indexed
+    // argument, after the event's own.
+    const expected = parsed ? 1 + parsed.fragment.inputs.filter((i) => i.indexed).length : 0;
+    if (parsed && (log.topics.length !== expected || !log.topics.every((t) => TOPIC_RE.test(t)))) {
+      throw new TypeError(`a ${parsed.name} log has ${expected} topics of 32 bytes, this one ${JSON.stringify(log.topics)}`);
+    }
   } catch (cause) {
     throw new UrneError(ErrorCode.ERR_INVALID_EVENT, `log ${toNumber(log.logIndex ?? log.index)} of block ${toNumber(log.blockNumber)} does not decode as a BallotBox event`, { field: "log", cause });
   }

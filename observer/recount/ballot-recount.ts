@@ -39,8 +39,15 @@ export class BallotRecount {
   private ballot?: BallotOnChain;
   private readonly accepted = new Map<string, { revision: number; choice: Choice }>();
 
-  constructor(readonly ballotId: bigint, readonly created: BallotCreatedEvent | undefined, private readonly at: Deployment) {
-    this.ballot = created && this.checkCreated(created) ? onChain(created) : undefined;
+  /** Its BallotCreated, once read (`createdRead`). */
+  created?: BallotCreatedEvent;
+
+  constructor(readonly ballotId: bigint, private readonly at: Deployment) {}
+
+  /** Its BallotCreated, read before any other event of the ballot (votes before it count as cast in an unknown ballot). */
+  createdRead(e: BallotCreatedEvent): void {
+    this.created = e;
+    this.ballot = this.checkCreated(e) ? onChain(e) : undefined;
   }
 
   get kind(): number | undefined {

@@ -58,8 +58,9 @@ export function checkRawBlocks(blocks: RawBlocks, at: Deployment): RawLogOutcome
     const logs = blockLogs(blocks.bytes.subarray(start, end), at.ballotBox, blocks.only);
     start = end;
     logs.forEach(({ log, timestamp }, index) => {
-      if (log.topics[0] !== EVENT_TOPICS.VoteCast || log.topics.length !== 3) return void out.push({ block, index });
-      const ballotTopic = log.topics[1];
+      if (log.topics[0]?.toLowerCase() !== EVENT_TOPICS.VoteCast) return void out.push({ block, index });
+      // A VoteCast of another shape fails in checkVoteCast's decoder, naming the log.
+      const ballotTopic = String(log.topics[1]).toLowerCase();
       out.push({ block, index, ballotTopic, outcome: checkVoteCast({ log, timestamp, ballot: blocks.ballots.get(ballotTopic) }, at) });
     });
   });

@@ -54,6 +54,8 @@ type Batch =
   | { steps: Step[]; outcomes: Promise<VoteOutcome[]> }
   | { blocks: Uint8Array[]; ballots: Map<string, BallotOnChain | undefined>; outcomes: Promise<RawLogOutcome[]> };
 
+const ID_TOPIC = /^0x[0-9a-fA-F]{64}$/;
+
 /** A VoteCast log as the mirror stores it: about 1.3 kB of JSON. */
 const VOTE_JSON_BYTES = 1_300;
 /** Bytes of raw blocks per batch: about 3,000 votes. */
@@ -67,12 +69,14 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
   const pool = new VoteCheckPool(opts.threads);
   const inline = new VoteCheckPool(0);
   const ballots = new Map<bigint, BallotRecount>();
+  /** Read side: the ballots whose BallotCreated, or only other ballot events, were read (R1). */
+  const read = new Map<bigint, "created" | "events">();
   const batchSize = opts.batchLogs ?? 4000;
   const queue: Batch[] = [];
 
   const ballotOf = (id: bigint) => {
     let b = ballots.get(id);
-    if (!b) ballots.set(id, (b = new BallotRecount(id, undefined, at)));
+    if (!b) ballots.set(id, (b = new BallotRecount(id, at)));
     return b;
   };
 
@@ -81,7 +85,9 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
     const steps: Step[] = [];
     const jobs: VoteJob[] = [];
     for (const { log, timestamp } of logs) {
-      if (log.topics[0] === EVENT_TOPICS.VoteCast && log.topics.length === 3) {
+      // Any spelling of the topic (a format-1 mirror keeps the node's): decodeVoteCast takes the rest.
+      if (log.topics[0]?.toLowerCase() === EVENT_TOPICS.VoteCast) {
+        if (log.topics.length !== 3 || !ID_TOPIC.test(log.topics[1])) decodeBallotBoxLog(log, source.ballotBox); // throws ERR_INVALID_EVENT, naming the log
         const ballotId = BigInt(log.topics[1]);
         const ballot: BallotOnChain | undefined = ballots.get(ballotId)?.snapshot();
         steps.push({ kind: "vote", ballotId, job: { log, timestamp, ballot }, index: jobs.length });
@@ -89,11 +95,15 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
         continue;
       }
       const event = decodeBallotBoxLog(log, source.ballotBox);
-      if (!event || event.event === "VoteCast") continue; // role events; a VoteCast that decodes with other topics cannot exist
+      if (!event) continue; // role events
+      if (event.event === "VoteCast") throw new Error(`recount: a VoteCast in block ${event.blockNumber} was not taken as one`); // unreachable: caught above
+      // R1 judges a BallotCreated by the events READ before it (never by what the counting
+      // side has reached, which depends on batching): a vote before it is R2's to reject.
+      const before = read.get(event.ballotId);
+      read.set(event.ballotId, event.event === "BallotCreated" || before === "created" ? "created" : "events");
       if (event.event === "BallotCreated") {
-        const earlier = ballots.get(event.ballotId);
-        if (earlier) earlier.checks.push({ step: "R1", ok: false, message: `BallotCreated for ballot ${event.ballotId} in block ${event.blockNumber} comes after ${earlier.created ? "another one" : "events of that ballot"}` });
-        else ballots.set(event.ballotId, new BallotRecount(event.ballotId, event, at));
+        if (before) ballotOf(event.ballotId).checks.push({ step: "R1", ok: false, message: `BallotCreated for ballot ${event.ballotId} in block ${event.blockNumber} comes after ${before === "created" ? "another one" : "a BallotClosed or VoteRejected of that ballot"}` });
+        else ballotOf(event.ballotId).createdRead(event);
       } else if (event.event === "BallotClosed") {
         ballotOf(event.ballotId).closeRead(event);
       }
@@ -149,7 +159,7 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
         // Not a VoteCast: a role event, or a VoteRejected in a block the scan missed.
         const event = decodeBallotBoxLog(logAt(block, index).log, source.ballotBox);
         if (event?.event === "VoteRejected") ballotOf(event.ballotId).rejectedByContract(event);
-        else if (event && event.event !== "VoteCast") throw new Error(`recount: a ${event.event} in block ${event.blockNumber} reached the votes-only path (mirror-blocks.ts)`);
+        else if (event) throw new Error(`recount: a ${event.event} in block ${event.blockNumber} reached the votes-only path (mirror-blocks.ts)`);
         continue;
       }
       let id = idOf.get(ballotTopic);

@@ -63,7 +63,8 @@ export class VoteCheckPool {
       this.pending.clear();
     };
     worker.on("error", fail);
-    worker.on("exit", (code) => code !== 0 && this.workers.includes(worker) && fail(new Error(`exit code ${code}`)));
+    // Any exit before close (even a clean one) leaves its batches unanswered.
+    worker.on("exit", (code) => this.workers.includes(worker) && fail(new Error(`exit code ${code}`)));
     return worker;
   }
 }

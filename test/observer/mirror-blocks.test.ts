@@ -6,11 +6,12 @@ import { randomBytes, randomInt } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { EVENT_TOPICS } from "../../protocol/events.js";
+import { ballotBoxInterface, EVENT_TOPICS } from "../../protocol/events.js";
+import { testIssuer } from "../helpers/ballot-box-fixture.js";
 import { MIRROR_FORMAT, MirrorStore } from "../../observer/mirror/mirror-store.js";
 import { mirrorSource } from "../../observer/recount/event-source.js";
 import { holdsBallotEvent, packBlocks } from "../../observer/recount/mirror-blocks.js";
-import { recount } from "../../observer/recount/recount.js";
+import { recount, type RecountOptions, type RecountReport } from "../../observer/recount/recount.js";
 
 const block = (topics: string[][], data = "0x") =>
   Buffer.from(JSON.stringify({ number: 7, hash: "0x" + "ab".repeat(32), timestamp: 1, logs: topics.map((t, logIndex) => ({ topics: t, data, transactionHash: "0x" + "cd".repeat(32), logIndex })) }));
@@ -76,6 +77,44 @@ describe("observer/recount/mirror-blocks", () => {
       } finally {
         process.off("unhandledRejection", listener);
       }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("R1 judges a BallotCreated by the events read before it, whatever the batching: a vote before it is rejected, not the ballot", async function () {
+    this.timeout(60_000);
+    const dir = await mkdtemp(path.join(os.tmpdir(), "urne-mirror-r1-"));
+    const box = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    const hash = (n: number) => "0x" + n.toString(16).padStart(64, "0");
+    const issuer = testIssuer(0);
+    const params = {
+      kind: 0, minChoices: 0, maxChoices: 0, opensAt: 0n, closesAt: 10n ** 10n, allowRevote: false, liveResults: true,
+      issuerModulus: issuer.modulus, issuerKeyProof: issuer.keyProof, question: "Pour ou contre ?", options: ["Pour", "Contre"],
+    };
+    const vote = (ballotId: bigint) => ballotBoxInterface.encodeEventLog("VoteCast", [ballotId, "0x" + "11".repeat(20), 0, "0x00", "0x" + "22".repeat(256), "0x" + "33".repeat(65)]);
+    // Block 1: a vote in ballot 5; blocks 2-6: ballots 1 to 5 created; block 7: another vote in ballot 5.
+    const logs = [[vote(5n)], ...[1n, 2n, 3n, 4n, 5n].map((id) => [ballotBoxInterface.encodeEventLog("BallotCreated", [id, box, params])]), [vote(5n)]];
+    try {
+      const store = await MirrorStore.open(dir);
+      await store.setMeta({ format: MIRROR_FORMAT, chainId: "31337", ballotBox: box });
+      await store.append([{ header: { number: 0, hash: hash(1), parentHash: hash(0), timestamp: 1_000 }, logs: [] },
+        ...logs.map((l, i) => ({ header: { number: i + 1, hash: hash(i + 2), parentHash: hash(i + 1), timestamp: 1_001 + i }, logs: l.map((log, logIndex) => ({ ...log, transactionHash: hash(100 + i), logIndex })) }))]);
+      await store.close();
+      const run = async (opts: RecountOptions, format: number) => {
+        const meta = await MirrorStore.open(dir);
+        await meta.setMeta({ format, chainId: "31337", ballotBox: box });
+        await meta.close();
+        const source = await mirrorSource(dir); // every ballot: the other BallotCreated fill the queue in between
+        return recount(source, { threads: 0, ...opts }).finally(() => source.close());
+      };
+      const outline = (r: RecountReport) => r.ballots.map((b) => ({ checks: b.checks.map((c) => [c.step, c.ok, c.message]), rejected: b.rejected.map((v) => v.error), question: b.question }));
+      const reports = [await run({}, 2), await run({ rawBatchBytes: 1 }, 2), await run({}, 1), await run({ batchLogs: 1 }, 1)].map(outline);
+      for (const r of reports.slice(1)) expect(r).to.deep.equal(reports[0]);
+      const ballot = reports[0][4];
+      expect(ballot.question).to.equal("Pour ou contre ?");
+      expect(ballot.checks.find(([step]) => step === "R1")?.[1]).to.equal(true);
+      expect(ballot.rejected).to.deep.equal(["BallotBoxUnknownBallot", "BallotBoxInvalidTokenSignature"]);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

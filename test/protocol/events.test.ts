@@ -77,5 +77,16 @@ for (const backend of testBackends()) {
       expect(error).to.include({ code: "ERR_INVALID_EVENT", field: "log" });
       expect((error as Error).message).to.equal(`log ${Number(BigInt(raw.logIndex!))} of block ${receipt.blockNumber} does not decode as a BallotBox event`);
     });
+
+    it("refuses topics the EVM cannot emit: one too many, or not 32 bytes, even where ethers would decode them (ERR_INVALID_EVENT)", async () => {
+      const ballot = await fx.createBallot();
+      const receipt = (await (await fx.box.castVotes([voteArg(await fx.signedVote(ballot, "0x00"))])).wait()) as TransactionReceipt;
+      const [raw] = await rawLogs(receipt);
+      const [topic0, id, voter] = raw.topics;
+      expect(decodeBallotBoxLog(raw, fx.deployment.address)?.event).to.equal("VoteCast");
+      for (const topics of [[topic0, id, voter, voter], [topic0, "0x01" + id.slice(2), voter], [topic0, id.slice(0, -2), "0x00" + voter.slice(2)], [topic0, id]]) {
+        expect(() => decodeBallotBoxLog({ ...raw, topics }, fx.deployment.address), JSON.stringify(topics)).to.throw(UrneError).with.property("code", "ERR_INVALID_EVENT");
+      }
+    });
   });
 }
