@@ -18,6 +18,11 @@ const FINAL_TIMEOUT = 30_000;
 
 describe("the Je vote widget on a partner page (Chromium)", function () {
   this.timeout(180_000);
+  // Seen once in about ten runs (2026-12-04, a CI dry run): the login button of the
+  // majority-judgment frame never became "stable" for Playwright within 30 s, the frame
+  // still moving. Not understood yet (the frames resize to their content); one retry keeps
+  // CI honest about real failures, which fail twice. To investigate: see the closing note.
+  this.retries(1);
   let world: WidgetWorld;
   let chain: JsonRpcProvider;
 
