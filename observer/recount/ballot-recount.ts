@@ -34,7 +34,7 @@ export class BallotRecount {
   /**
    * What checkVote checks against: the §6.6 BallotInfo as BallotCreated and BallotClosed
    * tell it, at the point of the chain the recount has READ (ahead of the point it has
-   * counted: votes are checked ahead on worker threads). Undefined when R1 fails.
+   * counted: votes are checked ahead on worker threads). Undefined before its BallotCreated is read, or when R1 fails.
    */
   private ballot?: BallotOnChain;
   private readonly accepted = new Map<string, { revision: number; choice: Choice }>();
