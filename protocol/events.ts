@@ -44,6 +44,9 @@ export type BallotBoxEvent = BallotCreatedEvent | VoteCastEvent | VoteRejectedEv
 
 const TOPIC_RE = /^0x[0-9a-fA-F]{64}$/;
 
+/** Whether a log topic has the one shape the EVM emits: 32 bytes of 0x-hex. */
+export const isTopic = (topic: unknown): topic is string => typeof topic === "string" && TOPIC_RE.test(topic);
+
 const toNumber = (value: number | string | undefined): number => (typeof value === "string" ? Number(BigInt(value)) : (value ?? 0));
 
 function location(log: RawLog): EventLocation {
@@ -69,7 +72,7 @@ export function decodeBallotBoxLog(log: RawLog, ballotBox: string): BallotBoxEve
     // too many, could still decode. The EVM emits exactly one 32-byte topic per indexed
     // argument, after the event's own.
     const expected = parsed ? 1 + parsed.fragment.inputs.filter((i) => i.indexed).length : 0;
-    if (parsed && (log.topics.length !== expected || !log.topics.every((t) => TOPIC_RE.test(t)))) {
+    if (parsed && (log.topics.length !== expected || !log.topics.every(isTopic))) {
       throw new TypeError(`a ${parsed.name} log has ${expected} topics of 32 bytes, this one ${JSON.stringify(log.topics)}`);
     }
   } catch (cause) {

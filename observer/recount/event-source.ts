@@ -34,7 +34,8 @@ export type EventSource = {
 };
 
 const ALL_TOPICS = [EVENT_TOPICS.BallotCreated, EVENT_TOPICS.VoteCast, EVENT_TOPICS.VoteRejected, EVENT_TOPICS.BallotClosed];
-const idTopic = (ballotId: bigint) => zeroPadValue(toBeHex(ballotId), 32).toLowerCase();
+/** A ballot id as its VoteCast and BallotCreated logs carry it: topic 1, lower-case hex. */
+export const idTopic = (ballotId: bigint) => zeroPadValue(toBeHex(ballotId), 32).toLowerCase();
 
 /** From a mirror; with `rpc`, the counters are read from that node at the mirror's last block. */
 export async function mirrorSource(dir: string, opts: { ballotId?: bigint; rpc?: string } = {}): Promise<EventSource> {

@@ -4,14 +4,13 @@
 // R1-R5) and compares with the API (api-results.ts: R6). From a mirror of format 2, runs
 // of blocks that hold votes only go to the threads as LevelDB's bytes (mirror-blocks.ts).
 import type { BallotOnChain } from "../../protocol/ballot.js";
-import { decodeBallotBoxLog, EVENT_TOPICS, type BallotBoxEvent } from "../../protocol/events.js";
+import { decodeBallotBoxLog, EVENT_TOPICS, isTopic, type BallotBoxEvent } from "../../protocol/events.js";
 import { blockLogs, holdsBallotEvent, packBlocks, type RawLogOutcome } from "./mirror-blocks.js";
 import { BallotRecount, KIND_NAMES, type Check, type RejectedVote } from "./ballot-recount.js";
 import { compareWithApi } from "./api-results.js";
-import type { EventSource, TimedLog } from "./event-source.js";
+import { idTopic, type EventSource, type TimedLog } from "./event-source.js";
 import { VoteCheckPool } from "./vote-check-pool.js";
 import type { Deployment, VoteJob, VoteOutcome } from "./vote-checks.js";
-import { toBeHex, zeroPadValue } from "ethers";
 
 export type RecountOptions = {
   ballotId?: bigint;
@@ -22,7 +21,7 @@ export type RecountOptions = {
   batchLogs?: number;
   /** Batches with fewer votes are checked inline: a thread round trip costs more (default 400; raw mirror batches by their size, about 1.3 kB a vote). */
   inlineBelow?: number;
-  /** Fast path (a mirror of format 2): bytes of blocks per batch (default 4 MB, about 3,000 votes). */
+  /** Fast path (a mirror of format 2): bytes of blocks per batch (default 3.9 MB, about 3,000 votes). */
   rawBatchBytes?: number;
   /** Called after each batch is counted, with the VoteCast logs counted so far. */
   onProgress?: (votesCounted: number) => void;
@@ -53,8 +52,6 @@ type Step =
 type Batch =
   | { steps: Step[]; outcomes: Promise<VoteOutcome[]> }
   | { blocks: Uint8Array[]; ballots: Map<string, BallotOnChain | undefined>; outcomes: Promise<RawLogOutcome[]> };
-
-const ID_TOPIC = /^0x[0-9a-fA-F]{64}$/;
 
 /** A VoteCast log as the mirror stores it: about 1.3 kB of JSON. */
 const VOTE_JSON_BYTES = 1_300;
@@ -87,7 +84,7 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
     for (const { log, timestamp } of logs) {
       // Any spelling of the topic (a format-1 mirror keeps the node's): decodeVoteCast takes the rest.
       if (log.topics[0]?.toLowerCase() === EVENT_TOPICS.VoteCast) {
-        if (log.topics.length !== 3 || !ID_TOPIC.test(log.topics[1])) decodeBallotBoxLog(log, source.ballotBox); // throws ERR_INVALID_EVENT, naming the log
+        if (log.topics.length !== 3 || !isTopic(log.topics[1])) decodeBallotBoxLog(log, source.ballotBox); // throws ERR_INVALID_EVENT, naming the log
         const ballotId = BigInt(log.topics[1]);
         const ballot: BallotOnChain | undefined = ballots.get(ballotId)?.snapshot();
         steps.push({ kind: "vote", ballotId, job: { log, timestamp, ballot }, index: jobs.length });
@@ -115,7 +112,7 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
   /** Reading side, fast path: blocks without ballot events, checked against the ballots as they stand now. */
   const dispatchRaw = (blocks: Uint8Array[]) => {
     const known = new Map<string, BallotOnChain | undefined>();
-    for (const [id, b] of ballots) known.set(zeroPadValue(toBeHex(id), 32), b.snapshot());
+    for (const [id, b] of ballots) known.set(idTopic(id), b.snapshot());
     const only = source.rawBlocks?.only;
     const bytes = blocks.reduce((n, b) => n + b.byteLength, 0);
     const checker = bytes < (opts.inlineBelow ?? 400) * VOTE_JSON_BYTES ? inline : pool;
