@@ -54,8 +54,11 @@ function integer(name: string, value: string | undefined, fallback: number, min:
 // imported when started, so that `urne app`, `deploy` and the observer verbs start fast.
 async function runChain(values: Record<string, string | boolean | undefined>) {
   const { startChain } = await import("../server/chain/node.js");
+  const { doorLimitsFromEnv } = await import("../server/chain/door-limits.js");
   const str = (k: string) => values[k] as string | undefined;
   const chain = await startChain({
+    limits: doorLimitsFromEnv(process.env),
+    trustProxyHops: integer("URNE_CHAIN_TRUST_PROXY", process.env.URNE_CHAIN_TRUST_PROXY, 0, 0),
     dataDir: str("data") ?? process.env.URNE_DATA_DIR ?? "./data",
     host: str("host") ?? "127.0.0.1",
     port: integer("--port", str("port") ?? process.env.URNE_CHAIN_PORT, 8545, 0),

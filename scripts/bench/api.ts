@@ -28,7 +28,7 @@ import { parseArgs } from "node:util";
 import express from "express";
 import { Worker } from "node:worker_threads";
 import { Wallet } from "ethers";
-import { errorHandler } from "../../server/api/http-errors.js";
+import { errorHandler } from "../../server/http/http-errors.js";
 import { readOperatorKeys } from "../../server/chain/operator-keys.js";
 import { BallotBoxView } from "../../server/relay/ballot-box-view.js";
 import { RelayJournal } from "../../server/relay/journal.js";

@@ -12,10 +12,13 @@ import { Wallet } from "ethers";
 import { spawn } from "node:child_process";
 import { readOperatorKeys } from "../../server/chain/operator-keys.js";
 import { createEvm } from "../../server/chain/evm.js";
-import { newGenesis } from "../../server/chain/genesis.js";
+import { DEFAULT_DOOR_LIMITS } from "../../server/chain/door-limits.js";
+import { hasZeroBaseFee, newGenesis } from "../../server/chain/genesis.js";
 import { Journal } from "../../server/chain/journal.js";
 import { Mutex } from "../../server/chain/mutex.js";
+import { genesisHead } from "../../server/chain/replay.js";
 import { Sealer } from "../../server/chain/sealer.js";
+import { TxPool } from "../../server/chain/tx-pool.js";
 import { rpcCall } from "../../test/helpers/rpc.js";
 import { freePort } from "../../test/helpers/free-port.js";
 import { sendRaw, signTransfers } from "../../test/chain/transfers.js";
@@ -102,13 +105,14 @@ async function buildJournal(chainDir: string, blocks: number, perBlock: number) 
   const senders = Array.from({ length: perBlock }, () => Wallet.createRandom());
   const genesis = newGenesis({ accounts: senders.map((w) => w.address) });
   const evm = await createEvm(genesis);
-  const block0 = (await evm.request({ method: "eth_getBlockByNumber", params: ["0x0", false] })) as { hash: string; timestamp: string };
+  const head0 = await genesisHead(evm, genesis);
   const journal = await Journal.open(chainDir);
-  await journal.putGenesis({ ...genesis, genesisHash: block0.hash, engine: evm.engine });
-  const sealer = new Sealer(evm, journal, new Mutex(), { number: 0, hash: block0.hash, timestamp: Number(block0.timestamp) }, {
-    intervalMs: 1e9, onFatal: (e) => { throw e; },
-  });
+  await journal.putGenesis({ ...genesis, genesisHash: head0.hash, engine: evm.engine });
   const chainId = BigInt(genesis.chainId);
+  const pool = new TxPool({ evm, limits: { ...DEFAULT_DOOR_LIMITS, maxPoolTransactions: 1e6, maxPoolBytes: 2 ** 40, maxSenderTransactions: 1e6 }, chainId, zeroBaseFee: hasZeroBaseFee(genesis), ballotBox: () => undefined });
+  const sealer = new Sealer(evm, journal, new Mutex(), pool, head0, {
+    intervalMs: 1e9, zeroBaseFee: hasZeroBaseFee(genesis), onFatal: (e) => { throw e; },
+  });
   const chunk = 100; // sign ahead in chunks: signing is the client's cost, not the chain's
   for (let b = 0; b < blocks; b += chunk) {
     const n = Math.min(chunk, blocks - b);

@@ -9,8 +9,8 @@ import http from "node:http";
 import path from "node:path";
 import express from "express";
 import type { AppRegistry } from "../apps/app-registry.js";
-import { errorHandler, notFound } from "../api/http-errors.js";
-import { jsonBody } from "../api/json-body.js";
+import { errorHandler, notFound } from "../http/http-errors.js";
+import { jsonBody } from "../http/json-body.js";
 
 export const ADMIN_SOCKET_FILE = "admin.sock";
 /** sun_path holds 108 bytes on Linux: a longer data directory gets no socket (logged). */

@@ -7,7 +7,7 @@ import type { AppRegistry } from "../apps/app-registry.js";
 import type { BallotChain } from "../ballots/ballot-chain.js";
 import type { BallotService } from "../ballots/ballot-service.js";
 import { ballotRoutes, type LogFn } from "./ballot-routes.js";
-import { errorHandler, notFound } from "./http-errors.js";
+import { errorHandler, notFound } from "../http/http-errors.js";
 import { publicRoutes, type WellKnownConfig } from "./public-routes.js";
 
 export type ApiDeps = {

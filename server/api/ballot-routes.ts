@@ -9,7 +9,7 @@ import { UrneError } from "../../protocol/errors.js";
 import type { AppRegistry } from "../apps/app-registry.js";
 import type { BallotService } from "../ballots/ballot-service.js";
 import { appOf, requireApiKey } from "./api-key-auth.js";
-import { jsonBody } from "./json-body.js";
+import { jsonBody } from "../http/json-body.js";
 
 export type LogFn = (event: string, fields: Record<string, unknown>) => void;
 

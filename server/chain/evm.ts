@@ -47,6 +47,8 @@ export async function createEvm(genesis: Genesis): Promise<Evm> {
     bailOnCallFailure: true,
     // Never true: a reverted transaction is a normal part of a block, not a mining error.
     bailOnTransactionFailure: false,
+    // Format 2: a gas target equal to the limit, so the EIP-1559 rule keeps a zero base fee at zero.
+    ...(genesis.baseFeeRule === "zero" ? { baseFeeConfig: [{ activation: { blockNumber: 0n }, maxChangeDenominator: 8n, elasticityMultiplier: 1n }] } : {}),
     blockGasLimit: BigInt(genesis.blockGasLimit),
     chainId: BigInt(genesis.chainId),
     coinbase: hex(genesis.coinbase),

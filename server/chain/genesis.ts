@@ -10,11 +10,19 @@ export const DEFAULT_CHAIN_ID = 1970433637n;
 export const BLOCK_GAS_LIMIT = 60_000_000n;
 /** Priority fees go nowhere: nobody holds this key, and the chain has no miner to pay. */
 export const COINBASE = "0x0000000000000000000000000000000000000000";
-/** EIP-1559 base fee of block 1, as in Hardhat; it then follows the EIP-1559 rule. */
-export const INITIAL_BASE_FEE_PER_GAS = 1_000_000_000n;
+/**
+ * Journal format 1 (chains created before free ballots): EIP-1559 base fee from 1 gwei, as
+ * in Hardhat. Format 2 (every new chain): the base fee is zero and stays zero (the block's
+ * gas target is its limit, so the EIP-1559 rule never raises it), so that a voter can send
+ * a ballot without ether (a free ballot, docs/CHAIN.md §5.4); the door, not the fee market,
+ * decides what else may enter a block.
+ */
+export const FORMAT_1_INITIAL_BASE_FEE_PER_GAS = 1_000_000_000n;
 /** What each operator account starts with: enough for decades of ballots at any fee. */
 export const OPERATOR_BALANCE = 10n ** 24n;
-export const JOURNAL_FORMAT = 1;
+export const JOURNAL_FORMAT = 2;
+/** Formats this urne replays. */
+export const READABLE_JOURNAL_FORMATS: readonly number[] = [1, 2];
 
 export type GenesisAccount = { address: string; balance: string };
 
@@ -33,6 +41,8 @@ export type Genesis = {
   coinbase: string;
   blockGasLimit: string;
   initialBaseFeePerGas: string;
+  /** Format 2: "zero" (the base fee is always 0). Absent in format 1: EIP-1559 from initialBaseFeePerGas. */
+  baseFeeRule?: "zero";
   accounts: GenesisAccount[];
   /** Hash of block 0 as built the first time; replay checks it before any block. */
   genesisHash?: string;
@@ -50,17 +60,23 @@ export function newGenesis(opts: { chainId?: bigint; accounts: string[]; now?: D
     hardfork: toolchain.evmVersion,
     coinbase: COINBASE,
     blockGasLimit: BLOCK_GAS_LIMIT.toString(),
-    initialBaseFeePerGas: INITIAL_BASE_FEE_PER_GAS.toString(),
+    initialBaseFeePerGas: "0",
+    baseFeeRule: "zero",
     accounts: opts.accounts.map((a) => ({ address: getAddress(a), balance: OPERATOR_BALANCE.toString() })),
   };
 }
+
+/** True when the chain's base fee is always zero (free ballots are possible). */
+export const hasZeroBaseFee = (g: Genesis) => g.baseFeeRule === "zero";
 
 /** Checks a genesis record read back from disk; throws naming the first bad field. */
 export function checkGenesis(g: Genesis): Genesis {
   const fail = (field: string, why: string): never => {
     throw new Error(`journal genesis.${field} ${why}`);
   };
-  if (g.format !== JOURNAL_FORMAT) fail("format", `is ${g.format}; this urne reads format ${JOURNAL_FORMAT}`);
+  if (!READABLE_JOURNAL_FORMATS.includes(g.format)) fail("format", `is ${g.format}; this urne reads formats ${READABLE_JOURNAL_FORMATS.join(" and ")}`);
+  if (g.format === 2 && g.baseFeeRule !== "zero") fail("baseFeeRule", `is ${JSON.stringify(g.baseFeeRule)}; format 2 has "zero"`);
+  if (g.format === 1 && g.baseFeeRule !== undefined) fail("baseFeeRule", "is not part of format 1");
   if (!/^[1-9][0-9]*$/.test(g.chainId)) fail("chainId", "is not a decimal integer");
   if (!Number.isSafeInteger(g.initialDate) || g.initialDate <= 0) fail("initialDate", "is not Unix seconds");
   if (typeof g.hardfork !== "string") fail("hardfork", "is missing");

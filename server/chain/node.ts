@@ -4,16 +4,19 @@ import { existsSync } from "node:fs";
 import { mkdir, rm, rename, open } from "node:fs/promises";
 import path from "node:path";
 import { BrowserProvider, Network, Wallet } from "ethers";
+import { CallExecutor } from "./call-executor.js";
+import { createChainDoor, type RpcBackend } from "./chain-door.js";
+import { readChainServiceToken, ensureChainServiceToken } from "./chain-service-token.js";
+import { DEFAULT_DOOR_LIMITS, type DoorLimits } from "./door-limits.js";
 import { createEvm, type Evm } from "./evm.js";
-import { newGenesis, type Genesis } from "./genesis.js";
+import { hasZeroBaseFee, newGenesis, type Genesis } from "./genesis.js";
 import { Journal, type DeploymentRecord } from "./journal.js";
 import { Mutex } from "./mutex.js";
 import { createOperatorKeys, readOperatorKeys, type OperatorKey } from "./operator-keys.js";
-import { replayJournal, type ReplayResult } from "./replay.js";
-import { FORWARDED_METHODS, startRpcFront, type RpcBackend } from "./rpc-front.js";
-import { RpcError, RPC_INTERNAL_ERROR, RPC_METHOD_NOT_FOUND } from "./rpc-error.js";
+import { genesisHead, replayJournal, type ReplayResult } from "./replay.js";
+import { startRpcFront } from "./rpc-front.js";
 import { Sealer, type ChainHead } from "./sealer.js";
-import { isPendingNonceQuery, pendingAsLatest } from "./block-tags.js";
+import { TxPool } from "./tx-pool.js";
 import { deployBallotBoxOnce } from "./first-deployment.js";
 
 export type StartChainOptions = {
@@ -32,6 +35,10 @@ export type StartChainOptions = {
   fundAddresses?: string[];
   /** The chain cannot go on safely (journal write failed). Default: log and exit(70). */
   onFatal?: (error: Error) => void;
+  /** The door's limits (docs/CHAIN.md §5); default DEFAULT_DOOR_LIMITS. */
+  limits?: DoorLimits;
+  /** Proxy hops whose X-Forwarded-For the door's rate limits believe (URNE_CHAIN_TRUST_PROXY). */
+  trustProxyHops?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
 };
 
@@ -45,6 +52,10 @@ export type Chain = {
   /** All funded wallets, operators first. */
   wallets: Wallet[];
   replay: ReplayResult;
+  /** Bearer token of the operator's own services on the door (not rate-limited); chain-service-token.ts. */
+  serviceToken: string;
+  /** The call executor's counters (tests). */
+  executorStats: CallExecutor["stats"];
   head(): ChainHead;
   /** Seals what waits now instead of at the next tick (tests). */
   sealPending(): Promise<unknown>;
@@ -64,6 +75,7 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const chainDir = path.join(dataDir, "chain");
 
+  const limits = opts.limits ?? DEFAULT_DOOR_LIMITS;
   let keys = readOperatorKeys(dataDir);
   if (!existsSync(chainDir)) {
     keys ??= createOperatorKeys(dataDir, opts.testAccounts ?? 0);
@@ -89,19 +101,21 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     const replay = await replayJournal(evm, journal, genesis);
     log("chain.replayed", { blocks: replay.blocks, transactions: replay.transactions, ms: Math.round(replay.ms) });
 
-    const mutex = new Mutex();
-    const sealer = new Sealer(evm, journal, mutex, replay.head, {
-      intervalMs: blockIntervalMs,
-      onFatal: opts.onFatal ?? DEFAULT_FATAL,
+    const deployment = await journal.deployment();
+    if (deployment) await checkDeployment(evm, deployment);
+    const parts = assemble(evm, genesis, journal, replay.head, limits, () => deployment?.ballotBox, {
+      intervalMs: blockIntervalMs, onFatal: opts.onFatal ?? DEFAULT_FATAL, log,
     });
+    const { sealer } = parts;
     sealer.on("block", (b) => log("chain.block", { number: b.number, transactions: b.transactions.length }));
     sealer.start();
     cleanup.unshift(() => sealer.stop());
+    cleanup.unshift(() => parts.executor.close());
 
-    const deployment = await journal.deployment();
-    if (deployment) await checkDeployment(evm, deployment);
-
-    const front = await startRpcFront({ backend: chainBackend(sealer, mutex), host: opts.host, port: opts.port ?? 8545, log });
+    const serviceToken = readChainServiceToken(dataDir) ?? ensureChainServiceToken(dataDir);
+    const front = await startRpcFront({
+      backend: parts.door, limits, host: opts.host, port: opts.port ?? 8545, log, serviceTokens: [serviceToken], trustProxyHops: opts.trustProxyHops,
+    });
     cleanup.unshift(() => front.close());
 
     const operators = Object.fromEntries(keys.map((k) => [k.name, new Wallet(k.privateKey)]));
@@ -113,6 +127,8 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
       operators,
       wallets: Object.values(operators),
       replay,
+      serviceToken,
+      executorStats: parts.executor.stats,
       head: () => sealer.head,
       sealPending: () => sealer.sealPending(),
       // Front first (no new transactions), then the sealer drains, then the journal closes.
@@ -124,21 +140,38 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
   }
 }
 
-/** What the front (and in-process callers) may ask of the chain. */
-function chainBackend(sealer: Sealer, mutex: Mutex): RpcBackend {
-  return async (method, params) => {
-    if (!FORWARDED_METHODS.has(method)) throw new RpcError(RPC_METHOD_NOT_FOUND, "method not available");
-    if (mutex.poisoned) throw new RpcError(RPC_INTERNAL_ERROR, "chain halted");
-    if (method === "eth_sendRawTransaction") return sealer.submit(params[0]);
-    if (isPendingNonceQuery(method, params)) return sealer.pendingNonce(params[0]);
-    return sealer.read(method, pendingAsLatest(method, params));
-  };
+type Assembled = { mutex: Mutex; pool: TxPool; sealer: Sealer; executor: CallExecutor; door: RpcBackend };
+
+/**
+ * The running parts of a chain whose EVM holds every journaled block: the pool judges
+ * transactions, the sealer makes blocks, the door answers JSON-RPC, the call executor runs
+ * the calls the sealing EVM must not (`inline`: none, for a chain nobody can reach yet).
+ */
+function assemble(
+  evm: Evm, genesis: Genesis, journal: Journal, head: ChainHead, limits: DoorLimits, ballotBox: () => string | undefined,
+  o: { intervalMs: number; onFatal: (e: Error) => void; log: NonNullable<StartChainOptions["log"]>; inline?: boolean },
+): Assembled {
+  const chainId = BigInt(genesis.chainId);
+  const zeroBaseFee = hasZeroBaseFee(genesis);
+  const mutex = new Mutex();
+  const pool = new TxPool({ evm, limits, chainId, zeroBaseFee, ballotBox });
+  const sealer = new Sealer(evm, journal, mutex, pool, head, {
+    intervalMs: o.intervalMs, zeroBaseFee, onFatal: o.onFatal,
+    onDropped: (hashes, why) => o.log("chain.tx_dropped", { count: hashes.length, why }),
+  });
+  const executor = new CallExecutor({
+    genesis, journal, head: () => sealer.head.number, evmTimeoutMs: limits.evmTimeoutMs, memoryBytes: limits.executorMemoryBytes, log: o.log,
+  });
+  const door = createChainDoor({
+    evm, mutex, sealer, limits, chainId, ballotBox, executor: o.inline ? undefined : executor, clientVersion: `urne-chain/${evm.engine}`,
+  });
+  return { mutex, pool, sealer, executor, door };
 }
 
 /** An ethers provider on the chain without HTTP: same methods, same raw-tx path. */
 export function inProcessProvider(backend: RpcBackend, chainId: bigint): BrowserProvider {
   return new BrowserProvider(
-    { request: ({ method, params }) => backend(method, (params as unknown[] | undefined) ?? []) },
+    { request: ({ method, params }) => backend(method, (params as unknown[] | undefined) ?? []) }, // no client: nothing is charged
     Network.from(chainId),
     { staticNetwork: Network.from(chainId), pollingInterval: 20, cacheTimeout: -1 },
   );
@@ -156,21 +189,20 @@ async function createChain(chainDir: string, keys: OperatorKey[], opts: StartCha
   try {
     const genesis: Genesis = newGenesis({ chainId: opts.chainId, accounts: [...keys.map((k) => k.address), ...(opts.fundAddresses ?? [])] });
     const evm = await createEvm(genesis);
-    const block0 = (await evm.request({ method: "eth_getBlockByNumber", params: ["0x0", false] })) as { hash: string; timestamp: string };
-    await journal.putGenesis({ ...genesis, genesisHash: block0.hash, engine: evm.engine });
-    log("chain.created", { chainId: genesis.chainId, genesisHash: block0.hash });
+    const head0 = await genesisHead(evm, genesis);
+    await journal.putGenesis({ ...genesis, genesisHash: head0.hash, engine: evm.engine });
+    log("chain.created", { chainId: genesis.chainId, genesisHash: head0.hash });
 
     const admin = keys.find((k) => k.name === "admin");
     if (opts.deploy !== false && admin) {
-      const mutex = new Mutex();
       let fatal: Error | undefined;
-      const sealer = new Sealer(evm, journal, mutex, { number: 0, hash: block0.hash, timestamp: Number(block0.timestamp) }, {
-        intervalMs: 5,
-        onFatal: (e) => (fatal = e),
+      // Nobody can connect yet: the deployment's own calls (its gas estimate) run inline.
+      const { sealer, door } = assemble(evm, genesis, journal, head0, opts.limits ?? DEFAULT_DOOR_LIMITS, () => undefined, {
+        intervalMs: 5, onFatal: (e) => (fatal = e), log, inline: true,
       });
       sealer.start();
       try {
-        const provider = inProcessProvider(chainBackend(sealer, mutex), BigInt(genesis.chainId));
+        const provider = inProcessProvider(door, BigInt(genesis.chainId));
         const deployment = await deployBallotBoxOnce(new Wallet(admin.privateKey, provider), genesis.chainId, log);
         if (fatal) throw fatal;
         if (deployment) await journal.putDeployment(deployment);

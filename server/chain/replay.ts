@@ -5,8 +5,8 @@
 import { keccak256 } from "ethers";
 import type { Evm } from "./evm.js";
 import type { Genesis } from "./genesis.js";
-import type { Journal } from "./journal.js";
-import { prevRandaoFor, type ChainHead } from "./sealer.js";
+import type { BlockRecord, Journal } from "./journal.js";
+import { headOf, prevRandaoFor, type ChainHead } from "./sealer.js";
 
 export class ReplayMismatchError extends Error {
   readonly code = "ERR_CHAIN_REPLAY_MISMATCH";
@@ -26,7 +26,7 @@ export class ReplayMismatchError extends Error {
 
 export type ReplayResult = { head: ChainHead; blocks: number; transactions: number; ms: number };
 
-type RpcBlock = { number: string; hash: string; timestamp: string; transactions: string[] };
+type RpcBlock = Parameters<typeof headOf>[0];
 
 /**
  * Rebuilds every journaled block in `evm`, which must be fresh (built from `genesis`).
@@ -39,14 +39,42 @@ export async function replayJournal(
   onProgress?: (head: ChainHead, transactions: number) => void,
 ): Promise<ReplayResult> {
   const started = performance.now();
+  const head0 = await genesisHead(evm, genesis);
+  const { head, transactions } = await replayBlocks(evm, head0, journal.blocks(1), onProgress);
+  if (head.number !== journal.head) throw new Error(`journal replay stopped at block ${head.number}, head is ${journal.head}`);
+
+  // EDR's clock now reads the last block's time; a node that was down for a while would
+  // estimate gas and run eth_call "pending" in the past. Advance it to now. Sealed blocks
+  // always carry an explicit timestamp, so this changes no block.
+  await advanceClock(evm, head);
+  return { head, blocks: head.number, transactions, ms: performance.now() - started };
+}
+
+/** Block 0 of a fresh `evm`, checked against the genesis record's hash. */
+export async function genesisHead(evm: Evm, genesis: Genesis): Promise<ChainHead> {
   const block0 = (await evm.request({ method: "eth_getBlockByNumber", params: ["0x0", false] })) as RpcBlock;
   if (genesis.genesisHash !== undefined && block0.hash !== genesis.genesisHash) {
     throw new ReplayMismatchError(0, genesis.genesisHash, block0.hash, "genesis: same record, different engine?");
   }
-  let head: ChainHead = { number: 0, hash: block0.hash, timestamp: Number(block0.timestamp) };
-  let transactions = 0;
+  return headOf(block0);
+}
 
-  for await (const record of journal.blocks(1)) {
+/** Sets EDR's clock to now (it serves eth_call at the latest block's environment otherwise). */
+export async function advanceClock(evm: Evm, head: ChainHead): Promise<void> {
+  const lag = Math.floor(Date.now() / 1000) - head.timestamp;
+  if (lag > 0) await evm.request({ method: "evm_increaseTime", params: [lag] });
+}
+
+/** Rebuilds `records` (the blocks after `head`, in order) in `evm`, each checked against its journaled hash. */
+export async function replayBlocks(
+  evm: Evm,
+  start: ChainHead,
+  records: AsyncIterable<BlockRecord> | Iterable<BlockRecord>,
+  onProgress?: (head: ChainHead, transactions: number) => void,
+): Promise<{ head: ChainHead; transactions: number }> {
+  let head = start;
+  let transactions = 0;
+  for await (const record of records) {
     const n = head.number + 1;
     const mismatch = (actual: string, detail: string) => new ReplayMismatchError(n, record.hash, actual, detail);
     if (record.number !== n) throw mismatch("-", `entry number is ${record.number}`);
@@ -73,17 +101,9 @@ export async function replayJournal(
     if (block.transactions.length !== record.transactions.length) {
       throw mismatch(block.hash, `${block.transactions.length} txs mined of ${record.transactions.length} journaled`);
     }
-    head = { number: n, hash: block.hash, timestamp: record.timestamp };
+    head = headOf(block);
     transactions += record.transactions.length;
     onProgress?.(head, transactions);
   }
-  if (head.number !== journal.head) throw new Error(`journal replay stopped at block ${head.number}, head is ${journal.head}`);
-
-  // EDR's clock now reads the last block's time; a node that was down for a while would
-  // estimate gas and run eth_call "pending" in the past. Advance it to now. Sealed blocks
-  // always carry an explicit timestamp, so this changes no block.
-  const lag = Math.floor(Date.now() / 1000) - head.timestamp;
-  if (lag > 0) await evm.request({ method: "evm_increaseTime", params: [lag] });
-
-  return { head, blocks: head.number, transactions, ms: performance.now() - started };
+  return { head, transactions };
 }

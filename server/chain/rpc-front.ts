@@ -1,38 +1,33 @@
-// The chain's public door: standard Ethereum JSON-RPC over HTTP, read methods and
-// eth_sendRawTransaction only. The EVM behind it also speaks hardhat_*/evm_* methods that
-// rewrite history or mint ether; they never cross this door. docs/CHAIN.md §RPC.
+// The chain's public door, HTTP side: JSON-RPC 2.0 envelopes, batches, and what each
+// client may spend. What the methods do is chain-door.ts. docs/CHAIN.md §5.
+// Every limit answers a JSON-RPC error with a code and a message (EIP-1474 -32005 for a
+// limit of this node), never a dropped connection:
+// - the body (maxBodyBytes: 413 then close, the one answer that is not JSON-RPC's own);
+// - a batch's length (maxBatchLength) and the bytes of its answers together
+//   (maxResponseBytes: the requests past the budget are answered -32005, not run);
+// - per client address, a bucket of request units (clientBurst, clientUnitsPerSecond):
+//   one unit a request, more for the costly ones (chain-door.ts charges them).
+import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  RpcError, RPC_INTERNAL_ERROR, RPC_INVALID_REQUEST, RPC_METHOD_NOT_FOUND, RPC_PARSE_ERROR,
-} from "./rpc-error.js";
-
-/** Forwarded to the chain as is. Everything else is refused with -32601. */
-export const FORWARDED_METHODS: ReadonlySet<string> = new Set([
-  "eth_chainId", "net_version", "web3_clientVersion", "eth_syncing",
-  "eth_blockNumber", "eth_getBlockByNumber", "eth_getBlockByHash",
-  "eth_getBlockTransactionCountByNumber", "eth_getBlockTransactionCountByHash",
-  "eth_getTransactionByHash", "eth_getTransactionReceipt",
-  "eth_getTransactionByBlockNumberAndIndex", "eth_getTransactionByBlockHashAndIndex",
-  "eth_getLogs", "eth_call", "eth_estimateGas",
-  "eth_getBalance", "eth_getCode", "eth_getStorageAt", "eth_getTransactionCount",
-  "eth_gasPrice", "eth_maxPriorityFeePerGas", "eth_feeHistory",
-  "eth_sendRawTransaction",
-]);
-
-/** Answered here: the node holds no account, and it is listening since it answers. */
-const LOCAL_ANSWERS: Record<string, unknown> = { eth_accounts: [], net_listening: true };
-
-export type RpcBackend = (method: string, params: unknown[]) => Promise<unknown>;
+import { RateLimitedError, RateLimiter } from "../http/rate-limiter.js";
+import type { RequestContext, RpcBackend } from "./chain-door.js";
+import type { DoorLimits } from "./door-limits.js";
+import { AnswerBudgetExceeded, RpcError, RPC_INTERNAL_ERROR, RPC_INVALID_REQUEST, RPC_LIMIT_EXCEEDED, RPC_PARSE_ERROR } from "./rpc-error.js";
 
 export type RpcFrontOptions = {
   backend: RpcBackend;
+  limits: Pick<DoorLimits, "maxBodyBytes" | "maxBatchLength" | "maxResponseBytes" | "clientBurst" | "clientUnitsPerSecond">;
   host?: string;
   port?: number;
-  /** A castVotes batch of a few hundred ballots is ~0.5 MB of hex; 4 MiB leaves room. */
-  maxBodyBytes?: number;
-  maxBatchLength?: number;
-  /** Structured log line; never receives a request body. */
+  /**
+   * Bearer tokens of the operator's own services (the API and the relay): their requests
+   * are not charged to a bucket. Everything else still applies to them.
+   */
+  serviceTokens?: readonly string[];
+  /** Proxy hops whose X-Forwarded-For is believed (URNE_CHAIN_TRUST_PROXY); 0: the TCP peer is the client. */
+  trustProxyHops?: number;
+  /** Structured log line; never receives a request body or an address. */
   log?: (event: string, fields: Record<string, unknown>) => void;
 };
 
@@ -54,12 +49,35 @@ const failure = (id: JsonRpcId, code: number, message: string, data?: unknown): 
   jsonrpc: "2.0", id, error: data === undefined ? { code, message } : { code, message, data },
 });
 
-export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
-  const maxBodyBytes = opts.maxBodyBytes ?? 4 * 1024 * 1024;
-  const maxBatchLength = opts.maxBatchLength ?? 1000;
-  const log = opts.log ?? (() => {});
+const size = (response: JsonRpcResponse) => Buffer.byteLength(JSON.stringify(response));
 
-  async function handleOne(request: unknown): Promise<JsonRpcResponse> {
+export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
+  const { limits } = opts;
+  const log = opts.log ?? (() => {});
+  const buckets = new RateLimiter({ capacity: limits.clientBurst, refillMs: 1000 / limits.clientUnitsPerSecond });
+  const tokens = (opts.serviceTokens ?? []).map((t) => Buffer.from(t));
+
+  function context(client: string | undefined, budgetBytes: number): RequestContext {
+    return {
+      budgetBytes,
+      client,
+      debit: (units) => {
+        if (client !== undefined) buckets.debit(client, units);
+      },
+      charge: (units) => {
+        if (client === undefined || units <= 0) return;
+        try {
+          buckets.take(client, units);
+        } catch (error) {
+          if (!(error instanceof RateLimitedError)) throw error;
+          throw new RpcError(RPC_LIMIT_EXCEEDED, `rate limit: this client has spent its request units; retry in ${error.retryAfterSeconds} s`, { retryAfterSeconds: error.retryAfterSeconds });
+        }
+      },
+    };
+  }
+
+  /** The answer, and whether it spent what was left of the byte budget. */
+  async function handleOne(request: unknown, client: string | undefined, budgetBytes: number): Promise<JsonRpcResponse & { spent?: true }> {
     if (typeof request !== "object" || request === null || Array.isArray(request)) {
       return failure(null, RPC_INVALID_REQUEST, "invalid request: expected a JSON-RPC object");
     }
@@ -69,34 +87,68 @@ export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
     if (!validId) return failure(null, RPC_INVALID_REQUEST, "invalid request: id must be a string, a number or null");
     if (jsonrpc !== "2.0") return failure(id, RPC_INVALID_REQUEST, 'invalid request: jsonrpc must be "2.0"');
     if (typeof method !== "string") return failure(id, RPC_INVALID_REQUEST, "invalid request: method must be a string");
-    if (params !== undefined && !Array.isArray(params)) return failure(id, RPC_INVALID_REQUEST, "invalid request: params must be an array");
-    if (Object.hasOwn(LOCAL_ANSWERS, method)) return { jsonrpc: "2.0", id, result: LOCAL_ANSWERS[method] };
-    if (!FORWARDED_METHODS.has(method)) return failure(id, RPC_METHOD_NOT_FOUND, "method not available");
+    if (params !== undefined && params !== null && !Array.isArray(params)) return failure(id, RPC_INVALID_REQUEST, "invalid request: params must be an array");
     try {
-      return { jsonrpc: "2.0", id, result: (await opts.backend(method, params ?? [])) ?? null };
+      const ctx = context(client, budgetBytes);
+      ctx.charge(1);
+      const response: JsonRpcResponse = { jsonrpc: "2.0", id, result: (await opts.backend(method, (params as unknown[] | null) ?? [], ctx)) ?? null };
+      if (size(response) > budgetBytes) {
+        const over = new AnswerBudgetExceeded(budgetBytes);
+        return { ...failure(id, over.code, over.message, over.data), spent: true };
+      }
+      return response;
     } catch (error) {
+      if (error instanceof AnswerBudgetExceeded) return { ...failure(id, error.code, error.message, error.data), spent: true };
       if (error instanceof RpcError) return failure(id, error.code, error.message, error.data);
       log("rpc.internal_error", { method, error: (error as Error).message });
       return failure(id, RPC_INTERNAL_ERROR, "internal error");
     }
   }
 
-  async function handleBody(body: string): Promise<JsonRpcResponse | JsonRpcResponse[]> {
+  async function handleBody(body: string, client: string | undefined): Promise<JsonRpcResponse | JsonRpcResponse[]> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(body);
     } catch {
       return failure(null, RPC_PARSE_ERROR, "parse error: body is not JSON");
     }
-    if (!Array.isArray(parsed)) return handleOne(parsed);
+    if (!Array.isArray(parsed)) {
+      const { spent: _, ...response } = await handleOne(parsed, client, limits.maxResponseBytes);
+      return response;
+    }
     if (parsed.length === 0) return failure(null, RPC_INVALID_REQUEST, "invalid request: empty batch");
-    if (parsed.length > maxBatchLength) return failure(null, RPC_INVALID_REQUEST, `invalid request: batch longer than ${maxBatchLength}`);
+    if (parsed.length > limits.maxBatchLength) return failure(null, RPC_INVALID_REQUEST, `invalid request: batch longer than ${limits.maxBatchLength}`);
     // In order, one after the other: the EVM serves one call at a time anyway, and a batch
-    // of sends must reach the mempool in the order the client wrote it.
+    // of sends must reach the mempool in the order the client wrote it. The answers share
+    // one byte budget: once spent, the rest are refused without being run.
     const responses: JsonRpcResponse[] = [];
-    for (const request of parsed) responses.push(await handleOne(request));
+    let left = limits.maxResponseBytes;
+    for (const request of parsed) {
+      const id = (request as { id?: JsonRpcId })?.id ?? null;
+      if (left <= 0) {
+        responses.push(failure(id, RPC_LIMIT_EXCEEDED, `batch answer larger than ${limits.maxResponseBytes} bytes: this request was not run`, { limit: limits.maxResponseBytes }));
+        continue;
+      }
+      const { spent, ...response } = await handleOne(request, client, left);
+      left = spent ? 0 : left - size(response);
+      responses.push(response);
+    }
     return responses;
   }
+
+  const isService = (req: http.IncomingMessage) => {
+    const match = /^Bearer (.{16,512})$/.exec(req.headers.authorization ?? "");
+    if (!match) return false;
+    const given = Buffer.from(match[1]);
+    return tokens.some((t) => t.length === given.length && timingSafeEqual(t, given));
+  };
+
+  const clientOf = (req: http.IncomingMessage): string => {
+    const hops = opts.trustProxyHops ?? 0;
+    const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+    // With N trusted proxies, the client is the N-th address from the right (each proxy appends its peer).
+    return hops > 0 && forwarded.length >= hops ? forwarded[forwarded.length - hops] : (req.socket.remoteAddress ?? "unknown");
+  };
 
   const server = http.createServer((req, res) => {
     const send = (status: number, payload?: unknown, extra: Record<string, string> = {}) => {
@@ -109,17 +161,18 @@ export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
 
     const tooLarge = () => {
       // Answer, then drop the connection rather than read an unbounded body.
-      send(413, failure(null, RPC_INVALID_REQUEST, `request body larger than ${maxBodyBytes} bytes`), { connection: "close" });
+      send(413, failure(null, RPC_INVALID_REQUEST, `request body larger than ${limits.maxBodyBytes} bytes`), { connection: "close" });
       res.once("finish", () => req.destroy());
     };
-    if (Number(req.headers["content-length"] ?? 0) > maxBodyBytes) return tooLarge();
+    if (Number(req.headers["content-length"] ?? 0) > limits.maxBodyBytes) return tooLarge();
+    const client = isService(req) ? undefined : clientOf(req);
     const chunks: Buffer[] = [];
-    let size = 0;
+    let received = 0;
     let refused = false;
     req.on("data", (chunk: Buffer) => {
       if (refused) return;
-      size += chunk.length;
-      if (size > maxBodyBytes) {
+      received += chunk.length;
+      if (received > limits.maxBodyBytes) {
         refused = true;
         return tooLarge();
       }
@@ -128,7 +181,7 @@ export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
     req.on("error", () => {}); // a client that hangs up mid-body is not our problem
     req.on("end", () => {
       if (refused) return;
-      handleBody(Buffer.concat(chunks).toString("utf8")).then(
+      handleBody(Buffer.concat(chunks).toString("utf8"), client).then(
         (response) => send(200, response),
         (error) => {
           log("rpc.internal_error", { error: (error as Error).message });

@@ -1,42 +1,65 @@
-// urne seals its own blocks: EDR never mines by itself (evm.ts). Every interval, if
-// transactions wait, the sealer mines one block with a timestamp and prevrandao it
-// chooses by rule, journals it (fsync), and only then lets anyone see it. Every access
-// to the EVM (reads, submissions, sealing) goes through one mutex for that reason.
+// urne seals its own blocks: EDR never mines by itself (evm.ts). Every interval, if a
+// waiting transaction can go into the next block, the sealer mines one block with a
+// timestamp and prevrandao it chooses by rule, journals it (fsync), and only then lets
+// anyone see it. Every access to the EVM (reads, submissions, sealing) goes through one
+// mutex for that reason; the sealer takes it ahead of any waiting reader (mutex.ts).
 import { EventEmitter } from "node:events";
 import { keccak256 } from "ethers";
 import type { Evm } from "./evm.js";
 import type { BlockRecord, Journal } from "./journal.js";
 import type { Mutex } from "./mutex.js";
-import { RpcError, RPC_INVALID_PARAMS } from "./rpc-error.js";
+import type { TxPool } from "./tx-pool.js";
 
 /** The last final block, as the sealer builds on it. */
-export type ChainHead = { number: number; hash: string; timestamp: number };
+export type ChainHead = {
+  number: number;
+  hash: string;
+  timestamp: number;
+  /** What the next block's base fee follows (EIP-1559). */
+  baseFeePerGas: bigint;
+  gasUsed: bigint;
+  gasLimit: bigint;
+};
 
 export type SealerOptions = {
   intervalMs: number;
+  /** The chain's base fee is always zero (genesis format 2). */
+  zeroBaseFee: boolean;
   /** Called once if the chain cannot go on safely (a journal write failed); must stop the process. */
   onFatal: (error: Error) => void;
+  /** Transactions the pool dropped as unminable (logs). */
+  onDropped?: (hashes: string[], why: string) => void;
   /** Milliseconds since the epoch; tests may pin it. */
   now?: () => number;
 };
 
-/** A transaction larger than this is refused at the door (geth refuses above 128 KiB too). */
-const MAX_RAW_TX_BYTES = 128 * 1024;
-
-/** The rule every sealed and every replayed block follows (docs/CHAIN.md §Sealing). */
+/** The rule every sealed and every replayed block follows (docs/CHAIN.md §3). */
 export const prevRandaoFor = (parentHash: string) => keccak256(parentHash);
-export const timestampFor = (nowMs: number, parent: ChainHead) => Math.max(Math.floor(nowMs / 1000), parent.timestamp);
+export const timestampFor = (nowMs: number, parent: Pick<ChainHead, "timestamp">) => Math.max(Math.floor(nowMs / 1000), parent.timestamp);
 
-type PendingTx = { raw: string; from: string; nonce: number };
-type RpcBlock = { number: string; hash: string; parentHash: string; timestamp: string; transactions: string[] };
+/** EIP-1559 with EDR's parameters (elasticity 2, change denominator 8); 0 on a zero-base-fee chain. */
+export function nextBaseFee(head: ChainHead, zeroBaseFee: boolean): bigint {
+  if (zeroBaseFee) return 0n;
+  const target = head.gasLimit / 2n;
+  if (head.gasUsed === target || target === 0n) return head.baseFeePerGas;
+  if (head.gasUsed > target) {
+    const delta = (head.baseFeePerGas * (head.gasUsed - target)) / target / 8n;
+    return head.baseFeePerGas + (delta > 1n ? delta : 1n);
+  }
+  return head.baseFeePerGas - (head.baseFeePerGas * (target - head.gasUsed)) / target / 8n;
+}
+
+type RpcBlock = { number: string; hash: string; parentHash: string; timestamp: string; transactions: string[]; baseFeePerGas?: string; gasUsed: string; gasLimit: string };
+
+/** The head as the sealer needs it, from a block as the EVM answers it. */
+export function headOf(block: RpcBlock): ChainHead {
+  return {
+    number: Number(block.number), hash: block.hash, timestamp: Number(block.timestamp),
+    baseFeePerGas: BigInt(block.baseFeePerGas ?? 0), gasUsed: BigInt(block.gasUsed), gasLimit: BigInt(block.gasLimit),
+  };
+}
 
 export class Sealer extends EventEmitter<{ block: [BlockRecord] }> {
-  /** Transactions received and not yet in a block, by hash (keccak256(raw) = hash). */
-  readonly #pending = new Map<string, PendingTx>();
-  /** Per sender (lowercase): waiting nonce → how many waiting txs use it (replacements). */
-  readonly #nonces = new Map<string, Map<number, number>>();
-  /** Something arrived (or a block was full) since the last seal: try another block. */
-  #dirty = false;
   #timer: NodeJS.Timeout | undefined;
   #tick: Promise<void> | undefined;
   #stopped = true;
@@ -46,6 +69,7 @@ export class Sealer extends EventEmitter<{ block: [BlockRecord] }> {
     private readonly evm: Evm,
     private readonly journal: Journal,
     private readonly mutex: Mutex,
+    private readonly pool: TxPool,
     head: ChainHead,
     private readonly opts: SealerOptions,
   ) {
@@ -58,64 +82,27 @@ export class Sealer extends EventEmitter<{ block: [BlockRecord] }> {
   }
 
   get pendingCount(): number {
-    return this.#pending.size;
+    return this.pool.size;
   }
 
-  /** A read-only JSON-RPC call; it sees final (journaled) blocks only. */
+  /** The base fee of the next block. */
+  get nextBaseFee(): bigint {
+    return nextBaseFee(this.#head, this.opts.zeroBaseFee);
+  }
+
+  /** A read-only JSON-RPC call on the EVM; it sees final (journaled) blocks only. */
   read(method: string, params: unknown[]): Promise<unknown> {
     return this.mutex.run(() => this.evm.request({ method, params }));
   }
 
-  /** eth_sendRawTransaction: into the mempool; final once a journaled block includes it. */
-  submit(raw: unknown): Promise<string> {
-    if (typeof raw !== "string" || !/^0x([0-9a-fA-F]{2})+$/.test(raw)) {
-      return Promise.reject(new RpcError(RPC_INVALID_PARAMS, "raw transaction must be 0x-prefixed hex bytes"));
-    }
-    if ((raw.length - 2) / 2 > MAX_RAW_TX_BYTES) {
-      return Promise.reject(new RpcError(RPC_INVALID_PARAMS, `raw transaction larger than ${MAX_RAW_TX_BYTES} bytes`));
-    }
-    return this.mutex.run(async () => {
-      const hash = (await this.evm.request({ method: "eth_sendRawTransaction", params: [raw] })) as string;
-      // The journal stores raw bytes and maps block hashes back to them: they must agree.
-      if (hash !== keccak256(raw)) throw new Error(`EVM answered tx hash ${hash} for raw tx with hash ${keccak256(raw)}`);
-      // Sender and nonce, already recovered by the EVM (a lookup, not a second ecrecover).
-      const tx = (await this.evm.request({ method: "eth_getTransactionByHash", params: [hash] })) as { from: string; nonce: string };
-      this.#remember(hash, { raw: raw.toLowerCase(), from: tx.from.toLowerCase(), nonce: Number(tx.nonce) });
-      this.#dirty = true;
-      return hash;
-    });
+  /** eth_sendRawTransaction: judged by the pool, then into the mempool; final once a journaled block holds it. */
+  submit(raw: string): Promise<string> {
+    return this.mutex.run(() => this.pool.admit(raw, this.nextBaseFee));
   }
 
-  /**
-   * eth_getTransactionCount(address, "pending"): the final nonce, plus the transactions
-   * from `address` waiting in a row after it, as geth counts (see block-tags.ts for why we
-   * do not ask the EVM).
-   */
-  pendingNonce(address: unknown): Promise<string> {
-    return this.mutex.run(async () => {
-      let nonce = Number(await this.evm.request({ method: "eth_getTransactionCount", params: [address, "latest"] }));
-      const waiting = this.#nonces.get(String(address).toLowerCase());
-      while (waiting?.has(nonce)) nonce++;
-      return `0x${nonce.toString(16)}`;
-    });
-  }
-
-  #remember(hash: string, tx: PendingTx) {
-    this.#pending.set(hash, tx);
-    let nonces = this.#nonces.get(tx.from);
-    if (!nonces) this.#nonces.set(tx.from, (nonces = new Map()));
-    nonces.set(tx.nonce, (nonces.get(tx.nonce) ?? 0) + 1);
-  }
-
-  #forget(hash: string) {
-    const tx = this.#pending.get(hash);
-    if (!tx) return;
-    this.#pending.delete(hash);
-    const nonces = this.#nonces.get(tx.from)!;
-    const left = nonces.get(tx.nonce)! - 1;
-    if (left > 0) nonces.set(tx.nonce, left);
-    else nonces.delete(tx.nonce);
-    if (nonces.size === 0) this.#nonces.delete(tx.from);
+  /** eth_getTransactionCount(address, "pending"): the final nonce and the sender's transactions waiting in a row. */
+  pendingNonce(address: string): Promise<string> {
+    return this.mutex.run(async () => `0x${(await this.pool.pendingNonce(address)).toString(16)}`);
   }
 
   start(): void {
@@ -131,12 +118,13 @@ export class Sealer extends EventEmitter<{ block: [BlockRecord] }> {
     await this.#tick;
   }
 
-  /** Seals blocks until no transaction waits (tests and startup use it; the timer too). */
+  /** Seals blocks while a waiting transaction can be mined (tests and startup use it; the timer too). */
   async sealPending(): Promise<BlockRecord[]> {
     const sealed: BlockRecord[] = [];
-    while (this.#dirty && !this.mutex.poisoned) {
+    while (!this.mutex.poisoned && this.pool.hasMinable(this.nextBaseFee)) {
       // One block per turn of the mutex: readers and submitters get in between blocks.
-      const block = await this.mutex.run(() => this.#sealOne());
+      const block = await this.mutex.runFirst(() => this.#sealOne());
+      if (!block) break;
       sealed.push(block);
       this.emit("block", block);
     }
@@ -153,8 +141,11 @@ export class Sealer extends EventEmitter<{ block: [BlockRecord] }> {
     }, this.opts.intervalMs);
   }
 
-  async #sealOne(): Promise<BlockRecord> {
+  async #sealOne(): Promise<BlockRecord | undefined> {
     const parent = this.#head;
+    const baseFee = this.nextBaseFee;
+    if (!this.pool.hasMinable(baseFee)) return undefined; // what waited was dropped meanwhile
+    const heads = this.pool.minableHeads(baseFee);
     try {
       const timestamp = timestampFor((this.opts.now ?? Date.now)(), parent);
       const prevRandao = prevRandaoFor(parent.hash);
@@ -165,18 +156,22 @@ export class Sealer extends EventEmitter<{ block: [BlockRecord] }> {
         throw new Error(`EVM mined block ${Number(block.number)} (parent ${block.parentHash}, time ${Number(block.timestamp)}); expected ${parent.number + 1} on ${parent.hash} at ${timestamp}`);
       }
       const transactions = block.transactions.map((hash) => {
-        const tx = this.#pending.get(hash);
-        if (tx === undefined) throw new Error(`block ${parent.number + 1} holds tx ${hash} that did not come through submit()`);
-        return tx.raw;
+        const raw = this.pool.raw(hash);
+        if (raw === undefined) throw new Error(`block ${parent.number + 1} holds tx ${hash} that did not come through the pool`);
+        return raw;
       });
       const record: BlockRecord = { number: parent.number + 1, timestamp, prevRandao, transactions, hash: block.hash };
       await this.journal.appendBlock(record);
-      for (const hash of block.transactions) this.#forget(hash);
-      this.#head = { number: record.number, hash: record.hash, timestamp };
-      // A full block leaves work behind; an empty one means what waits cannot be mined yet
-      // (a nonce gap) or was dropped: forget the dropped ones and wait for new arrivals.
-      this.#dirty = transactions.length > 0 && this.#pending.size > 0;
-      if (transactions.length === 0) await this.#forgetDropped();
+      this.#head = headOf(block);
+      const dropped = await this.pool.afterBlock(block.transactions);
+      if (dropped.length > 0) this.opts.onDropped?.(dropped, "nonce used or gap older than the queue limit");
+      // The EVM left out a transaction the pool judged minable although it would have fit
+      // (its sender's funds went to an earlier one, say): it cannot be mined, so it must
+      // not cause another block.
+      const mined = new Set(block.transactions);
+      const room = BigInt(block.gasLimit) - BigInt(block.gasUsed);
+      const unminable = heads.filter((tx) => !mined.has(tx.hash) && this.pool.has(tx.hash) && tx.gasLimit <= room);
+      if (unminable.length > 0) this.opts.onDropped?.(await this.pool.drop(unminable), "the EVM left it out of a block");
       return record;
     } catch (error) {
       // The EVM may now hold a block that is not on disk: nobody may read it, ever. Poison
@@ -188,11 +183,5 @@ export class Sealer extends EventEmitter<{ block: [BlockRecord] }> {
       this.opts.onFatal(fatal);
       throw fatal;
     }
-  }
-
-  async #forgetDropped(): Promise<void> {
-    const pool = (await this.evm.request({ method: "eth_pendingTransactions" })) as { hash: string }[];
-    const live = new Set(pool.map((tx) => tx.hash));
-    for (const hash of [...this.#pending.keys()]) if (!live.has(hash)) this.#forget(hash);
   }
 }

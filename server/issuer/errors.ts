@@ -17,19 +17,14 @@ export type IssuerErrorCode =
   /** No `Authorization: Bearer` session on a route that needs one. 401. */
   | "ERR_UNAUTHENTICATED"
   /** The widget origin is malformed or not allowed by any organizer app. 403. */
-  | "ERR_ORIGIN_NOT_ALLOWED"
-  /** Too many requests for this client; `Retry-After` says when to try again. 429. */
-  | "ERR_RATE_LIMITED";
+  | "ERR_ORIGIN_NOT_ALLOWED";
 
 export class IssuerError extends UrneError {
   declare readonly code: IssuerErrorCode;
-  /** Seconds, for ERR_RATE_LIMITED only. */
-  readonly retryAfterSeconds?: number;
 
-  constructor(code: IssuerErrorCode, message: string, options: { field?: string; retryAfterSeconds?: number } = {}) {
+  constructor(code: IssuerErrorCode, message: string, options: { field?: string } = {}) {
     super(code, message, options.field === undefined ? {} : { field: options.field });
     this.name = "IssuerError";
-    if (options.retryAfterSeconds !== undefined) this.retryAfterSeconds = options.retryAfterSeconds;
   }
 }
 

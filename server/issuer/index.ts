@@ -4,6 +4,5 @@ export { type IssuedToken, type Issuer, type IssuerDeps, type IssueTokenParams, 
 export type { LoginMessage } from "./login-page.js";
 export type { WidgetLoginAttempt } from "./login-routes.js";
 export { type OriginPolicy, canonicalOrigin } from "./origin-policy.js";
-export { type RateLimit, RateLimiter, type RateLimiterOptions } from "./rate-limiter.js";
 export { DEFAULT_ISSUER_RATE_LIMITS, type IssuerRateLimits, type IssuerRouterDeps, issuerRouter } from "./routes.js";
 export { type LedgerDatabase, type RecordOutcome, TokenLedger } from "./token-ledger.js";

@@ -1,6 +1,6 @@
-import { Router, type Request } from "express";
+import { Router } from "express";
 import { UrneError } from "../../protocol/errors.js";
-import { statusForCode } from "../api/http-errors.js";
+import { statusForCode } from "../http/http-errors.js";
 import type { LoginAttempt, LoginAttemptStore } from "../identity/login-attempts.js";
 import type { IdentityClient } from "../identity/oidc-client.js";
 import { issueSessionToken } from "../identity/session-token.js";
@@ -8,7 +8,8 @@ import { voterKey } from "../identity/voter-key.js";
 import { IssuerError } from "./errors.js";
 import { sendErrorPage, sendLoginResult } from "./login-page.js";
 import { type OriginPolicy, canonicalOrigin } from "./origin-policy.js";
-import type { RateLimiter } from "./rate-limiter.js";
+import { clientAddress } from "../http/client-address.js";
+import { RateLimitedError, type RateLimiter } from "../http/rate-limiter.js";
 
 /** A pending login, kept server-side: the OIDC attempt plus the widget origin it is for. */
 export interface WidgetLoginAttempt extends LoginAttempt {
@@ -45,7 +46,7 @@ export function loginRoutes(deps: LoginRoutesDeps): Router {
       res.set({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" }).redirect(303, authorizationUrl);
     } catch (error) {
       const coded = toCoded(error, deps.log);
-      if (coded instanceof IssuerError && coded.retryAfterSeconds !== undefined) res.set("Retry-After", String(coded.retryAfterSeconds));
+      if (coded instanceof RateLimitedError) res.set("Retry-After", String(coded.retryAfterSeconds));
       deps.log("issuer.login_refused", { code: coded.code });
       sendErrorPage(res, statusForCode(coded.code), coded.message);
     }
@@ -109,12 +110,4 @@ function toCoded(error: unknown, log: LoginRoutesDeps["log"]): UrneError {
   if (error instanceof UrneError) return error;
   log("issuer.internal_error", { error: error instanceof Error ? error.name : "unknown" });
   return new UrneError("ERR_INTERNAL", "erreur interne ; réessayez plus tard.");
-}
-
-/**
- * The client's address as express resolves it: set the app's `trust proxy` to the real
- * proxy hops, or every voter behind the proxy shares one bucket. Used for rate limiting only.
- */
-export function clientAddress(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? "unknown";
 }

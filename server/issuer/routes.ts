@@ -7,7 +7,7 @@ import type { BallotDirectory } from "./ballot-directory.js";
 import { createIssuer } from "./issuer.js";
 import { type WidgetLoginAttempt, loginRoutes } from "./login-routes.js";
 import type { OriginPolicy } from "./origin-policy.js";
-import { type RateLimit, RateLimiter } from "./rate-limiter.js";
+import { type RateLimit, RateLimiter } from "../http/rate-limiter.js";
 import type { TokenLedger } from "./token-ledger.js";
 import { tokenRoutes } from "./token-routes.js";
 

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { AbstractLevel } from "abstract-level";
 import { IssuerError } from "./errors.js";
-import { KeyedLock } from "./keyed-lock.js";
+import { KeyedLock } from "../http/keyed-lock.js";
 
 /**
  * The issuer's only durable memory: "voter key V received a token for ballot B".

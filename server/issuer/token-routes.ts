@@ -1,11 +1,11 @@
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { toHex } from "../../protocol/hex.js";
-import { statusForCode } from "../api/http-errors.js";
+import { statusForCode } from "../http/http-errors.js";
 import { IssuerError } from "./errors.js";
 import { type Issuer, parseBallotId } from "./issuer.js";
-import { clientAddress } from "./login-routes.js";
 import { type OriginPolicy, canonicalOrigin } from "./origin-policy.js";
-import type { RateLimiter } from "./rate-limiter.js";
+import { clientAddress } from "../http/client-address.js";
+import type { RateLimiter } from "../http/rate-limiter.js";
 
 export interface TokenRoutesDeps {
   issuer: Issuer;
@@ -70,7 +70,6 @@ export function tokenRoutes(deps: TokenRoutesDeps): Router {
       });
       res.status(200).json({ blindSignature: toHex(blindSignature) });
     } catch (error) {
-      if (error instanceof IssuerError && error.retryAfterSeconds !== undefined) res.set("Retry-After", String(error.retryAfterSeconds));
       const code = (error as { code?: unknown })?.code;
       // RFC 6750 §3: a 401 names the scheme to use.
       if (typeof code === "string" && statusForCode(code) === 401) res.set("WWW-Authenticate", 'Bearer realm="urne"');

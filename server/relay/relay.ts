@@ -7,7 +7,7 @@
 import { randomBytes } from "node:crypto";
 import type { Wallet } from "ethers";
 import { UrneError, type SignedVote, type VoteErrorName } from "../../protocol/index.js";
-import { KeyedLock } from "../issuer/keyed-lock.js";
+import { KeyedLock } from "../http/keyed-lock.js";
 import type { BallotBoxView } from "./ballot-box-view.js";
 import { CheckPool } from "./check-pool.js";
 import { storeVote, voteKey, type Receipt, type RelayJournal } from "./journal.js";

@@ -2,9 +2,8 @@
 // client's address: a ballot must not be linkable to who sent it (SECURITY.md).
 import express, { type Router } from "express";
 import { UrneError } from "../../protocol/index.js";
-import { IssuerError } from "../issuer/errors.js";
-import { clientAddress } from "../issuer/login-routes.js";
-import { RateLimiter, type RateLimit } from "../issuer/rate-limiter.js";
+import { clientAddress } from "../http/client-address.js";
+import { RateLimiter, type RateLimit } from "../http/rate-limiter.js";
 import type { Relay } from "./relay.js";
 
 /** A signed vote is about 900 bytes of JSON; anything much larger is not one. */
@@ -33,14 +32,9 @@ export function relayRouter(relay: Relay, opts: RelayRouteOptions = {}): Router 
   const router = express.Router();
   const votesPerAddress = new RateLimiter(opts.votesPerAddress ?? DEFAULT_VOTES_PER_ADDRESS);
   // Before the body is even read: a refused request costs no parsing and no check.
-  const limit: express.RequestHandler = (req, res, next) => {
-    try {
-      votesPerAddress.take(clientAddress(req));
-      next();
-    } catch (error) {
-      if (error instanceof IssuerError && error.retryAfterSeconds !== undefined) res.set("Retry-After", String(error.retryAfterSeconds));
-      next(error);
-    }
+  const limit: express.RequestHandler = (req, _res, next) => {
+    votesPerAddress.take(clientAddress(req));
+    next();
   };
   router.post("/v1/votes", limit, express.json({ limit: VOTE_BODY_LIMIT, strict: true }), async (req, res) => {
     if (!req.is("application/json")) throw new UrneError("ERR_UNSUPPORTED_MEDIA_TYPE", "Send the vote as application/json.", { field: "body" });

@@ -8,7 +8,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import express from "express";
 import { Wallet, getAddress } from "ethers";
-import { errorHandler, notFound } from "../api/http-errors.js";
+import { errorHandler, notFound } from "../http/http-errors.js";
 import { readOperatorKeys } from "../chain/operator-keys.js";
 import { BallotBoxView } from "./ballot-box-view.js";
 import { RelayJournal } from "./journal.js";

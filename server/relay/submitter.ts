@@ -51,6 +51,8 @@ export class Submitter {
   #nonce = 0;
   #scanned = 0;
   #baseFee = 1_000_000_000n;
+  /** What the node asks of a paying transaction per gas (eth_gasPrice): urne's chain has a floor above its zero base fee. */
+  #gasPrice = 0n;
   #chainId = 0n;
   #running = false;
   #estimate = false;
@@ -109,6 +111,7 @@ export class Submitter {
     const head = await p.getBlock("latest");
     this.#scanned = head!.number;
     this.#baseFee = head!.baseFeePerGas ?? this.#baseFee;
+    this.#gasPrice = BigInt(await p.send("eth_gasPrice", []));
     const chainNonce = await p.getTransactionCount(this.wallet.address, "latest");
     this.#nonce = chainNonce;
     this.#inFlight.clear();
@@ -212,7 +215,8 @@ export class Submitter {
     // cast-votes-tx.ts: ethers' signTransaction, byte for byte, without its copies of the calldata.
     const signed = signCastVotes(this.wallet.signingKey, {
       chainId: this.#chainId, nonce: tx.nonce, to: this.view.address, data, gasLimit,
-      maxPriorityFeePerGas: tip, maxFeePerGas: this.#baseFee * 3n + tip, // room for the base fee to rise
+      // Room for the base fee to rise, and at least the node's price (its floor on urne's chain).
+      maxPriorityFeePerGas: tip, maxFeePerGas: max(this.#baseFee * 3n, this.#gasPrice * 2n) + tip,
     });
     tx.raw = signed.raw;
     tx.hashes.push(signed.hash);
@@ -235,6 +239,7 @@ export class Submitter {
       const block = await p.getBlock(this.#scanned + 1);
       if (!block) return;
       this.#baseFee = block.baseFeePerGas ?? this.#baseFee;
+      if (this.#scanned + 1 === head) this.#gasPrice = BigInt(await p.send("eth_gasPrice", []));
       // Our transactions of the block: receipts asked all at once, settled in block order.
       const ours = block.transactions.flatMap((hash) => {
         const nonce = this.#byHash.get(hash);
@@ -343,3 +348,4 @@ export class Submitter {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const min = (a: bigint, b: bigint) => (a < b ? a : b);
+const max = (a: bigint, b: bigint) => (a > b ? a : b);

@@ -15,7 +15,7 @@ import type { AppRegistry } from "../apps/app-registry.js";
 import type { BallotChain } from "../ballots/ballot-chain.js";
 import type { BallotService } from "../ballots/ballot-service.js";
 import type { BallotRecord } from "../ballots/ballot-registry.js";
-import { statusForCode } from "../api/http-errors.js";
+import { statusForCode } from "../http/http-errors.js";
 import { parseBallotId } from "../issuer/issuer.js";
 import { canonicalOrigin } from "../issuer/origin-policy.js";
 import { escapeHtml, jsonForScript, setPageHeaders } from "./page-headers.js";

@@ -2,7 +2,6 @@
 // final. The node runs as a real child process and is killed with SIGKILL while
 // transactions stream in; every block any client saw must come back, hash for hash.
 import { expect } from "chai";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -10,36 +9,13 @@ import { Interface, Wallet } from "ethers";
 import { readOperatorKeys } from "../../server/chain/operator-keys.js";
 import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
 import { freePort } from "../helpers/free-port.js";
+import { startChainProcess, type ChainProcess } from "../helpers/chain-process.js";
 import { rpcCall } from "../helpers/rpc.js";
 import { getBlock, receiptOf, sendRaw, signTransfers, until } from "./transfers.js";
 
-const ROOT = path.resolve(import.meta.dirname, "../..");
+type Node = ChainProcess;
 
-type Node = { child: ChildProcess; rpcUrl: string; ballotBox: string; output: string[]; exited: Promise<number | null> };
-
-async function startNode(dataDir: string, port: number): Promise<Node> {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/urne.ts", "chain", "--data", dataDir, "--port", String(port), "--block-interval-ms", "20"], {
-    cwd: ROOT, stdio: ["ignore", "pipe", "pipe"],
-  });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  let ready: { rpcUrl: string; ballotBox: string } | undefined;
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-    output.push(d);
-    for (const line of d.split("\n")) {
-      if (line.includes('"chain.ready"')) ready = JSON.parse(line);
-    }
-  });
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => output.push(d));
-  await until("node ready", async () => {
-    if (child.exitCode !== null) throw new Error(`node exited (${child.exitCode}): ${output.join("")}`);
-    return ready;
-  }, 30_000).catch((e) => {
-    child.kill("SIGKILL");
-    throw new Error(`${e.message}\n${output.join("")}`);
-  });
-  return { child, exited, output, ...ready! };
-}
+const startNode = (dataDir: string, port: number) => startChainProcess(dataDir, port);
 
 describe("chain crash safety (child process, kill -9)", function () {
   this.timeout(180_000);

@@ -7,6 +7,7 @@ import { JsonRpcProvider, type TransactionResponse } from "ethers";
 import { startChain, type Chain } from "../../server/chain/node.js";
 import { startRpcFront, type RpcFront } from "../../server/chain/rpc-front.js";
 import { RpcError } from "../../server/chain/rpc-error.js";
+import { DEFAULT_DOOR_LIMITS } from "../../server/chain/door-limits.js";
 import { rpcCall } from "../helpers/rpc.js";
 import { SINK, sendRaw, signTransfers, until } from "./transfers.js";
 
@@ -203,7 +204,7 @@ describe("chain RPC front", function () {
     let front: RpcFront;
     before(async () => {
       front = await startRpcFront({
-        port: 0, maxBodyBytes: 1024,
+        port: 0, limits: { ...DEFAULT_DOOR_LIMITS, maxBodyBytes: 1024 },
         backend: async (method) => {
           if (method === "eth_getCode") throw new Error("disk path /secret/x exploded");
           if (method === "eth_call") throw new RpcError(-32000, "execution reverted", "0x12345678");

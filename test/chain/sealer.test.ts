@@ -7,7 +7,9 @@ import { createEvm, type Evm } from "../../server/chain/evm.js";
 import { newGenesis } from "../../server/chain/genesis.js";
 import { Journal } from "../../server/chain/journal.js";
 import { Mutex } from "../../server/chain/mutex.js";
-import { Sealer } from "../../server/chain/sealer.js";
+import { DEFAULT_DOOR_LIMITS } from "../../server/chain/door-limits.js";
+import { Sealer, headOf, type SealerOptions } from "../../server/chain/sealer.js";
+import { TxPool } from "../../server/chain/tx-pool.js";
 import { signTransfers } from "./transfers.js";
 
 describe("chain sealer", () => {
@@ -16,6 +18,7 @@ describe("chain sealer", () => {
   let evm: Evm;
   let sealer: Sealer;
   let mutex: Mutex;
+  let pool: TxPool;
   let fatal: Error | undefined;
   const wallet = Wallet.createRandom();
   const genesis = newGenesis({ accounts: [wallet.address], now: new Date("2026-01-01T00:00:00Z") });
@@ -25,15 +28,18 @@ describe("chain sealer", () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "urne-sealer-"));
     journal = await Journal.open(dir);
     evm = await createEvm(genesis);
-    const block0 = (await evm.request({ method: "eth_getBlockByNumber", params: ["0x0", false] })) as { hash: string; timestamp: string };
+    const block0 = (await evm.request({ method: "eth_getBlockByNumber", params: ["0x0", false] })) as Parameters<typeof headOf>[0];
     mutex = new Mutex();
     fatal = undefined;
-    sealer = new Sealer(evm, journal, mutex, { number: 0, hash: block0.hash, timestamp: Number(block0.timestamp) }, {
+    // One sender fills several blocks here: the per-sender limits are the door's tests' business.
+    pool = new TxPool({ evm, limits: { ...DEFAULT_DOOR_LIMITS, maxSenderTransactions: 4000, maxNonceAhead: 4000 }, chainId, zeroBaseFee: true, ballotBox: () => undefined });
+    sealer = makeSealer(headOf(block0), {
       intervalMs: 1_000_000, // sealed by hand with sealPending()
       onFatal: (e) => (fatal = e),
       now: () => Date.parse("2026-01-01T00:00:10Z"),
     });
   });
+  const makeSealer = (head: Sealer["head"], o: Omit<SealerOptions, "zeroBaseFee">) => new Sealer(evm, journal, mutex, pool, head, { zeroBaseFee: true, ...o });
   afterEach(async () => {
     await sealer.stop();
     await journal.close().catch(() => {});
@@ -54,7 +60,7 @@ describe("chain sealer", () => {
   it("never goes back in time when the clock does", async () => {
     await sealer.submit((await signTransfers(wallet, chainId, 0, 1))[0]);
     const [first] = await sealer.sealPending();
-    const late = new Sealer(evm, journal, mutex, sealer.head, { intervalMs: 1e6, onFatal: () => {}, now: () => 0 });
+    const late = makeSealer(sealer.head, { intervalMs: 1e6, onFatal: () => {}, now: () => 0 });
     await late.submit((await signTransfers(wallet, chainId, 1, 1))[0]);
     const [second] = await late.sealPending();
     expect(second.timestamp).to.equal(first.timestamp);
@@ -65,12 +71,11 @@ describe("chain sealer", () => {
     expect(journal.head).to.equal(0);
   });
 
-  it("does not keep mining empty blocks for a transaction behind a nonce gap", async () => {
+  it("mines no block for a transaction behind a nonce gap, and mines it once the gap is filled", async () => {
     const [tx0, tx1] = await signTransfers(wallet, chainId, 0, 2);
     await sealer.submit(tx1); // nonce 1 first: not minable yet
-    const blocks = await sealer.sealPending();
-    expect(blocks.map((b) => b.transactions.length)).to.deep.equal([0]);
-    expect(await sealer.sealPending()).to.deep.equal([]); // and not again
+    expect(await sealer.sealPending()).to.deep.equal([]);
+    expect(journal.head).to.equal(0);
     await sealer.submit(tx0);
     const [filled] = await sealer.sealPending();
     expect(filled.transactions).to.deep.equal([tx0, tx1]);

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import express from "express";
 import { Level } from "level";
 import { type DevIdentityProvider, startDevIdentityProvider } from "../../../idp/provider.js";
-import { errorHandler, notFound } from "../../../server/api/http-errors.js";
+import { errorHandler, notFound } from "../../../server/http/http-errors.js";
 import { type IdentityClient, createIdentityClient } from "../../../server/identity/oidc-client.js";
 import { type IssuerRateLimits, issuerRouter } from "../../../server/issuer/routes.js";
 import { TokenLedger } from "../../../server/issuer/token-ledger.js";

@@ -5,7 +5,7 @@ import http, { type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect } from "chai";
 import express from "express";
-import { errorHandler, notFound } from "../../../server/api/http-errors.js";
+import { errorHandler, notFound } from "../../../server/http/http-errors.js";
 import { DEFAULT_VOTES_PER_ADDRESS, relayRouter } from "../../../server/relay/routes.js";
 import { testBackends, type TestChain } from "../../helpers/backends.js";
 import { relayFixture, voteBody, type RelayFixture } from "./relay-fixture.js";

@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import express from "express";
 import type { Server } from "node:http";
-import { errorHandler, notFound } from "../../../server/api/http-errors.js";
+import { errorHandler, notFound } from "../../../server/http/http-errors.js";
 import { BallotBoxView } from "../../../server/relay/ballot-box-view.js";
 import { RelayJournal } from "../../../server/relay/journal.js";
 import { relayProvider } from "../../../server/relay/provider.js";

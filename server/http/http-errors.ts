@@ -5,6 +5,7 @@
 // request fields (no body, no token, no identity).
 import type { ErrorRequestHandler, RequestHandler } from "express";
 import { UrneError } from "../../protocol/errors.js";
+import { RateLimitedError } from "./rate-limiter.js";
 
 /** Codes whose status is not 400. Any other ERR_* code of an UrneError is a 400. */
 const STATUS_BY_CODE: Record<string, number> = {
@@ -76,6 +77,7 @@ export function errorHandler(log: (event: string, fields: Record<string, unknown
       return;
     }
     if (coded) {
+      if (coded instanceof RateLimitedError) res.set("Retry-After", String(coded.retryAfterSeconds));
       res.status(statusForCode(coded.code)).json(errorBody(coded));
       return;
     }

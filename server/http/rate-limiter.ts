@@ -1,7 +1,7 @@
 import { createHmac, randomBytes } from "node:crypto";
-import { IssuerError } from "./errors.js";
+import { UrneError } from "../../protocol/errors.js";
 
-/** A token bucket: `capacity` requests at once, then one more every `refillMs`. */
+/** A token bucket: `capacity` units at once, then one more every `refillMs`. */
 export interface RateLimit {
   capacity: number;
   refillMs: number;
@@ -12,6 +12,14 @@ export interface RateLimiterOptions extends RateLimit {
   maxKeys?: number;
   /** Clock in epoch ms, replaceable in tests. */
   now?: () => number;
+}
+
+/** 429: too much from this client; `retryAfterSeconds` says when its bucket holds enough again. */
+export class RateLimitedError extends UrneError {
+  constructor(readonly retryAfterSeconds: number) {
+    super("ERR_RATE_LIMITED", "Too many requests: wait a moment and try again.");
+    this.name = "RateLimitedError";
+  }
 }
 
 const DEFAULT_MAX_KEYS = 100_000;
@@ -46,8 +54,12 @@ export class RateLimiter {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Takes one request from `key`'s bucket; throws ERR_RATE_LIMITED (with Retry-After) when empty. */
-  take(key: string): void {
+  /**
+   * Takes `units` (default one request) from `key`'s bucket; throws RateLimitedError (with
+   * the seconds until it would pass) when the bucket holds less. A charge larger than the
+   * capacity empties a full bucket rather than never passing.
+   */
+  take(key: string, units = 1): void {
     const id = createHmac("sha256", this.#secret).update(key).digest("base64url");
     const now = this.#now();
     const previous = this.#buckets.get(id);
@@ -56,12 +68,28 @@ export class RateLimiter {
       this.#buckets.delete(id);
       tokens = Math.min(this.#capacity, previous.tokens + (now - previous.at) / this.#refillMs);
     }
-    if (tokens < 1) {
+    const needed = Math.min(units, this.#capacity);
+    if (tokens < needed) {
       this.#buckets.set(id, { tokens, at: now });
-      const retryAfterSeconds = Math.max(1, Math.ceil(((1 - tokens) * this.#refillMs) / 1000));
-      throw new IssuerError("ERR_RATE_LIMITED", "Too many requests: wait a moment and try again.", { retryAfterSeconds });
+      throw new RateLimitedError(Math.max(1, Math.ceil(((needed - Math.max(tokens, 0)) * this.#refillMs) / 1000 + (tokens < 0 ? (-tokens * this.#refillMs) / 1000 : 0))));
     }
-    this.#buckets.set(id, { tokens: tokens - 1, at: now });
+    this.#buckets.set(id, { tokens: tokens - needed, at: now });
+    while (this.#buckets.size > this.#maxKeys) this.#buckets.delete(this.#buckets.keys().next().value as string);
+  }
+
+  /**
+   * Takes `units` of work already done from `key`'s bucket, which may go below zero: the
+   * client's next requests wait until it refills. For costs known only afterwards (the
+   * milliseconds an EVM call took).
+   */
+  debit(key: string, units: number): void {
+    if (units <= 0) return;
+    const id = createHmac("sha256", this.#secret).update(key).digest("base64url");
+    const now = this.#now();
+    const previous = this.#buckets.get(id);
+    const tokens = previous === undefined ? this.#capacity : Math.min(this.#capacity, previous.tokens + (now - previous.at) / this.#refillMs);
+    this.#buckets.delete(id);
+    this.#buckets.set(id, { tokens: tokens - units, at: now });
     while (this.#buckets.size > this.#maxKeys) this.#buckets.delete(this.#buckets.keys().next().value as string);
   }
 

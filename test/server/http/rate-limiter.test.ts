@@ -1,18 +1,17 @@
 import { expect } from "chai";
-import { IssuerError } from "../../../server/issuer/errors.js";
-import { RateLimiter } from "../../../server/issuer/rate-limiter.js";
+import { RateLimitedError, RateLimiter } from "../../../server/http/rate-limiter.js";
 
-function refused(limiter: RateLimiter, key: string): IssuerError | undefined {
+function refused(limiter: RateLimiter, key: string, units = 1): RateLimitedError | undefined {
   try {
-    limiter.take(key);
+    limiter.take(key, units);
     return undefined;
   } catch (error) {
-    expect(error).to.be.instanceOf(IssuerError);
-    return error as IssuerError;
+    expect(error).to.be.instanceOf(RateLimitedError);
+    return error as RateLimitedError;
   }
 }
 
-describe("issuer: RateLimiter (token buckets)", () => {
+describe("http: RateLimiter (token buckets)", () => {
   it("allows `capacity` at once, then one per refill period, with a Retry-After in whole seconds", () => {
     let now = 0;
     const limiter = new RateLimiter({ capacity: 2, refillMs: 10_000, now: () => now });

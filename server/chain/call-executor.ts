@@ -1,0 +1,236 @@
+// Public eth_call and eth_estimateGas that may run arbitrary code go here, never to the
+// sealing EVM: a second EVM in a process of its own (call-executor-process.ts), rebuilt
+// from the journal on demand. EDR cannot stop a call half way, and an endless loop at the
+// block gas limit once held the one EVM lock for minutes and grew the process to 22 GB.
+// Here a call that runs past evmTimeoutMs, or a process that grows past
+// executorMemoryBytes, is ended the only sure way: the process is killed, the call
+// answered with an error, and the next call starts a new process. docs/CHAIN.md §5.2.
+//
+// The process catches up lazily: before each call it is sent the blocks sealed since its
+// last one, so an idle executor costs nothing while the chain works.
+import { fork, type ChildProcess } from "node:child_process";
+import { readFileSync } from "node:fs";
+import type { FromExecutor, ToExecutor } from "./call-executor-process.js";
+import type { Genesis } from "./genesis.js";
+import type { BlockRecord, Journal } from "./journal.js";
+import { RpcError, RPC_LIMIT_EXCEEDED } from "./rpc-error.js";
+import { TYPESCRIPT_EXEC_ARGV } from "../process/typescript-child.js";
+
+export type CallExecutorOptions = {
+  genesis: Genesis;
+  journal: Journal;
+  /** The last final block: a call sees the chain up to it. */
+  head: () => number;
+  evmTimeoutMs: number;
+  memoryBytes: number;
+  /** How long a call may wait for the executor to catch up with the chain before it is refused. */
+  catchUpWaitMs?: number;
+  /** Calls waiting beyond this are refused (EDR runs one at a time). */
+  maxQueued?: number;
+  /** Calls one client may have waiting; clients are served in turn, so one that sends endless loops delays each other client by one call at most. */
+  maxQueuedPerClient?: number;
+  log?: (event: string, fields: Record<string, unknown>) => void;
+};
+
+/** geth's error for a call stopped by --rpc.evmtimeout. */
+export const RPC_EXECUTION_ERROR = -32000;
+const BLOCKS_PER_MESSAGE = 200;
+const MEMORY_POLL_MS = 100;
+
+type Child = { process: ChildProcess; head: number; ready: Promise<void>; failed?: Error };
+type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
+type Queued = { method: string; params: unknown[]; onWork?: (ms: number) => void } & Pending;
+
+export class CallExecutor {
+  #child: Child | undefined;
+  #nextId = 1;
+  readonly #answers = new Map<number, Pending>();
+  #headWaiters: (() => void)[] = [];
+  /** Calls waiting, per client (in arrival order each); served one at a time, client after client. */
+  readonly #queues = new Map<string, Queued[]>();
+  #queued = 0;
+  #running = false;
+  #closed = false;
+  /** Processes started, calls killed by the timeout or the memory limit (tests, logs). */
+  readonly stats = { started: 0, timedOut: 0, overMemory: 0 };
+
+  constructor(private readonly o: CallExecutorOptions) {}
+
+  /**
+   * Runs `method` (eth_call or eth_estimateGas, params already checked and capped) at the
+   * chain's head. `onWork` learns how long the call itself ran (not its wait in the queue).
+   */
+  request(method: string, params: unknown[], onWork?: (ms: number) => void, client = ""): Promise<unknown> {
+    if (this.#closed) return Promise.reject(new RpcError(RPC_LIMIT_EXCEEDED, "the call executor is stopping"));
+    const mine = this.#queues.get(client) ?? [];
+    if (this.#queued >= (this.o.maxQueued ?? 4096) || mine.length >= (this.o.maxQueuedPerClient ?? 256)) {
+      return Promise.reject(new RpcError(RPC_LIMIT_EXCEEDED, "too many calls waiting for the call executor; try again shortly"));
+    }
+    return new Promise((resolve, reject) => {
+      mine.push({ method, params, onWork, resolve, reject });
+      this.#queues.set(client, mine);
+      this.#queued++;
+      void this.#serve();
+    });
+  }
+
+  /** Runs the waiting calls one at a time, taking the next from each client in turn. */
+  async #serve(): Promise<void> {
+    if (this.#running) return;
+    this.#running = true;
+    try {
+      while (this.#queues.size > 0) {
+        // A Map iterates in insertion order: the first client's first call, then that client goes last.
+        const [client, queue] = this.#queues.entries().next().value as [string, Queued[]];
+        const call = queue.shift()!;
+        this.#queues.delete(client);
+        if (queue.length > 0) this.#queues.set(client, queue);
+        this.#queued--;
+        await this.#run(call.method, call.params, call.onWork).then(call.resolve, call.reject);
+      }
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    for (const queue of this.#queues.values()) for (const call of queue) call.reject(new RpcError(RPC_LIMIT_EXCEEDED, "the call executor is stopping"));
+    this.#queues.clear();
+    this.#queued = 0;
+    this.#kill(new RpcError(RPC_LIMIT_EXCEEDED, "the call executor is stopping"));
+  }
+
+  async #run(method: string, params: unknown[], onWork?: (ms: number) => void): Promise<unknown> {
+    const child = await this.#caughtUp();
+    const id = this.#nextId++;
+    const started = performance.now();
+    const answer = new Promise<unknown>((resolve, reject) => this.#answers.set(id, { resolve, reject }));
+    child.process.send({ type: "call", id, method, params } satisfies ToExecutor);
+    const timer = setTimeout(() => {
+      this.stats.timedOut++;
+      this.o.log?.("chain.call_aborted", { method, reason: "timeout", ms: this.o.evmTimeoutMs });
+      this.#kill(new RpcError(RPC_EXECUTION_ERROR, `execution aborted (timeout = ${this.o.evmTimeoutMs / 1000}s)`), id);
+    }, this.o.evmTimeoutMs);
+    const memory = setInterval(() => {
+      if (rssOf(child.process.pid) <= this.o.memoryBytes) return;
+      this.stats.overMemory++;
+      this.o.log?.("chain.call_aborted", { method, reason: "memory", bytes: this.o.memoryBytes });
+      this.#kill(new RpcError(RPC_EXECUTION_ERROR, `execution aborted (memory above ${Math.round(this.o.memoryBytes / 2 ** 20)} MiB)`), id);
+    }, MEMORY_POLL_MS);
+    try {
+      return await answer;
+    } finally {
+      clearTimeout(timer);
+      clearInterval(memory);
+      onWork?.(performance.now() - started);
+    }
+  }
+
+  /** The executor process, holding every block up to the head (started and fed as needed). */
+  async #caughtUp(): Promise<Child> {
+    const child = this.#child ?? this.#start();
+    const wait = this.o.catchUpWaitMs ?? 30_000;
+    const deadline = Date.now() + wait;
+    await child.ready;
+    for (;;) {
+      if (child.failed) throw new RpcError(RPC_LIMIT_EXCEEDED, `the call executor failed: ${child.failed.message}`);
+      const target = this.o.head();
+      if (child.head >= target) return child;
+      if (Date.now() > deadline) throw new RpcError(RPC_LIMIT_EXCEEDED, `the call executor is catching up with the chain (block ${child.head} of ${target}); try again shortly`);
+      const records: BlockRecord[] = [];
+      for await (const record of this.o.journal.blocks(child.head + 1)) {
+        if (record.number > target) break;
+        records.push(record);
+        if (records.length >= BLOCKS_PER_MESSAGE) break;
+      }
+      const reached = records.at(-1)?.number ?? child.head;
+      child.process.send({ type: "blocks", records } satisfies ToExecutor);
+      await this.#untilHead(child, reached);
+      if (this.#child !== child) throw new RpcError(RPC_LIMIT_EXCEEDED, "the call executor restarted; try again");
+    }
+  }
+
+  #untilHead(child: Child, number: number): Promise<void> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (child.head >= number || this.#child !== child) return resolve();
+        this.#headWaiters.push(check);
+      };
+      check();
+    });
+  }
+
+  #start(): Child {
+    const process = fork(new URL("./call-executor-process.ts", import.meta.url), [], {
+      execArgv: [...TYPESCRIPT_EXEC_ARGV],
+      stdio: ["ignore", "ignore", "pipe", "ipc"],
+      serialization: "advanced",
+    });
+    this.stats.started++;
+    let stderr = "";
+    process.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));
+    const child: Child = { process, head: -1, ready: Promise.resolve() };
+    child.ready = new Promise<void>((resolve) => {
+      const onFirst = () => resolve();
+      this.#headWaiters.push(onFirst);
+    });
+    process.on("message", (message: FromExecutor) => {
+      if (message.type === "head") {
+        child.head = message.number;
+        const waiters = this.#headWaiters.splice(0);
+        for (const w of waiters) w();
+      } else if (message.type === "answer") {
+        const pending = this.#answers.get(message.id);
+        this.#answers.delete(message.id);
+        if (message.error) pending?.reject(new RpcError(message.error.code, message.error.message, message.error.data));
+        else pending?.resolve(message.result);
+        // A call that left the process large: the next call gets a fresh one.
+        if (message.rss > this.o.memoryBytes && this.#child === child) this.#kill(undefined);
+      } else {
+        child.failed = new Error(message.message);
+        this.o.log?.("chain.call_executor_failed", { error: message.message });
+      }
+    });
+    process.once("exit", (code, signal) => {
+      if (this.#child === child) {
+        this.#child = undefined;
+        if (!this.#closed) this.o.log?.("chain.call_executor_exited", { code, signal, stderr: stderr.slice(-500) });
+      }
+      child.failed ??= new Error(`exited (${code ?? signal})`);
+      for (const [id, pending] of this.#answers) {
+        this.#answers.delete(id);
+        pending.reject(new RpcError(RPC_LIMIT_EXCEEDED, "the call executor restarted; try again"));
+      }
+      const waiters = this.#headWaiters.splice(0);
+      for (const w of waiters) w();
+    });
+    process.send({ type: "start", genesis: this.o.genesis } satisfies ToExecutor);
+    this.#child = child;
+    return child;
+  }
+
+  /** Ends the process; the call `id` (if any) is answered with `reason`, the others with a retry. */
+  #kill(reason: RpcError | undefined, id?: number): void {
+    const child = this.#child;
+    if (!child) return;
+    this.#child = undefined;
+    if (id !== undefined && reason) {
+      const pending = this.#answers.get(id);
+      this.#answers.delete(id);
+      pending?.reject(reason);
+    }
+    child.process.kill("SIGKILL");
+  }
+}
+
+/** Resident memory of a process, from /proc (Linux); 0 where it cannot be read. */
+function rssOf(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/statm`, "utf8").split(" ");
+    return Number(fields[1]) * 4096;
+  } catch {
+    return 0;
+  }
+}
