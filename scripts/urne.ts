@@ -6,14 +6,15 @@
 //   parse their own options and import protocol/ only, never server/.
 import { parseArgs } from "node:util";
 import type { StackFlags } from "../server/config/stack-options.js";
-import type { DemoPartner } from "../server/web/demo/demo-server.js";
 import { APP_USAGE, runAppCommand } from "./urne-app.js";
 import { runDeploy } from "./urne-deploy.js";
+import { SERVICE_COMMANDS, SERVICE_USAGE } from "./urne-services.js";
 
 const USAGE = `usage: urne <command> [options]
 
 commands:
-  start   run the whole urne service on embedded defaults: chain, identity provider, API
+  start   run the whole urne service on embedded defaults: chain, relay, identity provider,
+          API, demo site, each its own process (restarted apart when one fails)
   chain   run the embedded chain alone: journal, sealer and public JSON-RPC
   app     manage organizer apps and their API keys (urne app --help)
   deploy  deploy the BallotBox on an EVM network urne does not run (urne deploy --help)
@@ -25,6 +26,7 @@ options of start (docs/OPERATIONS.md lists the environment variables):
   --data DIR               data directory (env URNE_DATA_DIR, default ./data)
   --host H                 address of every server (env URNE_HOST, default 127.0.0.1)
   --port N                 API port (env URNE_API_PORT, default 8080; 0 = any free port)
+  --relay-port N           relay port, another origin (env URNE_RELAY_PORT, default 8081)
   --chain-port N           chain JSON-RPC port (env URNE_CHAIN_PORT, default 8545)
   --idp-port N             development identity provider port (env URNE_DEV_IDP_PORT, default 4010)
   --public-url URL         the API's public base URL (env URNE_PUBLIC_URL)
@@ -37,7 +39,8 @@ options of chain:
   --data DIR, --host H, --block-interval-ms N, --chain-id N as above
   --port N                 JSON-RPC port (env URNE_CHAIN_PORT, default 8545)
 
-${APP_USAGE}`;
+${APP_USAGE}
+${SERVICE_USAGE}`;
 
 /** One JSON object per line on stdout: what happened, never a key, a ballot or a body. */
 const log = (event: string, fields: Record<string, unknown>) =>
@@ -83,37 +86,22 @@ async function runChain(values: Record<string, string | boolean | undefined>) {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
+  // Started by `urne start`: its supervisor going away (even killed) closes this channel.
+  if (process.send) process.on("disconnect", () => void stop("supervisor gone"));
 }
 
 async function runStart(values: StackFlags) {
-  const { startStack } = await import("../server/api/stack.js");
+  const { startSupervised } = await import("../server/supervisor/supervisor.js");
   const { stackOptions } = await import("../server/config/stack-options.js");
-  const { startDemoPartner } = await import("../server/web/demo/demo-server.js");
-  const options = stackOptions(values);
-  const stack = await startStack(options, log);
-  // Development only (the dev identity provider runs): the demo partner site, on another
-  // site than the API. A busy port must not stop the vote service: it is only a demo.
-  let demo: DemoPartner | undefined;
-  if (options.demoPort !== null) {
-    demo = await startDemoPartner(stack, { dataDir: options.dataDir, port: options.demoPort, log })
-      .catch((error: Error) => (log("demo.failed", { error: error.message, port: options.demoPort }), undefined));
-  }
-  log("urne.ready", {
-    api: stack.apiUrl,
-    wellKnown: `${stack.apiUrl}/.well-known/urne.json`,
-    rpc: stack.rpcUrl,
-    identityProvider: stack.idpIssuer,
-    chainId: stack.chain.chainId.toString(),
-    ballotBox: stack.ballotChain.ballotBox,
-    ...(demo ? { demo: demo.url } : {}),
-  });
+  const supervised = await startSupervised(stackOptions(values), log);
+  const { ready } = supervised;
+  log("urne.ready", { ...ready, wellKnown: `${ready.api}/.well-known/urne.json` });
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log("urne.stopping", { signal });
-    await demo?.stop();
-    await stack.stop();
+    await supervised.stop();
     log("urne.stopped", {});
     process.exit(0);
   };
@@ -133,6 +121,8 @@ async function main() {
     process.exitCode = await runDeploy(process.argv.slice(3));
     return;
   }
+  const service = SERVICE_COMMANDS[process.argv[2] ?? ""];
+  if (service !== undefined) return service(process.argv.slice(3));
   const observerModule = OBSERVER_COMMANDS[process.argv[2] ?? ""];
   if (observerModule !== undefined) {
     const { run } = (await import(observerModule)) as { run: (args: string[]) => Promise<number> };
@@ -148,6 +138,7 @@ async function main() {
       "block-interval-ms": { type: "string" },
       "chain-id": { type: "string" },
       "chain-port": { type: "string" },
+      "relay-port": { type: "string" },
       "idp-port": { type: "string" },
       "public-url": { type: "string" },
       "demo-port": { type: "string" },

@@ -1,6 +1,7 @@
-// The vote host's endpoints, as the widget calls them: same origin (the widget page is
-// served by the vote host), JSON, errors turned into ApiError with the server's stable
-// code. The relay calls carry no Authorization header and nothing identifying.
+// The endpoints the widget calls: the vote host's, on its own origin (the widget page is
+// served by the vote host), and the relay's, on the relay's origin; JSON, errors turned
+// into ApiError with the server's stable code. The relay calls carry no Authorization
+// header, no cookie, nothing identifying.
 
 /** GET /v1/widget/ballots/:id (server/web/widget-ballot.ts). */
 export type WidgetBallot = {
@@ -64,8 +65,11 @@ export const requestBlindSignature = (ballotId: string, session: string, blinded
     body: JSON.stringify({ blindedMessage }),
   }).then((r) => r.blindSignature);
 
-/** The signed vote, as the relay takes it: no session, no name. The same vote again gets the same receipt. */
-export const submitVote = (vote: Record<string, unknown>) =>
-  request<{ receiptId: string }>("/v1/votes", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(vote) }).then((r) => r.receiptId);
+/**
+ * The signed vote, as the relay takes it (`relayUrl`: another origin than the vote host's):
+ * no session, no name, no cookie. The same vote again gets the same receipt.
+ */
+export const submitVote = (relayUrl: string, vote: Record<string, unknown>) =>
+  request<{ receiptId: string }>(`${relayUrl}/v1/votes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(vote) }).then((r) => r.receiptId);
 
-export const getReceipt = (receiptId: string) => request<Receipt>(`/v1/receipts/${encodeURIComponent(receiptId)}`);
+export const getReceipt = (relayUrl: string, receiptId: string) => request<Receipt>(`${relayUrl}/v1/receipts/${encodeURIComponent(receiptId)}`);

@@ -4,7 +4,7 @@ import type { Login } from "./login.js";
 import type { Lang, Translate } from "./strings.js";
 
 /** The page's configuration (server/web/widget-routes.ts writes it as JSON). */
-export type WidgetConfig = { ballotId: string; lang: Lang; host: string | null };
+export type WidgetConfig = { ballotId: string; lang: Lang; host: string | null; relayUrl: string };
 
 export type WidgetContext = {
   root: HTMLElement;
@@ -20,5 +20,5 @@ export function readConfig(): WidgetConfig {
   const text = document.getElementById("urne-widget-config")?.textContent;
   if (!text) throw new Error("the widget page has no configuration");
   const config = JSON.parse(text) as WidgetConfig;
-  return { ballotId: String(config.ballotId), lang: config.lang === "en" ? "en" : "fr", host: config.host ?? null };
+  return { ballotId: String(config.ballotId), lang: config.lang === "en" ? "en" : "fr", host: config.host ?? null, relayUrl: String(config.relayUrl) };
 }

@@ -46,7 +46,7 @@ export class VoteSession {
   #lastRevision = -1;
   proof?: ProofOfVote;
 
-  constructor(readonly chain: ChainBallot, readonly rpcUrls: readonly string[]) {}
+  constructor(readonly chain: ChainBallot, readonly rpcUrls: readonly string[], readonly relayUrl: string) {}
 
   get hasToken(): boolean {
     return this.#token !== undefined;
@@ -86,7 +86,7 @@ export class VoteSession {
     if (cast.receiptId === undefined) {
       await sleep(anonymityDelayMs());
       const { vote } = cast;
-      cast.receiptId = await submitVote({ ...vote, ballotId: vote.ballotId.toString() });
+      cast.receiptId = await submitVote(this.relayUrl, { ...vote, ballotId: vote.ballotId.toString() });
     }
     onStep("sent");
     const proof = await this.#awaitFinal(cast, onStep);
@@ -100,7 +100,7 @@ export class VoteSession {
   async #awaitFinal(cast: Cast, onStep: (step: Step) => void): Promise<ProofOfVote> {
     let recorded = false;
     for (;;) {
-      const receipt = await getReceipt(cast.receiptId!);
+      const receipt = await getReceipt(this.relayUrl, cast.receiptId!);
       if (receipt.status === "rejected") throw new VoteRejectedError(receipt.reason ?? "rejected");
       if (receipt.txHash) {
         const found = await this.#findOnChain(cast.vote, receipt.txHash);

@@ -64,7 +64,7 @@ async function chainBallot(ctx: WidgetContext): Promise<ChainBallot | undefined>
 async function ballotScreen(ctx: WidgetContext, previous?: Choice): Promise<void> {
   const chain = await chainBallot(ctx);
   if (!chain) return;
-  session ??= new VoteSession(chain, ctx.ballot.chain.rpcUrls);
+  session ??= new VoteSession(chain, ctx.ballot.chain.rpcUrls, ctx.config.relayUrl);
   const { t } = ctx;
   const form = ballotForm(chain.params, ctx.lang, t, previous);
   const problem = h("p", { class: "problem", role: "alert" });

@@ -100,10 +100,21 @@ export async function getBlock(rpc: RpcCaller, number: number | "latest"): Promi
   return block;
 }
 
+/**
+ * Blocks asked per eth_getLogs: nodes bound a query's range (urne's chain at 10,000 blocks,
+ * hosted nodes often lower), so a long range is read in pages, in order.
+ */
+export const LOG_PAGE_BLOCKS = 5_000;
+
 export async function getLogs(rpc: RpcCaller, filter: { address: string; topics: (string | null)[]; fromBlock: number; toBlock: number }): Promise<RawLog[]> {
-  const answer = await rpc.call("eth_getLogs", [{ ...filter, fromBlock: toQuantity(filter.fromBlock), toBlock: toQuantity(filter.toBlock) }]);
-  if (!Array.isArray(answer)) throw new NodeAnswerError("eth_getLogs answer", answer);
-  return answer.map((l, i) => rawLog(l, `logs[${i}]`));
+  const out: RawLog[] = [];
+  for (let from = filter.fromBlock; from <= filter.toBlock; from += LOG_PAGE_BLOCKS) {
+    const to = Math.min(filter.toBlock, from + LOG_PAGE_BLOCKS - 1);
+    const answer = await rpc.call("eth_getLogs", [{ ...filter, fromBlock: toQuantity(from), toBlock: toQuantity(to) }]);
+    if (!Array.isArray(answer)) throw new NodeAnswerError("eth_getLogs answer", answer);
+    for (const l of answer) out.push(rawLog(l, `logs[${out.length}]`));
+  }
+  return out;
 }
 
 const RECEIPT_CONCURRENCY = 8;

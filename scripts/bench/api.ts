@@ -29,6 +29,8 @@ import express from "express";
 import { Worker } from "node:worker_threads";
 import { Wallet } from "ethers";
 import { errorHandler } from "../../server/http/http-errors.js";
+import { readChainServiceToken } from "../../server/chain/chain-service-token.js";
+import { RELAY_DB_DIR } from "../../server/relay/relay-service.js";
 import { readOperatorKeys } from "../../server/chain/operator-keys.js";
 import { BallotBoxView } from "../../server/relay/ballot-box-view.js";
 import { RelayJournal } from "../../server/relay/journal.js";
@@ -98,8 +100,9 @@ async function benchRelay() {
   const ballot = await fx.createBallot();
   const issuer = ballot.issuer;
 
-  const provider = await relayProvider(rpcUrl);
-  const journal = await RelayJournal.open(path.join(dataDir, "api"));
+  // The relay is the operator's own service: its token spares it the door's per-client limits.
+  const provider = await relayProvider(rpcUrl, { token: readChainServiceToken(dataDir) });
+  const journal = await RelayJournal.open(path.join(dataDir, RELAY_DB_DIR));
   const settledAt = new Map<string, number>();
   let onSettledIds: (ids: string[]) => void = () => {};
   const batchSizes: number[] = [];

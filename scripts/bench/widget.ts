@@ -24,8 +24,8 @@ const CITIZENS = ["citizen-camille", "citizen-lucas", "citizen-odette"];
 const CHROMIUM = process.env.URNE_CHROMIUM ?? "/usr/bin/chromium";
 
 const dataDir = await mkdtemp(path.join(os.tmpdir(), "urne-bench-widget-"));
-const stack = await startStack(stackOptions({ data: dataDir, port: "0", "chain-port": "0", "idp-port": "0" }, {}));
-const demo = await startDemoPartner(stack, { dataDir, port: 0 });
+const stack = await startStack(stackOptions({ data: dataDir, port: "0", "relay-port": "0", "chain-port": "0", "idp-port": "0" }, {}));
+const demo = await startDemoPartner({ apiUrl: stack.apiUrl, dataDir, port: 0 });
 const browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-quic"] });
 const bench = (name: string, value: number, unit: string) => console.log(`BENCH widget.${name} ${Math.round(value)} ${unit}`);
 

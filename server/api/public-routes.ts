@@ -16,6 +16,8 @@ export type WellKnownConfig = {
   rpcUrls: string[];
   /** The API's public base URL. */
   apiUrl: string;
+  /** The relay's public base URL: where ballots are sent (any other relay, or a node, will do). */
+  relayUrl: string;
 };
 
 export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: BallotChain, config: WellKnownConfig): Router {
@@ -42,6 +44,7 @@ export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: B
       ballotBox: chain.ballotBox,
       rpcUrls: config.rpcUrls,
       apiUrl: config.apiUrl,
+      relayUrl: config.relayUrl,
       eip712Domain: { name: "urne", version: "1", chainId: chain.chainId.toString(), verifyingContract: chain.ballotBox },
       issuerKeys: await ballots.issuerKeys(),
     });

@@ -1,7 +1,7 @@
 // The API's side of the BallotBox: ordinary signed transactions from the organizer account
 // through the chain's public JSON-RPC, like any client's (ARCHITECTURE.md: the service
 // speaks only standard JSON-RPC, so production can run on any EVM network).
-import { Contract, JsonRpcProvider, Network, Wallet, isError, type TransactionReceipt } from "ethers";
+import { Contract, FetchRequest, JsonRpcProvider, Network, Wallet, isError, type TransactionReceipt } from "ethers";
 import { UrneError } from "../../protocol/errors.js";
 import type { BallotParams } from "../../protocol/ballot.js";
 import { Mutex } from "../chain/mutex.js";
@@ -20,6 +20,8 @@ export type ChainReceipt = { txHash: string; blockNumber: number };
 
 export type BallotChainOptions = {
   rpcUrl: string;
+  /** The chain door's service token (server/chain/chain-service-token.ts), if the node is urne's own. */
+  rpcToken?: string;
   chainId: bigint;
   ballotBox: string;
   /** The organizer operator's private key (holds ORGANIZER_ROLE). */
@@ -41,7 +43,9 @@ export class BallotChain {
 
   constructor(readonly opts: BallotChainOptions) {
     // No batching, no cache (ARCHITECTURE.md, toolchain facts): we track our own nonces.
-    this.provider = new JsonRpcProvider(opts.rpcUrl, Network.from(opts.chainId), {
+    const request = new FetchRequest(opts.rpcUrl);
+    if (opts.rpcToken) request.setHeader("authorization", `Bearer ${opts.rpcToken}`);
+    this.provider = new JsonRpcProvider(request, Network.from(opts.chainId), {
       staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: opts.pollingIntervalMs ?? 250,
     });
     this.organizer = new Wallet(opts.organizerKey, this.provider);

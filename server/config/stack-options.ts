@@ -1,6 +1,7 @@
 // Settings of `urne start`, from flags first, then environment variables, then embedded
 // defaults (docs/OPERATIONS.md lists them all). Secrets are not settings: secrets.ts.
 import path from "node:path";
+import { doorLimitsFromEnv, type DoorLimits } from "../chain/door-limits.js";
 
 export type StackOptions = {
   dataDir: string;
@@ -8,6 +9,8 @@ export type StackOptions = {
   host: string;
   /** 0 picks a free port. */
   apiPort: number;
+  /** The relay's own port (another origin than the API's). */
+  relayPort: number;
   chainPort: number;
   idpPort: number;
   blockIntervalMs: number;
@@ -15,6 +18,10 @@ export type StackOptions = {
   chainId?: bigint;
   /** The API's public base URL (default http://host:port as bound). */
   publicUrl?: string;
+  /** The relay's public base URL (default http://host:relayPort as bound). */
+  publicRelayUrl?: string;
+  /** The embedded chain door's limits (URNE_CHAIN_*, docs/CHAIN.md §5). */
+  doorLimits: DoorLimits;
   /** Public JSON-RPC URLs announced in /.well-known/urne.json (default: the embedded node's). */
   publicRpcUrls?: string[];
   /** Start the embedded development identity provider (default yes, never in production). */
@@ -41,7 +48,7 @@ export type StackOptions = {
   env: Readonly<Record<string, string | undefined>>;
 };
 
-export type StackFlags = Partial<Record<"data" | "host" | "port" | "chain-port" | "idp-port" | "block-interval-ms" | "chain-id" | "public-url" | "demo-port", string>> & { "no-dev-idp"?: boolean };
+export type StackFlags = Partial<Record<"data" | "host" | "port" | "relay-port" | "chain-port" | "idp-port" | "block-interval-ms" | "chain-id" | "public-url" | "demo-port", string>> & { "no-dev-idp"?: boolean };
 
 function integer(name: string, value: string | undefined, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined || value === "") return fallback;
@@ -63,6 +70,8 @@ export function stackOptions(flags: StackFlags, env: Readonly<Record<string, str
   if (chainId !== undefined && !/^[1-9][0-9]*$/.test(chainId)) throw new Error(`--chain-id must be a positive integer, got "${chainId}"`);
   const publicUrl = flags["public-url"] ?? env.URNE_PUBLIC_URL;
   if (publicUrl !== undefined) new URL(publicUrl); // throws on a malformed URL
+  const publicRelayUrl = env.URNE_PUBLIC_RELAY_URL;
+  if (publicRelayUrl !== undefined) new URL(publicRelayUrl);
   const rpcUrls = list(env.URNE_PUBLIC_RPC_URLS);
   rpcUrls.forEach((u) => new URL(u));
   const oidcIssuer = env.URNE_OIDC_ISSUER;
@@ -87,11 +96,14 @@ export function stackOptions(flags: StackFlags, env: Readonly<Record<string, str
     dataDir: path.resolve(flags.data ?? env.URNE_DATA_DIR ?? "./data"),
     host: flags.host ?? env.URNE_HOST ?? "127.0.0.1",
     apiPort: integer("--port", flags.port ?? env.URNE_API_PORT, 8080, 0, 65535),
+    relayPort: integer("--relay-port", flags["relay-port"] ?? env.URNE_RELAY_PORT, 8081, 0, 65535),
     chainPort: integer("--chain-port", flags["chain-port"] ?? env.URNE_CHAIN_PORT, 8545, 0, 65535),
     idpPort: integer("--idp-port", flags["idp-port"] ?? env.URNE_DEV_IDP_PORT, 4010, 0, 65535),
     blockIntervalMs: integer("--block-interval-ms", flags["block-interval-ms"] ?? env.URNE_BLOCK_INTERVAL_MS, 1000, 1),
     ...(chainId === undefined ? {} : { chainId: BigInt(chainId) }),
     ...(publicUrl === undefined ? {} : { publicUrl: publicUrl.replace(/\/+$/, "") }),
+    ...(publicRelayUrl === undefined ? {} : { publicRelayUrl: publicRelayUrl.replace(/\/+$/, "") }),
+    doorLimits: doorLimitsFromEnv(env),
     ...(rpcUrls.length === 0 ? {} : { publicRpcUrls: rpcUrls }),
     devIdp,
     ...(externalChain ? { externalChain } : {}),

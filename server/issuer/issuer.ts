@@ -5,6 +5,7 @@ import { ISSUER_MODULUS_BYTES } from "../../protocol/token/issuer-key.js";
 import { checkEligibility } from "../identity/eligibility.js";
 import { type VerifiedSession, verifySessionToken } from "../identity/session-token.js";
 import type { BallotDirectory, IssuableBallot } from "./ballot-directory.js";
+import { parseBallotId } from "../http/ballot-id.js";
 import { IssuerError } from "./errors.js";
 import type { RecordOutcome, TokenLedger } from "./token-ledger.js";
 
@@ -42,7 +43,6 @@ export interface Issuer {
   issueToken(params: IssueTokenParams): Promise<IssuedToken>;
 }
 
-const UINT256_DECIMAL = /^(0|[1-9][0-9]{0,77})$/;
 
 export function createIssuer(deps: IssuerDeps): Issuer {
   const now = deps.now ?? (() => new Date());
@@ -84,14 +84,6 @@ export function createIssuer(deps: IssuerDeps): Issuer {
 }
 
 /** A ballot id from a URL path: canonical decimal uint256, else ERR_BALLOT_NOT_FOUND. */
-export function parseBallotId(value: string | bigint): bigint {
-  if (typeof value === "bigint") return value;
-  if (typeof value === "string" && UINT256_DECIMAL.test(value)) {
-    const id = BigInt(value);
-    if (id < 1n << 256n) return id;
-  }
-  throw new IssuerError("ERR_BALLOT_NOT_FOUND", "No such ballot.", { field: "ballotId" });
-}
 
 function checkSchedule(ballot: IssuableBallot, at: Date): void {
   const t = at.getTime();

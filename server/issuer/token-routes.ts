@@ -1,8 +1,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { toHex } from "../../protocol/hex.js";
-import { statusForCode } from "../http/http-errors.js";
+import { errorBody, statusForCode } from "../http/http-errors.js";
 import { IssuerError } from "./errors.js";
-import { type Issuer, parseBallotId } from "./issuer.js";
+import { parseBallotId } from "../http/ballot-id.js";
+import type { Issuer } from "./issuer.js";
 import { type OriginPolicy, canonicalOrigin } from "./origin-policy.js";
 import { clientAddress } from "../http/client-address.js";
 import type { RateLimiter } from "../http/rate-limiter.js";
@@ -39,7 +40,7 @@ export function tokenRoutes(deps: TokenRoutesDeps): Router {
       // An unknown ballot id: no CORS headers, like any refused origin.
     }
     if (origin === undefined) {
-      res.status(403).set("Vary", "Origin").end();
+      res.status(403).set("Vary", "Origin").json(errorBody(new IssuerError("ERR_ORIGIN_NOT_ALLOWED", "Voting tokens are issued to the vote host's widget only.", { field: "origin" })));
       return;
     }
     corsHeaders(res, origin).set({
@@ -57,7 +58,7 @@ export function tokenRoutes(deps: TokenRoutesDeps): Router {
       const origin = await allowedRequestOrigin(deps.originPolicy, req.get("origin"), ballotId);
       if (origin === undefined) {
         // A browser always sends Origin on a cross-origin POST; its absence is a script.
-        throw new IssuerError("ERR_ORIGIN_NOT_ALLOWED", "Voting tokens are issued to an allowed widget origin only.", { field: "origin" });
+        throw new IssuerError("ERR_ORIGIN_NOT_ALLOWED", "Voting tokens are issued to the vote host's widget only.", { field: "origin" });
       }
       corsHeaders(res, origin);
       const session = await deps.issuer.authenticate(bearer(req), origin);

@@ -3,6 +3,7 @@
 // VoteCast event of a given vote, which settles a ballot whose fate is unknown.
 import { Contract, type JsonRpcProvider, type Log } from "ethers";
 import type { BallotOnChain, SignedVote } from "../../protocol/index.js";
+import { LOG_PAGE_BLOCKS } from "../../protocol/audit/node-answers.js";
 
 // The one ABI object, from the protocol module (events.ts).
 import { ballotBoxInterface } from "../../protocol/events.js";
@@ -112,7 +113,12 @@ export class BallotBoxView {
   async findCast(vote: SignedVote, fromBlock = 0): Promise<CastLocation | undefined> {
     const event = ballotBoxInterface.getEvent("VoteCast")!;
     const topics = ballotBoxInterface.encodeFilterTopics(event, [vote.ballotId, vote.voter]);
-    const logs: Log[] = await this.provider.getLogs({ address: this.address, topics, fromBlock, toBlock: "latest" });
+    // In pages: nodes bound a query's block range (protocol/audit/node-answers.ts).
+    const head = await this.provider.getBlockNumber();
+    const logs: Log[] = [];
+    for (let from = fromBlock; from <= head; from += LOG_PAGE_BLOCKS) {
+      logs.push(...(await this.provider.getLogs({ address: this.address, topics, fromBlock: from, toBlock: Math.min(head, from + LOG_PAGE_BLOCKS - 1) })));
+    }
     for (const log of logs) {
       const e = ballotBoxInterface.parseLog(log)!;
       if (Number(e.args.revision) === vote.revision && sameHex(e.args.payload, vote.payload)

@@ -1,13 +1,15 @@
-// How far the relay's acknowledged ballots are on chain, per ballot: the relay's side of
-// server/ballots/finality-reporter.ts (GET /v1/ballots/:id/results, `relayFinalShare`).
-// In memory, O(1) per journal write; rebuilt from the journal's receipts when it opens,
-// so nothing more is stored and a crash cannot leave the counts out of step.
-import type { FinalityReporter } from "../ballots/finality-reporter.js";
+// How far the relay's acknowledged ballots are on chain, per ballot (GET
+// /v1/ballots/:id/relay; the API's results show it as `relayFinalShare`). In memory, O(1)
+// per journal write; rebuilt from the journal's receipts when it opens, so nothing more is
+// stored and a crash cannot leave the counts out of step.
 import type { ReceiptStatus } from "./journal.js";
 
 type Counts = { journaled: number; final: number; rejected: number };
 
-export class FinalityCounts implements FinalityReporter {
+/** A ballot's counts as GET /v1/ballots/:id/relay answers them. */
+export type RelayBallotStatus = { acknowledged: number; final: number; rejected: number; finalShare: number | null };
+
+export class FinalityCounts {
   readonly #byBallot = new Map<string, Counts>();
 
   #of(ballotId: string): Counts {
@@ -36,8 +38,12 @@ export class FinalityCounts implements FinalityReporter {
    * when the relay acknowledged none for this ballot.
    */
   async finalShare(ballotId: bigint): Promise<number | null> {
-    const c = this.#byBallot.get(ballotId.toString());
-    const countable = c ? c.journaled - c.rejected : 0;
-    return countable === 0 ? null : c!.final / countable;
+    return this.status(ballotId).finalShare;
+  }
+
+  status(ballotId: bigint): RelayBallotStatus {
+    const c = this.#byBallot.get(ballotId.toString()) ?? { journaled: 0, final: 0, rejected: 0 };
+    const countable = c.journaled - c.rejected;
+    return { acknowledged: c.journaled, final: c.final, rejected: c.rejected, finalShare: countable === 0 ? null : c.final / countable };
   }
 }

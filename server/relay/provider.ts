@@ -3,13 +3,18 @@
 // (ethers notes): no cache, one request per call, the chain id fixed once, short timeouts.
 import { FetchRequest, JsonRpcProvider, Network } from "ethers";
 
-export async function relayProvider(rpcUrl: string, opts: { timeoutMs?: number; waitMs?: number } = {}): Promise<JsonRpcProvider> {
+/**
+ * `token`: the chain door's service token (server/chain/chain-service-token.ts), sent as a
+ * bearer credential so that the relay's own traffic is not charged to a rate-limit bucket.
+ */
+export async function relayProvider(rpcUrl: string, opts: { timeoutMs?: number; waitMs?: number; token?: string } = {}): Promise<JsonRpcProvider> {
+  const auth: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
   const deadline = Date.now() + (opts.waitMs ?? 30_000);
   let chainId: bigint;
   for (;;) {
     try {
       const res = await fetch(rpcUrl, {
-        method: "POST", headers: { "content-type": "application/json" },
+        method: "POST", headers: { "content-type": "application/json", ...auth },
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
         signal: AbortSignal.timeout(5000),
       });
@@ -22,6 +27,7 @@ export async function relayProvider(rpcUrl: string, opts: { timeoutMs?: number; 
   }
   const request = new FetchRequest(rpcUrl);
   request.timeout = opts.timeoutMs ?? 10_000;
+  for (const [name, value] of Object.entries(auth)) request.setHeader(name, value);
   const network = Network.from(chainId);
   return new JsonRpcProvider(request, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1, polling: false });
 }

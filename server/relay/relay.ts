@@ -113,9 +113,10 @@ export class Relay {
     return { receiptId: receipt.receiptId, vote };
   }
 
-  /** Share of this ballot's acknowledged ballots final on chain (server/ballots FinalityReporter). */
-  finalShare(ballotId: bigint): Promise<number | null> {
-    return this.journal.finality.finalShare(ballotId);
+  /** GET /health: whether the chain answers, and how many ballots wait to be settled. */
+  async health(): Promise<{ status: "ok" | "degraded"; chain: { blockNumber: number | null }; backlog: number }> {
+    const blockNumber = await this.view.provider.getBlockNumber().catch(() => null);
+    return { status: blockNumber === null ? "degraded" : "ok", chain: { blockNumber }, backlog: this.submitter.backlog };
   }
 
   async receipt(receiptId: string): Promise<ReceiptView> {

@@ -3,6 +3,7 @@
 import express, { type Router } from "express";
 import { UrneError } from "../../protocol/index.js";
 import { clientAddress } from "../http/client-address.js";
+import { parseBallotId } from "../http/ballot-id.js";
 import { RateLimiter, type RateLimit } from "../http/rate-limiter.js";
 import type { Relay } from "./relay.js";
 
@@ -43,6 +44,16 @@ export function relayRouter(relay: Relay, opts: RelayRouteOptions = {}): Router 
   });
   router.get("/v1/receipts/:id", async (req, res) => {
     res.set("cache-control", "no-store").json(await relay.receipt(req.params.id));
+  });
+  // How many of a ballot's ballots this relay acknowledged, and how many are final or
+  // refused on chain: public counts (the ballots themselves are public on chain).
+  router.get("/v1/ballots/:id/relay", (req, res) => {
+    const ballotId = parseBallotId(req.params.id);
+    res.set("cache-control", "no-store").json({ ballotId: ballotId.toString(), ...relay.journal.finality.status(ballotId) });
+  });
+  router.get("/health", async (_req, res) => {
+    const health = await relay.health();
+    res.status(health.status === "ok" ? 200 : 503).set("cache-control", "no-store").json(health);
   });
   return router;
 }

@@ -1,10 +1,9 @@
 // GET /results/:ballotId?lang=fr|en: a ballot's results as charts and tables
 // (client/results), read from the public API (/v1/ballots/:id/results) on this origin.
 import { Router, type Request } from "express";
+import { isBallotId } from "../http/ballot-id.js";
 import { escapeHtml, setPageHeaders } from "./page-headers.js";
 import { badLang, publicLang, sendShell } from "./public-page.js";
-
-const BALLOT_ID_RE = /^[1-9][0-9]{0,77}$/;
 
 export function resultsRoutes(): Router {
   const router = Router();
@@ -12,7 +11,7 @@ export function resultsRoutes(): Router {
     const lang = publicLang(req);
     if (!lang) return badLang(res);
     const { ballotId } = req.params;
-    if (!BALLOT_ID_RE.test(ballotId)) {
+    if (!isBallotId(ballotId)) {
       setPageHeaders(res, { frameAncestors: [] }).status(404).send(`<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>urne</title></head>
 <body><main><p>${lang === "en" ? "ballotId must be a ballot number." : "ballotId doit être un numéro de scrutin."}</p></main></body></html>`);
       return;

@@ -16,7 +16,7 @@ import type { BallotChain } from "../ballots/ballot-chain.js";
 import type { BallotService } from "../ballots/ballot-service.js";
 import type { BallotRecord } from "../ballots/ballot-registry.js";
 import { statusForCode } from "../http/http-errors.js";
-import { parseBallotId } from "../issuer/issuer.js";
+import { parseBallotId } from "../http/ballot-id.js";
 import { canonicalOrigin } from "../issuer/origin-policy.js";
 import { escapeHtml, jsonForScript, setPageHeaders } from "./page-headers.js";
 import { widgetBallot } from "./widget-ballot.js";
@@ -27,12 +27,14 @@ export type WidgetRouteDeps = {
   chain: BallotChain;
   /** Public JSON-RPC URLs (the widget reads the ballot's BallotCreated event there). */
   rpcUrls: readonly string[];
+  /** The relay's public base URL: the widget sends the ballot there, not to this origin. */
+  relayUrl: string;
 };
 
 export type WidgetLang = "fr" | "en";
 
 /** The widget's configuration, in its page as JSON (client/widget/config.ts reads it). */
-export type WidgetPageConfig = { ballotId: string; lang: WidgetLang; host: string | null };
+export type WidgetPageConfig = { ballotId: string; lang: WidgetLang; host: string | null; relayUrl: string };
 
 const langOf = (value: unknown): WidgetLang => {
   if (value === undefined || value === "fr") return "fr";
@@ -107,8 +109,8 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
         host = canonicalOrigin(req.query.host, "host");
         if (!ancestors.includes(host)) throw new UrneError("ERR_ORIGIN_NOT_ALLOWED", "This site may not embed this ballot.", { field: "host" });
       }
-      const config: WidgetPageConfig = { ballotId: record.id, lang, host };
-      setPageHeaders(res, { frameAncestors: ancestors, connect: deps.rpcUrls }).send(`<!doctype html>
+      const config: WidgetPageConfig = { ballotId: record.id, lang, host, relayUrl: deps.relayUrl };
+      setPageHeaders(res, { frameAncestors: ancestors, connect: [...deps.rpcUrls, new URL(deps.relayUrl).origin] }).send(`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${lang === "en" ? "Vote" : "Je vote"} — ${record.draft.question}`)}</title>
 <link rel="stylesheet" href="/assets/widget.css"><script type="module" src="/assets/widget.js"></script></head>

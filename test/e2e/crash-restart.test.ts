@@ -1,6 +1,7 @@
-// kill -9 of `urne start` (chain and API are one process: both die at once) in the middle
-// of 1,000 ballots, then start again on the same data directory: every ballot that got a
-// 202 is on chain exactly once, and every receipt ends final.
+// kill -9 of `urne start` and every process it runs (chain, relay, API, all at once: the
+// process group) in the middle of 1,000 ballots, then start again on the same data
+// directory: every ballot that got a 202 is on chain exactly once, and every receipt ends
+// final.
 //
 // 1,000 tokens without 1,000 identities: the test mints widget sessions with the data
 // directory's session key (as the login callback would, for random voter keys and an
@@ -50,7 +51,7 @@ async function pool(n: number, width: number, task: (i: number) => Promise<void>
   }));
 }
 
-describe("e2e: kill -9 of `urne start` (API and chain) amid 1,000 ballots, then start again", function () {
+describe("e2e: kill -9 of `urne start` and its processes amid 1,000 ballots, then start again", function () {
   this.timeout(240_000);
   let dir: string;
   const processes: UrneProcess[] = [];
@@ -78,22 +79,24 @@ describe("e2e: kill -9 of `urne start` (API and chain) amid 1,000 ballots, then 
     const bodies: Awaited<ReturnType<typeof signedVoteBody>>[] = [];
     const ready = urne.ready;
     await pool(BALLOTS, 16, async (i) => {
-      const session = await issueSessionToken({ key: sessionKey, voterKey: randomBytes(32).toString("hex"), birthdate: "1980-01-01", audience: WIDGET });
+      // The widget frame is a page of the vote host: its origin is the API's.
+      const voteHost = new URL(ready.api).origin;
+      const session = await issueSessionToken({ key: sessionKey, voterKey: randomBytes(32).toString("hex"), birthdate: "1980-01-01", audience: voteHost });
       const voter = newVoter(ready, ballotId, issuerKey);
-      const issued = await postFrom(`127.0.0.${2 + (i % SOURCES)}`, `${ready.api}/v1/ballots/${id}/tokens`, { authorization: `Bearer ${session}`, origin: WIDGET }, { blindedMessage: voter.blindedMessage });
+      const issued = await postFrom(`127.0.0.${2 + (i % SOURCES)}`, `${ready.api}/v1/ballots/${id}/tokens`, { authorization: `Bearer ${session}`, origin: voteHost }, { blindedMessage: voter.blindedMessage });
       if (issued.status !== 200) throw new Error(`token ${i}: ${issued.status} ${JSON.stringify(issued.body)}`);
       bodies[i] = await signedVoteBody(ready, ballotId, issuerKey, voter, issued.body.blindSignature, encodePayload(rules, { kind: BallotKind.SingleChoice, option: i % 3 }));
     });
     const prepared = Date.now();
 
     // The stream: 16 widgets post until they get a 202, retrying on a network error or a 5xx.
-    let api = urne.ready.api;
+    let relay = urne.ready.relay;
     const receipts = new Map<number, string>();
     let failedPosts = 0;
     const stream = pool(BALLOTS, 16, async (i) => {
       for (;;) {
         try {
-          const res = await fetch(`${api}/v1/votes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(bodies[i]), signal: AbortSignal.timeout(5000) });
+          const res = await fetch(`${relay}/v1/votes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(bodies[i]), signal: AbortSignal.timeout(5000) });
           const body = (await res.json()) as { receiptId?: string };
           if (res.status === 202) {
             receipts.set(i, body.receiptId!);
@@ -116,14 +119,15 @@ describe("e2e: kill -9 of `urne start` (API and chain) amid 1,000 ballots, then 
     await sleep(300);
     urne = await startUrne(dir);
     processes.push(urne);
-    api = urne.ready.api;
+    relay = urne.ready.relay;
+    const api = urne.ready.api;
     await stream;
     expect(ackedAtKill).to.be.below(BALLOTS);
     expect(receipts.size).to.equal(BALLOTS);
 
     // A ballot posted again after the restart gets its first receipt back.
     for (const i of [0, ackedAtKill - 1, BALLOTS - 1]) {
-      expect((await call(`${api}/v1/votes`, { body: bodies[i] })).body).to.deep.equal({ receiptId: receipts.get(i) });
+      expect((await call(`${relay}/v1/votes`, { body: bodies[i] })).body).to.deep.equal({ receiptId: receipts.get(i) });
     }
 
     // Every receipt (none lost) ends final.
@@ -133,7 +137,7 @@ describe("e2e: kill -9 of `urne start` (API and chain) amid 1,000 ballots, then 
       if (Date.now() > deadline) throw new Error(`only ${finals.size} receipts final: ${urne.output.join("").slice(-2000)}`);
       await pool(BALLOTS, 16, async (i) => {
         if (finals.has(i)) return;
-        const r = await call(`${api}/v1/receipts/${receipts.get(i)}`);
+        const r = await call(`${relay}/v1/receipts/${receipts.get(i)}`);
         expect(r.status, `receipt of ballot ${i}`).to.equal(200);
         expect(r.body.status, `ballot ${i}`).to.not.equal("rejected");
         if (r.body.status === "final") finals.set(i, { txHash: r.body.txHash, blockNumber: r.body.blockNumber });

@@ -38,15 +38,18 @@ describe("e2e: the full flow through `urne start` (login popup, blind token, rel
   });
 
   const api = (route: string) => urne!.ready.api + route;
+  const relay = (route: string) => urne!.ready.relay + route;
+  /** The widget frame is a page of the vote host: its origin is the API's (never the partner's). */
+  const widget = () => new URL(urne!.ready.api).origin;
 
   /** The popup: GET /v1/login → provider → citizen's button → callback page → postMessage data. */
   async function login(citizenId: string) {
-    const popup = await fetch(api(`/v1/login?origin=${encodeURIComponent(WIDGET)}`), { redirect: "manual" });
+    const popup = await fetch(api(`/v1/login?origin=${encodeURIComponent(widget())}`), { redirect: "manual" });
     expect(popup.status).to.equal(303);
     const callbackUrl = await loginAs(popup.headers.get("location")!, citizenId, api("/v1/login/callback"));
     const response = await fetch(callbackUrl, { redirect: "manual" });
     const page = readCallbackPage(response, await response.text());
-    expect(page.targetOrigin).to.equal(WIDGET);
+    expect(page.targetOrigin).to.equal(widget());
     if (!page.message.ok) throw new Error(`login of ${citizenId}: ${page.message.error.code}`);
     return page.message.session;
   }
@@ -54,14 +57,14 @@ describe("e2e: the full flow through `urne start` (login popup, blind token, rel
   /** A widget's whole vote: token for a fresh key, signed ballot, relay, receipt until final. */
   async function vote(session: string, b: Ballot, choice: Choice) {
     const voter = newVoter(urne!.ready, b.ballotId, b.issuerKey);
-    const issued = await call(api(`/v1/ballots/${b.id}/tokens`), { session, origin: WIDGET, body: { blindedMessage: voter.blindedMessage } });
+    const issued = await call(api(`/v1/ballots/${b.id}/tokens`), { session, origin: widget(), body: { blindedMessage: voter.blindedMessage } });
     expect(issued.status, JSON.stringify(issued.body)).to.equal(200);
     const body = await signedVoteBody(urne!.ready, b.ballotId, b.issuerKey, voter, issued.body.blindSignature, encodePayload(b.rules, choice));
-    const posted = await call(api("/v1/votes"), { body });
+    const posted = await call(relay("/v1/votes"), { body });
     expect(posted.status, JSON.stringify(posted.body)).to.equal(202);
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const r = await call(api(`/v1/receipts/${posted.body.receiptId}`));
+      const r = await call(relay(`/v1/receipts/${posted.body.receiptId}`));
       expect(r.status).to.equal(200);
       expect(r.body.status).to.not.equal("rejected");
       if (r.body.status === "final") return { body, receipt: r.body };
@@ -135,14 +138,14 @@ describe("e2e: the full flow through `urne start` (login popup, blind token, rel
 
     // The same citizen asks again for the same ballot, for another key: refused.
     const again = newVoter(urne!.ready, ballots.single.ballotId, ballots.single.issuerKey);
-    const refused = await call(api(`/v1/ballots/${ballots.single.id}/tokens`), { session: await login("citizen-camille"), origin: WIDGET, body: { blindedMessage: again.blindedMessage } });
+    const refused = await call(api(`/v1/ballots/${ballots.single.id}/tokens`), { session: await login("citizen-camille"), origin: widget(), body: { blindedMessage: again.blindedMessage } });
     expect(refused.status).to.equal(409);
     expect(refused.body.error.code).to.equal("ERR_TOKEN_ALREADY_ISSUED");
   });
 
   it("a minor is refused a token for the 18+ ballot; a second adult votes too, and every share is final", async () => {
     const minor = newVoter(urne!.ready, ballots.single.ballotId, ballots.single.issuerKey);
-    const refused = await call(api(`/v1/ballots/${ballots.single.id}/tokens`), { session: await login("citizen-ines"), origin: WIDGET, body: { blindedMessage: minor.blindedMessage } });
+    const refused = await call(api(`/v1/ballots/${ballots.single.id}/tokens`), { session: await login("citizen-ines"), origin: widget(), body: { blindedMessage: minor.blindedMessage } });
     expect(refused.status).to.equal(403);
     expect(refused.body.error.code).to.equal("ERR_NOT_ELIGIBLE");
 

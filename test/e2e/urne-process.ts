@@ -28,7 +28,7 @@ export async function createApp(dataDir: string, name: string, origins: string[]
   return JSON.parse(stdout);
 }
 
-export type Ready = { api: string; rpc: string; identityProvider: string; chainId: string; ballotBox: string };
+export type Ready = { api: string; relay: string; rpc: string; identityProvider: string; chainId: string; ballotBox: string };
 
 export type UrneProcess = {
   child: ChildProcess;
@@ -41,9 +41,10 @@ export type UrneProcess = {
 };
 
 /** `urne start` on `dataDir`, free ports; resolves at its `urne.ready` line. */
-export async function startUrne(dataDir: string, blockIntervalMs = 200): Promise<UrneProcess> {
-  const args = ["--import", "tsx", "scripts/urne.ts", "start", "--data", dataDir, "--port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(blockIntervalMs)];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"] });
+export async function startUrne(dataDir: string, blockIntervalMs = 200, extraArgs: string[] = []): Promise<UrneProcess> {
+  const args = ["--import", "tsx", "scripts/urne.ts", "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(blockIntervalMs), ...extraArgs];
+  // Its own process group: kill9 takes down the supervisor and every service it started at once.
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
   const output: string[] = [];
   const exited = new Promise((resolve) => child.once("exit", resolve));
   let buffer = "";
@@ -81,8 +82,10 @@ export async function startUrne(dataDir: string, blockIntervalMs = 200): Promise
   return {
     child, ready, output, exited, next,
     kill9: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      if (child.exitCode === null && child.signalCode === null) process.kill(-child.pid!, "SIGKILL");
       await exited;
+      // The services die with it (same group); wait until none is left holding a store.
+      for (let i = 0; i < 100 && groupAlive(child.pid!); i++) await sleep(50);
     },
   };
 }
@@ -91,7 +94,7 @@ export async function startUrne(dataDir: string, blockIntervalMs = 200): Promise
 export async function stopUrne(p: UrneProcess | undefined): Promise<void> {
   if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill("SIGTERM");
-  const timer = setTimeout(() => p.child.kill("SIGKILL"), 10_000);
+  const timer = setTimeout(() => process.kill(-p.child.pid!, "SIGKILL"), 10_000);
   await p.exited;
   clearTimeout(timer);
 }
@@ -137,3 +140,13 @@ export async function signedVoteBody(ready: Ready, ballotId: bigint, issuerKey: 
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** True while any process of the group `pgid` is alive. */
+function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,14 +1,2 @@
-import net from "node:net";
-
-/** Asks the OS for a free TCP port on 127.0.0.1 (tests never bind elsewhere). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+// Tests bind to 127.0.0.1 only: the server's own free-port finder.
+export { freePort } from "../../server/process/free-port.js";

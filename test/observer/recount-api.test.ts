@@ -28,7 +28,8 @@ describe("urne recount of ballots voted through the real API", function () {
   const sessions: Record<string, string> = {};
 
   async function login(citizenId: string): Promise<string> {
-    const popup = await fetch(`${stack.apiUrl}/v1/login?origin=${encodeURIComponent(WIDGET)}`, { redirect: "manual" });
+    // The widget frame is a page of the vote host: its origin is the API's.
+    const popup = await fetch(`${stack.apiUrl}/v1/login?origin=${encodeURIComponent(new URL(stack.apiUrl).origin)}`, { redirect: "manual" });
     expect(popup.status).to.equal(303);
     const callbackUrl = await loginAs(popup.headers.get("location")!, citizenId, `${stack.apiUrl}/v1/login/callback`);
     const response = await fetch(callbackUrl, { redirect: "manual" });
@@ -45,17 +46,17 @@ describe("urne recount of ballots voted through the real API", function () {
       wallet = new Wallet(hexlify(randomBytes(32)));
       const message = tokenMessage({ chainId, ballotBox, ballotId: b.ballotId, voter: wallet.address });
       const { blindedMessage, inverse } = blind(b.issuerKey, message);
-      const issued = await call(stack, "POST", `/v1/ballots/${b.id}/tokens`, { headers: { authorization: `Bearer ${sessions[citizen]}`, origin: WIDGET }, body: { blindedMessage: toHex(blindedMessage) } });
+      const issued = await call(stack, "POST", `/v1/ballots/${b.id}/tokens`, { headers: { authorization: `Bearer ${sessions[citizen]}`, origin: new URL(stack.apiUrl).origin }, body: { blindedMessage: toHex(blindedMessage) } });
       expect(issued.status, JSON.stringify(issued.body)).to.equal(200);
       token = toHex(finalize(b.issuerKey, message, issued.body.blindSignature, inverse));
     }
     const revision = revote?.revision ?? 0;
     const payload = toHex(encodePayload(b.rules, choice));
     const voterSignature = await signVote(wallet, { chainId, ballotBox, ballotId: b.ballotId, revision, payload });
-    const posted = await call(stack, "POST", "/v1/votes", { body: { ballotId: b.id, voter: wallet.address, revision, payload, tokenSignature: token, voterSignature } });
+    const posted = await call({ apiUrl: stack.relayUrl }, "POST", "/v1/votes", { body: { ballotId: b.id, voter: wallet.address, revision, payload, tokenSignature: token, voterSignature } });
     expect(posted.status, JSON.stringify(posted.body)).to.equal(202);
     for (const deadline = Date.now() + 30_000; ;) {
-      const r = await call(stack, "GET", `/v1/receipts/${posted.body.receiptId}`);
+      const r = await call({ apiUrl: stack.relayUrl }, "GET", `/v1/receipts/${posted.body.receiptId}`);
       expect(r.body.status, JSON.stringify(r.body)).to.not.equal("rejected");
       if (r.body.status === "final") return { wallet, token };
       if (Date.now() > deadline) throw new Error(`receipt still ${r.body.status}`);

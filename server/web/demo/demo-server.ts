@@ -3,20 +3,28 @@
 // widget runs cross-site exactly as on a real partner's page.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Stack } from "../../api/stack.js";
 import { demoPage } from "./demo-page.js";
 import { ensureDemo, type DemoState } from "./demo-setup.js";
 
 export type DemoPartner = { url: string; state: DemoState; stop(): Promise<void> };
 
-export async function startDemoPartner(stack: Pick<Stack, "apps" | "ballots" | "apiUrl">, opts: {
-  dataDir: string; port: number; log?: (event: string, fields: Record<string, unknown>) => void;
+/** The demo site for the vote host at `apiUrl` (its organizer API and, on `dataDir`, its admin socket). */
+export async function startDemoPartner(opts: {
+  apiUrl: string; dataDir: string; port: number; log?: (event: string, fields: Record<string, unknown>) => void;
 }): Promise<DemoPartner> {
   const log = opts.log ?? (() => {});
-  const voteHost = new URL(stack.apiUrl).origin;
+  const voteHost = new URL(opts.apiUrl).origin;
   let state: DemoState | undefined;
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://demo.invalid");
+    let url: URL;
+    try {
+      // A request target that is not a path ("//..%2f..%2f") makes URL throw: a 400, not a crash.
+      url = new URL(req.url ?? "/", "http://demo.invalid");
+      if (url.origin !== "http://demo.invalid") throw new TypeError("not a path");
+    } catch {
+      res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("Requête invalide.");
+      return;
+    }
     if (req.method !== "GET" || url.pathname !== "/" || !state) {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Page introuvable.");
       return;
@@ -42,7 +50,7 @@ export async function startDemoPartner(stack: Pick<Stack, "apps" | "ballots" | "
   try {
     // "localhost", not 127.0.0.1: another site than the API's, as a real partner is.
     const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
-    state = await ensureDemo({ apps: stack.apps, ballots: stack.ballots, dataDir: opts.dataDir, origin, log });
+    state = await ensureDemo({ apiUrl: opts.apiUrl, dataDir: opts.dataDir, origin, log });
     return { url: origin + "/", state, stop };
   } catch (error) {
     await stop();

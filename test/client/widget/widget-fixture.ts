@@ -19,7 +19,7 @@ export type WidgetWorld = { stack: TestStack; demo: DemoPartner; browser: Browse
 export async function startWidgetWorld(): Promise<WidgetWorld> {
   const stack = await startTestStack();
   try {
-    const demo = await startDemoPartner(stack, { dataDir: stack.dataDir, port: 0 });
+    const demo = await startDemoPartner({ apiUrl: stack.apiUrl, dataDir: stack.dataDir, port: 0 });
     const browser = await launchBrowser();
     return {
       stack, demo, browser,

@@ -48,7 +48,8 @@ describe("widget routes", function () {
       expect(policy.get("frame-ancestors")).to.equal(`${PARTNER} ${SECOND}`);
       expect(policy.get("script-src")).to.equal("'self'");
       expect(policy.get("default-src")).to.equal("'none'");
-      expect(policy.get("connect-src")).to.equal(`'self' ${stack.rpcUrl}`);
+      // The chain node, and the relay: ballots go to its origin, never to the vote host.
+      expect(policy.get("connect-src")).to.equal(`'self' ${stack.rpcUrl} ${new URL(stack.relayUrl).origin}`);
       expect(policy.get("base-uri")).to.equal("'none'");
       expect(headers.get("content-security-policy")).not.to.include("*");
       expect(headers.get("content-security-policy")).not.to.include("unsafe");

@@ -27,7 +27,7 @@ describe("server/api on an external chain (anvil, URNE_CHAIN_RPC_URL)", function
     ({ address: ballotBox } = await deployBallotBox(admin.connect(provider)));
     provider.destroy();
     dataDir = await mkdtemp(path.join(os.tmpdir(), "urne-ext-"));
-    stack = await startStack(stackOptions({ data: dataDir, port: "0", "idp-port": "0" }, {
+    stack = await startStack(stackOptions({ data: dataDir, port: "0", "relay-port": "0", "idp-port": "0" }, {
       URNE_CHAIN_RPC_URL: anvil.rpcUrl, URNE_BALLOT_BOX: ballotBox,
       URNE_ORGANIZER_KEY: organizer.privateKey, URNE_RELAYER_KEY: relayer.privateKey, URNE_ADMIN_KEY: admin.privateKey,
     }));
@@ -61,13 +61,13 @@ describe("server/api on an external chain (anvil, URNE_CHAIN_RPC_URL)", function
     const token = finalize(publicKey, message, blindSign(await stack.ballots.issuerPrivateKey(ballot.id), blindedMessage), inverse);
     const payload = "0x01";
     const voterSignature = await signVote(voter, { chainId: anvil.chainId, ballotBox, ballotId, revision: 0, payload });
-    const submitted = await call(stack, "POST", "/v1/votes", { body: { ballotId: ballot.id, voter: voter.address, revision: 0, payload, tokenSignature: toHex(token), voterSignature } });
+    const submitted = await call({ apiUrl: stack.relayUrl }, "POST", "/v1/votes", { body: { ballotId: ballot.id, voter: voter.address, revision: 0, payload, tokenSignature: toHex(token), voterSignature } });
     expect(submitted.status, JSON.stringify(submitted.body)).to.equal(202);
 
     let receipt: { status: string; txHash?: string } = { status: "pending" };
     for (let i = 0; i < 100 && receipt.status !== "final"; i++) {
       await new Promise((r) => setTimeout(r, 100));
-      receipt = (await call(stack, "GET", `/v1/receipts/${submitted.body.receiptId}`)).body;
+      receipt = (await call({ apiUrl: stack.relayUrl }, "GET", `/v1/receipts/${submitted.body.receiptId}`)).body;
     }
     expect(receipt.status).to.equal("final");
     expect((await box.tally(ballotId)).map(Number)).to.deep.equal([0, 1, 0]);
@@ -79,7 +79,7 @@ describe("server/api on an external chain (anvil, URNE_CHAIN_RPC_URL)", function
   });
 
   it("refuses to start when the contract is not a BallotBox, naming the setting", async () => {
-    const error = await startStack(stackOptions({ data: dataDir + "-bad", port: "0", "idp-port": "0" }, {
+    const error = await startStack(stackOptions({ data: dataDir + "-bad", port: "0", "relay-port": "0", "idp-port": "0" }, {
       URNE_CHAIN_RPC_URL: anvil.rpcUrl, URNE_BALLOT_BOX: relayer.address, URNE_ORGANIZER_KEY: organizer.privateKey, URNE_RELAYER_KEY: relayer.privateKey,
     })).then(() => undefined, (e: Error) => e);
     expect(error?.message).to.match(/^URNE_BALLOT_BOX: no contract/);

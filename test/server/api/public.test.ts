@@ -37,8 +37,10 @@ describe("server/api public endpoints and data at rest", function () {
     expect(((await code.json()) as { result: string }).result).to.have.length.above(100);
   });
 
-  it("mounts the relay's and the issuer's routers (coded errors through the one error handler)", async () => {
-    const vote = await call(stack, "POST", "/v1/votes", { body: { ballotId: "1" } });
+  it("serves ballots at the relay's own origin, never at the API's, and mounts the issuer's router", async () => {
+    expect(new URL(stack.relayUrl).origin).to.not.equal(new URL(stack.apiUrl).origin);
+    expect((await call(stack, "POST", "/v1/votes", { body: { ballotId: "1" } })).status).to.equal(404);
+    const vote = await call({ apiUrl: stack.relayUrl }, "POST", "/v1/votes", { body: { ballotId: "1" } });
     expect(vote.status).to.equal(400);
     expect(vote.body.error.code).to.match(/^ERR_/);
     const token = await call(stack, "POST", "/v1/ballots/1/tokens", { body: {}, headers: { origin: "https://mavoix.example" } });

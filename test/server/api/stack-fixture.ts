@@ -16,7 +16,7 @@ export type TestStack = Stack & { dataDir: string; destroy(): Promise<void> };
 
 export async function startTestStack(): Promise<TestStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "urne-api-"));
-  const opts = stackOptions({ data: dataDir, port: "0", "chain-port": "0", "idp-port": "0", "block-interval-ms": "20" }, {});
+  const opts = stackOptions({ data: dataDir, port: "0", "relay-port": "0", "chain-port": "0", "idp-port": "0", "block-interval-ms": "20" }, {});
   const stack = await startStack(opts);
   return {
     ...stack,

@@ -1,6 +1,8 @@
-// Regression tests from the review of the assembled API: a token for a ballot is served only
-// to the widget origins of the app that owns that ballot (any registered app's origin was
-// accepted before), and a malformed request is a coded 4xx, never a 500.
+// Who may get a voting token from the assembled API: the vote host's own widget frame only.
+// A partner page, even one of the origins of the app that owns the ballot, is refused: it
+// once opened the login popup itself, received the citizen's identity and a session, and
+// spent the citizen's token (issue "No single party to trust", point 4). And a malformed
+// request is a coded 4xx, never a 500.
 import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { loadSecrets } from "../../../server/config/secrets.js";
@@ -36,14 +38,30 @@ describe("server/api widget origins and malformed requests", function () {
     });
   };
 
-  it("refuses a token for app B's ballot to app A's widget", async () => {
-    const answer = await requestToken(SITE_A);
-    expect(answer.status).to.equal(403);
-    expect(answer.body.error.code).to.equal("ERR_ORIGIN_NOT_ALLOWED");
+  it("refuses a token to another app's page and to the ballot's own app's page", async () => {
+    for (const site of [SITE_A, SITE_B]) {
+      const answer = await requestToken(site);
+      expect(answer.status, site).to.equal(403);
+      expect(answer.body.error.code).to.equal("ERR_ORIGIN_NOT_ALLOWED");
+      expect(answer.headers.get("access-control-allow-origin")).to.equal(null);
+    }
   });
 
-  it("serves it to app B's own widget", async () => {
-    const answer = await requestToken(SITE_B);
+  it("refuses a partner page's CORS preflight with a coded JSON error, not an empty 403", async () => {
+    const answer = await call(stack, "OPTIONS", `/v1/ballots/${ballotOfB}/tokens`, { headers: { origin: SITE_B, "access-control-request-method": "POST" } });
+    expect(answer.status).to.equal(403);
+    expect(answer.body).to.deep.equal({ error: { code: "ERR_ORIGIN_NOT_ALLOWED", message: "Voting tokens are issued to the vote host's widget only.", field: "origin" } });
+  });
+
+  it("refuses the login hand-over to a partner page", async () => {
+    for (const site of [SITE_A, SITE_B]) {
+      const popup = await fetch(`${stack.apiUrl}/v1/login?origin=${encodeURIComponent(site)}`, { redirect: "manual" });
+      expect(popup.status, site).to.equal(403);
+    }
+  });
+
+  it("serves it to the vote host's widget frame (the API's own origin)", async () => {
+    const answer = await requestToken(new URL(stack.apiUrl).origin);
     expect(answer.status, JSON.stringify(answer.body)).to.equal(200);
     expect(answer.body.blindSignature).to.match(/^0x[0-9a-f]{512}$/);
   });

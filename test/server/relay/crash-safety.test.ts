@@ -95,7 +95,7 @@ describe("relay crash safety (relay and chain in child processes, kill -9)", fun
     for (let i = 0; i < BALLOTS; i++) votes.push(await fx.signedVote(ballot, `0x0${i % 3}`));
 
     const startRelay = async () => {
-      const c = await spawnReady(["server/relay/standalone.ts", "--data", dataDir, "--rpc", rpcUrl, "--port", String(relayPort), "--ballot-box", fx!.deployment.address,
+      const c = await spawnReady(["scripts/urne.ts", "relay", "--data", dataDir, "--rpc", rpcUrl, "--port", String(relayPort), "--ballot-box", fx!.deployment.address,
         // Every ballot comes from this one address: above the default per-address limit.
         "--votes-per-address", "100000/1"], "relay.ready");
       children.push(c);

@@ -1,0 +1,152 @@
+// The processes `urne start` runs (server/supervisor/), each also usable alone, e.g. by two
+// organizations that run the vote host and the relay apart (docs/OPERATIONS.md):
+//   urne api     the vote host: organizer API, issuer (login, tokens), pages
+//   urne relay   the relay: takes signed ballots, lands them on chain
+//   urne dev-idp the development identity provider (never in production)
+//   urne demo    the demo partner site (development only)
+// Each prints one JSON line per event, `<service>.ready` once it serves, and stops cleanly
+// on SIGINT, SIGTERM, or when the supervisor that started it goes away.
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { Wallet } from "ethers";
+import { readChainServiceToken } from "../server/chain/chain-service-token.js";
+import { readOperatorKeys } from "../server/chain/operator-keys.js";
+import { loadSecrets } from "../server/config/secrets.js";
+import { trustProxy } from "../server/config/stack-options.js";
+
+export const SERVICE_USAGE = `service commands (run by urne start; docs/OPERATIONS.md):
+  urne api     --data DIR --rpc URL --ballot-box ADDR --relay-url URL [--host H] [--port N]
+               [--public-url URL] [--dev-idp-issuer URL] [--block-interval-ms N]
+  urne relay   --data DIR --rpc URL --ballot-box ADDR [--host H] [--port N] [--votes-per-address C/MS]
+  urne dev-idp --data DIR --redirect-uri URL [--host H] [--port N]
+  urne demo    --data DIR --api URL [--port N]
+`;
+
+type Log = (event: string, fields: Record<string, unknown>) => void;
+const log: Log = (event, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
+
+function required(values: Record<string, string | undefined>, name: string): string {
+  const value = values[name];
+  if (value === undefined || value === "") throw new Error(`--${name} is required`);
+  return value;
+}
+
+function port(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be a port number, got "${value}"`);
+  return n;
+}
+
+/** The operator key `name`: from the environment (an external chain), else the data directory's keys file. */
+function operatorKey(dataDir: string, name: "admin" | "organizer" | "relayer", optional = false): Wallet | undefined {
+  const fromEnv = process.env[`URNE_${name.toUpperCase()}_KEY`];
+  if (fromEnv) return new Wallet(fromEnv);
+  const key = readOperatorKeys(dataDir)?.find((k) => k.name === name);
+  if (!key && !optional) throw new Error(`no "${name}" key: set URNE_${name.toUpperCase()}_KEY, or use the data directory of the embedded chain`);
+  return key && new Wallet(key.privateKey);
+}
+
+/** Stops `stop` once, on a signal or when the supervisor's IPC channel closes. */
+function stopOn(service: string, stop: () => Promise<void>): void {
+  let stopping = false;
+  const once = (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${service}.stopping`, { why });
+    stop().then(() => process.exit(0), (error: Error) => {
+      log(`${service}.stop_failed`, { error: error.message });
+      process.exit(1);
+    });
+  };
+  process.on("SIGINT", () => once("SIGINT"));
+  process.on("SIGTERM", () => once("SIGTERM"));
+  if (process.send) process.on("disconnect", () => once("supervisor gone"));
+}
+
+async function runApi(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: {
+    data: { type: "string" }, host: { type: "string" }, port: { type: "string" }, rpc: { type: "string" }, "ballot-box": { type: "string" },
+    "relay-url": { type: "string" }, "public-url": { type: "string" }, "dev-idp-issuer": { type: "string" }, "block-interval-ms": { type: "string" },
+  } });
+  const { startApiService, LOGIN_CALLBACK_PATH } = await import("../server/api/api-service.js");
+  const { stackOptions } = await import("../server/config/stack-options.js");
+  const { DEV_IDP_CLIENT_ID } = await import("../server/api/stack.js");
+  const dataDir = path.resolve(required(values, "data"));
+  const rpcUrl = required(values, "rpc");
+  const settings = stackOptions({ data: dataDir, ...(values["block-interval-ms"] ? { "block-interval-ms": values["block-interval-ms"] } : {}) });
+  const { secrets } = loadSecrets(dataDir);
+  const chainId = await chainIdOf(rpcUrl);
+  const devIssuer = values["dev-idp-issuer"];
+  const identity = settings.oidc
+    ? (apiUrl: string) => ({ discoveryUrl: settings.oidc!.issuer, clientId: settings.oidc!.clientId, clientSecret: settings.oidc!.clientSecret, redirectUri: settings.oidc!.redirectUri ?? apiUrl + LOGIN_CALLBACK_PATH, ...(settings.oidc!.signingAlg ? { signingAlg: settings.oidc!.signingAlg } : {}) })
+    : devIssuer
+      ? (apiUrl: string) => ({ discoveryUrl: devIssuer, clientId: DEV_IDP_CLIENT_ID, clientSecret: secrets.devIdpClientSecret.toString("base64url"), redirectUri: apiUrl + LOGIN_CALLBACK_PATH, allowInsecureHttp: true })
+      : undefined;
+  const api = await startApiService({
+    dataDir, host: values.host ?? "127.0.0.1", port: port(values.port, 8080), publicUrl: values["public-url"], secrets,
+    chain: {
+      rpcUrl, rpcToken: readChainServiceToken(dataDir), chainId, ballotBox: required(values, "ballot-box"),
+      organizer: operatorKey(dataDir, "organizer")!, admin: operatorKey(dataDir, "admin", true),
+      pollingIntervalMs: Math.min(250, Math.max(10, Math.floor(settings.blockIntervalMs / 4))),
+    },
+    publicRpcUrls: settings.publicRpcUrls ?? [rpcUrl], relayUrl: required(values, "relay-url"), identity,
+    trustProxy: settings.trustProxy, bodyLimitBytes: settings.bodyLimitBytes, log,
+  });
+  log("api.ready", { url: api.apiUrl });
+  stopOn("api", api.stop);
+}
+
+async function runRelay(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: {
+    data: { type: "string" }, host: { type: "string" }, port: { type: "string" }, rpc: { type: "string" }, "ballot-box": { type: "string" },
+    "votes-per-address": { type: "string" },
+  } });
+  const { startRelayService } = await import("../server/relay/relay-service.js");
+  const dataDir = path.resolve(required(values, "data"));
+  const limit = values["votes-per-address"] === undefined ? undefined : /^(\d+)\/(\d+)$/.exec(values["votes-per-address"]);
+  if (limit === null) throw new Error("--votes-per-address must be CAPACITY/REFILL_MS, e.g. 300/100");
+  const relay = await startRelayService({
+    dataDir, host: values.host ?? "127.0.0.1", port: port(values.port, 8081), rpcUrl: required(values, "rpc"), rpcToken: readChainServiceToken(dataDir),
+    ballotBox: required(values, "ballot-box"), relayer: operatorKey(dataDir, "relayer")!, trustProxy: trustProxy(process.env.URNE_TRUST_PROXY), log,
+    ...(limit ? { votesPerAddress: { capacity: Number(limit[1]), refillMs: Number(limit[2]) } } : {}),
+  });
+  log("relay.ready", { url: relay.url, relayer: operatorKey(dataDir, "relayer")!.address });
+  stopOn("relay", relay.stop);
+}
+
+async function runDevIdp(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { data: { type: "string" }, host: { type: "string" }, port: { type: "string" }, "redirect-uri": { type: "string" } } });
+  const { startDevIdentityProvider } = await import("../idp/index.js");
+  const { DEV_IDP_CLIENT_ID } = await import("../server/api/stack.js");
+  const { createHmac } = await import("node:crypto");
+  const dataDir = path.resolve(required(values, "data"));
+  const { secrets } = loadSecrets(dataDir);
+  const idp = await startDevIdentityProvider({
+    host: values.host ?? "127.0.0.1", port: port(values.port, 4010), env: process.env,
+    clients: [{ client_id: DEV_IDP_CLIENT_ID, client_secret: secrets.devIdpClientSecret.toString("base64url"), redirect_uris: [required(values, "redirect-uri")], client_name: "urne (développement)" }],
+    // The same citizens keep the same subjects across restarts of this process (one token per voter holds).
+    pairwiseSalt: createHmac("sha256", secrets.devIdpClientSecret).update("urne dev-idp pairwise salt").digest(),
+  });
+  log("dev-idp.ready", { issuer: idp.issuer, note: "DEVELOPMENT provider, not FranceConnect" });
+  stopOn("dev-idp", idp.stop);
+}
+
+async function runDemo(args: string[]): Promise<void> {
+  const { values } = parseArgs({ args, options: { data: { type: "string" }, api: { type: "string" }, port: { type: "string" } } });
+  const { startDemoPartner } = await import("../server/web/demo/demo-server.js");
+  const demo = await startDemoPartner({ apiUrl: required(values, "api"), dataDir: path.resolve(required(values, "data")), port: port(values.port, 8090), log });
+  log("demo.ready", { url: demo.url });
+  stopOn("demo", demo.stop);
+}
+
+async function chainIdOf(rpcUrl: string): Promise<bigint> {
+  const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }), signal: AbortSignal.timeout(10_000) });
+  const { result } = (await res.json()) as { result?: string };
+  if (typeof result !== "string") throw new Error(`--rpc ${rpcUrl} does not answer eth_chainId`);
+  return BigInt(result);
+}
+
+export const SERVICE_COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
+  api: runApi, relay: runRelay, "dev-idp": runDevIdp, demo: runDemo,
+};
