@@ -1,0 +1,109 @@
+// What `urne observe` checks of one block a node serves, beyond its hash (PROTOCOL.md §9.1):
+//   C5 the node's eth_getLogs of the block (asked by its hash) are the mirror's logs of it;
+//   C6 the header's fields hash to the hash the node declares (its time, its receiptsRoot);
+//   C7 the receipts hash to that header's receiptsRoot, and the mirror's logs come from them.
+// C6 and C7 tie what is mirrored to the block hash that C2-C4 follow across nodes and
+// rounds: a node cannot drop, add or alter a log, or shift a time, behind an honest hash.
+import type { BlockHeader } from "../protocol/audit/node-answers.js";
+import { NodeAnswerError, rawLog, receiptsMismatch } from "../protocol/audit/node-answers.js";
+import { EMPTY_RECEIPTS_ROOT, receiptsRoot } from "../protocol/audit/receipts-root.js";
+import { keccak256Bytes } from "../protocol/keccak.node.js";
+import type { StoredLog } from "./mirror/mirror-store.js";
+import { OBSERVE_EXIT, ObserveFinding } from "./observe-finding.js";
+import { RpcFailure } from "./rpc/json-rpc.js";
+
+const where = (block: { number: number; hash: string }, url: string) => `block ${block.number} ${block.hash} at ${url}`;
+
+/** C6: the header's fields hash to the hash the node declares for it. */
+export function checkHeader(block: BlockHeader, url: string): void {
+  if (block.hashOfHeader !== block.hash) {
+    throw new ObserveFinding("C6", block.number, `BAD-HEADER C6 ${where(block, url)}: its header fields hash to ${block.hashOfHeader}`, OBSERVE_EXIT.BROKEN_CHAIN);
+  }
+}
+
+/**
+ * C7: `answer`, the node's receipts of a C6-checked block, are one per transaction the
+ * block lists, in order, each naming the block, and hash to its receiptsRoot (a block
+ * without transactions has the empty trie's). Returns the block's logs of `ballotBox`
+ * as the mirror keeps them, each with its index among all the block's logs.
+ */
+export function logsFromReceipts(block: BlockHeader, answer: unknown, ballotBox: string, url: string): StoredLog[] {
+  const fail = (why: string): never => {
+    throw new ObserveFinding("C7", block.number, `BAD-RECEIPTS C7 ${where(block, url)}: ${why}`, OBSERVE_EXIT.BROKEN_CHAIN);
+  };
+  if (block.transactions.length === 0) {
+    if (block.receiptsRoot !== EMPTY_RECEIPTS_ROOT) fail(`no transactions, but receiptsRoot ${block.receiptsRoot}, not the empty trie's`);
+    return [];
+  }
+  if (!Array.isArray(answer)) return fail(`receipts answered as ${JSON.stringify(answer)?.slice(0, 40)}, not a list`);
+  const receipts = answer as Record<string, unknown>[];
+  const mismatch = receiptsMismatch(block, receipts);
+  if (mismatch) fail(mismatch);
+  const named = receipts.findIndex((r) => String(r.blockHash).toLowerCase() !== block.hash);
+  if (named >= 0) fail(`receipt ${named} names block ${receipts[named].blockHash}`);
+  let root: string;
+  try {
+    root = receiptsRoot(receipts, keccak256Bytes);
+  } catch (error) {
+    if (error instanceof NodeAnswerError) throw new RpcFailure(url, "receipts", `block ${block.number}: ${error.message}`);
+    throw error;
+  }
+  if (root !== block.receiptsRoot) fail(`its receipts hash to ${root}, its header's receiptsRoot is ${block.receiptsRoot}`);
+  // receiptsRoot read every log's address, topics and data as hex: they are strings.
+  const box = ballotBox.toLowerCase();
+  const out: StoredLog[] = [];
+  let logIndex = 0;
+  for (const receipt of receipts) {
+    const transactionHash = String(receipt.transactionHash).toLowerCase();
+    for (const log of receipt.logs as { address: string; topics: string[]; data: string }[]) {
+      // Hex in lower case (mirror format 2 and later): one spelling per value, which the recount's fast path relies on.
+      if (log.address.toLowerCase() === box) out.push({ topics: log.topics.map((t) => t.toLowerCase()), data: log.data.toLowerCase(), transactionHash, logIndex });
+      logIndex++;
+    }
+  }
+  return out;
+}
+
+/**
+ * C5: `answer`, the node's eth_getLogs `{blockHash, address: ballotBox}` of a block whose
+ * hash C3 or C7 checked, names that block and the ballot box in every log (else
+ * FOREIGN-LOG) and is exactly `mirrored`, the block's logs taken from its verified
+ * receipts: none missing, none added, none altered, in block order (else BAD-LOGS).
+ */
+export function checkLogs(block: { number: number; hash: string }, answer: unknown, mirrored: readonly StoredLog[], ballotBox: string, url: string): void {
+  if (!Array.isArray(answer)) throw new RpcFailure(url, "eth_getLogs", `block ${block.number}: not an array`);
+  const bad = (why: string): never => {
+    throw new ObserveFinding("C5", block.number, `BAD-LOGS C5 ${where(block, url)}: eth_getLogs ${why}`, OBSERVE_EXIT.BROKEN_CHAIN);
+  };
+  const byIndex = new Map(mirrored.map((l) => [l.logIndex, l]));
+  const seen = new Set<number>();
+  let last = -1;
+  answer.forEach((raw, i) => {
+    const hash = String(raw?.blockHash ?? "").toLowerCase();
+    const number = typeof raw?.blockNumber === "string" && /^0x[0-9a-fA-F]{1,13}$/.test(raw.blockNumber) ? Number(raw.blockNumber) : NaN;
+    if (hash !== block.hash || number !== block.number || String(raw?.address ?? "").toLowerCase() !== ballotBox.toLowerCase()) {
+      throw new ObserveFinding("C5", block.number, `FOREIGN-LOG C5 ${where(block, url)}: log ${i} claims block ${number} ${hash || "(none)"} of ${raw?.address}`, OBSERVE_EXIT.BROKEN_CHAIN);
+    }
+    let log;
+    try {
+      log = rawLog(raw, `log ${i}`);
+    } catch (error) {
+      if (error instanceof NodeAnswerError) throw new RpcFailure(url, "eth_getLogs", `block ${block.number}: ${error.message}`);
+      throw error;
+    }
+    const index = Number(log.logIndex);
+    if (index <= last) bad(`gives log ${index} after log ${last}`);
+    last = index;
+    const ours = byIndex.get(index);
+    if (!ours) return bad(`adds log ${index}, which the block's receipts do not hold`);
+    const differ = [
+      ours.topics.length !== log.topics.length || ours.topics.some((t, k) => t !== log.topics[k]) ? "topics" : "",
+      ours.data !== log.data ? "data" : "",
+      ours.transactionHash !== log.transactionHash ? "transactionHash" : "",
+    ].filter(Boolean);
+    if (differ.length > 0) bad(`alters log ${index}: its ${differ.join(", ")} differ from the block's receipts`);
+    seen.add(index);
+  });
+  const missing = mirrored.find((l) => !seen.has(l.logIndex));
+  if (missing) bad(`lacks log ${missing.logIndex} of the block's receipts`);
+}
