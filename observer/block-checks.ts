@@ -5,7 +5,7 @@
 // C6 and C7 tie what is mirrored to the block hash that C2-C4 follow across nodes and
 // rounds: a node cannot drop, add or alter a log, or shift a time, behind an honest hash.
 import type { BlockHeader } from "../protocol/audit/node-answers.js";
-import { NodeAnswerError, rawLog, receiptsMismatch } from "../protocol/audit/node-answers.js";
+import { NodeAnswerError, receiptsMismatch } from "../protocol/audit/node-answers.js";
 import { EMPTY_RECEIPTS_ROOT, receiptsRoot } from "../protocol/audit/receipts-root.js";
 import { keccak256Bytes } from "../protocol/keccak.node.js";
 import type { StoredLog } from "./mirror/mirror-store.js";
@@ -64,11 +64,17 @@ export function logsFromReceipts(block: BlockHeader, answer: unknown, ballotBox:
   return out;
 }
 
+/** A hex quantity of a node's log as a number; NaN when it is not one. */
+const hexNumber = (value: unknown) => (typeof value === "string" && /^0x[0-9a-fA-F]{1,13}$/.test(value) ? Number(value) : NaN);
+const lower = (value: unknown) => (typeof value === "string" ? value.toLowerCase() : value);
+
 /**
  * C5: `answer`, the node's eth_getLogs `{blockHash, address: ballotBox}` of a block whose
  * hash C3 or C7 checked, names that block and the ballot box in every log (else
  * FOREIGN-LOG) and is exactly `mirrored`, the block's logs taken from its verified
- * receipts: none missing, none added, none altered, in block order (else BAD-LOGS).
+ * receipts: none missing, none added, none altered, in block order (else BAD-LOGS). Each
+ * field is compared with the verified one as it comes (in any case), so a log that is
+ * not well-formed hex differs.
  */
 export function checkLogs(block: { number: number; hash: string }, answer: unknown, mirrored: readonly StoredLog[], ballotBox: string, url: string): void {
   if (!Array.isArray(answer)) throw new RpcFailure(url, "eth_getLogs", `block ${block.number}: not an array`);
@@ -78,28 +84,23 @@ export function checkLogs(block: { number: number; hash: string }, answer: unkno
   const byIndex = new Map(mirrored.map((l) => [l.logIndex, l]));
   const seen = new Set<number>();
   let last = -1;
-  answer.forEach((raw, i) => {
-    const hash = String(raw?.blockHash ?? "").toLowerCase();
-    const number = typeof raw?.blockNumber === "string" && /^0x[0-9a-fA-F]{1,13}$/.test(raw.blockNumber) ? Number(raw.blockNumber) : NaN;
-    if (hash !== block.hash || number !== block.number || String(raw?.address ?? "").toLowerCase() !== ballotBox.toLowerCase()) {
-      throw new ObserveFinding("C5", block.number, `FOREIGN-LOG C5 ${where(block, url)}: log ${i} claims block ${number} ${hash || "(none)"} of ${raw?.address}`, OBSERVE_EXIT.BROKEN_CHAIN);
+  answer.forEach((log, i) => {
+    const hash = String(log?.blockHash ?? "").toLowerCase();
+    const number = hexNumber(log?.blockNumber);
+    if (hash !== block.hash || number !== block.number || String(log?.address ?? "").toLowerCase() !== ballotBox.toLowerCase()) {
+      throw new ObserveFinding("C5", block.number, `FOREIGN-LOG C5 ${where(block, url)}: log ${i} claims block ${number} ${hash || "(none)"} of ${log?.address}`, OBSERVE_EXIT.BROKEN_CHAIN);
     }
-    let log;
-    try {
-      log = rawLog(raw, `log ${i}`);
-    } catch (error) {
-      if (error instanceof NodeAnswerError) throw new RpcFailure(url, "eth_getLogs", `block ${block.number}: ${error.message}`);
-      throw error;
-    }
-    const index = Number(log.logIndex);
+    const index = hexNumber(log.logIndex);
+    if (Number.isNaN(index)) throw new RpcFailure(url, "eth_getLogs", `block ${block.number}: log ${i} has no logIndex: ${JSON.stringify(log.logIndex)}`);
     if (index <= last) bad(`gives log ${index} after log ${last}`);
     last = index;
     const ours = byIndex.get(index);
     if (!ours) return bad(`adds log ${index}, which the block's receipts do not hold`);
+    const topics = Array.isArray(log.topics) ? log.topics : [];
     const differ = [
-      ours.topics.length !== log.topics.length || ours.topics.some((t, k) => t !== log.topics[k]) ? "topics" : "",
-      ours.data !== log.data ? "data" : "",
-      ours.transactionHash !== log.transactionHash ? "transactionHash" : "",
+      ours.topics.length !== topics.length || ours.topics.some((t, k) => t !== lower(topics[k])) ? "topics" : "",
+      ours.data !== lower(log.data) ? "data" : "",
+      ours.transactionHash !== lower(log.transactionHash) ? "transactionHash" : "",
     ].filter(Boolean);
     if (differ.length > 0) bad(`alters log ${index}: its ${differ.join(", ")} differ from the block's receipts`);
     seen.add(index);
