@@ -5,12 +5,13 @@
 // C6 and C7 tie what is mirrored to the block hash that C2-C4 follow across nodes and
 // rounds: a node cannot drop, add or alter a log, or shift a time, behind an honest hash.
 import type { BlockHeader } from "../protocol/audit/node-answers.js";
-import { NodeAnswerError, receiptsMismatch } from "../protocol/audit/node-answers.js";
+import { receiptsMismatch } from "../protocol/audit/node-answers.js";
 import { EMPTY_RECEIPTS_ROOT, receiptsRoot } from "../protocol/audit/receipts-root.js";
 import { keccak256Bytes } from "../protocol/keccak.node.js";
 import type { StoredLog } from "./mirror/mirror-store.js";
 import { OBSERVE_EXIT, ObserveFinding } from "./observe-finding.js";
 import { RpcFailure } from "./rpc/json-rpc.js";
+import { malformedAsFailure } from "./rpc/chain-reader.js";
 
 const where = (block: { number: number; hash: string }, url: string) => `block ${block.number} ${block.hash} at ${url}`;
 
@@ -41,13 +42,7 @@ export function logsFromReceipts(block: BlockHeader, answer: unknown, ballotBox:
   if (mismatch) fail(mismatch);
   const named = receipts.findIndex((r) => String(r.blockHash).toLowerCase() !== block.hash);
   if (named >= 0) fail(`receipt ${named} names block ${receipts[named].blockHash}`);
-  let root: string;
-  try {
-    root = receiptsRoot(receipts, keccak256Bytes);
-  } catch (error) {
-    if (error instanceof NodeAnswerError) throw new RpcFailure(url, "receipts", `block ${block.number}: ${error.message}`);
-    throw error;
-  }
+  const root = malformedAsFailure(url, "receipts", `block ${block.number}`, () => receiptsRoot(receipts, keccak256Bytes));
   if (root !== block.receiptsRoot) fail(`its receipts hash to ${root}, its header's receiptsRoot is ${block.receiptsRoot}`);
   // receiptsRoot read every log's address, topics and data as hex: they are strings.
   const box = ballotBox.toLowerCase();

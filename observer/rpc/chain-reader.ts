@@ -23,15 +23,15 @@ export async function blockNumber(client: JsonRpcClient): Promise<number> {
 export async function blocks(client: JsonRpcClient, from: number, to: number): Promise<(BlockHeader | undefined)[]> {
   const heights = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
   const raws = await client.batch(heights.map((n) => ({ method: "eth_getBlockByNumber", params: [toQuantity(n), false] })));
-  return raws.map((raw, i) => (raw === null ? undefined : malformedAsFailure(client, "eth_getBlockByNumber", `block ${heights[i]}`, () => parseBlock(raw, heights[i]))));
+  return raws.map((raw, i) => (raw === null ? undefined : malformedAsFailure(client.url, "eth_getBlockByNumber", `block ${heights[i]}`, () => parseBlock(raw, heights[i]))));
 }
 
-/** A malformed answer is the node's failure, named with its URL and method (a node is a witness, not an authority). */
-export function malformedAsFailure<T>(client: JsonRpcClient, method: string, what: string, read: () => T): T {
+/** `read` of a node's answer; an answer of the wrong shape is the node's failure, named with its URL and method. */
+export function malformedAsFailure<T>(url: string, method: string, what: string, read: () => T): T {
   try {
     return read();
   } catch (error) {
-    if (error instanceof NodeAnswerError) throw new RpcFailure(client.url, method, `${what}: ${error.message}`);
+    if (error instanceof NodeAnswerError) throw new RpcFailure(url, method, `${what}: ${error.message}`);
     throw error;
   }
 }
@@ -72,7 +72,6 @@ export async function receiptsOf(client: JsonRpcClient, of: readonly BlockHeader
     return out;
   }
   const asked = todo.flatMap(({ b, i }) => b.transactions.map((hash) => ({ i, hash })));
-  for (const { i } of todo) out[i] = [];
   for (let k = 0; k < asked.length; k += RECEIPTS_PER_REQUEST) {
     const slice = asked.slice(k, k + RECEIPTS_PER_REQUEST);
     const answers = await client.batch(slice.map(({ hash }) => ({ method: "eth_getTransactionReceipt", params: [hash] })));
