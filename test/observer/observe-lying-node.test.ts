@@ -175,6 +175,21 @@ for (const backend of observedChains()) {
       expect(r.out.at(-1)).to.equal(`BAD-RECEIPTS C7 ${at()} at ${r.liar}: no transactions, but receiptsRoot ${block.receiptsRoot}, not the empty trie's`);
     });
 
+    it("C7: a node that withholds the receipt of a transaction the block lists is caught", async () => {
+      const withheld = target.transactionHash;
+      const r = await observeWith((method, params, result) => {
+        if (method === "eth_getTransactionReceipt" && params[0] === withheld) return null;
+        if (method === "eth_getBlockReceipts" && Array.isArray(result)) return result.filter((x: Json) => x.transactionHash !== withheld);
+        return result;
+      }, "first");
+      expect(r.code, r.out.join("\n")).to.equal(5);
+      const k = block.transactions.indexOf(withheld);
+      const why = backend.name === "anvil" // anvil answers eth_getBlockReceipts, the embedded chain one receipt per transaction
+        ? `${block.transactions.length - 1} receipts for ${block.transactions.length} transactions`
+        : `receipt ${k} is not that of transaction ${k} ${withheld}`;
+      expect(r.out.at(-1)).to.equal(`BAD-RECEIPTS C7 ${at()} at ${r.liar}: ${why}`);
+    });
+
     it("reads a node without eth_getBlockReceipts transaction by transaction, and checks those receipts as well", async () => {
       const ok = await observeWith((_m, _p, result) => result, "first", { refuse: ["eth_getBlockReceipts"] });
       expect(ok.code, ok.out.join("\n")).to.equal(0);
