@@ -1,28 +1,22 @@
 // `urne observe`: mirrors the chain's blocks and BallotBox logs from the first node into a
 // LevelDB mirror, follows the head, and checks PROTOCOL.md §9.1 on every node given:
 //   C1 chain id, C2 hash chain, C3 same history on every node, C4 history never changes,
-//   C5 logs taken from their block by hash.
+//   C5 each node's eth_getLogs are the block's logs, C6 each header hashes to its hash,
+//   C7 the mirrored logs come from receipts that hash to the header's receiptsRoot.
 // A failed check prints ONE line naming the step, the block and the nodes, writes nothing
 // more to the mirror (it keeps the history as first seen), and ends with the step's exit
 // code (docs/OBSERVERS.md).
 import { getAddress } from "ethers";
 import { EVENT_TOPICS } from "../protocol/events.js";
 import { JsonRpcClient, RpcFailure } from "./rpc/json-rpc.js";
-import { blockNumber, chainId as readChainId, headers, logsByBlockHash, type BlockHeader } from "./rpc/chain-reader.js";
-import { MIRROR_FORMAT, MirrorStore, READABLE_MIRROR_FORMATS, type Counters, type StoredLog } from "./mirror/mirror-store.js";
+import { blockNumber, blocks, chainId as readChainId, logsByBlockHash, receiptsOf, type BlockHeader, type ReceiptsMethod } from "./rpc/chain-reader.js";
+import { MIRROR_FORMAT, MirrorStore, READABLE_MIRROR_FORMATS, type Counters, type StoredHeader, type StoredLog } from "./mirror/mirror-store.js";
 import { readCounters } from "./mirror/counters.js";
+import { checkHeader, checkLogs, logsFromReceipts } from "./block-checks.js";
+import { OBSERVE_EXIT, ObserveFinding } from "./observe-finding.js";
 
-export const OBSERVE_EXIT = Object.freeze({ OK: 0, UNREACHABLE: 1, USAGE: 2, DIVERGENCE: 3, REWRITE: 4, BROKEN_CHAIN: 5 });
-
-export type ObserveStep = "C1" | "C2" | "C3" | "C4" | "C5";
-
-/** A failed check: the line printed and the exit code it ends with. */
-export class ObserveFinding extends Error {
-  constructor(readonly step: ObserveStep, readonly block: number | undefined, readonly line: string, readonly exitCode: number) {
-    super(line);
-    this.name = "ObserveFinding";
-  }
-}
+export { OBSERVE_EXIT, ObserveFinding };
+export type { ObserveStep } from "./observe-finding.js";
 
 export type ObserveOptions = {
   rpcUrls: string[];
@@ -43,7 +37,8 @@ export type ObserveOptions = {
 
 export type ObserveResult = { exitCode: number; finding?: ObserveFinding; head: number | undefined };
 
-type Node = { url: string; client: JsonRpcClient; verified: number };
+/** `verified`: the highest height whose hash it confirmed (C3/C4); `blockReceipts`: whether it answers eth_getBlockReceipts. */
+type Node = { url: string; client: JsonRpcClient; verified: number } & ReceiptsMethod;
 
 const HANDLED_TOPICS = new Set<string>([EVENT_TOPICS.BallotCreated, EVENT_TOPICS.VoteCast, EVENT_TOPICS.BallotClosed]);
 
@@ -78,8 +73,6 @@ export async function observe(opts: ObserveOptions): Promise<ObserveResult> {
   }
 }
 
-const lowerHex = <T,>(value: T): T => (typeof value === "string" ? (value.toLowerCase() as T) : value);
-
 async function openMeta(store: MirrorStore, opts: ObserveOptions) {
   const meta = await store.meta();
   const given = opts.ballotBox === undefined ? undefined : getAddress(opts.ballotBox);
@@ -99,7 +92,9 @@ async function openMeta(store: MirrorStore, opts: ObserveOptions) {
   return created;
 }
 
-/** One pass over every node: C1, C4, mirror from the first node (C2, C5), C3. */
+const stored = (b: BlockHeader): StoredHeader => ({ number: b.number, hash: b.hash, parentHash: b.parentHash, timestamp: Number(b.timestamp) });
+
+/** One pass over every node: C1, C4, mirror from the first node (C2, C5-C7), C3 and C5-C6 on the others. */
 class Round {
   constructor(
     private readonly store: MirrorStore,
@@ -129,7 +124,7 @@ class Round {
   private async checkUnchanged(node: Node, head: number): Promise<void> {
     if (node.verified < 0) return;
     const top = Math.min(head, node.verified);
-    const [now] = await headers(node.client, top, top);
+    const [now] = await this.read(node, top, top);
     const mirrored = (await this.store.header(top))!;
     if (now && now.hash === mirrored.hash) {
       if (head >= node.verified) return;
@@ -137,7 +132,7 @@ class Round {
       throw new ObserveFinding("C4", head + 1, `REWRITE C4 block ${head + 1} ${lost.hash} mirrored, confirmed by ${node.url}, which now ends at block ${head}`, OBSERVE_EXIT.REWRITE);
     }
     const first = await this.firstDifference(node, top);
-    const [theirs] = await headers(node.client, first, first);
+    const [theirs] = await this.read(node, first, first);
     const ours = (await this.store.header(first))!;
     throw new ObserveFinding("C4", first, `REWRITE C4 block ${first} ${ours.hash} mirrored, confirmed by ${node.url} != ${theirs?.hash ?? "(none)"} now at ${node.url}`, OBSERVE_EXIT.REWRITE);
   }
@@ -151,7 +146,7 @@ class Round {
     let lo = 0, hi = top; // differs at hi; the answer is in [lo, hi]
     while (lo < hi) {
       const mid = Math.floor((lo + hi) / 2);
-      const [theirs] = await headers(node.client, mid, mid);
+      const [theirs] = await this.read(node, mid, mid);
       const ours = (await this.store.header(mid))!;
       if (theirs && theirs.hash === ours.hash) lo = mid + 1;
       else hi = mid;
@@ -159,52 +154,51 @@ class Round {
     return lo;
   }
 
-  /** Appends the first node's new blocks and their logs to the mirror (C2, C5). */
+  /** The node's blocks `from..to`, each header checked against the hash the node declares (C6). */
+  private async read(node: Node, from: number, to: number): Promise<(BlockHeader | undefined)[]> {
+    const out = await blocks(node.client, from, to);
+    for (const block of out) if (block) checkHeader(block, node.url);
+    return out;
+  }
+
+  /**
+   * Appends the first node's new blocks to the mirror, each checked (C2, C6), with the
+   * ballot-box logs of its receipts (C7), which the node's eth_getLogs must repeat (C5).
+   */
   private async mirror(node: Node, head: number): Promise<void> {
     let cursor = await this.store.cursor();
     while ((cursor?.number ?? -1) < head) {
       const from = (cursor?.number ?? -1) + 1;
       const to = Math.min(head, from + this.batchBlocks - 1);
-      const batch = await headers(node.client, from, to);
+      const batch = await this.read(node, from, to);
       let previous = cursor?.hash;
-      const blocks: BlockHeader[] = [];
-      for (const [i, header] of batch.entries()) {
-        if (!header) throw new RpcFailure(node.url, "eth_getBlockByNumber", `block ${from + i} missing below the announced head ${head}`);
-        if (previous !== undefined && header.parentHash !== previous) {
+      const chain: BlockHeader[] = [];
+      for (const [i, block] of batch.entries()) {
+        if (!block) throw new RpcFailure(node.url, "eth_getBlockByNumber", `block ${from + i} missing below the announced head ${head}`);
+        if (previous !== undefined && block.parentHash !== previous) {
           // The node's block below may have been rewritten since it was mirrored: that is C4.
           if (i === 0) await this.checkUnchanged({ ...node, verified: from - 1 }, head);
-          throw new ObserveFinding("C2", header.number, `BROKEN-CHAIN C2 block ${header.number} ${header.hash} at ${node.url} has parentHash ${header.parentHash}, but block ${header.number - 1} is ${previous}`, OBSERVE_EXIT.BROKEN_CHAIN);
+          throw new ObserveFinding("C2", block.number, `BROKEN-CHAIN C2 block ${block.number} ${block.hash} at ${node.url} has parentHash ${block.parentHash}, but block ${block.number - 1} is ${previous}`, OBSERVE_EXIT.BROKEN_CHAIN);
         }
-        previous = header.hash;
-        blocks.push(header);
+        previous = block.hash;
+        chain.push(block);
       }
-      const logs = await logsByBlockHash(node.client, this.ballotBox, blocks.map((b) => b.hash));
-      const records = blocks.map((header, i) => ({ header, logs: this.checkLogs(node, header, logs[i]) }));
-      const counters = await this.counters(node, records, blocks.at(-1)!);
+      // Asked together: a remote node answers one while the other travels (the embedded
+      // chain serves one request at a time: no gain measured there, nor a loss).
+      const [receipts, logs] = await Promise.all([receiptsOf(node.client, chain, node), logsByBlockHash(node.client, this.ballotBox, chain.map((b) => b.hash))]);
+      const records = chain.map((block, i) => ({ header: stored(block), logs: logsFromReceipts(block, receipts[i], this.ballotBox, node.url) }));
+      records.forEach((r, i) => checkLogs(r.header, logs[i], r.logs, this.ballotBox, node.url));
+      const counters = await this.counters(node, records, records.at(-1)!.header);
       await this.store.append(records, counters);
       node.verified = to;
       await this.store.setNodeVerified(node.url, to);
-      cursor = { number: to, hash: blocks.at(-1)!.hash };
+      cursor = { number: to, hash: chain.at(-1)!.hash };
       if (records.some((r) => r.logs.length > 0) || to === head) this.print(`MIRRORED blocks ${from}..${to} (${records.reduce((n, r) => n + r.logs.length, 0)} ballot-box logs) from ${node.url}`);
     }
   }
 
-  /** C5: every log the node gave for a block hash belongs to that block and to the ballot box. */
-  private checkLogs(node: Node, header: BlockHeader, logs: unknown): StoredLog[] {
-    if (!Array.isArray(logs)) throw new TypeError(`${node.url} eth_getLogs of block ${header.number}: not an array`);
-    return logs.map((log, i) => {
-      const hash = String(log?.blockHash ?? "").toLowerCase();
-      const number = Number(BigInt(log?.blockNumber ?? -1));
-      if (hash !== header.hash || number !== header.number || String(log?.address ?? "").toLowerCase() !== this.ballotBox.toLowerCase()) {
-        throw new ObserveFinding("C5", header.number, `FOREIGN-LOG C5 block ${header.number} ${header.hash} at ${node.url}: log ${i} claims block ${number} ${hash || "(none)"} of ${log?.address}`, OBSERVE_EXIT.BROKEN_CHAIN);
-      }
-      // Hex in lower case (mirror format 2): one spelling per value, which the recount's fast path relies on.
-      return { topics: log.topics.map(lowerHex), data: lowerHex(log.data), transactionHash: lowerHex(log.transactionHash), logIndex: Number(BigInt(log.logIndex)) };
-    });
-  }
-
   /** The contract's counters of each ballot these blocks touched, at the last of them (R3 from a mirror). */
-  private async counters(node: Node, records: { logs: StoredLog[] }[], at: BlockHeader): Promise<Counters[]> {
+  private async counters(node: Node, records: { logs: StoredLog[] }[], at: StoredHeader): Promise<Counters[]> {
     const ids = new Set<string>();
     for (const r of records) for (const log of r.logs) if (HANDLED_TOPICS.has(log.topics[0]) && log.topics[1]) ids.add(log.topics[1]);
     const out: Counters[] = [];
@@ -221,13 +215,17 @@ class Round {
     return out;
   }
 
-  /** C3: another node tells the mirror's hash at every height both have. */
+  /**
+   * C3: a node tells the mirror's hash at every height both have, and (C6) serves headers
+   * that hash to it; C5: its eth_getLogs of those blocks are the mirror's logs. The
+   * mirror's content was checked against the hash (C6, C7): the same hash is the same block.
+   */
   private async compare(node: Node, head: number): Promise<void> {
     const cursor = await this.store.cursor();
     const top = Math.min(head, cursor?.number ?? -1);
     for (let from = node.verified + 1; from <= top; from += this.batchBlocks) {
       const to = Math.min(top, from + this.batchBlocks - 1);
-      const [theirs, ours] = await Promise.all([headers(node.client, from, to), this.store.headers(from, to)]);
+      const [theirs, ours, logs] = await Promise.all([this.read(node, from, to), this.store.headers(from, to), this.store.logsOf(from, to)]);
       for (const [i, mine] of ours.entries()) {
         const other = theirs[i];
         if (!other || other.hash !== mine.hash) {
@@ -235,6 +233,8 @@ class Round {
           throw new ObserveFinding("C3", mine.number, `DIVERGENCE C3 block ${mine.number} ${mine.hash} at ${source} != ${other?.hash ?? "(none)"} at ${node.url}`, OBSERVE_EXIT.DIVERGENCE);
         }
       }
+      const answers = await logsByBlockHash(node.client, this.ballotBox, ours.map((h) => h.hash));
+      ours.forEach((h, i) => checkLogs(h, answers[i], logs.get(h.number) ?? [], this.ballotBox, node.url));
       node.verified = to;
       await this.store.setNodeVerified(node.url, to);
     }

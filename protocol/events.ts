@@ -2,7 +2,7 @@
 // decoder for everybody who reads the chain: the widget (the issuer key of a ballot comes
 // from its BallotCreated event, not from our API), the verify page, the observer tools,
 // and the server. Browser-safe: ethers' ABI coder only.
-import { Interface, type InterfaceAbi } from "ethers";
+import { Interface, type InterfaceAbi, type Result } from "ethers";
 import { BallotBoxAbi } from "./generated/BallotBox.js";
 import type { BallotParams, SignedVote } from "./ballot.js";
 import { UrneError, ErrorCode } from "./errors.js";
@@ -65,9 +65,8 @@ function location(log: RawLog): EventLocation {
  */
 export function decodeBallotBoxLog(log: RawLog, ballotBox: string): BallotBoxEvent | undefined {
   if (log.address.toLowerCase() !== ballotBox.toLowerCase()) return undefined;
-  let parsed;
   try {
-    parsed = ballotBoxInterface.parseLog({ topics: [...log.topics], data: log.data });
+    const parsed = ballotBoxInterface.parseLog({ topics: [...log.topics], data: log.data });
     // ethers decodes the topics joined end to end: a topic of another length, or one topic
     // too many, could still decode. The EVM emits exactly one 32-byte topic per indexed
     // argument, after the event's own.
@@ -75,13 +74,16 @@ export function decodeBallotBoxLog(log: RawLog, ballotBox: string): BallotBoxEve
     if (parsed && (log.topics.length !== expected || !log.topics.every(isTopic))) {
       throw new TypeError(`a ${parsed.name} log has ${expected} topics of 32 bytes, this one ${JSON.stringify(log.topics)}`);
     }
+    // Read inside the try: ethers defers some decoding errors (a string that is not UTF-8,
+    // which the contract accepts as given) until the value is read.
+    return parsed ? toEvent(parsed.name, parsed.args, location(log)) : undefined;
   } catch (cause) {
     throw new UrneError(ErrorCode.ERR_INVALID_EVENT, `log ${toNumber(log.logIndex ?? log.index)} of block ${toNumber(log.blockNumber)} does not decode as a BallotBox event`, { field: "log", cause });
   }
-  if (!parsed) return undefined;
-  const at = location(log);
-  const a = parsed.args;
-  switch (parsed.name) {
+}
+
+function toEvent(name: string, a: Result, at: EventLocation): BallotBoxEvent | undefined {
+  switch (name) {
     case "BallotCreated": {
       const p = a.params;
       return {

@@ -13,7 +13,7 @@ for (let i = 0; i < 16; i++) {
 const BYTE_HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
 /** The bytes of an 0x-prefixed even-length hex string, or undefined if it is not one. */
-function decodeHex(value: string): Uint8Array | undefined {
+export function decodeHex(value: string): Uint8Array | undefined {
   if (value.length % 2 !== 0 || value.charCodeAt(0) !== 48 /* 0 */ || value.charCodeAt(1) !== 120 /* x */) return undefined;
   const bytes = new Uint8Array((value.length - 2) / 2);
   for (let i = 0, at = 2; i < bytes.length; i++, at += 2) {

@@ -9,10 +9,12 @@ export const OBSERVE_USAGE = `usage: urne observe --rpc URL[,URL...] --data DIR 
 Mirrors every block header and every BallotBox log from the first node into DIR (LevelDB),
 follows new blocks, resumes after a restart, and checks PROTOCOL.md §9.1 on every node:
   C1 chain id   C2 hash chain   C3 same history on every node
-  C4 history never changes      C5 logs taken from their block by hash
+  C4 history never changes      C5 eth_getLogs gives the block's logs, no more, no less
+  C6 every header hashes to its hash (its time included)
+  C7 the mirrored logs come from receipts that hash to the header's receiptsRoot (first node)
 A failed check prints one line naming the step, the block and the nodes
-(DIVERGENCE C3 block <n> <hashA> at <urlA> != <hashB> at <urlB>, REWRITE C4 block <n> ...),
-writes nothing more to the mirror, and exits.
+(DIVERGENCE C3 block <n> <hashA> at <urlA> != <hashB> at <urlB>, REWRITE C4 block <n> ...,
+BAD-RECEIPTS C7 block <n> <hash> at <url>: ...), writes nothing more to the mirror, and exits.
 
 options:
   --rpc URL[,URL...]   nodes to read (repeatable); the first one is mirrored, the others compared
@@ -24,7 +26,8 @@ options:
   --help
 
 exit codes: 0 ok (--once done, or stopped by SIGINT/SIGTERM), 1 a node did not answer (--once),
-  2 usage, 3 divergence (C3), 4 rewrite (C4), 5 wrong chain id, broken hash chain or foreign log (C1, C2, C5)`;
+  2 usage, 3 divergence (C3), 4 rewrite (C4), 5 a node's answer contradicts the chain or the
+  hash it declares: wrong chain id, broken hash chain, logs, header or receipts (C1, C2, C5-C7)`;
 
 export async function run(args: string[]): Promise<number> {
   let values;

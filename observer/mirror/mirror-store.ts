@@ -6,20 +6,25 @@
 // are written together, so a crash resumes from the last complete batch.
 import { existsSync } from "node:fs";
 import { Level } from "level";
-import type { BlockHeader } from "../rpc/chain-reader.js";
 
 /**
- * 2: every hex string of a stored log (topics, data, transaction hash) in lower case, as
- * the recount's fast path scans for (recount/mirror-blocks.ts). 1 (session-2 mirrors)
- * kept them as the node gave them: `urne recount` still reads it, on its general path;
- * `urne observe` asks for a fresh mirror.
+ * 3: every block's header hashed to its hash, and every block's receipts to its
+ * receiptsRoot, before it was written (PROTOCOL.md §9.1 C6, C7): the logs and times are
+ * the block's, not the node's word. 2: the same layout, every hex string of a stored log
+ * (topics, data, transaction hash) in lower case, as the recount's fast path scans for
+ * (recount/mirror-blocks.ts), but logs and times taken from the first node unchecked.
+ * 1 (session-2 mirrors) kept the hex as the node gave it. `urne recount` reads all three
+ * (1 on its general path); `urne observe` extends format 3 only.
  */
-export const MIRROR_FORMAT = 2;
-export const READABLE_MIRROR_FORMATS = [1, 2];
+export const MIRROR_FORMAT = 3;
+export const READABLE_MIRROR_FORMATS = [1, 2, 3];
 
 export type MirrorMeta = { format: number; chainId: string; ballotBox: string };
 
-/** A BallotBox log as the mirror keeps it: its block is the record's. */
+/** What the mirror keeps of a block header (C2-C4 need the hashes, R2 the timestamp). */
+export type StoredHeader = { number: number; hash: string; parentHash: string; timestamp: number };
+
+/** A BallotBox log as the mirror keeps it: its block is the record's; `logIndex` counts every log of the block. */
 export type StoredLog = { topics: string[]; data: string; transactionHash: string; logIndex: number };
 
 /** One block's BallotBox logs, with what the recount needs of the block. */
@@ -71,16 +76,16 @@ export class MirrorStore {
     return (await this.db.get("cursor")) as { number: number; hash: string } | undefined;
   }
 
-  async header(n: number): Promise<BlockHeader | undefined> {
-    return (await this.db.get(blockKey(n))) as BlockHeader | undefined;
+  async header(n: number): Promise<StoredHeader | undefined> {
+    return (await this.db.get(blockKey(n))) as StoredHeader | undefined;
   }
 
-  async headers(from: number, to: number): Promise<BlockHeader[]> {
-    return (await this.db.values({ gte: blockKey(from), lte: blockKey(to) }).all()) as BlockHeader[];
+  async headers(from: number, to: number): Promise<StoredHeader[]> {
+    return (await this.db.values({ gte: blockKey(from), lte: blockKey(to) }).all()) as StoredHeader[];
   }
 
   /** Appends blocks that follow the cursor, their logs and counters, atomically. */
-  async append(blocks: { header: BlockHeader; logs: StoredLog[] }[], counters: Counters[] = []): Promise<void> {
+  async append(blocks: { header: StoredHeader; logs: StoredLog[] }[], counters: Counters[] = []): Promise<void> {
     if (blocks.length === 0) return;
     const cursor = await this.cursor();
     const first = blocks[0].header.number;
@@ -94,6 +99,13 @@ export class MirrorStore {
     const last = blocks.at(-1)!.header;
     batch.put("cursor", { number: last.number, hash: last.hash });
     await batch.write({ sync: true });
+  }
+
+  /** The BallotBox logs of blocks `from..to` (inclusive), by height; a height without logs is absent. */
+  async logsOf(from: number, to: number): Promise<Map<number, StoredLog[]>> {
+    const out = new Map<number, StoredLog[]>();
+    for await (const block of this.db.values({ gte: logsKey(from), lte: logsKey(to) })) out.set((block as BlockLogs).number, (block as BlockLogs).logs);
+    return out;
   }
 
   /** Blocks with BallotBox logs, in chain order, up to `to` (inclusive). */

@@ -4,7 +4,7 @@
 // by protocol/results.ts (R5). R6 (the API) is api-results.ts.
 import type { BallotOnChain } from "../../protocol/ballot.js";
 import { BallotKind, MAX_OPTIONS, MJ_GRADE_COUNT, rulesFromParams } from "../../protocol/ballot.js";
-import { decodeRejectionReason, type BallotClosedEvent, type BallotCreatedEvent, type VoteRejectedEvent } from "../../protocol/events.js";
+import { decodeRejectionReason, type BallotClosedEvent, type BallotCreatedEvent, type RawLog, type VoteRejectedEvent } from "../../protocol/events.js";
 import type { Choice } from "../../protocol/payload.js";
 import { computeResults } from "../../protocol/results.js";
 import { issuerKeyFromModulus } from "../../protocol/token/issuer-key.js";
@@ -41,6 +41,8 @@ export class BallotRecount {
 
   /** Its BallotCreated, once read (`createdRead`). */
   created?: BallotCreatedEvent;
+  /** A BallotCreated was read that does not decode (`createdUndecodable`). */
+  private createdUnreadable = false;
 
   constructor(readonly ballotId: bigint, private readonly at: Deployment) {}
 
@@ -48,6 +50,16 @@ export class BallotRecount {
   createdRead(e: BallotCreatedEvent): void {
     this.created = e;
     this.ballot = this.checkCreated(e) ? onChain(e) : undefined;
+  }
+
+  /**
+   * Its BallotCreated, read but not decodable (the contract takes strings as given, and
+   * one may not be UTF-8): R1 fails, naming the log and why; the ballot counts as never
+   * created (§9.3 R1), and the recount goes on with the other ballots.
+   */
+  createdUndecodable(log: RawLog, also: string, why: string): void {
+    this.createdUnreadable = true;
+    this.checks.push({ step: "R1", ok: false, message: `BallotCreated for ballot ${this.ballotId} in block ${Number(log.blockNumber)} (tx ${log.transactionHash}) ${also}does not decode (${why}); every vote counts as cast in an unknown ballot` });
   }
 
   get kind(): number | undefined {
@@ -144,7 +156,7 @@ export class BallotRecount {
 
   /** R2 to R5, once every event up to the recount's block was applied. */
   finish(contract: Counters | undefined) {
-    if (!this.created) this.checks.push({ step: "R1", ok: false, message: `no BallotCreated event for ballot ${this.ballotId}: its ${this.votesCast} VoteCast count for nothing` });
+    if (!this.created && !this.createdUnreadable) this.checks.push({ step: "R1", ok: false, message: `no BallotCreated event for ballot ${this.ballotId}: its ${this.votesCast} VoteCast count for nothing` });
     this.checks.push(this.rejected.length === 0
       ? { step: "R2", ok: true, message: `${this.votesCast} VoteCast re-verified, all pass §6.2 (VoteRejected events, for information: ${this.voteRejected.length})` }
       : { step: "R2", ok: false, message: `${this.votesCast} VoteCast re-verified, ${this.rejected.length} fail §6.2 and are not counted (VoteRejected events, for information: ${this.voteRejected.length})` });

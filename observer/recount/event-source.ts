@@ -6,7 +6,7 @@
 import { getAddress, zeroPadValue, toBeHex } from "ethers";
 import { EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
 import { JsonRpcClient } from "../rpc/json-rpc.js";
-import { blockNumber, chainId as readChainId, headers, logsInRange } from "../rpc/chain-reader.js";
+import { blockNumber, blocks, chainId as readChainId, logsInRange } from "../rpc/chain-reader.js";
 import { MirrorStore, READABLE_MIRROR_FORMATS, type Counters } from "../mirror/mirror-store.js";
 import { blockLogs } from "./mirror-blocks.js";
 import { readCounters } from "../mirror/counters.js";
@@ -75,7 +75,7 @@ export async function nodeSource(rpc: string, ballotBoxAddress: string, opts: { 
   const ballotBox = getAddress(ballotBoxAddress);
   const chainId = await readChainId(client);
   const head = await blockNumber(client);
-  const [top] = await headers(client, head, head);
+  const [top] = await blocks(client, head, head);
   if (!top) throw new TypeError(`${rpc} has no block ${head}, its own head`);
   const asOf = { number: head, hash: top.hash };
   const page = opts.pageBlocks ?? 5_000;

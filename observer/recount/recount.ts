@@ -5,6 +5,7 @@
 // of blocks that hold votes only go to the threads as LevelDB's bytes (mirror-blocks.ts).
 import type { BallotOnChain } from "../../protocol/ballot.js";
 import { decodeBallotBoxLog, EVENT_TOPICS, isTopic, type BallotBoxEvent } from "../../protocol/events.js";
+import { ErrorCode, UrneError } from "../../protocol/errors.js";
 import { blockLogs, holdsBallotEvent, packBlocks, type RawLogOutcome } from "./mirror-blocks.js";
 import { BallotRecount, KIND_NAMES, type Check, type RejectedVote } from "./ballot-recount.js";
 import { compareWithApi } from "./api-results.js";
@@ -91,7 +92,19 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
         jobs.push({ log, timestamp, ballot });
         continue;
       }
-      const event = decodeBallotBoxLog(log, source.ballotBox);
+      let event;
+      try {
+        event = decodeBallotBoxLog(log, source.ballotBox);
+      } catch (error) {
+        // A BallotCreated the contract took as given (a question that is not UTF-8) fails
+        // its own ballot's R1; the other ballots are recounted.
+        const undecoded = undecodedCreation(log, error);
+        if (!undecoded) throw error;
+        const before = read.get(undecoded.ballotId);
+        read.set(undecoded.ballotId, "created");
+        ballotOf(undecoded.ballotId).createdUndecodable(log, before ? `comes after ${before === "created" ? "another one" : "a BallotClosed or VoteRejected of that ballot"} and ` : "", undecoded.why);
+        continue;
+      }
       if (!event) continue; // role events
       if (event.event === "VoteCast") throw new Error(`recount: a VoteCast in block ${event.blockNumber} was not taken as one`); // unreachable: caught above
       // R1 judges a BallotCreated by the events READ before it (never by what the counting
@@ -239,6 +252,13 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
     asOf: { blockNumber: source.asOf.number, blockHash: source.asOf.hash }, countersFrom: source.countersFrom,
     ballots: reports, pass: reports.every((r) => r.pass),
   };
+}
+
+/** The ballot of a log that is a BallotCreated by its topics and failed to decode, and why; undefined for any other failure. */
+function undecodedCreation(log: TimedLog["log"], error: unknown): { ballotId: bigint; why: string } | undefined {
+  if (!(error instanceof UrneError) || error.code !== ErrorCode.ERR_INVALID_EVENT) return undefined;
+  if (log.topics[0]?.toLowerCase() !== EVENT_TOPICS.BallotCreated || log.topics.length !== 3 || !isTopic(log.topics[1])) return undefined;
+  return { ballotId: BigInt(log.topics[1]), why: error.cause instanceof Error ? error.cause.message : error.message };
 }
 
 /**

@@ -1,31 +1,11 @@
 // The standard JSON-RPC reads the observers make (PROTOCOL.md §9), each answer checked
-// for shape before use: a node is a witness, not an authority.
+// for shape before use: a node is a witness, not an authority. Whether the answers are
+// the block's (its hash, its receipts) is observer/block-checks.ts's business.
 import type { RawLog } from "../../protocol/events.js";
-import { JsonRpcClient, quantity, toQuantity } from "./json-rpc.js";
+import { NodeAnswerError, parseBlock, type BlockHeader } from "../../protocol/audit/node-answers.js";
+import { JsonRpcClient, RpcFailure, quantity, toQuantity } from "./json-rpc.js";
 
-/** What the mirror keeps of a block (C2-C4 need the hashes, R2 the timestamp). */
-export type BlockHeader = { number: number; hash: string; parentHash: string; timestamp: number };
-
-const HASH = /^0x[0-9a-f]{64}$/;
-
-function hash(value: unknown, what: string): string {
-  if (typeof value !== "string" || !HASH.test(value.toLowerCase())) throw new TypeError(`${what} is not a 32-byte hash: ${JSON.stringify(value)}`);
-  return value.toLowerCase();
-}
-
-export function parseHeader(raw: unknown, expected: number, url: string): BlockHeader | undefined {
-  if (raw === null) return undefined;
-  const b = raw as Record<string, unknown>;
-  const where = `block ${expected} at ${url}`;
-  const header = {
-    number: quantity(b?.number, `${where}: number`),
-    hash: hash(b?.hash, `${where}: hash`),
-    parentHash: hash(b?.parentHash, `${where}: parentHash`),
-    timestamp: quantity(b?.timestamp, `${where}: timestamp`),
-  };
-  if (header.number !== expected) throw new TypeError(`${where}: the node answered block ${header.number}`);
-  return header;
-}
+export type { BlockHeader };
 
 export async function chainId(client: JsonRpcClient): Promise<bigint> {
   return BigInt(quantity(await client.call("eth_chainId"), `${client.url} eth_chainId`));
@@ -35,11 +15,69 @@ export async function blockNumber(client: JsonRpcClient): Promise<number> {
   return quantity(await client.call("eth_blockNumber"), `${client.url} eth_blockNumber`);
 }
 
-/** Headers of heights `from..to` (inclusive), batched; undefined for a height the node lacks. */
-export async function headers(client: JsonRpcClient, from: number, to: number): Promise<(BlockHeader | undefined)[]> {
+/**
+ * Blocks `from..to` (inclusive), batched: each header's fields, its transaction hashes and
+ * the hash its fields hash to (protocol/audit/node-answers.ts parseBlock; the caller
+ * compares it with the hash the node declares); undefined for a height the node lacks.
+ */
+export async function blocks(client: JsonRpcClient, from: number, to: number): Promise<(BlockHeader | undefined)[]> {
   const heights = Array.from({ length: Math.max(0, to - from + 1) }, (_, i) => from + i);
   const raws = await client.batch(heights.map((n) => ({ method: "eth_getBlockByNumber", params: [toQuantity(n), false] })));
-  return raws.map((raw, i) => parseHeader(raw, heights[i], client.url));
+  return raws.map((raw, i) => (raw === null ? undefined : malformedAsFailure(client.url, "eth_getBlockByNumber", `block ${heights[i]}`, () => parseBlock(raw, heights[i]))));
+}
+
+/** `read` of a node's answer; an answer of the wrong shape is the node's failure, named with its URL and method. */
+export function malformedAsFailure<T>(url: string, method: string, what: string, read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof NodeAnswerError) throw new RpcFailure(url, method, `${what}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** Per node: whether it answers eth_getBlockReceipts (undefined until asked once). */
+export type ReceiptsMethod = { blockReceipts?: boolean };
+
+/** Blocks, or transactions, whose receipts one HTTP request asks for: a castVotes of 150 votes has about 250 kB of receipt JSON. */
+const RECEIPT_BLOCKS_PER_REQUEST = 5;
+const RECEIPTS_PER_REQUEST = 16;
+
+/**
+ * The receipts of each block as the node answers them, unchecked (`[]` for a block without
+ * transactions): eth_getBlockReceipts where the node has it, else eth_getTransactionReceipt
+ * for each transaction the block lists, batched either way. `method` remembers which.
+ */
+export async function receiptsOf(client: JsonRpcClient, of: readonly BlockHeader[], method: ReceiptsMethod): Promise<unknown[]> {
+  const out: unknown[] = of.map(() => []);
+  const todo = of.map((b, i) => ({ b, i })).filter(({ b }) => b.transactions.length > 0);
+  if (todo.length === 0) return out;
+  if (method.blockReceipts === undefined) {
+    try {
+      out[todo[0].i] = await client.call("eth_getBlockReceipts", [toQuantity(todo[0].b.number)]);
+      method.blockReceipts = true;
+      todo.shift();
+    } catch (error) {
+      // An error answer: not a method this node serves. Unreachable is another matter.
+      if (!(error instanceof RpcFailure) || error.rpcCode === undefined) throw error;
+      method.blockReceipts = false;
+    }
+  }
+  if (method.blockReceipts) {
+    for (let k = 0; k < todo.length; k += RECEIPT_BLOCKS_PER_REQUEST) {
+      const slice = todo.slice(k, k + RECEIPT_BLOCKS_PER_REQUEST);
+      const answers = await client.batch(slice.map(({ b }) => ({ method: "eth_getBlockReceipts", params: [toQuantity(b.number)] })));
+      slice.forEach(({ i }, j) => (out[i] = answers[j]));
+    }
+    return out;
+  }
+  const asked = todo.flatMap(({ b, i }) => b.transactions.map((hash) => ({ i, hash })));
+  for (let k = 0; k < asked.length; k += RECEIPTS_PER_REQUEST) {
+    const slice = asked.slice(k, k + RECEIPTS_PER_REQUEST);
+    const answers = await client.batch(slice.map(({ hash }) => ({ method: "eth_getTransactionReceipt", params: [hash] })));
+    slice.forEach(({ i }, j) => (out[i] as unknown[]).push(answers[j]));
+  }
+  return out;
 }
 
 /** Blocks whose logs one HTTP request asks for: a full block of votes answers about 1 MB of JSON. */

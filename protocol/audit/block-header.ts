@@ -4,8 +4,8 @@
 // blobGasUsed / excessBlobGas / parentBeaconBlockRoot, Prague requestsHash). It binds what
 // the node says about a block (its timestamp, for PROTOCOL.md §9.2 P7) to the block hash
 // the proof names: a node cannot keep the hash and change the time.
-import { encodeRlp, getBytes, keccak256 } from "ethers";
-import { NodeAnswerError } from "./node-answer-error.js";
+import { keccak256 } from "ethers";
+import { dataBytes, encodeRlp, quantityBytes } from "./rlp.js";
 
 const HASH_FIELDS = ["parentHash", "sha3Uncles", "miner", "stateRoot", "transactionsRoot", "receiptsRoot", "logsBloom"] as const;
 const NUMBER_FIELDS = ["difficulty", "number", "gasLimit", "gasUsed", "timestamp"] as const;
@@ -15,32 +15,19 @@ const FORK_FIELDS = [
   ["excessBlobGas", "quantity"], ["parentBeaconBlockRoot", "data"], ["requestsHash", "data"],
 ] as const;
 
-function dataField(block: Record<string, unknown>, name: string): string {
-  const value = block[name];
-  if (typeof value !== "string" || !/^0x(?:[0-9a-fA-F]{2})*$/.test(value)) throw new NodeAnswerError(`block.${name}`, value);
-  return value;
-}
-
-/** RLP of an integer: its minimal big-endian bytes, 0 as the empty string. */
-function quantityField(block: Record<string, unknown>, name: string): string {
-  const value = block[name];
-  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{1,64}$/.test(value)) throw new NodeAnswerError(`block.${name}`, value);
-  const n = BigInt(value);
-  if (n === 0n) return "0x";
-  const hex = n.toString(16);
-  return "0x" + (hex.length % 2 ? "0" : "") + hex;
-}
+const data = (block: Record<string, unknown>, name: string) => dataBytes(block[name], `block.${name}`);
+const quantity = (block: Record<string, unknown>, name: string) => quantityBytes(block[name], `block.${name}`);
 
 /** keccak256(rlp(header)) of a block as JSON-RPC returns it. */
 export function headerHash(block: Record<string, unknown>): string {
-  const fields: string[] = [
-    ...HASH_FIELDS.map((f) => dataField(block, f)),
-    ...NUMBER_FIELDS.map((f) => quantityField(block, f)),
-    dataField(block, "extraData"), dataField(block, "mixHash"), dataField(block, "nonce"),
+  const fields: Uint8Array[] = [
+    ...HASH_FIELDS.map((f) => data(block, f)),
+    ...NUMBER_FIELDS.map((f) => quantity(block, f)),
+    data(block, "extraData"), data(block, "mixHash"), data(block, "nonce"),
   ];
   for (const [name, kind] of FORK_FIELDS) {
     if (block[name] === undefined || block[name] === null) break;
-    fields.push(kind === "quantity" ? quantityField(block, name) : dataField(block, name));
+    fields.push(kind === "quantity" ? quantity(block, name) : data(block, name));
   }
-  return keccak256(encodeRlp(fields.map((f) => getBytes(f))));
+  return keccak256(encodeRlp(fields));
 }

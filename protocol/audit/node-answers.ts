@@ -80,23 +80,28 @@ export function parseReceipt(answer: unknown): Receipt {
 }
 
 /** `hashOfHeader`: the hash recomputed from the header fields (block-header.ts), to compare with `hash`. */
-export type BlockHeader = { number: number; hash: string; hashOfHeader: string; receiptsRoot: string; timestamp: bigint; transactions: string[] };
+export type BlockHeader = { number: number; hash: string; hashOfHeader: string; parentHash: string; receiptsRoot: string; timestamp: bigint; transactions: string[] };
 
 /** eth_getBlockByNumber without transaction bodies; null when the node has no such block. */
 export async function getBlock(rpc: RpcCaller, number: number | "latest"): Promise<BlockHeader | null> {
   const answer = await rpc.call("eth_getBlockByNumber", [number === "latest" ? "latest" : toQuantity(number), false]);
-  if (answer === null) return null;
+  return answer === null ? null : parseBlock(answer, number === "latest" ? undefined : number);
+}
+
+/** An eth_getBlockByNumber answer (transaction hashes only), checked for shape, its hash recomputed; `expected`: the height asked for. */
+export function parseBlock(answer: unknown, expected?: number): BlockHeader {
   const o = object(answer, "block");
   if (!Array.isArray(o.transactions)) throw new NodeAnswerError("block.transactions", o.transactions);
   const block = {
     number: blockNumberOf(o.number, "block.number"),
     hash: hash32(o.hash, "block.hash"),
     hashOfHeader: headerHash(o).toLowerCase(),
+    parentHash: hash32(o.parentHash, "block.parentHash"),
     receiptsRoot: hash32(o.receiptsRoot, "block.receiptsRoot"),
     timestamp: quantity(o.timestamp, "block.timestamp"),
     transactions: o.transactions.map((t, i) => hash32(t, `block.transactions[${i}]`)),
   };
-  if (number !== "latest" && block.number !== number) throw new NodeAnswerError("block.number", o.number);
+  if (expected !== undefined && block.number !== expected) throw new NodeAnswerError("block.number", o.number);
   return block;
 }
 
@@ -120,16 +125,24 @@ export async function getLogs(rpc: RpcCaller, filter: { address: string; topics:
 const RECEIPT_CONCURRENCY = 8;
 
 /**
+ * Why `receipts` are not the receipts of `block`'s transactions, one each, in order: the
+ * count, or the first one out of place; undefined when they are.
+ */
+export function receiptsMismatch(block: Pick<BlockHeader, "transactions">, receipts: readonly unknown[]): string | undefined {
+  if (receipts.length !== block.transactions.length) return `${receipts.length} receipts for ${block.transactions.length} transactions`;
+  const i = receipts.findIndex((r, i) => typeof r !== "object" || r === null || String((r as Record<string, unknown>).transactionHash).toLowerCase() !== block.transactions[i]);
+  return i < 0 ? undefined : `receipt ${i} is not that of transaction ${i} ${block.transactions[i]}`;
+}
+
+/**
  * Every receipt of `block`, in transaction order, as the node returns them (raw, for
  * receipts-root.ts): eth_getBlockReceipts where the node has it, else one
  * eth_getTransactionReceipt per transaction.
  */
 export async function getBlockReceipts(rpc: RpcCaller, block: BlockHeader): Promise<Record<string, unknown>[]> {
-  const inOrder = (list: unknown[]) => list.length === block.transactions.length
-    && list.every((r, i) => typeof r === "object" && r !== null && String((r as Record<string, unknown>).transactionHash).toLowerCase() === block.transactions[i]);
   try {
     const all = await rpc.call("eth_getBlockReceipts", [toQuantity(block.number)]);
-    if (Array.isArray(all) && inOrder(all)) return all as Record<string, unknown>[];
+    if (Array.isArray(all) && receiptsMismatch(block, all) === undefined) return all as Record<string, unknown>[];
   } catch {
     // not every node has eth_getBlockReceipts: ask transaction by transaction
   }
@@ -139,7 +152,7 @@ export async function getBlockReceipts(rpc: RpcCaller, block: BlockHeader): Prom
       out[start + i] = object(await rpc.call("eth_getTransactionReceipt", [hash]), `receipt of ${hash}`);
     }));
   }
-  if (!inOrder(out)) throw new NodeAnswerError(`receipts of block ${block.number}`, "not in the block's transaction order");
+  if (receiptsMismatch(block, out) !== undefined) throw new NodeAnswerError(`receipts of block ${block.number}`, "not in the block's transaction order");
   return out;
 }
 

@@ -6,6 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";
 import { decodeBallotBoxLog, type VoteCastEvent } from "../../protocol/events.js";
+import { headerHash } from "../../protocol/audit/block-header.js";
 import { run } from "../../observer/cli/observe.js";
 import { observe } from "../../observer/observe.js";
 import { MirrorStore } from "../../observer/mirror/mirror-store.js";
@@ -109,13 +110,19 @@ for (const backend of observedChains()) {
     });
 
     it("C2: reports a block whose parentHash is not the hash of the block before it", async () => {
+      // A consistent forgery: the header's hash is that of its fields (C6 passes), its parent is not block 1.
       const forged = keccak256(toUtf8Bytes("not the parent"));
+      const forge = (block: object) => {
+        const header = { ...block, parentHash: forged };
+        return { ...header, hash: headerHash(header) };
+      };
       const liar = await startLyingNode(chain.rpcUrl, (method, params, result) =>
-        method === "eth_getBlockByNumber" && params[0] === "0x2" ? { ...(result as object), parentHash: forged } : result);
+        method === "eth_getBlockByNumber" && params[0] === "0x2" ? forge(result as object) : result);
       try {
         const r = await observeOnce(liar.rpcUrl, await newDir());
         expect(r.code).to.equal(5);
-        expect(r.out).to.include(`BROKEN-CHAIN C2 block 2 ${await hashAt(chain.rpcUrl, 2)} at ${liar.rpcUrl} has parentHash ${forged}, but block 1 is ${await hashAt(chain.rpcUrl, 1)}`);
+        const forgedHash = forge((await getBlock(chain.rpcUrl, 2))!).hash;
+        expect(r.out).to.include(`BROKEN-CHAIN C2 block 2 ${forgedHash} at ${liar.rpcUrl} has parentHash ${forged}, but block 1 is ${await hashAt(chain.rpcUrl, 1)}`);
       } finally {
         await liar.close();
       }
