@@ -16,3 +16,4 @@ export * from "./token/message.js";
 export { TOKEN_PSS, emsaPssEncode, emsaPssVerify, mgf1, type PssParams } from "./token/pss.js";
 export * from "./token/blind.js";
 export * from "./token/verify.js";
+export * from "./ballot-fingerprint.js";

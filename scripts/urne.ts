@@ -21,6 +21,7 @@ commands:
   observe mirror the ballot box from one or more nodes and watch for divergence (urne observe --help)
   recount re-verify every ballot and recount it from a node or a mirror (urne recount --help)
   verify  check a proof of vote against any node (urne verify --help)
+  fingerprint  a ballot's fingerprint, read and checked on any nodes (urne fingerprint --help)
 
 options of start (docs/OPERATIONS.md lists the environment variables):
   --data DIR               data directory (env URNE_DATA_DIR, default ./data)
@@ -114,6 +115,7 @@ const OBSERVER_COMMANDS: Record<string, string> = {
   observe: "../observer/cli/observe.js",
   recount: "../observer/cli/recount.js",
   verify: "../observer/cli/verify.js",
+  fingerprint: "../observer/cli/fingerprint.js",
 };
 
 async function main() {

@@ -1,5 +1,9 @@
 // embed.js: the one tag a partner site adds,
-//   <script src="https://VOTE-HOST/embed.js" data-ballot="ID" data-lang="fr" async></script>
+//   <script src="https://VOTE-HOST/embed.js" data-ballot="ID" data-fingerprint="0x…"
+//           data-nodes="https://node-a,https://node-b" data-lang="fr" async></script>
+// data-fingerprint (the ballot's, given to the organizer when it was created) and
+// data-nodes (chain nodes the partner trusts: its own, observers') are handed to the widget,
+// which checks the ballot on those nodes and against that fingerprint (SECURITY.md, Widget).
 // It puts the widget, served by the vote host, in an <iframe> where the tag stands: the
 // partner page's scripts cannot read into it (same-origin policy), so they never see the
 // voter's key or choice. Before framing, it asks the vote host whether this site may
@@ -9,6 +13,8 @@
   if (!script) return; // loaded as a module or injected oddly: no tag to replace
   const host = new URL(script.src).origin;
   const ballot = script.dataset.ballot ?? "";
+  const fingerprint = script.dataset.fingerprint?.trim().toLowerCase();
+  const nodes = script.dataset.nodes?.split(",").map((n) => n.trim()).filter(Boolean) ?? [];
   const lang = script.dataset.lang === "en" ? "en" : "fr";
   const words = lang === "en"
     ? { refused: "This site is not allowed to offer this vote.", down: "The vote is unavailable for now. Please try again later.", title: "Vote: " }
@@ -22,14 +28,16 @@
     p.textContent = text;
     place(p);
   };
-  if (!/^[0-9]{1,78}$/.test(ballot)) {
+  // A tag the partner got wrong: say so rather than open a vote it did not mean.
+  if (!/^[0-9]{1,78}$/.test(ballot) || (fingerprint !== undefined && !/^0x[0-9a-f]{64}$/.test(fingerprint)) || nodes.length > 5
+    || nodes.some((n) => !/^https?:\/\/[^\s,]+$/.test(n))) {
     notice(words.down);
     return;
   }
 
   const frame = () => {
     const iframe = document.createElement("iframe");
-    const query = new URLSearchParams({ lang, host: location.origin });
+    const query = new URLSearchParams({ lang, host: location.origin, ...(fingerprint ? { fingerprint } : {}), ...(nodes.length ? { nodes: nodes.join(",") } : {}) });
     iframe.src = `${host}/widget/${ballot}?${query}`;
     iframe.title = words.title + ballot;
     iframe.className = "urne-widget";

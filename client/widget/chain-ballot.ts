@@ -1,11 +1,16 @@
-// The widget does not take the ballot's issuer key from our API: it reads the ballot's
-// BallotCreated event from a public node (PROTOCOL.md §6.5), checks the issuer key proof
-// (§2.5: blinding is only blind under a key that passes it) and checks that the question
-// and options on screen are the ones on chain. A mismatch stops the vote.
+// The widget takes the ballot from the chain, not from the vote host (SECURITY.md, Widget):
+// it reads the ballot's BallotCreated event from every node it was given (the embed tag's
+// `data-nodes`, else the vote host's list), checks it against its block's header hash and
+// receipts root (protocol/audit/ballot-created.ts), requires every node to agree, and
+// compares it with the fingerprint the partner site put in the embed tag. Then it checks
+// the issuer key (its proof, PROTOCOL.md §2.5) and that what the citizen reads is what is
+// counted. Any mismatch stops the vote before the ballot form is shown.
 import {
-  EVENT_TOPICS, decodeBallotBoxLog, issuerKeyFromModulus, verifyIssuerKeyProof,
-  type BallotParams, type IssuerPublicKey, type RawLog,
+  isFingerprint, issuerKeyFromModulus, verifyIssuerKeyProof,
+  type BallotParams, type IssuerPublicKey,
 } from "../../protocol/index.js";
+import { BallotCreatedError, verifiedBallotCreated, type VerifiedBallot } from "../../protocol/audit/ballot-created.js";
+import { JsonRpcClient, type RpcCaller } from "../../protocol/audit/json-rpc.js";
 import type { WidgetBallot } from "./api.js";
 
 export type ChainBallot = {
@@ -14,57 +19,54 @@ export type ChainBallot = {
   ballotId: bigint;
   params: BallotParams;
   issuerKey: IssuerPublicKey;
+  fingerprint: string;
 };
+
+/** Why the ballot was refused; error-message.ts words each one. */
+export type ChainCheckReason = "fingerprint" | "nodes-disagree" | "node-check" | "key-proof" | "shown-differs";
 
 export class ChainCheckError extends Error {
   readonly code = "ERR_CHAIN_CHECK";
+  constructor(readonly reason: ChainCheckReason, detail: string) {
+    super(detail);
+    this.name = "ChainCheckError";
+  }
 }
 
 const KIND_NUMBERS: Record<WidgetBallot["kind"], number> = { single_choice: 0, multiple_choice: 1, majority_judgment: 2 };
 
-/** One JSON-RPC call, trying each public node in turn. */
-export async function rpc<T>(urls: readonly string[], method: string, params: unknown[]): Promise<T> {
-  let last: unknown;
-  for (const url of urls) {
-    try {
-      const response = await fetch(url, {
-        method: "POST", credentials: "omit", headers: { "content-type": "application/json" },
-        body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
-      });
-      const body = await response.json() as { result?: T; error?: { message?: string } };
-      if (body.error) throw new Error(`${method}: ${body.error.message ?? "error"}`);
-      return body.result as T;
-    } catch (error) {
-      last = error;
-    }
-  }
-  throw last instanceof Error ? last : new Error(`${method}: no node answered`);
+/** The nodes to read: the embed tag's when it named any (the partner's, observers'), else the vote host's list. */
+export function nodesFor(ballot: WidgetBallot, tagNodes: readonly string[] | undefined): RpcCaller[] {
+  const urls = tagNodes && tagNodes.length > 0 ? tagNodes : ballot.chain.rpcUrls;
+  return urls.map((url) => new JsonRpcClient(url));
 }
 
-const topicOf = (id: bigint) => "0x" + id.toString(16).padStart(64, "0");
-
-export async function readChainBallot(ballot: WidgetBallot): Promise<ChainBallot> {
-  const fail = (why: string): never => {
-    throw new ChainCheckError(why);
-  };
-  const ballotId = BigInt(ballot.id);
-  const { rpcUrls, ballotBox } = ballot.chain;
-  const chainId = BigInt(await rpc<string>(rpcUrls, "eth_chainId", []));
-  if (chainId.toString() !== ballot.chain.chainId) fail("the node is on another chain");
-  // The API tells where to look; what is found there is checked, not trusted.
-  const block = "0x" + ballot.chain.blockNumber.toString(16);
-  const logs = await rpc<RawLog[]>(rpcUrls, "eth_getLogs", [{
-    address: ballotBox, fromBlock: block, toBlock: block, topics: [EVENT_TOPICS.BallotCreated, topicOf(ballotId)],
-  }]);
-  const event = logs.map((log) => decodeBallotBoxLog(log, ballotBox)).find((e) => e?.event === "BallotCreated" && e.ballotId === ballotId);
-  if (event?.event !== "BallotCreated") return fail("no BallotCreated event for this ballot");
-  const { params } = event;
+export async function readChainBallot(ballot: WidgetBallot, nodes: readonly RpcCaller[], expectedFingerprint: string | undefined): Promise<ChainBallot> {
+  const where = { chainId: BigInt(ballot.chain.chainId), ballotBox: ballot.chain.ballotBox, ballotId: BigInt(ballot.id), blockNumber: ballot.chain.blockNumber };
+  // Every node, and all must agree: with two or more, one lying node is caught.
+  let seen: VerifiedBallot[];
+  try {
+    seen = await Promise.all(nodes.map((node) => verifiedBallotCreated(node, where)));
+  } catch (error) {
+    if (error instanceof BallotCreatedError) throw new ChainCheckError("node-check", error.message);
+    throw error; // a node that does not answer: the network message, and a retry
+  }
+  const first = seen[0];
+  if (seen.some((s) => s.blockHash !== first.blockHash || s.fingerprint !== first.fingerprint)) {
+    throw new ChainCheckError("nodes-disagree", "the nodes do not tell the same BallotCreated event");
+  }
+  // The partner site's word (the embed tag) against the chain's: another ballot, another key, stop.
+  if (expectedFingerprint !== undefined && (!isFingerprint(expectedFingerprint) || expectedFingerprint !== first.fingerprint)) {
+    throw new ChainCheckError("fingerprint", `the ballot on chain has fingerprint ${first.fingerprint}, the site announced ${expectedFingerprint}`);
+  }
+  const { params } = first.event;
   const issuerKey = issuerKeyFromModulus(params.issuerModulus);
-  if (!verifyIssuerKeyProof(issuerKey, params.issuerKeyProof)) fail("the issuer key proof does not verify");
+  if (!verifyIssuerKeyProof(issuerKey, params.issuerKeyProof)) throw new ChainCheckError("key-proof", "the issuer key proof does not verify");
   // What the citizen reads must be what is counted.
-  if (params.question !== ballot.question) fail("the question differs from the chain's");
-  if (params.options.length !== ballot.options.length || params.options.some((o, i) => o !== ballot.options[i])) fail("the options differ from the chain's");
-  if (params.kind !== KIND_NUMBERS[ballot.kind] || params.minChoices !== ballot.minChoices || params.maxChoices !== ballot.maxChoices) fail("the rules differ from the chain's");
-  if (params.allowRevote !== ballot.allowRevote) fail("the revote rule differs from the chain's");
-  return { chainId, ballotBox, ballotId, params, issuerKey };
+  const differs = params.question !== ballot.question
+    || params.options.length !== ballot.options.length || params.options.some((o, i) => o !== ballot.options[i])
+    || params.kind !== KIND_NUMBERS[ballot.kind] || params.minChoices !== ballot.minChoices || params.maxChoices !== ballot.maxChoices
+    || params.allowRevote !== ballot.allowRevote;
+  if (differs) throw new ChainCheckError("shown-differs", "the question, options or rules shown differ from the chain's");
+  return { chainId: where.chainId, ballotBox: where.ballotBox, ballotId: where.ballotId, params, issuerKey, fingerprint: first.fingerprint };
 }

@@ -3,8 +3,13 @@ import type { WidgetBallot } from "./api.js";
 import type { Login } from "./login.js";
 import type { Lang, Translate } from "./strings.js";
 
-/** The page's configuration (server/web/widget-routes.ts writes it as JSON). */
-export type WidgetConfig = { ballotId: string; lang: Lang; host: string | null; relayUrl: string };
+
+/**
+ * The page's configuration (server/web/widget-routes.ts writes it as JSON). `fingerprint`
+ * and `nodes` come from the partner's embed tag (data-fingerprint, data-nodes), through
+ * the frame's URL: the vote host passes them on, checked for shape, and cannot choose them.
+ */
+export type WidgetConfig = { ballotId: string; lang: Lang; host: string | null; relayUrl: string; fingerprint?: string; nodes?: string[] };
 
 export type WidgetContext = {
   root: HTMLElement;
@@ -20,5 +25,9 @@ export function readConfig(): WidgetConfig {
   const text = document.getElementById("urne-widget-config")?.textContent;
   if (!text) throw new Error("the widget page has no configuration");
   const config = JSON.parse(text) as WidgetConfig;
-  return { ballotId: String(config.ballotId), lang: config.lang === "en" ? "en" : "fr", host: config.host ?? null, relayUrl: String(config.relayUrl) };
+  return {
+    ballotId: String(config.ballotId), lang: config.lang === "en" ? "en" : "fr", host: config.host ?? null, relayUrl: String(config.relayUrl),
+    ...(typeof config.fingerprint === "string" ? { fingerprint: config.fingerprint } : {}),
+    ...(Array.isArray(config.nodes) ? { nodes: config.nodes.map(String) } : {}),
+  };
 }

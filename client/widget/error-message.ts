@@ -10,7 +10,10 @@ export type Remedy = "retry" | "login" | "none";
 
 export function errorMessage(ctx: WidgetContext, error: unknown): { text: string; remedy: Remedy } {
   const { t } = ctx;
-  if (error instanceof ChainCheckError) return { text: t("errChainCheck"), remedy: "none" };
+  if (error instanceof ChainCheckError) {
+    const text = error.reason === "fingerprint" ? t("errFingerprint") : error.reason === "nodes-disagree" ? t("errNodesDisagree") : t("errChainCheck");
+    return { text, remedy: "none" };
+  }
   if (error instanceof VoteRejectedError) return { text: t("errRejected", { reason: error.message }), remedy: "none" };
   if (!(error instanceof ApiError)) {
     // A JSON-RPC node that did not answer is a network fault; anything else is a bug.

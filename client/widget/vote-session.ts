@@ -9,8 +9,10 @@ import {
   blind, decodeBallotBoxLog, encodePayload, finalize, rulesFromParams, serializeProof, signVote, toHex, tokenMessage,
   PROOF_TAG, type Choice, type ProofOfVote, type RawLog, type SignedVote,
 } from "../../protocol/index.js";
+import { getReceipt as readNodeReceipt } from "../../protocol/audit/node-answers.js";
+import type { RpcCaller } from "../../protocol/audit/json-rpc.js";
 import { getReceipt, requestBlindSignature, submitVote } from "./api.js";
-import { rpc, type ChainBallot } from "./chain-ballot.js";
+import type { ChainBallot } from "./chain-ballot.js";
 
 export type Step = "token" | "signature" | "sent" | "recorded" | "final";
 export const STEPS: readonly Step[] = ["token", "signature", "sent", "recorded", "final"];
@@ -46,7 +48,8 @@ export class VoteSession {
   #lastRevision = -1;
   proof?: ProofOfVote;
 
-  constructor(readonly chain: ChainBallot, readonly rpcUrls: readonly string[], readonly relayUrl: string) {}
+  /** `nodes`: the chain nodes the ballot was checked on; the vote must be on every one of them. */
+  constructor(readonly chain: ChainBallot, readonly nodes: readonly RpcCaller[], readonly relayUrl: string) {}
 
   get hasToken(): boolean {
     return this.#token !== undefined;
@@ -120,11 +123,17 @@ export class VoteSession {
     }
   }
 
-  /** The VoteCast event of exactly this vote in this transaction, or undefined. */
+  /** The VoteCast event of exactly this vote in this transaction, as every node shows it, or undefined. */
   async #findOnChain(vote: SignedVote, txHash: string) {
-    const receipt = await rpc<{ status: string; logs: RawLog[] } | null>(this.rpcUrls, "eth_getTransactionReceipt", [txHash]);
-    if (!receipt || receipt.status !== "0x1") return undefined;
-    for (const log of receipt.logs) {
+    const found = await Promise.all(this.nodes.map((node) => this.#findOnNode(node, vote, txHash)));
+    const [first] = found;
+    return first && found.every((f) => f?.blockHash.toLowerCase() === first.blockHash.toLowerCase() && f.logIndex === first.logIndex) ? first : undefined;
+  }
+
+  async #findOnNode(node: RpcCaller, vote: SignedVote, txHash: string) {
+    const receipt = await readNodeReceipt(node, txHash);
+    if (!receipt || receipt.status !== 1n) return undefined;
+    for (const log of receipt.logs as RawLog[]) {
       const event = decodeBallotBoxLog(log, this.chain.ballotBox);
       if (event?.event !== "VoteCast") continue;
       const v = event.vote;

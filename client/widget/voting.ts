@@ -4,7 +4,7 @@
 import type { Choice } from "../../protocol/index.js";
 import { h, show } from "../shared/dom.js";
 import { ballotForm } from "./ballot-form.js";
-import { readChainBallot, type ChainBallot } from "./chain-ballot.js";
+import { nodesFor, readChainBallot, type ChainBallot } from "./chain-ballot.js";
 import type { WidgetContext } from "./context.js";
 import { errorMessage } from "./error-message.js";
 import { login } from "./login.js";
@@ -17,7 +17,7 @@ let session: VoteSession | undefined;
 
 /** Starts reading the ballot from the chain while the citizen logs in. */
 export function prepare(ctx: WidgetContext): void {
-  chainCheck ??= readChainBallot(ctx.ballot);
+  chainCheck ??= readChainBallot(ctx.ballot, nodesFor(ctx.ballot, ctx.config.nodes), ctx.config.fingerprint);
   chainCheck.catch(() => {}); // reported when the citizen goes on
 }
 
@@ -64,7 +64,7 @@ async function chainBallot(ctx: WidgetContext): Promise<ChainBallot | undefined>
 async function ballotScreen(ctx: WidgetContext, previous?: Choice): Promise<void> {
   const chain = await chainBallot(ctx);
   if (!chain) return;
-  session ??= new VoteSession(chain, ctx.ballot.chain.rpcUrls, ctx.config.relayUrl);
+  session ??= new VoteSession(chain, nodesFor(ctx.ballot, ctx.config.nodes), ctx.config.relayUrl);
   const { t } = ctx;
   const form = ballotForm(chain.params, ctx.lang, t, previous);
   const problem = h("p", { class: "problem", role: "alert" });

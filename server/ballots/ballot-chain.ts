@@ -7,7 +7,8 @@ import type { BallotParams } from "../../protocol/ballot.js";
 import { Mutex } from "../chain/mutex.js";
 
 // The one ABI object, from the protocol module (events.ts).
-import { ballotBoxInterface } from "../../protocol/events.js";
+import { ballotBoxInterface, EVENT_TOPICS } from "../../protocol/events.js";
+import { ballotFingerprint } from "../../protocol/ballot-fingerprint.js";
 export { ballotBoxInterface };
 
 export type OnChainBallot = {
@@ -66,12 +67,24 @@ export class BallotChain {
     return true;
   }
 
-  /** Sends createBallot and waits for its receipt; returns the id from BallotCreated. */
-  async createBallot(params: BallotParams): Promise<ChainReceipt & { ballotId: bigint; organizer: string }> {
+  /** Sends createBallot and waits for its receipt; returns the id from BallotCreated, and the ballot's fingerprint. */
+  async createBallot(params: BallotParams): Promise<ChainReceipt & { ballotId: bigint; organizer: string; fingerprint: string }> {
     const receipt = await this.send("createBallot", [params]);
-    const event = receipt.logs.map((log) => ballotBoxInterface.parseLog(log)).find((e) => e?.name === "BallotCreated");
-    if (!event) throw new Error(`createBallot ${receipt.hash}: no BallotCreated event`);
-    return { ballotId: event.args.ballotId as bigint, organizer: event.args.organizer as string, txHash: receipt.hash, blockNumber: receipt.blockNumber };
+    const log = receipt.logs.find((l) => l.topics[0]?.toLowerCase() === EVENT_TOPICS.BallotCreated);
+    const event = log && ballotBoxInterface.parseLog(log);
+    if (!log || !event) throw new Error(`createBallot ${receipt.hash}: no BallotCreated event`);
+    return {
+      ballotId: event.args.ballotId as bigint, organizer: event.args.organizer as string, txHash: receipt.hash, blockNumber: receipt.blockNumber,
+      fingerprint: ballotFingerprint(this.chainId, log),
+    };
+  }
+
+  /** The fingerprint of the ballot created by transaction `txHash` (records made before fingerprints). */
+  async fingerprintOf(txHash: string, ballotId: bigint): Promise<string> {
+    const receipt = await this.read(() => this.provider.getTransactionReceipt(txHash));
+    const log = receipt?.logs.find((l) => l.topics[0]?.toLowerCase() === EVENT_TOPICS.BallotCreated && BigInt(l.topics[1]) === ballotId);
+    if (!log) throw new Error(`transaction ${txHash} holds no BallotCreated of ballot ${ballotId}`);
+    return ballotFingerprint(this.chainId, log);
   }
 
   async closeBallot(ballotId: bigint, tokensIssued: number): Promise<ChainReceipt> {

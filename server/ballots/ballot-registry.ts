@@ -12,7 +12,11 @@ export type BallotRecord = {
   issuerKeyId: string;
   /** The JWK "n" of the issuer key, base64url (public). */
   issuerModulus: string;
-  chain: { chainId: string; ballotBox: string; organizer: string; txHash: string; blockNumber: number };
+  /**
+   * Where the ballot is on chain. `fingerprint` (PROTOCOL.md §6.7) is the hash of its
+   * BallotCreated event, absent from records made before it existed (read from the chain then).
+   */
+  chain: { chainId: string; ballotBox: string; organizer: string; txHash: string; blockNumber: number; fingerprint?: string };
   createdAt: string;
   /** Set when closed through the API; `closedAt` in Unix seconds, from the chain. */
   closed?: { txHash: string; blockNumber: number; tokensIssued: number; closedAt: number };

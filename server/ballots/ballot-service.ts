@@ -74,6 +74,7 @@ export class BallotService {
         organizer: created.organizer,
         txHash: created.txHash,
         blockNumber: created.blockNumber,
+        fingerprint: created.fingerprint,
       },
       createdAt: new Date().toISOString(),
     };
@@ -85,6 +86,14 @@ export class BallotService {
   async owned(app: App, id: string): Promise<BallotRecord> {
     const record = await this.deps.registry.get(id);
     if (!record || record.appId !== app.id) throw notFound();
+    return this.#withFingerprint(record);
+  }
+
+  /** A record made before fingerprints gets its own, read from its creation transaction, once. */
+  async #withFingerprint(record: BallotRecord): Promise<BallotRecord> {
+    if (record.chain.fingerprint !== undefined) return record;
+    record.chain.fingerprint = await this.deps.chain.fingerprintOf(record.chain.txHash, BigInt(record.id));
+    await this.deps.registry.update(record);
     return record;
   }
 
@@ -105,7 +114,7 @@ export class BallotService {
     // One more than asked tells whether another page follows.
     const records = await this.deps.registry.listByApp(app.id, { limit: page.limit + 1, before: page.before });
     const shown = records.slice(0, page.limit);
-    const ballots = await Promise.all(shown.map(async (r) => ballotView(r, await this.deps.chain.ballot(BigInt(r.id)), this.now())));
+    const ballots = await Promise.all(shown.map(async (r) => ballotView(await this.#withFingerprint(r), await this.deps.chain.ballot(BigInt(r.id)), this.now())));
     return { ballots, next: records.length > page.limit ? shown[shown.length - 1].id : null };
   }
 

@@ -46,6 +46,11 @@ export function ballotView(record: BallotRecord, onChain: OnChainBallot | undefi
     votersCount: onChain?.votersCount ?? null,
     tokensIssued: closedAt === 0 ? null : (onChain?.tokensIssued ?? null),
     issuerKey: issuerJwkOf(record),
+    /**
+     * PROTOCOL.md §6.7: the hash of the ballot's BallotCreated event. The partner site puts it
+     * in the embed tag (data-fingerprint), and the widget refuses a ballot that does not match.
+     */
+    fingerprint: record.chain.fingerprint ?? null,
     chain: { ...record.chain, ballotId: record.id },
     secrecy: { fr: SECRECY_NOTICE_FR, en: SECRECY_NOTICE_EN },
     createdAt: record.createdAt,

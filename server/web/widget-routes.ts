@@ -34,7 +34,36 @@ export type WidgetRouteDeps = {
 export type WidgetLang = "fr" | "en";
 
 /** The widget's configuration, in its page as JSON (client/widget/config.ts reads it). */
-export type WidgetPageConfig = { ballotId: string; lang: WidgetLang; host: string | null; relayUrl: string };
+export type WidgetPageConfig = { ballotId: string; lang: WidgetLang; host: string | null; relayUrl: string; fingerprint?: string; nodes?: string[] };
+
+/** At most this many nodes in an embed tag's data-nodes. */
+const MAX_TAG_NODES = 5;
+
+/** The embed tag's fingerprint (query `fingerprint`), checked for shape; the widget compares it with the chain's. */
+function tagFingerprint(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(value)) throw new UrneError("ERR_INVALID_QUERY", "fingerprint must be 0x and 64 hex digits.", { field: "fingerprint" });
+  return value.toLowerCase();
+}
+
+/** The embed tag's nodes (query `nodes`, comma-separated http(s) URLs): the widget reads the chain there. */
+function tagNodes(value: unknown): string[] | undefined {
+  if (value === undefined) return undefined;
+  const fail = () => new UrneError("ERR_INVALID_QUERY", `nodes must be 1 to ${MAX_TAG_NODES} comma-separated http(s) URLs.`, { field: "nodes" });
+  if (typeof value !== "string" || value.length > 4096) throw fail();
+  const nodes = value.split(",").map((n) => n.trim()).filter(Boolean);
+  if (nodes.length === 0 || nodes.length > MAX_TAG_NODES) throw fail();
+  for (const node of nodes) {
+    let url: URL;
+    try {
+      url = new URL(node);
+    } catch {
+      throw fail();
+    }
+    if ((url.protocol !== "http:" && url.protocol !== "https:") || url.username || url.password) throw fail();
+  }
+  return nodes;
+}
 
 const langOf = (value: unknown): WidgetLang => {
   if (value === undefined || value === "fr") return "fr";
@@ -109,8 +138,12 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
         host = canonicalOrigin(req.query.host, "host");
         if (!ancestors.includes(host)) throw new UrneError("ERR_ORIGIN_NOT_ALLOWED", "This site may not embed this ballot.", { field: "host" });
       }
-      const config: WidgetPageConfig = { ballotId: record.id, lang, host, relayUrl: deps.relayUrl };
-      setPageHeaders(res, { frameAncestors: ancestors, connect: [...deps.rpcUrls, new URL(deps.relayUrl).origin] }).send(`<!doctype html>
+      const fingerprint = tagFingerprint(req.query.fingerprint);
+      const nodes = tagNodes(req.query.nodes);
+      const config: WidgetPageConfig = { ballotId: record.id, lang, host, relayUrl: deps.relayUrl, ...(fingerprint ? { fingerprint } : {}), ...(nodes ? { nodes } : {}) };
+      // The page may reach the nodes it reads (the tag's, else ours) and the relay, nothing else.
+      const connect = [...(nodes ?? deps.rpcUrls).map((n) => new URL(n).origin), new URL(deps.relayUrl).origin];
+      setPageHeaders(res, { frameAncestors: ancestors, connect: [...new Set(connect)] }).send(`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${lang === "en" ? "Vote" : "Je vote"} — ${record.draft.question}`)}</title>
 <link rel="stylesheet" href="/assets/widget.css"><script type="module" src="/assets/widget.js"></script></head>

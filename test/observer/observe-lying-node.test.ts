@@ -15,7 +15,7 @@ import { ballotBoxFixture, voteArg, type BallotBoxFixture } from "../helpers/bal
 import { rpcCall } from "../helpers/rpc.js";
 import { changeOneChar } from "../protocol/audit/proof-helpers.js";
 import { observedChains, type ObservedChain } from "./observed-chains.js";
-import { lieAboutBlock, lieAboutLogs, lies, startLyingNode, type Lie } from "./lying-node.js";
+import { lieAboutBlock, lieAboutLogs, lies, startLyingNode, type Lie } from "../helpers/lying-node.js";
 import { runCli } from "./run-cli.js";
 
 type Json = Record<string, any>;

@@ -13,7 +13,7 @@ import { MirrorStore } from "../../observer/mirror/mirror-store.js";
 import { ballotBoxFixture, voteArg, type BallotBoxFixture, type TestBallot } from "../helpers/ballot-box-fixture.js";
 import { getBlock, until } from "../chain/transfers.js";
 import { observedChains, transfer, type ObservedChain } from "./observed-chains.js";
-import { startLyingNode } from "./lying-node.js";
+import { startLyingNode } from "../helpers/lying-node.js";
 import { runCli } from "./run-cli.js";
 
 for (const backend of observedChains()) {

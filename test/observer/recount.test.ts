@@ -12,7 +12,7 @@ import { ballotBoxFixture, voteArg, type BallotBoxFixture, type TestBallot } fro
 import { observedChains, type ObservedChain } from "./observed-chains.js";
 import { runCli } from "./run-cli.js";
 import { randomVoter } from "../helpers/ballot-box-fixture.js";
-import { startLyingNode } from "./lying-node.js";
+import { startLyingNode } from "../helpers/lying-node.js";
 import { toBeHex } from "ethers";
 import { EVENT_TOPICS } from "../../protocol/events.js";
 

@@ -36,7 +36,7 @@ export async function startDemoPartner(opts: {
       // What a partner's policy needs for the widget: embed.js and its check from the vote
       // host, and the vote host in frames.
       "content-security-policy": `default-src 'none'; script-src ${voteHost}; connect-src ${voteHost}; frame-src ${voteHost}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`,
-    }).end(demoPage(voteHost, state.ballots, lang));
+    }).end(demoPage(voteHost, state.ballots, state.fingerprints, lang));
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

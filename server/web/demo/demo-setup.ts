@@ -10,7 +10,8 @@ import path from "node:path";
 import { adminRequest } from "../../admin/admin-client.js";
 import { DEMO_BALLOT_NAMES, demoBallotBody, type DemoBallotName } from "./demo-ballots.js";
 
-export type DemoState = { origin: string; appId: string; apiKey: string; ballots: Record<DemoBallotName, string> };
+/** `fingerprints`: each ballot's (PROTOCOL.md §6.7), which the demo page's embed tags carry. */
+export type DemoState = { origin: string; appId: string; apiKey: string; ballots: Record<DemoBallotName, string>; fingerprints: Record<DemoBallotName, string> };
 
 export const DEMO_STATE_FILE = "demo.json";
 const DAY_MS = 86_400_000;
@@ -50,10 +51,11 @@ async function demoApp(deps: Deps, state: Partial<DemoState>): Promise<{ appId: 
   return { appId: created.app.id as string, apiKey: created.apiKey as string };
 }
 
-async function stillUsable(deps: Deps, apiKey: string, id: string | undefined): Promise<boolean> {
-  if (id === undefined) return false;
+/** The ballot's fingerprint if it is still open for more than a day, else undefined. */
+async function stillUsable(deps: Deps, apiKey: string, id: string | undefined): Promise<string | undefined> {
+  if (id === undefined) return undefined;
   const { status, body } = await organizer(deps, apiKey, "GET", `/v1/ballots/${encodeURIComponent(id)}`);
-  return status === 200 && body.ballot.status === "open" && Date.parse(body.ballot.closesAt) > Date.now() + DAY_MS;
+  return status === 200 && body.ballot.status === "open" && Date.parse(body.ballot.closesAt) > Date.now() + DAY_MS ? body.ballot.fingerprint : undefined;
 }
 
 export async function ensureDemo(deps: Deps): Promise<DemoState> {
@@ -62,18 +64,23 @@ export async function ensureDemo(deps: Deps): Promise<DemoState> {
   const { appId, apiKey } = await demoApp(deps, state);
   const sameApp = state.appId === appId;
   const ballots = {} as Record<DemoBallotName, string>;
+  const fingerprints = {} as Record<DemoBallotName, string>;
   // One after the other: each is a transaction from the organizer's one account.
   for (const name of DEMO_BALLOT_NAMES) {
     const known = sameApp ? state.ballots?.[name] : undefined;
-    if (await stillUsable(deps, apiKey, known)) ballots[name] = known!;
-    else {
+    const fingerprint = await stillUsable(deps, apiKey, known);
+    if (fingerprint) {
+      ballots[name] = known!;
+      fingerprints[name] = fingerprint;
+    } else {
       const created = await organizer(deps, apiKey, "POST", "/v1/ballots", demoBallotBody(name, new Date()));
       if (created.status !== 201) throw new Error(`demo ballot "${name}": ${created.status} ${JSON.stringify(created.body.error)}`);
       ballots[name] = created.body.ballot.id;
+      fingerprints[name] = created.body.ballot.fingerprint;
       deps.log("demo.ballot_created", { name, ballotId: ballots[name] });
     }
   }
-  const next: DemoState = { origin: deps.origin, appId, apiKey, ballots };
+  const next: DemoState = { origin: deps.origin, appId, apiKey, ballots, fingerprints };
   await writeFile(file, JSON.stringify(next, null, 2) + "\n", { mode: 0o600 });
   return next;
 }

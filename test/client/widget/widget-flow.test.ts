@@ -351,7 +351,7 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
     const voteHost = new URL(world.stack.apiUrl).origin;
     const other = http.createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<!doctype html><html lang="fr"><head><title>Autre site</title></head><body><main>
-<h1>Un site non autorisé</h1>${embedSnippet(voteHost, ballot)}
+<h1>Un site non autorisé</h1>${embedSnippet(voteHost, ballot, world.demo.state.fingerprints.single)}
 <iframe id="forced" title="cadre forcé" src="${voteHost}/widget/${ballot}"></iframe></main></body></html>`);
     });
     await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));

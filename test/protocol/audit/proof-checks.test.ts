@@ -13,7 +13,7 @@ import type { ProofCheck, ProofStep } from "../../../protocol/audit/proof-steps.
 import { testBackends } from "../../helpers/backends.js";
 import { rpcCall } from "../../helpers/rpc.js";
 import { randomVoter, useBallotBoxFixture, voteArg, type BallotBoxFixture, type TestBallot } from "../../helpers/ballot-box-fixture.js";
-import { startLyingNode } from "../../observer/lying-node.js";
+import { startLyingNode } from "../../helpers/lying-node.js";
 import { castWithProof, changeOneChar, proofFromReceipt, type ProofJson } from "./proof-helpers.js";
 
 /** `{ P1: true, P2: false, ... }`: the verdicts, compared whole so that no step passes unseen. */

@@ -1,6 +1,7 @@
 // A node that lies: an HTTP JSON-RPC proxy in front of a real node that rewrites some of
-// its answers. The observer's checks that only a dishonest node can fail (C2, C5-C7) are
-// tested against it; everything else it forwards untouched.
+// its answers. The observer's checks that only a dishonest node can fail (C2, C5-C7), the
+// proof checks and the widget's chain check are tested against it; everything else it
+// forwards untouched. CORS is open, as on a public node, so that a browser can use it.
 import http from "node:http";
 
 export type Lie = (method: string, params: unknown[], result: unknown) => unknown;
@@ -14,13 +15,15 @@ export async function startLyingNode(target: string, lie: Lie, opts: { refuse?: 
     const answer = (await res.json()) as { result?: unknown };
     return "result" in answer ? { ...answer, result: lie(request.method, request.params ?? [], answer.result) } : answer;
   };
+  const cors = { "access-control-allow-origin": "*", "access-control-allow-methods": "POST, OPTIONS", "access-control-allow-headers": "content-type" };
   const server = http.createServer((req, res) => {
+    if (req.method === "OPTIONS") return void res.writeHead(204, cors).end();
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", async () => {
       const body = JSON.parse(Buffer.concat(chunks).toString("utf8"));
       const answer = Array.isArray(body) ? await Promise.all(body.map(forward)) : await forward(body);
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(answer));
+      res.writeHead(200, { "content-type": "application/json", ...cors }).end(JSON.stringify(answer));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,0 +1,31 @@
+// A ballot's fingerprint (PROTOCOL.md §6.7): one 32-byte hash of everything its
+// BallotCreated event says (chain, ballot box, ballot id, organizer, and the parameters:
+// question, options, rules, times, issuer key and its proof). The organizer gets it when
+// the ballot is created (API, `urne fingerprint` from any node) and the partner site puts
+// it in the embed tag; the widget refuses a ballot whose event does not hash to it, so a
+// vote host or a node that shows a voter another ballot (another issuer key, another
+// question) is caught before any choice is made.
+import { AbiCoder, keccak256, toUtf8Bytes } from "ethers";
+import { EVENT_TOPICS, type RawLog } from "./events.js";
+
+/** keccak256("urne.ballot-fingerprint.v1"). */
+export const FINGERPRINT_DOMAIN = keccak256(toUtf8Bytes("urne.ballot-fingerprint.v1"));
+
+const FINGERPRINT_RE = /^0x[0-9a-f]{64}$/;
+
+/** Whether `value` is written as a fingerprint is (0x and 64 lowercase hex digits). */
+export const isFingerprint = (value: unknown): value is string => typeof value === "string" && FINGERPRINT_RE.test(value);
+
+/**
+ * keccak256(abi.encode(FINGERPRINT_DOMAIN, chainId, ballotBox, ballotId, organizer,
+ * keccak256(data))) of a BallotCreated log: `data` is the event's ABI-encoded parameters
+ * exactly as the chain holds them, `ballotId` and `organizer` its indexed topics.
+ */
+export function ballotFingerprint(chainId: bigint, log: Pick<RawLog, "address" | "topics" | "data">): string {
+  const [topic0, ballotId, organizer] = log.topics;
+  if (log.topics.length !== 3 || topic0.toLowerCase() !== EVENT_TOPICS.BallotCreated) throw new TypeError("ballotFingerprint: not a BallotCreated log");
+  return keccak256(AbiCoder.defaultAbiCoder().encode(
+    ["bytes32", "uint256", "address", "uint256", "address", "bytes32"],
+    [FINGERPRINT_DOMAIN, chainId, log.address, BigInt(ballotId), "0x" + organizer.slice(26), keccak256(log.data)],
+  ));
+}
