@@ -17,3 +17,4 @@ export { TOKEN_PSS, emsaPssEncode, emsaPssVerify, mgf1, type PssParams } from ".
 export * from "./token/blind.js";
 export * from "./token/verify.js";
 export * from "./ballot-fingerprint.js";
+export * from "./signed-vote-input.js";

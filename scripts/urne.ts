@@ -22,6 +22,7 @@ commands:
   recount re-verify every ballot and recount it from a node or a mirror (urne recount --help)
   verify  check a proof of vote against any node (urne verify --help)
   fingerprint  a ballot's fingerprint, read and checked on any nodes (urne fingerprint --help)
+  submit  send a signed ballot straight to a node, free, without a relay (urne submit --help)
 
 options of start (docs/OPERATIONS.md lists the environment variables):
   --data DIR               data directory (env URNE_DATA_DIR, default ./data)
@@ -116,6 +117,7 @@ const OBSERVER_COMMANDS: Record<string, string> = {
   recount: "../observer/cli/recount.js",
   verify: "../observer/cli/verify.js",
   fingerprint: "../observer/cli/fingerprint.js",
+  submit: "../observer/cli/submit.js",
 };
 
 async function main() {

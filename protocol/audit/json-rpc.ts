@@ -9,7 +9,8 @@ export type RpcCaller = { call<T = unknown>(method: string, params?: unknown[]):
 
 /** A node that did not answer, answered something that is not JSON-RPC, or an error. */
 export class RpcError extends Error {
-  constructor(readonly url: string, readonly method: string, message: string, readonly rpcCode?: number) {
+  /** `data`: what the node gave with its error (revert data, a limit), as given. */
+  constructor(readonly url: string, readonly method: string, message: string, readonly rpcCode?: number, readonly data?: unknown) {
     super(`${url} ${method}: ${message}`);
     this.name = "RpcError";
   }
@@ -51,10 +52,10 @@ export class JsonRpcClient implements RpcCaller {
       throw new RpcError(this.url, method, `HTTP ${res.status}, the answer is not JSON`);
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) throw new RpcError(this.url, method, `HTTP ${res.status}, not a JSON-RPC answer`);
-    const answer = body as { id?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown } };
+    const answer = body as { id?: unknown; result?: unknown; error?: { code?: unknown; message?: unknown; data?: unknown } };
     if (answer.error) {
       const code = typeof answer.error.code === "number" ? answer.error.code : undefined;
-      throw new RpcError(this.url, method, String(answer.error.message ?? "error without a message"), code);
+      throw new RpcError(this.url, method, String(answer.error.message ?? "error without a message"), code, answer.error.data);
     }
     if (answer.id !== id || !("result" in answer)) throw new RpcError(this.url, method, "the answer does not match the request");
     return answer.result as T;

@@ -12,7 +12,7 @@ import type { BallotBoxView } from "./ballot-box-view.js";
 import { CheckPool } from "./check-pool.js";
 import { storeVote, voteKey, type Receipt, type RelayJournal } from "./journal.js";
 import { Submitter, type SubmitterOptions } from "./submitter.js";
-import { parseVoteBody } from "./vote-input.js";
+import { parseVoteBody } from "../../protocol/signed-vote-input.js";
 
 /** The contract's verdict → the API's coded error (statuses in server/api/http-errors.ts). */
 const CODE_BY_ERROR: Record<VoteErrorName, string> = {

@@ -45,23 +45,26 @@ export async function call(stack: Pick<Stack, "apiUrl">, method: string, route: 
 /** An ISO date `seconds` from now. */
 export const inSeconds = (seconds: number) => new Date(Date.now() + seconds * 1000).toISOString();
 
+/** A fresh voter's signed vote in the ballot (token blind-signed with the ballot's own key), as the widget builds it. */
+export async function signedVote(stack: Stack, ballot: { id: string; issuerKey: unknown }, bytes: number[]) {
+  const chainId = stack.chain.chainId, ballotBox = stack.ballotChain.ballotBox, ballotId = BigInt(ballot.id);
+  const publicKey = issuerKeyFromJwk(ballot.issuerKey);
+  const privateKey = await stack.ballots.issuerPrivateKey(ballot.id);
+  const voter = new Wallet(hexlify(randomBytes(32)));
+  const message = tokenMessage({ chainId, ballotBox, ballotId, voter: voter.address });
+  const { blindedMessage, inverse } = blind(publicKey, message);
+  const token = finalize(publicKey, message, blindSign(privateKey, blindedMessage), inverse);
+  const payload = toHex(Uint8Array.from(bytes));
+  const voterSignature = await signVote(voter, { chainId, ballotBox, ballotId, revision: 0, payload });
+  return { ballotId, voter: voter.address, revision: 0, payload, tokenSignature: toHex(token), voterSignature };
+}
+
 /**
  * Casts one vote per payload in the ballot, in one castVotes transaction sent by the
  * chain's admin account (anybody may submit; the API is not involved).
  */
 export async function castVotes(stack: Stack, ballot: { id: string; issuerKey: unknown }, payloads: number[][]): Promise<TransactionReceipt> {
-  const chainId = stack.chain.chainId, ballotBox = stack.ballotChain.ballotBox, ballotId = BigInt(ballot.id);
-  const publicKey = issuerKeyFromJwk(ballot.issuerKey);
-  const privateKey = await stack.ballots.issuerPrivateKey(ballot.id);
-  const votes = await Promise.all(payloads.map(async (bytes) => {
-    const voter = new Wallet(hexlify(randomBytes(32)));
-    const message = tokenMessage({ chainId, ballotBox, ballotId, voter: voter.address });
-    const { blindedMessage, inverse } = blind(publicKey, message);
-    const token = finalize(publicKey, message, blindSign(privateKey, blindedMessage), inverse);
-    const payload = toHex(Uint8Array.from(bytes));
-    const voterSignature = await signVote(voter, { chainId, ballotBox, ballotId, revision: 0, payload });
-    return { ballotId, voter: voter.address, revision: 0, payload, tokenSignature: toHex(token), voterSignature };
-  }));
+  const votes = await Promise.all(payloads.map((bytes) => signedVote(stack, ballot, bytes)));
   const admin = new Wallet(stack.chain.operators.admin.privateKey, stack.ballotChain.provider);
   const tx = await (stack.ballotChain.box.connect(admin) as Contract).castVotes(votes);
   const receipt = (await tx.wait()) as TransactionReceipt;

@@ -1,9 +1,13 @@
-// The relay's edge (STYLE.md habit 6): a POST /v1/votes body becomes a well-formed
-// SignedVote, or an UrneError naming the field ("vote.tokenSignature"). Shape only: what
-// the contract decides (token, signature, payload rules) is vote-check.ts's job.
-import {
-  MAX_OPTIONS, MAX_REVISION, UrneError, checkSafeInteger, parseAddress, parseDecimal, parseHex, toHex, type SignedVote,
-} from "../../protocol/index.js";
+// A signed vote as JSON (PROTOCOL.md §4: the body of the relay's POST /v1/votes, the file
+// `urne submit` sends) becomes a well-formed SignedVote, or an UrneError naming the field
+// ("vote.tokenSignature"). Shape only: what the contract decides (token, signature,
+// payload rules) is vote-check.ts's job. One parser for the relay and the observer tools.
+import type { SignedVote } from "./ballot.js";
+import { MAX_OPTIONS } from "./constants.js";
+import { UrneError } from "./errors.js";
+import { checkSafeInteger, parseAddress, parseDecimal } from "./fields.js";
+import { parseHex, toHex } from "./hex.js";
+import { MAX_REVISION } from "./vote.js";
 
 const FIELDS = new Set(["ballotId", "voter", "revision", "payload", "tokenSignature", "voterSignature"]);
 
