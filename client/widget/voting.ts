@@ -14,6 +14,8 @@ import { STEPS, VoteSession, type Step } from "./vote-session.js";
 
 let chainCheck: Promise<ChainBallot> | undefined;
 let session: VoteSession | undefined;
+/** Back to the first screen ("Ce n'est pas moi"), as main.ts draws it. */
+let backToIntro: () => void = () => {};
 
 /** Starts reading the ballot from the chain while the citizen logs in. */
 export function prepare(ctx: WidgetContext): void {
@@ -33,16 +35,21 @@ function links(ctx: WidgetContext): HTMLElement {
     h("a", { href: `/results/${encodeURIComponent(ctx.ballot.id)}`, target: "_blank", rel: "noopener noreferrer" }, ctx.t("results")));
 }
 
-/** (1) Who is about to vote, and the fraud warning. */
-export function identityScreen(ctx: WidgetContext, restart: () => void): void {
+/**
+ * (1) Who is about to vote, and the fraud warning. Shown after every sign-in, before any
+ * ballot can leave: a citizen who signs in again (another person, after a refused session)
+ * sees who is voting, then chooses again (`onContinue`: the form, with the earlier choice).
+ */
+export function identityScreen(ctx: WidgetContext, restart: () => void, onContinue: () => void = () => void ballotScreen(ctx)): void {
   const { t } = ctx;
+  backToIntro = restart;
   const voter = ctx.login!.voter;
   show(ctx.root,
     h("h2", {}, t("identityHeading")),
     h("p", { class: "identity" }, t("identityAs", { name: `${voter.givenName} ${voter.familyName}`, date: formatDate(ctx.lang, voter.birthdate, false) })),
     h("p", { class: "warning", role: "note" }, t("fraudWarning")),
     h("div", { class: "actions" },
-      button(t("continue"), () => void ballotScreen(ctx), true),
+      button(t("continue"), onContinue, true),
       button(t("notMe"), () => {
         ctx.login = undefined;
         restart();
@@ -127,12 +134,13 @@ async function progressScreen(ctx: WidgetContext, choice: Choice): Promise<void>
       failed.dataset.state = "failed";
       failed.querySelector(".state")!.textContent = ` — ${t("stepFailed")}`;
     }
-    showError(ctx, error, () => void progressScreen(ctx, choice), true);
+    // After a new sign-in, the choice is shown again to be confirmed: it never leaves under an identity not shown.
+    showError(ctx, error, () => void progressScreen(ctx, choice), true, () => void ballotScreen(ctx, choice));
   }
 }
 
-/** An error under the current screen, with the one remedy that is safe. */
-function showError(ctx: WidgetContext, error: unknown, retry: () => void, keepScreen = false): void {
+/** An error under the current screen, with the one remedy that is safe. `afterLogin`: where a new sign-in leads, after the identity screen. */
+function showError(ctx: WidgetContext, error: unknown, retry: () => void, keepScreen = false, afterLogin: () => void = retry): void {
   const { t } = ctx;
   const { text, remedy } = errorMessage(ctx, error);
   const actions = h("div", { class: "actions" });
@@ -141,7 +149,7 @@ function showError(ctx: WidgetContext, error: unknown, retry: () => void, keepSc
     actions.append(button(t("login"), () => {
       login().then((result) => {
         ctx.login = result;
-        retry();
+        identityScreen(ctx, backToIntro, afterLogin);
       }, () => {});
     }, true));
   }
