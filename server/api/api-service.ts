@@ -14,6 +14,7 @@ import { BallotService } from "../ballots/ballot-service.js";
 import { issuerDirectory } from "../ballots/issuer-directory.js";
 import { IssuerKeyVault } from "../ballots/issuer-key-vault.js";
 import { relayFinality } from "../ballots/relay-finality.js";
+import { relaySettler } from "../ballots/relay-settle.js";
 import type { Secrets } from "../config/secrets.js";
 import { createIdentityClient, type IdentityClientOptions } from "../identity/oidc-client.js";
 import { issuerRouter } from "../issuer/routes.js";
@@ -95,6 +96,7 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
     // Results say how much of what the relay acknowledged is final on chain; the relay says it over HTTP.
     const ballots = new BallotService({
       registry, vault: new IssuerKeyVault(store, opts.secrets.masterKey), chain: ballotChain, tokenLedger: ledger, finality: relayFinality(opts.relayUrl),
+      relay: relaySettler({ relayUrl: opts.relayUrl, organizer: opts.chain.organizer, chainId: opts.chain.chainId, ballotBox: opts.chain.ballotBox }),
     });
 
     // Until the app is built, every request is answered (503, retry), never left hanging.

@@ -16,6 +16,7 @@ import { computeResults } from "./ballot-results.js";
 import { ballotStatus, ballotView, issuerJwkOf, type BallotView } from "./ballot-view.js";
 import type { IssuerKeyVault } from "./issuer-key-vault.js";
 import type { FinalityReporter } from "./finality-reporter.js";
+import type { RelaySettler } from "./relay-settle.js";
 import type { TokenLedger } from "./token-ledger.js";
 import { Mutex } from "../chain/mutex.js";
 
@@ -25,6 +26,8 @@ export type BallotServiceDeps = {
   chain: BallotChain;
   tokenLedger: TokenLedger;
   finality?: FinalityReporter;
+  /** Asked to land every acknowledged ballot before an early close (relay-settle.ts); none: no relay to wait for. */
+  relay?: RelaySettler;
   /** Unix seconds; replaceable in tests. */
   now?: () => number;
 };
@@ -127,6 +130,8 @@ export class BallotService {
       if (before.closedAt !== 0) throw new UrneError("ERR_BALLOT_CLOSED", "This ballot is already closed.", { field: "id" });
       // close() stops issuance first, so that no token is signed after the count.
       const tokensIssued = await (this.deps.tokenLedger.close?.(ballotId) ?? this.deps.tokenLedger.issuedCount(ballotId));
+      // Then the relay lands what it acknowledged and takes no more: a 202 means counted.
+      await this.deps.relay?.settle(ballotId);
       const receipt = await this.deps.chain.closeBallot(ballotId, tokensIssued);
       const after = await this.deps.chain.ballot(ballotId);
       record.closed = { ...receipt, tokensIssued, closedAt: after.closedAt };

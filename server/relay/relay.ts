@@ -13,6 +13,8 @@ import { CheckPool } from "./check-pool.js";
 import { storeVote, voteKey, type Receipt, type RelayJournal } from "./journal.js";
 import { Submitter, type SubmitterOptions } from "./submitter.js";
 import { parseVoteBody } from "../../protocol/signed-vote-input.js";
+import { SETTLE_MAX_SECONDS, settleSigner } from "../../protocol/relay-settle.js";
+import type { RelayBallotStatus } from "./finality.js";
 
 /** The contract's verdict → the API's coded error (statuses in server/api/http-errors.ts). */
 const CODE_BY_ERROR: Record<VoteErrorName, string> = {
@@ -36,6 +38,11 @@ export type ReceiptView = Pick<Receipt, "receiptId" | "status" | "txHash" | "blo
 
 export type RelayOptions = {
   chainId: bigint;
+  /**
+   * Seconds before a ballot's scheduled close from which the relay stops taking its ballots:
+   * what it acknowledges, it must land before the close (default 10).
+   */
+  closeMarginSeconds?: number;
   /** Seconds the contract will see; default the wall clock (blocks are sealed at "now"). */
   clock?: () => bigint;
   submitter?: SubmitterOptions;
@@ -48,6 +55,10 @@ export class Relay {
   /** Votes being checked and journaled, by (ballot, voter, revision): concurrent twins share one answer. */
   #inFlight = new Map<string, Promise<{ receiptId: string; vote: SignedVote }>>();
   readonly #byVoter = new KeyedLock();
+  /** Ballots being closed early (settle): ballot id → Unix seconds until which their new ballots are refused. */
+  readonly #closing = new Map<string, number>();
+  /** Ballots being checked and journaled, per ballot: a settle waits for them too. */
+  readonly #accepting = new Map<string, number>();
   readonly #clock: () => bigint;
   readonly #checks: CheckPool;
 
@@ -95,7 +106,28 @@ export class Relay {
       checkSame(receipt.vote, vote);
       return { receiptId: existing, vote };
     }
+    const id = vote.ballotId.toString();
+    this.#accepting.set(id, (this.#accepting.get(id) ?? 0) + 1);
+    try {
+      return await this.#checkAndJournal(vote);
+    } finally {
+      const left = this.#accepting.get(id)! - 1;
+      if (left > 0) this.#accepting.set(id, left);
+      else this.#accepting.delete(id);
+    }
+  }
+
+  async #checkAndJournal(vote: SignedVote): Promise<{ receiptId: string; vote: SignedVote }> {
+    // A ballot being closed takes no new ballot: what is acknowledged is what lands (PROTOCOL.md §6.4).
+    const now = this.#clock();
+    const closingUntil = this.#closing.get(vote.ballotId.toString());
+    if (closingUntil !== undefined && BigInt(closingUntil) > now) {
+      throw new UrneError("ERR_BALLOT_CLOSING", "This ballot is being closed: no more ballots are taken.", { field: "vote.ballotId" });
+    }
     const ballot = await chainRead(() => this.view.ballot(vote.ballotId));
+    if (ballot && ballot.closedAt === 0n && ballot.closesAt > now && ballot.closesAt - now <= BigInt(this.opts.closeMarginSeconds ?? 10)) {
+      throw new UrneError("ERR_BALLOT_CLOSING", "This ballot closes in a few seconds: a ballot sent now could not be recorded in time.", { field: "vote.ballotId" });
+    }
     let recorded: { revision: number } | undefined;
     if (ballot) {
       recorded = await chainRead(() => this.view.voteOf(vote.ballotId, vote.voter));
@@ -111,6 +143,42 @@ export class Relay {
     const receipt = await this.journal.append(randomBytes(16).toString("hex"), vote);
     this.submitter.enqueue(receipt);
     return { receiptId: receipt.receiptId, vote };
+  }
+
+  /**
+   * POST /v1/ballots/:id/settle, before an early close: the ballot's organizer (checked by its
+   * signature against the chain) asks the relay to take no new ballot for it until
+   * `expiresAt`, and to land every one it acknowledged. Resolves with the ballot's counts
+   * once none is left pending, or throws ERR_RELAY_BACKLOG after `waitMs`.
+   */
+  async settle(request: { ballotId: bigint; expiresAt: number; signature: string }, waitMs = 60_000): Promise<RelayBallotStatus> {
+    const now = Number(this.#clock());
+    if (!Number.isSafeInteger(request.expiresAt) || request.expiresAt <= now || request.expiresAt > now + SETTLE_MAX_SECONDS) {
+      throw new UrneError("ERR_INVALID_SETTLE", `expiresAt must be within the next ${SETTLE_MAX_SECONDS} seconds.`, { field: "expiresAt" });
+    }
+    const ballot = await chainRead(() => this.view.ballot(request.ballotId));
+    if (!ballot) throw new UrneError("ERR_BALLOT_NOT_FOUND", "No ballot with this id on chain.", { field: "ballotId" });
+    let signer: string;
+    try {
+      signer = settleSigner({ chainId: this.opts.chainId, ballotBox: this.view.address, ballotId: request.ballotId, expiresAt: request.expiresAt }, request.signature);
+    } catch {
+      throw new UrneError("ERR_INVALID_SETTLE", "The signature is not a signature.", { field: "signature" });
+    }
+    if (signer.toLowerCase() !== ballot.organizer.toLowerCase()) {
+      throw new UrneError("ERR_FORBIDDEN", "Only the ballot's organizer may settle it.", { field: "signature" });
+    }
+    const id = request.ballotId.toString();
+    this.#closing.set(id, Math.max(this.#closing.get(id) ?? 0, request.expiresAt));
+    const deadline = Date.now() + waitMs;
+    for (;;) {
+      const status = this.journal.finality.status(request.ballotId);
+      if (!this.#accepting.has(id) && status.acknowledged === status.final + status.rejected) return status;
+      if (Date.now() > deadline) {
+        throw new UrneError("ERR_RELAY_BACKLOG", `${status.acknowledged - status.final - status.rejected} acknowledged ballots of this ballot are not on chain yet; try again shortly.`, { field: "ballotId" });
+      }
+      this.submitter.wake();
+      await new Promise((r) => setTimeout(r, 100));
+    }
   }
 
   /** GET /health: whether the chain answers, and how many ballots wait to be settled. */

@@ -51,6 +51,17 @@ export function relayRouter(relay: Relay, opts: RelayRouteOptions = {}): Router 
     const ballotId = parseBallotId(req.params.id);
     res.set("cache-control", "no-store").json({ ballotId: ballotId.toString(), ...relay.journal.finality.status(ballotId) });
   });
+  // Before an early close, signed by the ballot's organizer (protocol/relay-settle.ts).
+  router.post("/v1/ballots/:id/settle", express.json({ limit: "1kb", strict: true }), async (req, res) => {
+    const ballotId = parseBallotId(req.params.id);
+    const body = (req.body ?? {}) as { expiresAt?: unknown; signature?: unknown };
+    if (typeof body.signature !== "string" || !/^0x[0-9a-fA-F]{130}$/.test(body.signature)) {
+      throw new UrneError("ERR_INVALID_SETTLE", "signature must be 65 bytes of 0x-hex.", { field: "signature" });
+    }
+    if (typeof body.expiresAt !== "number") throw new UrneError("ERR_INVALID_SETTLE", "expiresAt must be Unix seconds.", { field: "expiresAt" });
+    const status = await relay.settle({ ballotId, expiresAt: body.expiresAt, signature: body.signature });
+    res.set("cache-control", "no-store").json({ ballotId: ballotId.toString(), ...status });
+  });
   router.get("/health", async (_req, res) => {
     const health = await relay.health();
     res.status(health.status === "ok" ? 200 : 503).set("cache-control", "no-store").json(health);

@@ -93,6 +93,12 @@ export class Submitter {
     if (this.#queue.length >= this.#o.batchSize) this.#wake?.();
   }
 
+  /** Sends what waits now rather than after the linger (a ballot being closed). */
+  wake(): void {
+    this.#lingerStart = 1; // long ago: the partial batch is ready
+    this.#wake?.();
+  }
+
   /** Ballots not yet settled (queued or in a transaction). */
   get backlog(): number {
     let n = this.#queue.length;
