@@ -198,7 +198,9 @@ export class Submitter {
    */
   async #gasLimit(ballotIds: bigint[], data: Buffer, estimate = this.#estimate): Promise<bigint> {
     if (estimate) {
-      const estimate = await this.view.provider.estimateGas({ from: this.wallet.address, to: this.view.address, data: "0x" + data.toString("hex") });
+      // A gas ceiling named: without one, urne's chain estimates a BallotBox call within its
+      // small sealing-EVM budget (docs/CHAIN.md §5.2), too little for a batch.
+      const estimate = await this.view.provider.estimateGas({ from: this.wallet.address, to: this.view.address, data: "0x" + data.toString("hex"), gasLimit: BLOCK_GAS_CAP });
       return min((estimate * 6n) / 5n + 50_000n, BLOCK_GAS_CAP);
     }
     let gas = BATCH_BASE_GAS;

@@ -133,7 +133,7 @@ describe("client/results: the results and observer pages in Chromium", function 
     expect(text).to.contain(`urne recount --rpc ${stack.rpcUrl}`).and.contain(`--api ${stack.apiUrl}`);
     expect(text).to.contain(`urne verify proof.json --rpc ${stack.rpcUrl}`);
     expect(await page.$$eval("#proof-checks tbody td:first-child", (cells) => cells.map((c) => c.textContent))).to.deep.equal(["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"]);
-    expect(await page.locator("#chain-checks tbody tr").count()).to.equal(5);
+    expect(await page.locator("#chain-checks tbody tr").count()).to.equal(7); // C1-C7
     expect(await page.locator("#ballot-checks tbody tr").count()).to.equal(6);
     await screenshot(page, "observer-fr");
     await expectNoSeriousAxeViolation(page);
