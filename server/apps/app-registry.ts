@@ -4,6 +4,7 @@
 // no longer authenticates.
 import { randomBytes } from "node:crypto";
 import { UrneError } from "../../protocol/errors.js";
+import { textFault } from "../http/text.js";
 import { SYNC, type ApiStore } from "../store/api-store.js";
 import { generateApiKey, hashApiKey, isWellFormedApiKey } from "./api-key.js";
 import { parseOrigin } from "./origin.js";
@@ -36,6 +37,10 @@ export class AppRegistry {
     if (name.length === 0 || name.length > APP_NAME_MAX) {
       throw new UrneError("ERR_INVALID_APP", `name must be 1 to ${APP_NAME_MAX} characters`, { field: "name" });
     }
+    // `urne app list` prints names to the operator's terminal: no control character, no
+    // escape sequence, no lone surrogate (LevelDB would store U+FFFD in its place).
+    const fault = textFault(name);
+    if (fault !== undefined) throw new UrneError("ERR_INVALID_APP", `name ${fault}`, { field: "name" });
     if (!Array.isArray(input.origins) || input.origins.length === 0) {
       throw new UrneError("ERR_INVALID_APP", "at least one origin is required (--origin https://...)", { field: "origins" });
     }

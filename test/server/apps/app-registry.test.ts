@@ -49,6 +49,15 @@ describe("server/apps/app-registry", () => {
     expect((await apps.create({ name: "A", origins: ["https://a.example", "ftp://b"] }).catch((e) => e)).field).to.equal("origins[1]");
   });
 
+  it("refuses a name that is not well-formed or holds a control character, and trims the spaces around it", async () => {
+    for (const name of ["Ma\uD800Voix", "\uDC00", "Ma\u001B[2JVoix", "Ma\u0000Voix", "Ma\nVoix", "\u202EMaVoix"]) {
+      const error = await apps.create({ name, origins: ["https://a.example"] }).catch((e) => e);
+      expect(error, JSON.stringify(name)).to.include({ code: "ERR_INVALID_APP", field: "name" });
+    }
+    expect(await apps.list()).to.deep.equal([]);
+    expect((await apps.create({ name: "  Ma Voix 🗳️ ", origins: ["https://a.example"] })).app.name).to.equal("Ma Voix 🗳️");
+  });
+
   describe("parseOrigin", () => {
     it("keeps scheme, host and port, normalized", () => {
       expect(parseOrigin("https://Example.ORG", "o")).to.equal("https://example.org");
