@@ -130,7 +130,9 @@ export class BallotChain {
         return sent;
       } catch (error) {
         this.nextNonce = undefined; // re-read from the node next time
-        if (isError(error, "CALL_EXCEPTION")) throw error;
+        // A revert, or arguments ethers cannot encode (a lone surrogate that slipped past
+        // the edge once): our bug, a 500, never "the chain did not answer, try again" (503).
+        if (isError(error, "CALL_EXCEPTION") || isError(error, "INVALID_ARGUMENT")) throw error;
         throw unavailable(error);
       }
     });

@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { adminRequest } from "../../../server/admin/admin-client.js";
+import { isError } from "ethers";
+import { UrneError, generateIssuerKey, modulusBytes, proveIssuerKey, toHex } from "../../../protocol/node.js";
 import { ballotBoxInterface } from "../../../server/ballots/ballot-chain.js";
 import { ApiStore } from "../../../server/store/api-store.js";
 import { call, inSeconds, startTestStack, type TestStack } from "./stack-fixture.js";
@@ -153,6 +155,19 @@ describe("server/api bad input: coded 4xx, never a 500", function () {
         expect(refused, JSON.stringify(name)).to.include({ code: "ERR_INVALID_APP", field: "name" });
       }
       expect((await stack.apps.list()).length).to.equal(before);
+    });
+
+    it("calls a lone surrogate that slipped past the edge our bug, not an unavailable chain (no 503 'try again')", async () => {
+      const { privateKey, publicKey } = generateIssuerKey();
+      const now = BigInt(Math.floor(Date.now() / 1000));
+      const refused = await stack.ballotChain.createBallot({
+        kind: 0, minChoices: 0, maxChoices: 0, opensAt: now, closesAt: now + 600n, allowRevote: false, liveResults: false,
+        issuerModulus: toHex(modulusBytes(publicKey)), issuerKeyProof: toHex(proveIssuerKey(privateKey)), question: "Q\uD800", options: ["a", "b"],
+      }).catch((e: unknown) => e);
+      expect(refused).not.to.be.instanceOf(UrneError);
+      expect(isError(refused, "INVALID_ARGUMENT"), String(refused)).to.equal(true);
+      // The organizer's next ballot goes through: the nonce was not spent.
+      expect((await call(stack, "POST", "/v1/ballots", { key, body: { question: "Encore ?", closesAt: inSeconds(600) } })).status).to.equal(201);
     });
 
     it("left no sealed issuer key without its ballot (checked in the store, the service stopped)", async () => {
