@@ -21,6 +21,11 @@ export type App = {
 type AppRecord = App & { keyHash: string };
 
 export const APP_NAME_MAX = 100;
+/**
+ * Origins of one app. Each is a frame-ancestors source of the widget page's CSP header:
+ * without a bound, one app (a 64 KB body) made a ~60 KB header that reverse proxies refuse.
+ */
+export const APP_ORIGINS_MAX = 50;
 
 export class AppRegistry {
   private readonly apps;
@@ -43,6 +48,9 @@ export class AppRegistry {
     if (fault !== undefined) throw new UrneError("ERR_INVALID_APP", `name ${fault}`, { field: "name" });
     if (!Array.isArray(input.origins) || input.origins.length === 0) {
       throw new UrneError("ERR_INVALID_APP", "at least one origin is required (--origin https://...)", { field: "origins" });
+    }
+    if (input.origins.length > APP_ORIGINS_MAX) {
+      throw new UrneError("ERR_INVALID_APP", `at most ${APP_ORIGINS_MAX} origins per app (create another app for more)`, { field: "origins" });
     }
     const origins = [...new Set(input.origins.map((o, i) => parseOrigin(o, `origins[${i}]`)))];
     const apiKey = generateApiKey();
