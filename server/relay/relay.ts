@@ -14,7 +14,7 @@ import { storeVote, voteKey, type Receipt, type RelayJournal } from "./journal.j
 import { Submitter, type SubmitterOptions } from "./submitter.js";
 import { parseVoteBody } from "./vote-input.js";
 
-/** The contract's verdict → the API's coded error (statuses in server/api/http-errors.ts). */
+/** The contract's verdict → the API's coded error (statuses in server/http/http-errors.ts). */
 const CODE_BY_ERROR: Record<VoteErrorName, string> = {
   BallotBoxUnknownBallot: "ERR_BALLOT_NOT_FOUND",
   BallotBoxClosed: "ERR_BALLOT_CLOSED",
