@@ -36,8 +36,10 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_BODY_TOO_LARGE: 413,
   ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_RATE_LIMITED: 429,
+  ERR_TOO_MANY_LOGINS: 429,
   ERR_LOGIN_FAILED: 502,
   ERR_CHAIN_UNAVAILABLE: 503,
+  ERR_LOGIN_BUSY: 503,
   // Our own faults, raised as coded errors so that the issuer's login pages can name them.
   ERR_INTERNAL: 500,
   ERR_SIGNING_FAULT: 500,
