@@ -9,7 +9,9 @@ import { promisify } from "node:util";
 import { expect } from "chai";
 import { startChain } from "../../../server/chain/node.js";
 import { ensurePrivateDir } from "../../../server/config/private-file.js";
+import { Level } from "level";
 import { RelayJournal } from "../../../server/relay/journal.js";
+import { migrateRelayJournal } from "../../../server/relay/relay-store-migration.js";
 import { ApiStore } from "../../../server/store/api-store.js";
 
 const mode = async (p: string) => ((await stat(p)).mode & 0o777).toString(8);
@@ -51,6 +53,14 @@ describe("the data directory's mode: 0700, whoever opens it first", function () 
     journal = await RelayJournal.open(location);
     await journal.close();
     expect(await mode(location)).to.equal("700");
+  });
+
+  it("the relay's journal moved out of an old <data>/api lands in a 0700 <data>/relay", async () => {
+    const old = new Level<string, unknown>(path.join(dataDir, "api"), { valueEncoding: "json" });
+    await old.sublevel<string, unknown>("relay", { valueEncoding: "json" }).put("meta!seq", 1);
+    await old.close();
+    expect(await migrateRelayJournal(dataDir)).to.equal(1);
+    expect(await mode(path.join(dataDir, "relay"))).to.equal("700");
   });
 
   it("urne chain alone tightens <data> and <data>/chain, at creation and at a restart", async () => {
