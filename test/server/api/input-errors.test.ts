@@ -157,6 +157,14 @@ describe("server/api bad input: coded 4xx, never a 500", function () {
       expect((await stack.apps.list()).length).to.equal(before);
     });
 
+    it("creates the largest ballot the rules allow (1,000-unit question, 64 options of 200 three-byte characters), never a 500", async () => {
+      const question = "🗳".repeat(499) + "?"; // 999 UTF-16 code units, 1,997 bytes of UTF-8
+      const options = Array.from({ length: 64 }, (_, i) => String(i).padStart(2, "0") + "字".repeat(198));
+      const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { question, kind: "majority_judgment", options, closesAt: inSeconds(600) } });
+      expect(status, JSON.stringify(body)).to.equal(201);
+      expect(body.ballot.options).to.deep.equal(options);
+    });
+
     it("calls a lone surrogate that slipped past the edge our bug, not an unavailable chain (no 503 'try again')", async () => {
       const { privateKey, publicKey } = generateIssuerKey();
       const now = BigInt(Math.floor(Date.now() / 1000));
