@@ -95,7 +95,8 @@ export function parseBallotInput(body: unknown, now: number): BallotDraft {
   for (const key of Object.keys(input)) if (!FIELDS.includes(key)) fail(`ballot.${key}`, "is not a ballot field");
 
   const question = text(input.question, "ballot.question", QUESTION_MAX);
-  const kindValue = input.kind ?? "single_choice";
+  // Absent means the default; null is refused like any other value that is not a kind.
+  const kindValue = input.kind === undefined ? "single_choice" : input.kind;
   if (typeof kindValue !== "string" || !Object.hasOwn(BALLOT_KIND_NAMES, kindValue)) {
     fail("ballot.kind", `must be one of ${Object.keys(BALLOT_KIND_NAMES).join(", ")}`);
   }

@@ -63,6 +63,10 @@ describe("server/api bad input: coded 4xx, never a 500", function () {
     const refused = await call(stack, "POST", "/v1/ballots", { key, raw: utf16, headers: { "content-type": "application/json; charset=utf-16le" } });
     expect(refused.status).to.equal(415);
     expect(refused.body.error).to.include({ code: "ERR_UNSUPPORTED_MEDIA_TYPE", field: "content-type" });
+    // A charset body-parser does not even know: the same answer, naming the same header.
+    const latin1 = await call(stack, "POST", "/v1/ballots", { key, raw: "{}", headers: { "content-type": "application/json; charset=latin1" } });
+    expect(latin1.status).to.equal(415);
+    expect(latin1.body.error).to.include({ code: "ERR_UNSUPPORTED_MEDIA_TYPE", field: "content-type" });
   });
 
   it("answers 404 ERR_NOT_FOUND to an unknown route", async () => {

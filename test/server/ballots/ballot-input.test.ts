@@ -39,6 +39,7 @@ describe("server/ballots/ballot-input", () => {
       ["a blank question", { ...base, question: "   " }, "ballot.question"],
       ["a question too long", { ...base, question: "x".repeat(1001) }, "ballot.question"],
       ["an unknown kind", { ...base, kind: "ranked" }, "ballot.kind"],
+      ["a null kind", { ...base, kind: null }, "ballot.kind"],
       ["options that are not an array", { ...base, options: "a,b" }, "ballot.options"],
       ["a single option", { ...base, options: ["seul"] }, "ballot.options"],
       ["65 options", { ...base, options: Array.from({ length: 65 }, (_, i) => `o${i}`) }, "ballot.options"],
