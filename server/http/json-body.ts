@@ -4,8 +4,13 @@ import { isUtf8 } from "node:buffer";
 import express, { type RequestHandler } from "express";
 import { UrneError } from "../../protocol/errors.js";
 
-/** A ballot with 64 options of 200 characters is about 14 kB of JSON. */
-export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+/**
+ * The largest ballot the rules allow (a 1,000-unit question, 64 options of 200) is about
+ * 14 kB of JSON in ASCII, 40 kB in raw UTF-8 of three-byte characters, and 84 kB with
+ * every character \u-escaped, as many JSON encoders write by default (Python's
+ * json.dumps): it must fit.
+ */
+export const DEFAULT_BODY_LIMIT_BYTES = 128 * 1024;
 
 export function jsonBody(limitBytes = DEFAULT_BODY_LIMIT_BYTES): RequestHandler[] {
   const requireJson: RequestHandler = (req, _res, next) => {

@@ -49,7 +49,7 @@ describe("server/api bad input: coded 4xx, never a 500", function () {
   });
 
   it("answers 413 ERR_BODY_TOO_LARGE to a body over the limit", async () => {
-    const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "x".repeat(70 * 1024), closesAt: inSeconds(600) } });
+    const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "x".repeat(130 * 1024), closesAt: inSeconds(600) } });
     expect(status).to.equal(413);
     expect(body.error.code).to.equal("ERR_BODY_TOO_LARGE");
   });
@@ -161,10 +161,14 @@ describe("server/api bad input: coded 4xx, never a 500", function () {
       expect((await stack.apps.list()).length).to.equal(before);
     });
 
-    it("creates the largest ballot the rules allow (1,000-unit question, 64 options of 200 three-byte characters), never a 500", async () => {
+    it("creates the largest ballot the rules allow (1,000-unit question, 64 options of 200 three-byte characters, all \\u-escaped), never a 500 or a 413", async () => {
       const question = "🗳".repeat(499) + "?"; // 999 UTF-16 code units, 1,997 bytes of UTF-8
       const options = Array.from({ length: 64 }, (_, i) => String(i).padStart(2, "0") + "字".repeat(198));
-      const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { question, kind: "majority_judgment", options, closesAt: inSeconds(600) } });
+      // As Python's json.dumps writes it by default (ensure_ascii): 6 bytes per UTF-16 unit.
+      const raw = JSON.stringify({ question, kind: "majority_judgment", options, closesAt: inSeconds(600) })
+        .replace(/[\u0080-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
+      expect(raw.length).to.be.greaterThan(80_000);
+      const { status, body } = await call(stack, "POST", "/v1/ballots", { key, raw });
       expect(status, JSON.stringify(body)).to.equal(201);
       expect(body.ballot.options).to.deep.equal(options);
     });
