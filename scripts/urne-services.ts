@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import { Wallet } from "ethers";
 import { readChainServiceToken } from "../server/chain/chain-service-token.js";
 import { readOperatorKeys } from "../server/chain/operator-keys.js";
+import { ensurePrivateDir } from "../server/config/private-file.js";
 import { loadSecrets } from "../server/config/secrets.js";
 import { trustProxy } from "../server/config/stack-options.js";
 
@@ -73,6 +74,7 @@ async function runApi(args: string[]): Promise<void> {
   const { stackOptions } = await import("../server/config/stack-options.js");
   const { DEV_IDP_CLIENT_ID } = await import("../server/api/stack.js");
   const dataDir = path.resolve(required(values, "data"));
+  await ensurePrivateDir(dataDir); // this process may be the first to open it (OPERATIONS.md §3)
   const rpcUrl = required(values, "rpc");
   const settings = stackOptions({ data: dataDir, ...(values["block-interval-ms"] ? { "block-interval-ms": values["block-interval-ms"] } : {}) });
   const { secrets } = loadSecrets(dataDir);
@@ -104,6 +106,7 @@ async function runRelay(args: string[]): Promise<void> {
   } });
   const { startRelayService } = await import("../server/relay/relay-service.js");
   const dataDir = path.resolve(required(values, "data"));
+  await ensurePrivateDir(dataDir); // this process may be the first to open it (OPERATIONS.md §3)
   const limit = values["votes-per-address"] === undefined ? undefined : /^(\d+)\/(\d+)$/.exec(values["votes-per-address"]);
   if (limit === null) throw new Error("--votes-per-address must be CAPACITY/REFILL_MS, e.g. 300/100");
   const relay = await startRelayService({
@@ -121,6 +124,7 @@ async function runDevIdp(args: string[]): Promise<void> {
   const { DEV_IDP_CLIENT_ID } = await import("../server/api/stack.js");
   const { createHmac } = await import("node:crypto");
   const dataDir = path.resolve(required(values, "data"));
+  await ensurePrivateDir(dataDir); // this process may be the first to open it (OPERATIONS.md §3)
   const { secrets } = loadSecrets(dataDir);
   const idp = await startDevIdentityProvider({
     host: values.host ?? "127.0.0.1", port: port(values.port, 4010), env: process.env,
@@ -135,7 +139,9 @@ async function runDevIdp(args: string[]): Promise<void> {
 async function runDemo(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { data: { type: "string" }, api: { type: "string" }, port: { type: "string" } } });
   const { startDemoPartner } = await import("../server/web/demo/demo-server.js");
-  const demo = await startDemoPartner({ apiUrl: required(values, "api"), dataDir: path.resolve(required(values, "data")), port: port(values.port, 8090), log });
+  const dataDir = path.resolve(required(values, "data"));
+  await ensurePrivateDir(dataDir); // this process may be the first to open it (OPERATIONS.md §3)
+  const demo = await startDemoPartner({ apiUrl: required(values, "api"), dataDir, port: port(values.port, 8090), log });
   log("demo.ready", { url: demo.url });
   stopOn("demo", demo.stop);
 }

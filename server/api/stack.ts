@@ -3,13 +3,13 @@
 // external network), the relay, the development identity provider, then the vote host
 // (API, issuer, pages). Tests and benchmarks use it; the parts are the very functions the
 // supervisor's processes call.
-import { mkdir, chmod } from "node:fs/promises";
 import { connectExternalChain } from "../chain/external-chain.js";
 import { startChain, type Chain } from "../chain/node.js";
 import { startDevIdentityProvider, type DevIdentityProvider } from "../../idp/index.js";
 import type { AppRegistry } from "../apps/app-registry.js";
 import type { BallotChain } from "../ballots/ballot-chain.js";
 import type { BallotService } from "../ballots/ballot-service.js";
+import { ensurePrivateDir } from "../config/private-file.js";
 import { loadSecrets } from "../config/secrets.js";
 import type { StackOptions } from "../config/stack-options.js";
 import type { IdentityClientOptions } from "../identity/oidc-client.js";
@@ -115,9 +115,9 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
 
 /**
  * The data directory, readable by its owner only: it holds the stores and the secrets. An
- * existing directory is tightened too (mkdir's mode applies to new ones only).
+ * existing directory is tightened too (mkdir's mode applies to new ones only). Each
+ * service and store that opens it alone does the same (ensurePrivateDir).
  */
 export async function prepareDataDir(dataDir: string): Promise<void> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  if (process.platform !== "win32") await chmod(dataDir, 0o700);
+  await ensurePrivateDir(dataDir);
 }

@@ -4,6 +4,7 @@
 // no longer authenticates.
 import { randomBytes } from "node:crypto";
 import { UrneError } from "../../protocol/errors.js";
+import { textFault } from "../http/text.js";
 import { SYNC, type ApiStore } from "../store/api-store.js";
 import { generateApiKey, hashApiKey, isWellFormedApiKey } from "./api-key.js";
 import { parseOrigin } from "./origin.js";
@@ -20,6 +21,11 @@ export type App = {
 type AppRecord = App & { keyHash: string };
 
 export const APP_NAME_MAX = 100;
+/**
+ * Origins of one app. Each is a frame-ancestors source of the widget page's CSP header:
+ * without a bound, one app (a 64 KB body) made a ~60 KB header that reverse proxies refuse.
+ */
+export const APP_ORIGINS_MAX = 50;
 
 export class AppRegistry {
   private readonly apps;
@@ -36,8 +42,15 @@ export class AppRegistry {
     if (name.length === 0 || name.length > APP_NAME_MAX) {
       throw new UrneError("ERR_INVALID_APP", `name must be 1 to ${APP_NAME_MAX} characters`, { field: "name" });
     }
+    // `urne app list` prints names to the operator's terminal: no control character, no
+    // escape sequence, no lone surrogate (LevelDB would store U+FFFD in its place).
+    const fault = textFault(name);
+    if (fault !== undefined) throw new UrneError("ERR_INVALID_APP", `name ${fault}`, { field: "name" });
     if (!Array.isArray(input.origins) || input.origins.length === 0) {
       throw new UrneError("ERR_INVALID_APP", "at least one origin is required (--origin https://...)", { field: "origins" });
+    }
+    if (input.origins.length > APP_ORIGINS_MAX) {
+      throw new UrneError("ERR_INVALID_APP", `at most ${APP_ORIGINS_MAX} origins per app (create another app for more)`, { field: "origins" });
     }
     const origins = [...new Set(input.origins.map((o, i) => parseOrigin(o, `origins[${i}]`)))];
     const apiKey = generateApiKey();

@@ -138,12 +138,20 @@ export class BallotChain {
       try {
         this.nextNonce ??= await this.provider.getTransactionCount(this.organizer.address, "pending");
         const request = await (this.box.connect(this.organizer) as Contract).getFunction(method).populateTransaction(...args);
-        const sent = await this.organizer.sendTransaction({ ...request, nonce: this.nextNonce });
+        // The estimate names its ceiling, the block's gas limit: a node may give a call that
+        // names none less than a transaction may use (urne's door runs such a BallotBox call
+        // with 1,000,000 gas, CHAIN.md §5), and the largest ballot the API accepts (64
+        // options of 200 three-byte characters) needs some 1,800,000 (EIP-7623 calldata floor).
+        const ceiling = (await this.provider.getBlock("latest"))?.gasLimit;
+        const gasLimit = await this.provider.estimateGas({ ...request, from: this.organizer.address, ...(ceiling ? { gasLimit: ceiling } : {}) });
+        const sent = await this.organizer.sendTransaction({ ...request, nonce: this.nextNonce, gasLimit });
         this.nextNonce++;
         return sent;
       } catch (error) {
         this.nextNonce = undefined; // re-read from the node next time
-        if (isError(error, "CALL_EXCEPTION")) throw error;
+        // A revert, or arguments ethers cannot encode (a lone surrogate that slipped past
+        // the edge once): our bug, a 500, never "the chain did not answer, try again" (503).
+        if (isError(error, "CALL_EXCEPTION") || isError(error, "INVALID_ARGUMENT")) throw error;
         throw unavailable(error);
       }
     });

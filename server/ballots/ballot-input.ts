@@ -4,6 +4,7 @@
 // contract's createBallot revert.
 import { BallotKind, DEFAULT_SINGLE_CHOICE_OPTIONS, MAX_OPTIONS } from "../../protocol/ballot.js";
 import { UrneError } from "../../protocol/errors.js";
+import { textFault } from "../http/text.js";
 
 export const BALLOT_KIND_NAMES = { single_choice: BallotKind.SingleChoice, multiple_choice: BallotKind.MultipleChoice, majority_judgment: BallotKind.MajorityJudgment } as const;
 export type BallotKindName = keyof typeof BALLOT_KIND_NAMES;
@@ -34,20 +35,20 @@ export type BallotDraft = {
 
 const FIELDS = ["question", "kind", "options", "minChoices", "maxChoices", "opensAt", "closesAt", "allowRevote", "liveResults", "eligibility"];
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
-// C0/C1 controls and bidi overrides: a label must look on every screen as it does on chain.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
 
 const fail = (field: string, why: string): never => {
   throw new UrneError("ERR_INVALID_BALLOT", `${field} ${why}`, { field });
 };
 
+/** Free text (server/http/text.ts): well-formed, one line, no bidi override; kept as given. */
 function text(value: unknown, field: string, max: number): string {
   if (typeof value !== "string") return fail(field, "must be a string");
+  // Length first: the checks below then scan a bounded string. Counted in UTF-16 code units.
+  if (value.length > max) fail(field, `must be at most ${max} characters`);
+  const fault = textFault(value);
+  if (fault !== undefined) fail(field, fault);
   if (value.trim().length === 0) fail(field, "must not be empty");
   if (value !== value.trim()) fail(field, "must not start or end with spaces");
-  if (value.length > max) fail(field, `must be at most ${max} characters`);
-  if (FORBIDDEN_CHARS.test(value)) fail(field, "must not contain control characters");
   return value;
 }
 
@@ -94,7 +95,8 @@ export function parseBallotInput(body: unknown, now: number): BallotDraft {
   for (const key of Object.keys(input)) if (!FIELDS.includes(key)) fail(`ballot.${key}`, "is not a ballot field");
 
   const question = text(input.question, "ballot.question", QUESTION_MAX);
-  const kindValue = input.kind ?? "single_choice";
+  // Absent means the default; null is refused like any other value that is not a kind.
+  const kindValue = input.kind === undefined ? "single_choice" : input.kind;
   if (typeof kindValue !== "string" || !Object.hasOwn(BALLOT_KIND_NAMES, kindValue)) {
     fail("ballot.kind", `must be one of ${Object.keys(BALLOT_KIND_NAMES).join(", ")}`);
   }

@@ -2,6 +2,7 @@
 // per block, what is needed to rebuild it (timestamp, prevrandao, raw signed txs) plus
 // its hash to check the rebuild. Layout and rules: docs/CHAIN.md §Journal.
 import { Level } from "level";
+import { ensurePrivateDir } from "../config/private-file.js";
 import { checkGenesis, type Genesis } from "./genesis.js";
 
 export type BlockRecord = {
@@ -48,6 +49,8 @@ export class Journal {
 
   /** Opens (or creates) the journal; fails if another process holds it (LevelDB lock). */
   static async open(location: string): Promise<Journal> {
+    // LevelDB would create it 0755 (its files 0644): the owner's only, even if it existed.
+    await ensurePrivateDir(location);
     const db = new Level<string, Value>(location, { valueEncoding: "json" });
     try {
       await db.open();

@@ -1,9 +1,10 @@
 // urne's embedded chain node: journal + EVM + sealer + public JSON-RPC front, wired in
 // the order that keeps "journaled" and "final" the same thing. docs/CHAIN.md.
 import { existsSync } from "node:fs";
-import { mkdir, rm, rename, open } from "node:fs/promises";
+import { rm, rename, open } from "node:fs/promises";
 import path from "node:path";
 import { BrowserProvider, Network, Wallet } from "ethers";
+import { ensurePrivateDir } from "../config/private-file.js";
 import { CallExecutor } from "./call-executor.js";
 import { createChainDoor, type RpcBackend } from "./chain-door.js";
 import { readChainServiceToken, ensureChainServiceToken } from "./chain-service-token.js";
@@ -72,7 +73,8 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
   const blockIntervalMs = opts.blockIntervalMs ?? 1000;
   if (!Number.isSafeInteger(blockIntervalMs) || blockIntervalMs < 1) throw new TypeError(`blockIntervalMs must be an integer >= 1, got ${blockIntervalMs}`);
   const dataDir = path.resolve(opts.dataDir);
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  // `urne chain` may be the first to open the data directory: 0700, even if it existed.
+  await ensurePrivateDir(dataDir);
   const chainDir = path.join(dataDir, "chain");
 
   const limits = opts.limits ?? DEFAULT_DOOR_LIMITS;

@@ -2,6 +2,7 @@
 // defaults (docs/OPERATIONS.md lists them all). Secrets are not settings: secrets.ts.
 import path from "node:path";
 import { doorLimitsFromEnv, type DoorLimits } from "../chain/door-limits.js";
+import { DEFAULT_BODY_LIMIT_BYTES } from "../http/json-body.js";
 
 export type StackOptions = {
   dataDir: string;
@@ -108,7 +109,7 @@ export function stackOptions(flags: StackFlags, env: Readonly<Record<string, str
     devIdp,
     ...(externalChain ? { externalChain } : {}),
     ...(oidc ? { oidc } : {}),
-    bodyLimitBytes: integer("URNE_BODY_LIMIT_BYTES", env.URNE_BODY_LIMIT_BYTES, 64 * 1024, 1024, 1024 * 1024),
+    bodyLimitBytes: integer("URNE_BODY_LIMIT_BYTES", env.URNE_BODY_LIMIT_BYTES, DEFAULT_BODY_LIMIT_BYTES, 1024, 1024 * 1024),
     demoPort: demoPort(flags["demo-port"] ?? env.URNE_DEMO_PORT, devIdp, env.NODE_ENV === "test"),
     trustProxy: trustProxy(env.URNE_TRUST_PROXY),
     env,

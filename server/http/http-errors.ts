@@ -37,10 +37,12 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_BODY_TOO_LARGE: 413,
   ERR_UNSUPPORTED_MEDIA_TYPE: 415,
   ERR_RATE_LIMITED: 429,
+  ERR_TOO_MANY_LOGINS: 429,
   ERR_LOGIN_FAILED: 502,
   ERR_CHAIN_UNAVAILABLE: 503,
   ERR_RELAY_BACKLOG: 503,
   ERR_RELAY_UNAVAILABLE: 503,
+  ERR_LOGIN_BUSY: 503,
   // Our own faults, raised as coded errors so that the issuer's login pages can name them.
   ERR_INTERNAL: 500,
   ERR_SIGNING_FAULT: 500,
@@ -72,7 +74,8 @@ export function errorHandler(log: (event: string, fields: Record<string, unknown
     if (error instanceof UrneError) coded = error;
     else if (error?.type === "entity.too.large") coded = new UrneError("ERR_BODY_TOO_LARGE", "The request body is too large.", { field: "body" });
     else if (error?.type === "entity.parse.failed") coded = new UrneError("ERR_INVALID_JSON", "The request body is not valid JSON.", { field: "body" });
-    else if (error?.type === "encoding.unsupported" || error?.type === "charset.unsupported") coded = new UrneError("ERR_UNSUPPORTED_MEDIA_TYPE", "The request body must be UTF-8 JSON.", { field: "body" });
+    else if (error?.type === "charset.unsupported") coded = new UrneError("ERR_UNSUPPORTED_MEDIA_TYPE", "The request body must be UTF-8 JSON.", { field: "content-type" });
+    else if (error?.type === "encoding.unsupported") coded = new UrneError("ERR_UNSUPPORTED_MEDIA_TYPE", "The request body's Content-Encoding is not supported.", { field: "content-encoding" });
     // Any other client error express or body-parser flagged (e.g. a route parameter with
     // broken %-encoding): a coded 4xx, and its raw value kept out of the logs.
     else if (Number.isInteger(error?.status) && error.status >= 400 && error.status < 500) {

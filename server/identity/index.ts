@@ -1,6 +1,6 @@
 export { ELIGIBILITY_TIME_ZONE, type EligibilityIdentity, type EligibilityRules, ageOn, checkEligibility } from "./eligibility.js";
 export { IdentityError, type IdentityErrorCode, type IdentityErrorOptions, isIdentityError } from "./errors.js";
-export { LOGIN_ATTEMPT_MAX_SIZE, LOGIN_ATTEMPT_TTL_MS, type LoginAttempt, LoginAttemptStore, type LoginAttemptStoreOptions } from "./login-attempts.js";
+export { LOGIN_ATTEMPT_MAX_PER_CLIENT, LOGIN_ATTEMPT_MAX_SIZE, LOGIN_ATTEMPT_TTL_MS, type LoginAttempt, LoginAttemptStore, type LoginAttemptStoreOptions, LoginRefusedError } from "./login-attempts.js";
 export {
   DEFAULT_ACR,
   DEFAULT_SCOPES,

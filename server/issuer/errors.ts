@@ -1,7 +1,7 @@
 import { UrneError } from "../../protocol/errors.js";
 
 // Coded errors of token issuance and of the login routes. Same shape as IdentityError
-// (code, safe message, field); the API maps codes to statuses in server/api/http-errors.ts.
+// (code, safe message, field); the API maps codes to statuses in server/http/http-errors.ts.
 
 export type IssuerErrorCode =
   /** This voter already received a token for this ballot (another blinded message). 409. */

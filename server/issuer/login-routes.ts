@@ -1,14 +1,14 @@
 import { Router } from "express";
 import { UrneError } from "../../protocol/errors.js";
 import { statusForCode } from "../http/http-errors.js";
-import type { LoginAttempt, LoginAttemptStore } from "../identity/login-attempts.js";
+import { type LoginAttempt, type LoginAttemptStore, LoginRefusedError } from "../identity/login-attempts.js";
 import type { IdentityClient } from "../identity/oidc-client.js";
 import { issueSessionToken } from "../identity/session-token.js";
 import { voterKey } from "../identity/voter-key.js";
 import { IssuerError } from "./errors.js";
 import { sendErrorPage, sendLoginResult } from "./login-page.js";
 import { type OriginPolicy, canonicalOrigin } from "./origin-policy.js";
-import { clientAddress } from "../http/client-address.js";
+import { clientAddress, clientNetwork } from "../http/client-address.js";
 import { RateLimitedError, type RateLimiter } from "../http/rate-limiter.js";
 
 /** A pending login, kept server-side: the OIDC attempt plus the widget origin it is for. */
@@ -38,15 +38,18 @@ export function loginRoutes(deps: LoginRoutesDeps): Router {
 
   router.get("/v1/login", async (req, res) => {
     try {
-      deps.loginPerIp.take(clientAddress(req));
+      // One client: an IPv4 address, an IPv6 /64 (client-address.ts). Memory only, never logged.
+      const client = clientNetwork(clientAddress(req));
+      deps.loginPerIp.take(client);
       const origin = await allowedOrigin(deps.originPolicy, req.query.origin);
       const { authorizationUrl, attempt } = await deps.identity.beginLogin();
       // The verifier stays here; the browser only carries `state` through the provider.
-      deps.attempts.put({ ...attempt, origin });
+      // Refused (429, 503) rather than pushing out another client's pending login.
+      deps.attempts.put({ ...attempt, origin }, client);
       res.set({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" }).redirect(303, authorizationUrl);
     } catch (error) {
       const coded = toCoded(error, deps.log);
-      if (coded instanceof RateLimitedError) res.set("Retry-After", String(coded.retryAfterSeconds));
+      if (coded instanceof RateLimitedError || coded instanceof LoginRefusedError) res.set("Retry-After", String(coded.retryAfterSeconds));
       deps.log("issuer.login_refused", { code: coded.code });
       sendErrorPage(res, statusForCode(coded.code), coded.message);
     }

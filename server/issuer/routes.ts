@@ -55,7 +55,7 @@ export const DEFAULT_ISSUER_RATE_LIMITS: Readonly<IssuerRateLimits> = Object.fre
 /**
  * The issuer's HTTP surface: login popup (GET /v1/login, GET /v1/login/callback) and token
  * issuance (POST /v1/ballots/:id/tokens, with its CORS preflight). Mount it on the app
- * BEFORE the app's error handler (server/api/http-errors.ts), which answers the JSON errors
+ * BEFORE the app's error handler (server/http/http-errors.ts), which answers the JSON errors
  * of the token route. It parses its own JSON body and sets its own CORS headers.
  */
 export function issuerRouter(deps: IssuerRouterDeps): Router {

@@ -11,6 +11,7 @@
 //   meta!seq                              last arrival number given
 // No IP address and no clock time is stored: `seq` is an arrival order, nothing more.
 import { Level } from "level";
+import { ensurePrivateDir } from "../config/private-file.js";
 import type { SignedVote } from "../../protocol/index.js";
 import { FinalityCounts } from "./finality.js";
 
@@ -81,6 +82,8 @@ export class RelayJournal {
 
   /** Opens the journal in `db` (the API's LevelDB) or in a LevelDB of its own at a path. */
   static async open(db: Level<string, unknown> | string): Promise<RelayJournal> {
+    // A LevelDB of its own: the owner's only (LevelDB would create it 0755), even if it existed.
+    if (typeof db === "string") await ensurePrivateDir(db);
     const owned = typeof db === "string" ? new Level<string, unknown>(db, { valueEncoding: "json" }) : undefined;
     const root = owned ?? (db as Level<string, unknown>);
     await root.open();

@@ -9,6 +9,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import express from "express";
 import type { Wallet } from "ethers";
+import { ensurePrivateDir } from "../config/private-file.js";
 import { errorHandler, notFound } from "../http/http-errors.js";
 import type { RateLimit } from "../http/rate-limiter.js";
 import { BallotBoxView } from "./ballot-box-view.js";
@@ -62,6 +63,8 @@ export async function startRelayService(opts: RelayServiceOptions): Promise<Rela
     const provider = await relayProvider(opts.rpcUrl, { token: opts.rpcToken });
     cleanup.push(async () => provider.destroy());
     const chainId = (await provider.getNetwork()).chainId;
+    // `urne relay` alone (another organization's machine) may be the first to open it.
+    await ensurePrivateDir(opts.dataDir);
     const journal = await RelayJournal.open(path.join(opts.dataDir, RELAY_DB_DIR));
     cleanup.push(() => journal.close());
     const relay = new Relay(journal, new BallotBoxView(provider, opts.ballotBox), opts.relayer, {

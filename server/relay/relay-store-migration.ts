@@ -7,6 +7,7 @@ import { existsSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { Level } from "level";
+import { ensurePrivateDir } from "../config/private-file.js";
 import { RELAY_DB_DIR } from "./relay-service.js";
 
 const SUBLEVEL = "relay";
@@ -25,6 +26,7 @@ export async function migrateRelayJournal(dataDir: string, log: (event: string, 
     if (entries.length === 0) return 0;
     const staging = `${target}.init`;
     await rm(staging, { recursive: true, force: true });
+    await ensurePrivateDir(staging);
     const fresh = new Level<string, unknown>(staging, { valueEncoding: "json" });
     await fresh.open();
     try {

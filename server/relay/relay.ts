@@ -16,7 +16,7 @@ import { parseVoteBody } from "../../protocol/signed-vote-input.js";
 import { SETTLE_MAX_SECONDS, settleSigner } from "../../protocol/relay-settle.js";
 import type { RelayBallotStatus } from "./finality.js";
 
-/** The contract's verdict → the API's coded error (statuses in server/api/http-errors.ts). */
+/** The contract's verdict → the API's coded error (statuses in server/http/http-errors.ts). */
 const CODE_BY_ERROR: Record<VoteErrorName, string> = {
   BallotBoxUnknownBallot: "ERR_BALLOT_NOT_FOUND",
   BallotBoxClosed: "ERR_BALLOT_CLOSED",

@@ -3,6 +3,7 @@
 // answer depends on is synced before the answer (`SYNC`).
 import path from "node:path";
 import { Level } from "level";
+import { ensurePrivateDir } from "../config/private-file.js";
 
 export const API_DB_DIR = "api";
 /**
@@ -14,9 +15,15 @@ export const SYNC = { sync: true } as object;
 export class ApiStore {
   private constructor(readonly db: Level<string, unknown>, readonly location: string) {}
 
-  /** Opens (or creates) `<dataDir>/api`; fails clearly if another process holds it. */
+  /**
+   * Opens (or creates) `<dataDir>/api`; fails clearly if another process holds it. The data
+   * directory and the store's own are made 0700 first: `urne app` on a stopped service, or
+   * `urne api` alone, may be the first to open them (LevelDB would create them 0755).
+   */
   static async open(dataDir: string): Promise<ApiStore> {
     const location = path.join(path.resolve(dataDir), API_DB_DIR);
+    await ensurePrivateDir(path.resolve(dataDir));
+    await ensurePrivateDir(location);
     const db = new Level<string, unknown>(location, { valueEncoding: "json" });
     try {
       await db.open();

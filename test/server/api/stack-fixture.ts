@@ -30,10 +30,10 @@ export async function startTestStack(): Promise<TestStack> {
 
 export type Answer = { status: number; body: any; headers: Headers };
 
-export async function call(stack: Pick<Stack, "apiUrl">, method: string, route: string, opts: { key?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer> {
+export async function call(stack: Pick<Stack, "apiUrl">, method: string, route: string, opts: { key?: string; body?: unknown; raw?: string | Uint8Array<ArrayBuffer>; headers?: Record<string, string> } = {}): Promise<Answer> {
   const headers: Record<string, string> = { ...opts.headers };
   if (opts.key) headers.authorization = `Bearer ${opts.key}`;
-  let body: string | undefined;
+  let body: string | Uint8Array<ArrayBuffer> | undefined;
   if (opts.raw !== undefined) body = opts.raw;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);
   if (body !== undefined) headers["content-type"] ??= "application/json";

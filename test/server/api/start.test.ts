@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { chmod, mkdtemp, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -36,6 +36,8 @@ describe("urne start (smoke test of the whole stack)", function () {
   });
 
   it("starts chain, identity provider and API on free ports, serves /health and /.well-known/urne.json, and stops cleanly on SIGTERM", async () => {
+    // A data directory that already existed, readable by all (as one was seen): made private.
+    await chmod(dir, 0o755);
     const env: NodeJS.ProcessEnv = { ...process.env, URNE_ENV: "development", NODE_ENV: "test" };
     for (const k of ["URNE_MASTER_KEY", "URNE_VOTER_KEY_SECRET", "URNE_SESSION_KEY", "URNE_DEV_IDP_CLIENT_SECRET", "URNE_OIDC_ISSUER"]) delete env[k];
     child = spawn(process.execPath, ["--import", "tsx", "scripts/urne.ts", "start", "--data", dir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", "50"], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -54,6 +56,8 @@ describe("urne start (smoke test of the whole stack)", function () {
     expect(discovery.status).to.equal(200);
 
     expect(((await stat(path.join(dir, "secrets.json"))).mode & 0o777).toString(8)).to.equal("600");
+    // The data directory and each process's LevelDB in it: the owner's only.
+    for (const sub of ["", "api", "relay", "chain"]) expect(((await stat(path.join(dir, sub))).mode & 0o777).toString(8), `<data>/${sub}`).to.equal("700");
 
     const exited = new Promise<number | null>((resolve) => child!.once("exit", (code) => resolve(code)));
     const stopped = waitForEvent(child, "urne.stopped");

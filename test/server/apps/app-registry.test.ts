@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { API_KEY_PREFIX, hashApiKey } from "../../../server/apps/api-key.js";
-import { AppRegistry } from "../../../server/apps/app-registry.js";
+import { APP_ORIGINS_MAX, AppRegistry } from "../../../server/apps/app-registry.js";
 import { parseOrigin } from "../../../server/apps/origin.js";
 import { ApiStore } from "../../../server/store/api-store.js";
 
@@ -47,6 +47,18 @@ describe("server/apps/app-registry", () => {
     expect((await apps.create({ name: "", origins: ["https://a.example"] }).catch((e) => e)).field).to.equal("name");
     expect((await apps.create({ name: "A", origins: [] }).catch((e) => e)).field).to.equal("origins");
     expect((await apps.create({ name: "A", origins: ["https://a.example", "ftp://b"] }).catch((e) => e)).field).to.equal("origins[1]");
+    const tooMany = Array.from({ length: APP_ORIGINS_MAX + 1 }, (_, i) => `https://s${i}.example`);
+    expect((await apps.create({ name: "A", origins: tooMany }).catch((e) => e)).field).to.equal("origins");
+    expect(await apps.list()).to.deep.equal([]);
+  });
+
+  it("refuses a name that is not well-formed or holds a control character, and trims the spaces around it", async () => {
+    for (const name of ["Ma\uD800Voix", "\uDC00", "Ma\u001B[2JVoix", "Ma\u0000Voix", "Ma\nVoix", "\u202EMaVoix"]) {
+      const error = await apps.create({ name, origins: ["https://a.example"] }).catch((e) => e);
+      expect(error, JSON.stringify(name)).to.include({ code: "ERR_INVALID_APP", field: "name" });
+    }
+    expect(await apps.list()).to.deep.equal([]);
+    expect((await apps.create({ name: "  Ma Voix 🗳️ ", origins: ["https://a.example"] })).app.name).to.equal("Ma Voix 🗳️");
   });
 
   describe("parseOrigin", () => {

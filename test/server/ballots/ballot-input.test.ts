@@ -39,6 +39,7 @@ describe("server/ballots/ballot-input", () => {
       ["a blank question", { ...base, question: "   " }, "ballot.question"],
       ["a question too long", { ...base, question: "x".repeat(1001) }, "ballot.question"],
       ["an unknown kind", { ...base, kind: "ranked" }, "ballot.kind"],
+      ["a null kind", { ...base, kind: null }, "ballot.kind"],
       ["options that are not an array", { ...base, options: "a,b" }, "ballot.options"],
       ["a single option", { ...base, options: ["seul"] }, "ballot.options"],
       ["65 options", { ...base, options: Array.from({ length: 65 }, (_, i) => `o${i}`) }, "ballot.options"],
@@ -46,6 +47,11 @@ describe("server/ballots/ballot-input", () => {
       ["an option that is a number", { ...base, options: ["a", 2] }, "ballot.options[1]"],
       ["a repeated option (case-insensitive)", { ...base, options: ["Oui", "Non", "oui"] }, "ballot.options[2]"],
       ["a control character in an option", { ...base, options: ["a", "b\u0007"] }, "ballot.options[1]"],
+      ["a NUL in the question", { ...base, question: "Q\u0000" }, "ballot.question"],
+      ["a lone high surrogate in the question", { ...base, question: "Q\uD800?" }, "ballot.question"],
+      ["a lone low surrogate in an option", { ...base, options: ["a", "b", "\uDC00c"] }, "ballot.options[2]"],
+      ["a line separator in an option", { ...base, options: ["a\u2028b", "c"] }, "ballot.options[0]"],
+      ["options equal under NFC", { ...base, options: ["Cafe\u0301", "Café"] }, "ballot.options[1]"],
       ["a majority-judgment ballot without candidates", { ...base, kind: "majority_judgment" }, "ballot.options"],
       ["bounds on a single-choice ballot", { ...base, minChoices: 1 }, "ballot.minChoices"],
       ["bounds on a majority-judgment ballot", { ...base, kind: "majority_judgment", options: ["a", "b"], maxChoices: 1 }, "ballot.maxChoices"],
@@ -70,6 +76,12 @@ describe("server/ballots/ballot-input", () => {
       ["a minimumAge as a string", { ...base, eligibility: { minimumAge: "18" } }, "ballot.eligibility.minimumAge"],
     ];
     for (const [what, body, field] of cases) it(`${field} for ${what}`, () => expect(fieldOf(body)).to.equal(field));
+  });
+
+  it("keeps text as given: neither normalized (NFC) nor trimmed of inner spaces", () => {
+    const d = parseBallotInput({ ...base, question: "Cafe\u0301 ou  thé ?", options: ["Cafe\u0301", "Thé 🍵"] }, NOW);
+    expect(d.question).to.equal("Cafe\u0301 ou  thé ?");
+    expect(d.options).to.deep.equal(["Cafe\u0301", "Thé 🍵"]);
   });
 
   it("returns a date that is not valid in the calendar as an error, not a shifted date", () => {

@@ -17,7 +17,7 @@ describe("identity: a replayed callback (same state twice)", () => {
     const client = fixture.client("a");
     const attempts = new LoginAttemptStore();
     const { authorizationUrl, attempt } = await client.beginLogin();
-    attempts.put(attempt);
+    attempts.put(attempt, "192.0.2.7");
     const callback = await loginAs(authorizationUrl, "citizen-camille", fixture.redirectUri("a"));
 
     // What the callback route does: take the attempt by the returned state, then complete.

@@ -8,7 +8,9 @@ import express from "express";
 import { Level } from "level";
 import { type DevIdentityProvider, startDevIdentityProvider } from "../../../idp/provider.js";
 import { errorHandler, notFound } from "../../../server/http/http-errors.js";
+import type { LoginAttemptStore } from "../../../server/identity/login-attempts.js";
 import { type IdentityClient, createIdentityClient } from "../../../server/identity/oidc-client.js";
+import type { WidgetLoginAttempt } from "../../../server/issuer/login-routes.js";
 import { type IssuerRateLimits, issuerRouter } from "../../../server/issuer/routes.js";
 import { TokenLedger } from "../../../server/issuer/token-ledger.js";
 import { MemoryBallots } from "./memory-ballots.js";
@@ -25,6 +27,10 @@ export const NOT_ALLOWED = "https://evil.example.com";
 export interface IssuerFixtureOptions {
   rateLimits?: Partial<IssuerRateLimits>;
   sessionTtlSeconds?: number;
+  /** The pending logins (default: the router's own). */
+  loginAttempts?: LoginAttemptStore<WidgetLoginAttempt>;
+  /** express `trust proxy`: "loopback" lets a test speak for many clients with X-Forwarded-For. */
+  trustProxy?: string;
 }
 
 export interface IssuerFixture {
@@ -72,6 +78,7 @@ export async function startIssuerFixture(options: IssuerFixtureOptions = {}): Pr
   const log = (event: string, fields: Record<string, unknown>) => logs.push({ event, fields });
 
   const app = express();
+  if (options.trustProxy !== undefined) app.set("trust proxy", options.trustProxy);
   app.use(issuerRouter({
     identity,
     // A serves every ballot; B only those of its organizer, when a ballot is named.
@@ -85,6 +92,7 @@ export async function startIssuerFixture(options: IssuerFixtureOptions = {}): Pr
     rateLimits: { ...GENEROUS, ...options.rateLimits },
     log,
     ...(options.sessionTtlSeconds === undefined ? {} : { sessionTtlSeconds: options.sessionTtlSeconds }),
+    ...(options.loginAttempts === undefined ? {} : { loginAttempts: options.loginAttempts }),
   }));
   app.use(notFound);
   app.use(errorHandler(log));
