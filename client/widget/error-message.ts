@@ -30,6 +30,8 @@ export function errorMessage(ctx: WidgetContext, error: unknown): { text: string
       return { text: t("errNotEligible", { rule: ctx.ballot.eligibility[ctx.lang] }), remedy: "none" };
     case "ERR_BALLOT_CLOSED":
       return { text: t("errClosed"), remedy: "none" };
+    case "ERR_BALLOT_CLOSING":
+      return { text: t("errClosing"), remedy: "none" };
     case "ERR_BALLOT_NOT_OPEN":
       return { text: t("errNotOpen"), remedy: "none" };
     case "ERR_BALLOT_NOT_FOUND":

@@ -10,6 +10,7 @@
 // last one, so an idle executor costs nothing while the chain works.
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { setPriority } from "node:os";
 import type { FromExecutor, ToExecutor } from "./call-executor-process.js";
 import type { Genesis } from "./genesis.js";
 import type { BlockRecord, Journal } from "./journal.js";
@@ -168,6 +169,13 @@ export class CallExecutor {
       serialization: "advanced",
     });
     this.stats.started++;
+    // The lowest CPU priority: a call that loops until its time limit uses what the sealer,
+    // the vote host and the relay leave, never their share (docs/CHAIN.md §5.2).
+    try {
+      if (process.pid !== undefined) setPriority(process.pid, 19);
+    } catch {
+      // not permitted here: the time and memory limits still hold
+    }
     let stderr = "";
     process.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));
     const child: Child = { process, head: -1, ready: Promise.resolve() };
