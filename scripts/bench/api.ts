@@ -84,10 +84,10 @@ async function benchRelay() {
   const chainExited = new Promise((resolve) => chainProcess.once("exit", resolve));
   process.on("exit", () => chainProcess.kill("SIGKILL")); // never leave the node behind, even on a crash
   let blocks = 0;
-  const rpcUrl = await new Promise<string>((resolve, reject) => {
+  const { rpcUrl, ballotBox } = await new Promise<{ rpcUrl: string; ballotBox: string }>((resolve, reject) => {
     chainProcess.stdout!.setEncoding("utf8").on("data", (d: string) => {
       for (const line of d.split("\n")) {
-        if (line.includes('"chain.ready"')) resolve(JSON.parse(line).rpcUrl);
+        if (line.includes('"chain.ready"')) resolve(JSON.parse(line));
         if (line.includes('"chain.block"')) blocks += 1;
       }
     });
@@ -96,7 +96,8 @@ async function benchRelay() {
 
   const keys = readOperatorKeys(dataDir)!;
   const wallet = (name: string) => new Wallet(keys.find((k) => k.name === name)!.privateKey);
-  const fx = await ballotBoxFixture({ rpcUrl, wallets: [wallet("admin"), wallet("organizer"), wallet("relayer"), wallet("admin")] });
+  // The chain's own BallotBox, as in production (its calls run on the sealing EVM, docs/CHAIN.md §5.2).
+  const fx = await ballotBoxFixture({ rpcUrl, wallets: [wallet("admin"), wallet("organizer"), wallet("relayer"), wallet("admin")] }, ballotBox);
   const ballot = await fx.createBallot();
   const issuer = ballot.issuer;
 

@@ -38,6 +38,13 @@ export type StartChainOptions = {
   onFatal?: (error: Error) => void;
   /** The door's limits (docs/CHAIN.md §5); default DEFAULT_DOOR_LIMITS. */
   limits?: DoorLimits;
+  /**
+   * BallotBox contracts deployed on this chain besides its own (the test backends deploy
+   * one at a known address): their calls run on the sealing EVM, as the chain's own
+   * BallotBox's do (docs/CHAIN.md §5.2). Name only BallotBox deployments: their code is
+   * what bounds the work of such a call.
+   */
+  otherBallotBoxes?: string[];
   /** Proxy hops whose X-Forwarded-For the door's rate limits believe (URNE_CHAIN_TRUST_PROXY). */
   trustProxyHops?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
@@ -106,7 +113,7 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     const deployment = await journal.deployment();
     if (deployment) await checkDeployment(evm, deployment);
     const parts = assemble(evm, genesis, journal, replay.head, limits, () => deployment?.ballotBox, {
-      intervalMs: blockIntervalMs, onFatal: opts.onFatal ?? DEFAULT_FATAL, log,
+      intervalMs: blockIntervalMs, onFatal: opts.onFatal ?? DEFAULT_FATAL, log, otherBallotBoxes: opts.otherBallotBoxes,
     });
     const { sealer } = parts;
     sealer.on("block", (b) => log("chain.block", { number: b.number, transactions: b.transactions.length }));
@@ -151,7 +158,7 @@ type Assembled = { mutex: Mutex; pool: TxPool; sealer: Sealer; executor: CallExe
  */
 function assemble(
   evm: Evm, genesis: Genesis, journal: Journal, head: ChainHead, limits: DoorLimits, ballotBox: () => string | undefined,
-  o: { intervalMs: number; onFatal: (e: Error) => void; log: NonNullable<StartChainOptions["log"]>; inline?: boolean },
+  o: { intervalMs: number; onFatal: (e: Error) => void; log: NonNullable<StartChainOptions["log"]>; inline?: boolean; otherBallotBoxes?: string[] },
 ): Assembled {
   const chainId = BigInt(genesis.chainId);
   const zeroBaseFee = hasZeroBaseFee(genesis);
@@ -165,7 +172,7 @@ function assemble(
     genesis, journal, head: () => sealer.head.number, evmTimeoutMs: limits.evmTimeoutMs, memoryBytes: limits.executorMemoryBytes, log: o.log,
   });
   const door = createChainDoor({
-    evm, mutex, sealer, limits, chainId, ballotBox, executor: o.inline ? undefined : executor, clientVersion: `urne-chain/${evm.engine}`,
+    evm, mutex, sealer, limits, chainId, ballotBox, otherBallotBoxes: o.otherBallotBoxes, executor: o.inline ? undefined : executor, clientVersion: `urne-chain/${evm.engine}`,
   });
   return { mutex, pool, sealer, executor, door };
 }

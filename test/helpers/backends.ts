@@ -5,7 +5,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Wallet } from "ethers";
+import { Wallet, getCreateAddress } from "ethers";
 import { anvilWallet, startAnvil } from "./anvil.js";
 import { startChain } from "../../server/chain/node.js";
 import { OPERATOR_ROLES } from "../../server/chain/operator-keys.js";
@@ -43,6 +43,8 @@ const backends: TestBackend[] = [
       const first = new Wallet(anvilWallet(0).privateKey);
       const chain = await startChain({
         dataDir, port: 0, blockIntervalMs: 20, chainId: ANVIL_CHAIN_ID, deploy: false,
+        // The fixture's BallotBox (the first contract of anvil's account #0), served as the chain's own would be.
+        otherBallotBoxes: [getCreateAddress({ from: first.address, nonce: 0 })],
         testAccounts: WALLET_COUNT - 1 - OPERATOR_ROLES.length, fundAddresses: [first.address],
       });
       return {

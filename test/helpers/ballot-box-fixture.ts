@@ -83,11 +83,12 @@ export type BallotBoxFixture = {
   destroy(): void;
 };
 
-export async function ballotBoxFixture(chain: Pick<TestChain, "rpcUrl" | "wallets">): Promise<BallotBoxFixture> {
+/** `existing`: use the BallotBox already at this address (its admin is `wallets[0]`) instead of deploying one. */
+export async function ballotBoxFixture(chain: Pick<TestChain, "rpcUrl" | "wallets">, existing?: string): Promise<BallotBoxFixture> {
   const provider = await connectProvider(chain.rpcUrl);
   const chainId = (await provider.getNetwork()).chainId;
   const [admin, organizer, relayer, outsider] = chain.wallets.slice(0, 4).map((w) => w.connect(provider));
-  const deployment = await deployBallotBox(admin, {});
+  const deployment = existing ? { address: existing, transactionHash: "", blockNumber: 0 } : await deployBallotBox(admin, {});
   const box = ballotBoxAt(deployment.address, relayer);
   const iface = new Interface(BallotBoxAbi as InterfaceAbi);
   const organizerRole = await box.ORGANIZER_ROLE();

@@ -87,9 +87,10 @@ describe("relay crash safety (relay and chain in child processes, kill -9)", fun
     const rpcUrl = chain.ready.rpcUrl;
     const keys = readOperatorKeys(dataDir)!;
     const wallet = (name: string) => new Wallet(keys.find((k) => k.name === name)!.privateKey);
-    // The fixture deploys its own BallotBox with admin and creates ballots with organizer;
-    // it never sends from the relayer key, which only the relay uses.
-    fx = await ballotBoxFixture({ rpcUrl, wallets: [wallet("admin"), wallet("organizer"), wallet("relayer"), wallet("admin")] });
+    // The chain's own BallotBox (as in production: its calls run on the sealing EVM); the
+    // fixture creates ballots with organizer and never sends from the relayer key, which
+    // only the relay uses.
+    fx = await ballotBoxFixture({ rpcUrl, wallets: [wallet("admin"), wallet("organizer"), wallet("relayer"), wallet("admin")] }, chain.ready.ballotBox);
     const ballot = await fx.createBallot({ kind: 0 });
     const votes: SignedVote[] = [];
     for (let i = 0; i < BALLOTS; i++) votes.push(await fx.signedVote(ballot, `0x0${i % 3}`));
