@@ -1,5 +1,5 @@
 // Protocol constants shared with the contract. They reach TypeScript from the compiler
-// output (STYLE.md habit 3): protocol/generated/BallotBox.ts is written by
+// output (docs/STYLE.md habit 3): protocol/generated/BallotBox.ts is written by
 // `npm run build:contracts` from contracts/BallotBox.sol and is not checked in.
 // test/protocol/constants.test.ts pins every value to docs/PROTOCOL.md, so a change on
 // the Solidity side that the spec does not make fails there.

@@ -1,8 +1,8 @@
-// One error type for every bad input that reaches the protocol from outside (STYLE.md
-// habit 6): a stable `code` the API maps to an HTTP status in one place, and the `field`
-// that was wrong, so that a widget or an observer can say what to fix. Caller misuse
-// (a bug in our own code, such as passing a number where a bigint is required) is a
-// plain TypeError instead, so it is never mistaken for a client's mistake.
+// One error type for every bad input that reaches the protocol from outside
+// (docs/STYLE.md habit 6): a stable `code` the API maps to an HTTP status in one place,
+// and the `field` that was wrong, so that a widget or an observer can say what to fix.
+// Caller misuse (a bug in our own code, such as passing a number where a bigint is
+// required) is a plain TypeError instead, so it is never mistaken for a client's mistake.
 
 /** Every code a protocol function can throw. Keys equal values, so `ErrorCode.X === "X"`. */
 export const ErrorCode = {

@@ -1,5 +1,5 @@
 // Validators for scalar fields that arrive from outside (API bodies, chain events,
-// proof files). Each names the field it rejects (STYLE.md habit 6).
+// proof files). Each names the field it rejects (docs/STYLE.md habit 6).
 import { getAddress } from "ethers";
 import { UrneError, ErrorCode } from "./errors.js";
 

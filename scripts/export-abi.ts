@@ -1,6 +1,6 @@
 // Generates protocol/generated/<Contract>.ts from the compiler output, so that the ABI,
 // bytecode, enums and constants reach TypeScript from solc and are never written by hand
-// (STYLE.md habit 3). Runs after `hardhat compile` (npm run build:contracts).
+// (docs/STYLE.md habit 3). Runs after `hardhat compile` (npm run build:contracts).
 import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import path from "node:path";
 import { keccak256, toUtf8Bytes } from "ethers";

@@ -1,6 +1,6 @@
 // The API's side of the BallotBox: ordinary signed transactions from the organizer account
-// through the chain's public JSON-RPC, like any client's (ARCHITECTURE.md: the service
-// speaks only standard JSON-RPC, so production can run on any EVM network).
+// through the chain's public JSON-RPC, like any client's (docs/CHAIN.md, opening and §7:
+// urne speaks only standard JSON-RPC to its chain, so production can run on any EVM network).
 import { Contract, FetchRequest, JsonRpcProvider, Network, Wallet, isError, type TransactionReceipt } from "ethers";
 import { UrneError } from "../../protocol/errors.js";
 import type { BallotParams } from "../../protocol/ballot.js";
@@ -43,7 +43,9 @@ export class BallotChain {
   private nextNonce: number | undefined;
 
   constructor(readonly opts: BallotChainOptions) {
-    // No batching, no cache (ARCHITECTURE.md, toolchain facts): we track our own nonces.
+    // No batching, no cache: ethers' JsonRpcProvider by default batches requests and answers
+    // a repeated call from a 250 ms cache, which could hand back a stale nonce or receipt.
+    // We track our own nonces.
     const request = new FetchRequest(opts.rpcUrl);
     if (opts.rpcToken) request.setHeader("authorization", `Bearer ${opts.rpcToken}`);
     this.provider = new JsonRpcProvider(request, Network.from(opts.chainId), {

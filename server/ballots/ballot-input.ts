@@ -1,4 +1,4 @@
-// The organizer's ballot, checked at the edge (STYLE.md habit 6): every rule of PROTOCOL.md
+// The organizer's ballot, checked at the edge (docs/STYLE.md habit 6): every rule of PROTOCOL.md
 // §2 plus the API's own (times, lengths, eligibility), each failure naming the field as
 // the organizer wrote it ("ballot.options[2]"). What passes here cannot make the
 // contract's createBallot revert.

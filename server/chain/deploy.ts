@@ -1,6 +1,6 @@
 // The ONE way urne deploys its BallotBox contract: the embedded chain on first start, the
 // tests and the benchmarks all call deployBallotBox, so what they test is what runs.
-// ABI and bytecode come from the compiler output (protocol/generated, STYLE.md habit 3).
+// ABI and bytecode come from the compiler output (protocol/generated, docs/STYLE.md habit 3).
 import { Contract, ContractFactory, type ContractRunner, type InterfaceAbi, type Signer } from "ethers";
 import { BallotBoxAbi, BallotBoxBytecode } from "../../protocol/generated/BallotBox.js";
 

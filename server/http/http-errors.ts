@@ -1,4 +1,4 @@
-// The ONE place where coded errors become HTTP answers (STYLE.md habit 6). Every route
+// The ONE place where coded errors become HTTP answers (docs/STYLE.md habit 6). Every route
 // throws UrneError (or a subclass) for bad input; this handler maps its code to a status
 // and answers `{ "error": { "code", "message", "field" } }`. Anything else is our bug:
 // a 500 with a generic message, the details kept out of the answer and out of the logs'

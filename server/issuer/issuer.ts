@@ -9,7 +9,7 @@ import { parseBallotId } from "../http/ballot-id.js";
 import { IssuerError } from "./errors.js";
 import type { RecordOutcome, TokenLedger } from "./token-ledger.js";
 
-// Step 3 of "one vote, end to end" (ARCHITECTURE.md), issuer side: PROTOCOL.md §3.3 step 2
+// Step 5 of "one vote, end to end" (docs/ARCHITECTURE.md §3), issuer side: PROTOCOL.md §3.3 step 2
 // for one identified, eligible voter, once per ballot.
 
 export interface IssuerDeps {

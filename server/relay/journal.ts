@@ -1,4 +1,4 @@
-// The relay's durable memory (ARCHITECTURE.md step 5): every ballot it acknowledges is
+// The relay's durable memory (docs/ARCHITECTURE.md §3 step 6, §6): every ballot it acknowledges is
 // in this journal, synced, BEFORE the 202 leaves, and every transaction it signs is here
 // before it is sent. With both, a crash at any point leaves each acknowledged ballot
 // either pending (to submit) or in a known transaction (to look up, or send again).

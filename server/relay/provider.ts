@@ -1,6 +1,6 @@
 // The relay's JSON-RPC client. ethers' defaults suit a wallet, not a relayer: calls
-// cached ~250 ms, batched, a five-minute timeout, network re-detection. ARCHITECTURE.md
-// (ethers notes): no cache, one request per call, the chain id fixed once, short timeouts.
+// cached ~250 ms, batched, a five-minute timeout, network re-detection. Here: no cache, one
+// request per call, the chain id fixed once, short timeouts.
 import { FetchRequest, JsonRpcProvider, Network } from "ethers";
 
 /**

@@ -1,4 +1,4 @@
-// The relay (ARCHITECTURE.md steps 4-5): takes a signed vote from anybody (no session:
+// The relay (docs/ARCHITECTURE.md §3, steps 6 and 9): takes a signed vote from anybody (no session:
 // the ballot carries no identity), checks it as the contract will (vote-check.ts, against
 // the chain's state), journals it durably, and only then acknowledges it with a receipt
 // id; the submitter carries it to the chain. The same ballot posted again gets the same

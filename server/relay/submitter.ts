@@ -1,5 +1,5 @@
 // Packs journaled ballots into castVotes transactions and follows each one to its block
-// (ARCHITECTURE.md step 5). Rules that keep every acknowledged ballot alive:
+// (docs/ARCHITECTURE.md §3, step 6). Rules that keep every acknowledged ballot alive:
 // - a transaction is journaled (raw bytes, nonce, ballots) BEFORE it is sent, so after a
 //   crash it is looked up, or sent again byte for byte, never forgotten;
 // - nonces are ours: read once at start ("latest"), then counted here; a nonce whose

@@ -1,5 +1,5 @@
 // `urne start`: the whole service on embedded defaults, as separate processes that fail
-// and restart apart (docs/ARCHITECTURE.md, Processes):
+// and restart apart (docs/ARCHITECTURE.md §2, Processes):
 //   chain    the embedded chain and its public JSON-RPC door (none on an external network)
 //   relay    takes signed ballots, lands them on chain (its own store and origin)
 //   dev-idp  the development identity provider (development only)

@@ -35,7 +35,7 @@ export function testIssuer(i = 0): Issuer {
   return issuers[i];
 }
 
-/** A provider that never retries forever nor caches calls (ARCHITECTURE.md, toolchain facts). */
+/** A provider that never retries forever nor caches calls: ethers' defaults batch requests and cache calls for 250 ms. */
 export async function connectProvider(rpcUrl: string): Promise<JsonRpcProvider> {
   const chainId = BigInt((await rpcCall(rpcUrl, "eth_chainId", [])) as string);
   return new JsonRpcProvider(rpcUrl, Network.from(chainId), {

@@ -20,8 +20,11 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
   this.timeout(180_000);
   // Seen once in about ten runs (2026-12-04, a CI dry run): the login button of the
   // majority-judgment frame never became "stable" for Playwright within 30 s, the frame
-  // still moving. Not understood yet (the frames resize to their content); one retry keeps
-  // CI honest about real failures, which fail twice. To investigate: see the closing note.
+  // still moving. Not understood yet; one retry keeps CI honest about real failures, which
+  // fail twice. The repository holds nothing more on it (commit 1b67939 added the retry
+  // and this note only). A lead, not checked: each frame resizes to its content
+  // (client/widget/resize.ts posts the body's height on every change, embed.js sets the
+  // frame's height from it), so a height that keeps changing would keep the frame moving.
   this.retries(1);
   let world: WidgetWorld;
   let chain: JsonRpcProvider;

@@ -1,4 +1,4 @@
-// One test per attack on the relay's door (STYLE.md habit 7). Each is refused with the
+// One test per attack on the relay's door (docs/STYLE.md habit 7). Each is refused with the
 // coded error the contract's verdict maps to, naming the field; nothing is journaled.
 import { expect } from "chai";
 import { toHex } from "../../../protocol/index.js";
