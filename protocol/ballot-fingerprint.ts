@@ -24,6 +24,8 @@ export const isFingerprint = (value: unknown): value is string => typeof value =
 export function ballotFingerprint(chainId: bigint, log: Pick<RawLog, "address" | "topics" | "data">): string {
   const [topic0, ballotId, organizer] = log.topics;
   if (log.topics.length !== 3 || topic0.toLowerCase() !== EVENT_TOPICS.BallotCreated) throw new TypeError("ballotFingerprint: not a BallotCreated log");
+  // An address topic is 12 zero bytes and the address: any other topic is not one the EVM emits.
+  if (!/^0x0{24}[0-9a-fA-F]{40}$/.test(organizer)) throw new TypeError("ballotFingerprint: the organizer topic is not an address");
   return keccak256(AbiCoder.defaultAbiCoder().encode(
     ["bytes32", "uint256", "address", "uint256", "address", "bytes32"],
     [FINGERPRINT_DOMAIN, chainId, log.address, BigInt(ballotId), "0x" + organizer.slice(26), keccak256(log.data)],

@@ -112,10 +112,19 @@ async function runRelay(args: string[]): Promise<void> {
   const relay = await startRelayService({
     dataDir, host: values.host ?? "127.0.0.1", port: port(values.port, 8081), rpcUrl: required(values, "rpc"), rpcToken: readChainServiceToken(dataDir),
     ballotBox: required(values, "ballot-box"), relayer: operatorKey(dataDir, "relayer")!, trustProxy: trustProxy(process.env.URNE_TRUST_PROXY), log,
+    closeMarginSeconds: closeMargin(process.env.URNE_RELAY_CLOSE_MARGIN_S),
     ...(limit ? { votesPerAddress: { capacity: Number(limit[1]), refillMs: Number(limit[2]) } } : {}),
   });
   log("relay.ready", { url: relay.url, relayer: operatorKey(dataDir, "relayer")!.address });
   stopOn("relay", relay.stop);
+}
+
+/** URNE_RELAY_CLOSE_MARGIN_S: seconds before a ballot's close from which the relay takes no ballot (default 10). */
+function closeMargin(value: string | undefined): number | undefined {
+  if (value === undefined || value === "") return undefined;
+  const n = Number(value);
+  if (!Number.isSafeInteger(n) || n < 0 || n > 3600) throw new Error(`URNE_RELAY_CLOSE_MARGIN_S must be an integer from 0 to 3600, got "${value}"`);
+  return n;
 }
 
 async function runDevIdp(args: string[]): Promise<void> {

@@ -66,7 +66,8 @@ export async function readChainBallot(ballot: WidgetBallot, nodes: readonly RpcC
   const differs = params.question !== ballot.question
     || params.options.length !== ballot.options.length || params.options.some((o, i) => o !== ballot.options[i])
     || params.kind !== KIND_NUMBERS[ballot.kind] || params.minChoices !== ballot.minChoices || params.maxChoices !== ballot.maxChoices
-    || params.allowRevote !== ballot.allowRevote;
-  if (differs) throw new ChainCheckError("shown-differs", "the question, options or rules shown differ from the chain's");
+    || params.allowRevote !== ballot.allowRevote || params.liveResults !== ballot.liveResults
+    || params.opensAt !== BigInt(Date.parse(ballot.opensAt) / 1000) || params.closesAt !== BigInt(Date.parse(ballot.closesAt) / 1000);
+  if (differs) throw new ChainCheckError("shown-differs", "the question, options, rules or schedule shown differ from the chain's");
   return { chainId: where.chainId, ballotBox: where.ballotBox, ballotId: where.ballotId, params, issuerKey, fingerprint: first.fingerprint };
 }

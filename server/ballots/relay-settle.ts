@@ -23,11 +23,11 @@ export function relaySettler(o: { relayUrl: string; organizer: Wallet; chainId: 
           signal: AbortSignal.timeout(o.timeoutMs ?? 90_000),
         });
       } catch (cause) {
-        throw new UrneError("ERR_RELAY_UNAVAILABLE", "The relay does not answer: the ballot was not closed, so that no acknowledged ballot is lost. Try again shortly.", { field: "id", cause });
+        throw new UrneError("ERR_RELAY_UNAVAILABLE", "The relay does not answer: the ballot was not closed on chain, so that no acknowledged ballot is lost (token issuance is already stopped). Try again shortly.", { field: "id", cause });
       }
       if (res.ok) return;
       const body = (await res.json().catch(() => undefined)) as { error?: { code?: string; message?: string } } | undefined;
-      throw new UrneError("ERR_RELAY_UNAVAILABLE", `The relay could not confirm that every acknowledged ballot is on chain (${body?.error?.code ?? res.status}: ${body?.error?.message ?? ""}). The ballot was not closed; try again shortly.`, { field: "id" });
+      throw new UrneError("ERR_RELAY_UNAVAILABLE", `The relay could not confirm that every acknowledged ballot is on chain (${body?.error?.code ?? res.status}: ${body?.error?.message ?? ""}). The ballot was not closed on chain (token issuance is already stopped); try again shortly.`, { field: "id" });
     },
   };
 }

@@ -10,6 +10,7 @@
 import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { clientNetwork } from "../http/client-address.js";
 import { RateLimitedError, RateLimiter } from "../http/rate-limiter.js";
 import type { RequestContext, RpcBackend } from "./chain-door.js";
 import type { DoorLimits } from "./door-limits.js";
@@ -147,7 +148,8 @@ export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
     const hops = opts.trustProxyHops ?? 0;
     const forwarded = String(req.headers["x-forwarded-for"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
     // With N trusted proxies, the client is the N-th address from the right (each proxy appends its peer).
-    return hops > 0 && forwarded.length >= hops ? forwarded[forwarded.length - hops] : (req.socket.remoteAddress ?? "unknown");
+    // An IPv6 client counts as its /64 (whoever has one address has 2^64).
+    return clientNetwork(hops > 0 && forwarded.length >= hops ? forwarded[forwarded.length - hops] : (req.socket.remoteAddress ?? "unknown"));
   };
 
   const server = http.createServer((req, res) => {

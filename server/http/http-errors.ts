@@ -48,6 +48,9 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_SIGNING_FAULT: 500,
 };
 
+/** 503s whose cause passes by itself (a node restarting, a relay landing its backlog). */
+const RETRY_SOON: ReadonlySet<string> = new Set(["ERR_CHAIN_UNAVAILABLE", "ERR_RELAY_BACKLOG", "ERR_RELAY_UNAVAILABLE"]);
+
 export function statusForCode(code: string): number {
   return STATUS_BY_CODE[code] ?? 400;
 }
@@ -84,6 +87,8 @@ export function errorHandler(log: (event: string, fields: Record<string, unknown
     }
     if (coded) {
       if (coded instanceof RateLimitedError) res.set("Retry-After", String(coded.retryAfterSeconds));
+      // A service that will answer again shortly says when to try.
+      else if (RETRY_SOON.has(coded.code)) res.set("Retry-After", "5");
       res.status(statusForCode(coded.code)).json(errorBody(coded));
       return;
     }

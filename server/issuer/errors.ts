@@ -16,7 +16,7 @@ export type IssuerErrorCode =
   | "ERR_INVALID_BLINDED_MESSAGE"
   /** No `Authorization: Bearer` session on a route that needs one. 401. */
   | "ERR_UNAUTHENTICATED"
-  /** The widget origin is malformed or not allowed by any organizer app. 403. */
+  /** The origin is malformed or not the vote host's widget frame (a partner page is refused). 403. */
   | "ERR_ORIGIN_NOT_ALLOWED";
 
 export class IssuerError extends UrneError {

@@ -1,17 +1,14 @@
 import { IssuerError } from "./errors.js";
 
 /**
- * Which widget origins may log citizens in and ask for tokens: the API core implements it
- * from the organizer apps' allowed origins. Asked with a canonical origin only (see
+ * Which origins may log citizens in and ask for tokens. The vote host (server/api/
+ * api-service.ts) allows its own origin only, where the widget frame runs: a partner page,
+ * even one of the ballot's app's origins, would otherwise receive the citizen's identity
+ * and a session (docs/SECURITY.md, Token issuance). Asked with a canonical origin only (see
  * `canonicalOrigin`), so an implementation may compare strings exactly.
  */
 export interface OriginPolicy {
-  /**
-   * Without `ballotId` (login): is this the origin of any live organizer app? With it
-   * (token requests): may this origin serve that ballot? An implementation that ignores
-   * `ballotId` lets any organizer's widget request tokens for any ballot; answering with
-   * the ballot's own app's origins keeps each widget to its organizer's ballots.
-   */
+  /** May this origin log citizens in (no `ballotId`), or ask for a token of this ballot? */
   isAllowed(origin: string, ballotId?: bigint): Promise<boolean>;
 }
 

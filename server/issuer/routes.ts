@@ -15,7 +15,7 @@ import { tokenRoutes } from "./token-routes.js";
 export interface IssuerRouterDeps {
   /** createIdentityClient(...), its `redirectUri` = `<public API URL>/v1/login/callback`. */
   identity: IdentityClient;
-  /** Allowed widget origins, from the organizer apps. */
+  /** Which origins may log citizens in and ask for tokens: the vote host's own widget frame only (server/api/api-service.ts). */
   originPolicy: OriginPolicy;
   /** The ballots, with their issuer keys and rules (server/ballots). */
   ballots: BallotDirectory;

@@ -5,7 +5,7 @@ import { IssuerError } from "./errors.js";
 import { parseBallotId } from "../http/ballot-id.js";
 import type { Issuer } from "./issuer.js";
 import { type OriginPolicy, canonicalOrigin } from "./origin-policy.js";
-import { clientAddress } from "../http/client-address.js";
+import { clientAddress, clientNetwork } from "../http/client-address.js";
 import type { RateLimiter } from "../http/rate-limiter.js";
 
 export interface TokenRoutesDeps {
@@ -53,7 +53,7 @@ export function tokenRoutes(deps: TokenRoutesDeps): Router {
   router.post(PATH, express.json({ limit: BODY_LIMIT }), async (req: Request<{ id: string }>, res, next: NextFunction) => {
     try {
       res.set({ "Cache-Control": "no-store", Vary: "Origin" });
-      deps.issuancePerIp.take(clientAddress(req));
+      deps.issuancePerIp.take(clientNetwork(clientAddress(req))); // an IPv6 client counts as its /64
       const ballotId = parseBallotId(req.params.id);
       const origin = await allowedRequestOrigin(deps.originPolicy, req.get("origin"), ballotId);
       if (origin === undefined) {

@@ -36,6 +36,8 @@ export type RelayServiceOptions = {
   votesPerAddress?: RateLimit;
   submitter?: SubmitterOptions;
   checkThreads?: number;
+  /** Relay.closeMarginSeconds (URNE_RELAY_CLOSE_MARGIN_S). */
+  closeMarginSeconds?: number;
   log: (event: string, fields: Record<string, unknown>) => void;
 };
 
@@ -69,6 +71,7 @@ export async function startRelayService(opts: RelayServiceOptions): Promise<Rela
     cleanup.push(() => journal.close());
     const relay = new Relay(journal, new BallotBoxView(provider, opts.ballotBox), opts.relayer, {
       chainId, submitter: { log: opts.log, ...opts.submitter }, ...(opts.checkThreads === undefined ? {} : { checkThreads: opts.checkThreads }),
+      ...(opts.closeMarginSeconds === undefined ? {} : { closeMarginSeconds: opts.closeMarginSeconds }),
     });
     await relay.start();
     cleanup.push(() => relay.stop());

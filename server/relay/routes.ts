@@ -2,7 +2,7 @@
 // client's address: a ballot must not be linkable to who sent it (SECURITY.md).
 import express, { type Router } from "express";
 import { UrneError } from "../../protocol/index.js";
-import { clientAddress } from "../http/client-address.js";
+import { clientAddress, clientNetwork } from "../http/client-address.js";
 import { parseBallotId } from "../http/ballot-id.js";
 import { RateLimiter, type RateLimit } from "../http/rate-limiter.js";
 import type { Relay } from "./relay.js";
@@ -34,7 +34,7 @@ export function relayRouter(relay: Relay, opts: RelayRouteOptions = {}): Router 
   const votesPerAddress = new RateLimiter(opts.votesPerAddress ?? DEFAULT_VOTES_PER_ADDRESS);
   // Before the body is even read: a refused request costs no parsing and no check.
   const limit: express.RequestHandler = (req, _res, next) => {
-    votesPerAddress.take(clientAddress(req));
+    votesPerAddress.take(clientNetwork(clientAddress(req))); // an IPv6 client counts as its /64
     next();
   };
   router.post("/v1/votes", limit, express.json({ limit: VOTE_BODY_LIMIT, strict: true }), async (req, res) => {
@@ -52,7 +52,12 @@ export function relayRouter(relay: Relay, opts: RelayRouteOptions = {}): Router 
     res.set("cache-control", "no-store").json({ ballotId: ballotId.toString(), ...relay.journal.finality.status(ballotId) });
   });
   // Before an early close, signed by the ballot's organizer (protocol/relay-settle.ts).
-  router.post("/v1/ballots/:id/settle", express.json({ limit: "1kb", strict: true }), async (req, res) => {
+  // A settle costs a chain read and a signature check: bounded per client like ballots.
+  const settlesPerAddress = new RateLimiter({ capacity: 10, refillMs: 6_000 });
+  router.post("/v1/ballots/:id/settle", (req, _res, next) => {
+    settlesPerAddress.take(clientNetwork(clientAddress(req)));
+    next();
+  }, express.json({ limit: "1kb", strict: true }), async (req, res) => {
     const ballotId = parseBallotId(req.params.id);
     const body = (req.body ?? {}) as { expiresAt?: unknown; signature?: unknown };
     if (typeof body.signature !== "string" || !/^0x[0-9a-fA-F]{130}$/.test(body.signature)) {

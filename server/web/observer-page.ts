@@ -14,7 +14,9 @@ export type AuditStep = { id: string; check: string };
 
 /** The rows `| C1 | ... |`, `| P1 | ... |`, `| R1 | ... |` of PROTOCOL.md §9, in order. */
 export function auditSteps(markdown: string): Record<"C" | "P" | "R", AuditStep[]> {
-  const section = markdown.slice(markdown.indexOf("## 9. Audit checklist"));
+  const start = markdown.indexOf("## 9. Audit checklist");
+  const end = markdown.indexOf("\n## ", start + 1); // §9 only: a later section's table must not count
+  const section = markdown.slice(start, end < 0 ? undefined : end);
   const steps: Record<"C" | "P" | "R", AuditStep[]> = { C: [], P: [], R: [] };
   for (const match of section.matchAll(/^\| ([CPR])(\d+) \| (.+) \|$/gm)) {
     steps[match[1] as "C" | "P" | "R"].push({ id: match[1] + match[2], check: match[3] });
