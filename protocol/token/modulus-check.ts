@@ -53,17 +53,17 @@ export function checkModulus(n: bigint): ModulusCheck {
   return { ok: true, witness };
 }
 
-/** One line naming why a modulus fails the rule (for reports and error messages), in English. */
+/** Why a modulus fails the rule, in one clause, in English ("unsafe issuer key (§2.5): " + this). */
 export function describeModulusProblem(check: Exclude<ModulusCheck, { ok: true }>): string {
   switch (check.reason) {
     case "small-factor":
-      return `the issuer modulus has the prime factor ${check.factor}, below 2^16 (§2.5)`;
+      return `the modulus has the prime factor ${check.factor}, below 2^16`;
     case "perfect-power":
-      return `the issuer modulus is a perfect power (m^${check.exponent}) (§2.5)`;
+      return `the modulus is a perfect power (m^${check.exponent})`;
     case "probable-prime":
-      return "the issuer modulus is a strong probable prime to the 12 Miller-Rabin bases, not provably composite: if prime, anyone can compute its private key (§2.5)";
+      return "the modulus is not provably composite (a strong probable prime to the 12 Miller-Rabin bases): if it is prime, anyone can compute the private key";
     case "fermat-probable-prime":
-      return "the issuer modulus satisfies 2^(n-1) mod n = 1, which the contract refuses (BallotBoxIssuerModulusProbablePrime) (§2.5)";
+      return "the modulus satisfies 2^(n-1) mod n = 1 (a base-2 Fermat probable prime), which the contract refuses (BallotBoxIssuerModulusProbablePrime)";
   }
 }
 

@@ -6,6 +6,10 @@
 //   smallFactor  n = f·q, f < 2^8      φ = (f - 1)(q - 1)        (f is found by trial division)
 //   square       n = p^2               φ = p(p - 1)              (p = isqrt(n))
 //   cube         n = p^3               φ = p^2(p - 1)            (p = icbrt(n))
+// and one that is hard to factor but that the contract refuses all the same, as a Fermat check must:
+//   fermatPseudoprime  n = p(2p - 1), both prime, p ≡ 1 (mod 12): n - 1 = (p - 1)(2p + 1), and
+//                      2p - 1 ≡ 1 (mod 8) makes 2 a square mod 2p - 1, so ord(2) | p - 1 | n - 1 for both
+//                      factors: 2^(n-1) mod n = 1, a composite base-2 Fermat pseudoprime.
 // The proof's roots are computed with d, exactly as an attacker or a careless issuer would.
 // Token minting with d (mintToken) shows what such a key gives away.
 import { checkPrimeSync, generatePrimeSync, randomBytes } from "node:crypto";
@@ -17,7 +21,7 @@ import { modInverse, modPow } from "../../protocol/token/modular.js";
 
 export const E = 65537n;
 
-export type UnsafeKind = "prime" | "smallFactor" | "square" | "cube";
+export type UnsafeKind = "prime" | "smallFactor" | "square" | "cube" | "fermatPseudoprime";
 
 export type UnsafeIssuerKey = {
   kind: UnsafeKind;
@@ -54,6 +58,10 @@ function factorsOf(kind: UnsafeKind): { p: bigint; k: number }[] {
       return [{ p: prime(1024, (p) => has2048Bits(p ** 2n)), k: 2 }];
     case "cube":
       return [{ p: prime(683, (p) => has2048Bits(p ** 3n)), k: 3 }];
+    case "fermatPseudoprime": {
+      const p = cunninghamPrime();
+      return [{ p, k: 1 }, { p: 2n * p - 1n, k: 1 }];
+    }
     case "smallFactor": {
       const q = prime(2040);
       // The smallest prime f with f·q of 2048 bits: f is between 2^6 and 2^8.
@@ -61,6 +69,34 @@ function factorsOf(kind: UnsafeKind): { p: bigint; k: number }[] {
       while (!checkPrimeSync(f)) f++;
       if (!has2048Bits(f * q)) throw new Error("unsafeIssuerKey: f·q must have 2048 bits");
       return [{ p: f, k: 1 }, { p: q, k: 1 }];
+    }
+  }
+}
+
+/** The primes from 5 to 3000, to sieve candidates before OpenSSL's test. */
+const SIEVE = Array.from({ length: 2996 }, (_, i) => i + 5).filter((k) => Array.from({ length: k - 2 }, (_, j) => j + 2).every((j) => j * j > k || k % j !== 0));
+
+/**
+ * A prime p ≡ 1 (mod 12) with 2p - 1 prime and p(2p - 1) of 2048 bits (about 1.4 · 2^1023 > p >= 2^1023),
+ * e ∤ p - 1. Not from generatePrimeSync: OpenSSL's primes avoid p ≡ 1 (mod 3), which puts 3 in 2p - 1.
+ * Candidates p = start + 12i, sieved with their residues kept as numbers.
+ */
+function cunninghamPrime(): bigint {
+  const lo = 1n << 1023n;
+  const span = (lo * 41421356n) / 100000000n; // up to √2 · 2^1023
+  for (;;) {
+    const x = lo + (BigInt("0x" + randomBytes(128).toString("hex")) % (span - 12n * 100_000n));
+    const start = x - (x % 12n) + 1n;
+    const residues = SIEVE.map((s) => Number(start % BigInt(s)));
+    for (let i = 0; i < 100_000; i++) {
+      const composite = SIEVE.some((s, j) => {
+        const r = (residues[j] + 12 * i) % s;
+        return r === 0 || (2 * r - 1) % s === 0;
+      });
+      if (composite) continue;
+      const p = start + 12n * BigInt(i);
+      const q = 2n * p - 1n;
+      if (eCoprime(p) && checkPrimeSync(p) && checkPrimeSync(q) && has2048Bits(p * q)) return p;
     }
   }
 }

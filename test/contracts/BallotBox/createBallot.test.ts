@@ -190,6 +190,13 @@ for (const backend of testBackends()) {
         await rejects({ issuerModulus: FERMAT_PSEUDOPRIME }, "BallotBoxIssuerModulusProbablePrime", [2n]);
       });
 
+      it("if the issuer modulus is a product of two large primes that is a base-2 Fermat pseudoprime, with a valid key proof", async () => {
+        const key = unsafeIssuerKey("fermatPseudoprime");
+        expect(verifyIssuerKeyProof(key.publicKey, key.keyProof)).to.equal(true);
+        expect(fermatProbablePrime(key.modulus)).to.equal(true);
+        await rejects({ issuerModulus: key.modulus, issuerKeyProof: key.keyProof }, "BallotBoxIssuerModulusProbablePrime", [2n]);
+      });
+
       it("if the issuer key proof is not for this modulus (every case: createBallot-key-proof.test.ts)", () =>
         rejects({ issuerKeyProof: testIssuer(1).keyProof }, "BallotBoxInvalidIssuerKeyProof", [0n]));
 
