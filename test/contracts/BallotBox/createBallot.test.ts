@@ -5,7 +5,7 @@ import { bigIntToBytes, checkModulus, issuerKeyFromModulus, toHex, verifyIssuerK
 import { modPow } from "../../../protocol/token/modular.js";
 import { testBackends } from "../../helpers/backends.js";
 import { useBallotBoxFixture, testIssuer, type BallotBoxFixture } from "../../helpers/ballot-box-fixture.js";
-import { expectRevert } from "../../helpers/contract-errors.js";
+import { expectRevert, revertData } from "../../helpers/contract-errors.js";
 import { unsafeIssuerKey, type UnsafeKind } from "../../helpers/unsafe-issuer-key.js";
 
 const modulusWith = (edit: (bytes: Buffer) => Buffer) => "0x" + edit(Buffer.from(testIssuer(0).modulus.slice(2), "hex")).toString("hex");
@@ -195,6 +195,14 @@ for (const backend of testBackends()) {
         expect(verifyIssuerKeyProof(key.publicKey, key.keyProof)).to.equal(true);
         expect(fermatProbablePrime(key.modulus)).to.equal(true);
         await rejects({ issuerModulus: key.modulus, issuerKeyProof: key.keyProof }, "BallotBoxIssuerModulusProbablePrime", [2n]);
+      });
+
+      it("with no data, not an error that blames the modulus, when the Fermat check runs out of gas", async () => {
+        const params = await fx.ballotParams();
+        const error = await asOrganizer().createBallot.staticCall(params, { gasLimit: 600_000 }).then(() => undefined, (e: unknown) => e);
+        expect(error, "the call must fail").to.not.equal(undefined);
+        expect([undefined, "0x"]).to.include(revertData(error));
+        expect(await asOrganizer().createBallot.staticCall(params, { gasLimit: 2_000_000 })).to.equal((await fx.box.ballotCount()) + 1n);
       });
 
       it("if the issuer key proof is not for this modulus (every case: createBallot-key-proof.test.ts)", () =>
