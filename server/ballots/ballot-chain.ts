@@ -31,6 +31,15 @@ export type BallotChainOptions = {
   receiptTimeoutMs?: number;
 };
 
+/**
+ * The gas createBallot's estimate may use: its Fermat check of the issuer modulus (PROTOCOL.md §2.5) is one
+ * modexp of about 700,000 gas under prague (7,900,000 under osaka), so createBallot needs about 1,090,000
+ * gas, more than urne's chain door gives a call to the BallotBox that names no gas (ballotBoxCallGas, 1,000,000:
+ * docs/CHAIN.md §5.2). Naming this allowance sends the estimate to the call executor, under the node's gas cap;
+ * any node caps it the same way (geth --rpc.gascap). 2^24 is EIP-7825's cap on a transaction's gas.
+ */
+const CREATE_BALLOT_GAS_ALLOWANCE = 1n << 24n;
+
 const unavailable = (cause: unknown) =>
   new UrneError("ERR_CHAIN_UNAVAILABLE", "The chain did not answer in time. Try again later.", { cause });
 
@@ -125,7 +134,10 @@ export class BallotChain {
       try {
         this.nextNonce ??= await this.provider.getTransactionCount(this.organizer.address, "pending");
         const request = await (this.box.connect(this.organizer) as Contract).getFunction(method).populateTransaction(...args);
-        const sent = await this.organizer.sendTransaction({ ...request, nonce: this.nextNonce });
+        const gasLimit = method === "createBallot"
+          ? await this.provider.estimateGas({ ...request, from: this.organizer.address, gasLimit: CREATE_BALLOT_GAS_ALLOWANCE })
+          : undefined;
+        const sent = await this.organizer.sendTransaction({ ...request, nonce: this.nextNonce, ...(gasLimit === undefined ? {} : { gasLimit }) });
         this.nextNonce++;
         return sent;
       } catch (error) {
