@@ -3,8 +3,8 @@
 // gcd(65537, φ(n)) = 1, which a PRIME n passes whenever 65537 ∤ n - 1: then φ(n) = n - 1 is
 // public, anyone computes d = 65537^-1 mod (n - 1) and mints tokens. The same holds for any n
 // whose factors are found easily (a small factor, or n = m^k). This is the one check of
-// that rule; the widget, the relay, the recount and the proof checks all call it, so they
-// give the same verdict on the same modulus. The contract checks one Fermat witness only
+// that rule: the relay, the recount and the proof checks call it, and the widget must
+// (before blinding), so that all give the same verdict on the same modulus. The contract checks one Fermat witness only
 // (2^(n-1) mod n != 1, BallotBoxIssuerModulusProbablePrime); this rule implies it.
 //
 // Deterministic (fixed bases, no randomness) and browser-safe: BigInt only.
@@ -16,7 +16,7 @@ import { modPow } from "./modular.js";
 /** Trial division bound: n must have no prime factor below 2^16. */
 export const MODULUS_SMALL_FACTOR_BOUND = 1n << 16n;
 /** Miller-Rabin bases: the first 12 primes. One witness among them proves n composite. */
-export const MODULUS_MILLER_RABIN_BASES: readonly bigint[] = [2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n];
+export const MODULUS_MILLER_RABIN_BASES: readonly bigint[] = Object.freeze([2n, 3n, 5n, 7n, 11n, 13n, 17n, 19n, 23n, 29n, 31n, 37n]);
 
 export type ModulusCheck =
   /** n is provably composite: `witness` is the first Miller-Rabin base that proves it. */
