@@ -300,7 +300,8 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
             revert BallotBoxInvalidChoiceBounds(minChoices, maxChoices, n);
         }
         if (params.closesAt <= params.opensAt) revert BallotBoxInvalidSchedule(params.opensAt, params.closesAt);
-        // The modulus has the shape of §2.5 and keeps blind issuance blind: gcd(e, φ(n)) = 1.
+        // The modulus has the shape of §2.5, is not prime (a Fermat witness: anyone could sign under a prime modulus)
+        // and keeps blind issuance blind: gcd(e, φ(n)) = 1.
         IssuerKeyProof.checkKey(params.issuerModulus, params.issuerKeyProof);
         if (bytes(params.question).length == 0) revert BallotBoxEmptyQuestion();
         for (uint256 i = 0; i < n; ++i) {

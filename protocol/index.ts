@@ -12,6 +12,7 @@ export * from "./proof.js";
 export * from "./events.js";
 export * from "./token/issuer-key.js";
 export * from "./token/key-proof.js";
+export * from "./token/modulus-check.js";
 export * from "./token/message.js";
 export { TOKEN_PSS, emsaPssEncode, emsaPssVerify, mgf1, type PssParams } from "./token/pss.js";
 export * from "./token/blind.js";

@@ -6,7 +6,7 @@
 // the issuer key (its proof, PROTOCOL.md §2.5) and that what the citizen reads is what is
 // counted. Any mismatch stops the vote before the ballot form is shown.
 import {
-  isFingerprint, issuerKeyFromModulus, verifyIssuerKeyProof,
+  checkModulus, describeModulusProblem, isFingerprint, issuerKeyFromModulus, verifyIssuerKeyProof,
   type BallotParams, type IssuerPublicKey,
 } from "../../protocol/index.js";
 import { BallotCreatedError, verifiedBallotCreated, type VerifiedBallot } from "../../protocol/audit/ballot-created.js";
@@ -23,7 +23,7 @@ export type ChainBallot = {
 };
 
 /** Why the ballot was refused; error-message.ts words each one. */
-export type ChainCheckReason = "fingerprint" | "nodes-disagree" | "node-check" | "key-proof" | "shown-differs";
+export type ChainCheckReason = "fingerprint" | "nodes-disagree" | "node-check" | "key-proof" | "unsafe-key" | "shown-differs";
 
 export class ChainCheckError extends Error {
   readonly code = "ERR_CHAIN_CHECK";
@@ -62,6 +62,9 @@ export async function readChainBallot(ballot: WidgetBallot, nodes: readonly RpcC
   const { params } = first.event;
   const issuerKey = issuerKeyFromModulus(params.issuerModulus);
   if (!verifyIssuerKeyProof(issuerKey, params.issuerKeyProof)) throw new ChainCheckError("key-proof", "the issuer key proof does not verify");
+  // A key anyone can factor (a prime, a small factor, a power) lets anyone sign tokens: no vote under it.
+  const modulus = checkModulus(issuerKey.n);
+  if (!modulus.ok) throw new ChainCheckError("unsafe-key", `the issuer key is unsafe: ${describeModulusProblem(modulus)}`);
   // What the citizen reads must be what is counted.
   const differs = params.question !== ballot.question
     || params.options.length !== ballot.options.length || params.options.some((o, i) => o !== ballot.options[i])

@@ -11,7 +11,8 @@ export type Remedy = "retry" | "login" | "none";
 export function errorMessage(ctx: WidgetContext, error: unknown): { text: string; remedy: Remedy } {
   const { t } = ctx;
   if (error instanceof ChainCheckError) {
-    const text = error.reason === "fingerprint" ? t("errFingerprint") : error.reason === "nodes-disagree" ? t("errNodesDisagree") : t("errChainCheck");
+    const text = error.reason === "fingerprint" ? t("errFingerprint") : error.reason === "nodes-disagree" ? t("errNodesDisagree")
+      : error.reason === "unsafe-key" ? t("errUnsafeKey") : t("errChainCheck");
     return { text, remedy: "none" };
   }
   if (error instanceof VoteRejectedError) return { text: t("errRejected", { reason: error.message }), remedy: "none" };
@@ -30,6 +31,8 @@ export function errorMessage(ctx: WidgetContext, error: unknown): { text: string
       return { text: t("errNotEligible", { rule: ctx.ballot.eligibility[ctx.lang] }), remedy: "none" };
     case "ERR_BALLOT_CLOSED":
       return { text: t("errClosed"), remedy: "none" };
+    case "ERR_UNSAFE_ISSUER_KEY":
+      return { text: t("errUnsafeKey"), remedy: "none" };
     case "ERR_BALLOT_CLOSING":
       return { text: t("errClosing"), remedy: "none" };
     case "ERR_BALLOT_NOT_OPEN":

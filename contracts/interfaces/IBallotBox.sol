@@ -74,6 +74,10 @@ interface IBallotBox {
     error BallotBoxInvalidSchedule(uint64 opensAt, uint64 closesAt);
     /// @dev The issuer modulus is not 256 bytes with its top bit set and odd (PROTOCOL.md §2.5).
     error BallotBoxInvalidIssuerKey(uint256 length, bytes1 firstByte, bytes1 lastByte);
+    /// @dev The issuer modulus n is a Fermat probable prime to `base` (always 2): `base^(n-1) mod n == 1`, so `base`
+    /// does not prove it composite (PROTOCOL.md §2.5). Every prime n gives 1, and under a prime modulus anyone computes
+    /// the private exponent from φ(n) = n - 1 and signs tokens; a product of two large primes essentially never does.
+    error BallotBoxIssuerModulusProbablePrime(uint256 base);
     /// @dev The issuer key proof (PROTOCOL.md §2.5) fails at its 256-byte root `index`: missing, not below the
     /// modulus, or not the e-th root of challenge `index` (`index` = ISSUER_KEY_PROOF_ROUNDS: the proof is too long).
     error BallotBoxInvalidIssuerKeyProof(uint256 index);

@@ -15,12 +15,16 @@ import {Rsa2048} from "./Rsa2048.sol";
  * significant bit cleared (so `ρ_i < 2^2047 <= n`); the proof is `σ_0 | ... | σ_(ROUNDS-1)`, 256 bytes each,
  * and is valid when every `σ_i < n` and `σ_i^65537 mod n == ρ_i`.
  *
- * WARNING: The proof says nothing of the factorization: it does not show that n is the product of two primes,
- * nor that it has no small factor. Blindness does not need more once the voter also checks that its encoded
- * message is coprime to n (RFC 9474 §4.2, protocol/token/blind.ts).
+ * The proof says nothing of the factorization, and a PRIME n passes it whenever 65537 does not divide n - 1:
+ * then φ(n) = n - 1 and anyone can compute the private exponent and sign tokens. {checkKey} therefore also
+ * requires one Fermat witness of compositeness, `2^(n-1) mod n != 1` (every prime gives 1). The stricter rule of
+ * §2.5 (no factor below 2^16, not a perfect power, a Miller-Rabin witness) is checked off chain
+ * (protocol/token/modulus-check.ts): it implies this one.
  *
  * WARNING: A precompile call that runs out of gas makes the proof fail at the current index: a caller that
- * reverts on failure (BallotBox.createBallot) turns that into a revert of the whole transaction.
+ * reverts on failure (BallotBox.createBallot) turns that into a revert of the whole transaction. The Fermat
+ * check's call (about 700,000 gas under EIP-2565, 7,900,000 under EIP-7883) reverts with no data when it runs
+ * out of gas, as running out of gas does, rather than with an error that would blame the modulus.
  */
 library IssuerKeyProof {
     /// @notice Domain tag of the challenges (PROTOCOL.md §2.5).
@@ -30,9 +34,15 @@ library IssuerKeyProof {
     /// @notice Length of a proof in bytes: one 256-byte e-th root per round.
     uint256 internal constant PROOF_LENGTH = ISSUER_KEY_PROOF_ROUNDS * Rsa2048.LENGTH;
 
+    /// @notice The base of the Fermat check: `FERMAT_BASE^(n-1) mod n != 1` proves n composite.
+    uint256 internal constant FERMAT_BASE = 2;
+
     /**
      * @dev Reverts unless `modulus` is an issuer modulus of PROTOCOL.md §2.5 (256 bytes, top bit set, odd:
-     * {IBallotBox.BallotBoxInvalidIssuerKey}) and `proof` is valid for it ({IBallotBox.BallotBoxInvalidIssuerKeyProof}).
+     * {IBallotBox.BallotBoxInvalidIssuerKey}; shown composite by the Fermat witness 2:
+     * {IBallotBox.BallotBoxIssuerModulusProbablePrime}) and `proof` is valid for it
+     * ({IBallotBox.BallotBoxInvalidIssuerKeyProof}). The Fermat check costs one modexp with a 2048-bit exponent
+     * (about 700,000 gas under EIP-2565 pricing); ballots are created rarely.
      */
     function checkKey(bytes calldata modulus, bytes calldata proof) internal view {
         uint256 length = modulus.length;
@@ -40,8 +50,38 @@ library IssuerKeyProof {
             (bytes1 first, bytes1 last) = length > 0 ? (modulus[0], modulus[length - 1]) : (bytes1(0), bytes1(0));
             revert IBallotBox.BallotBoxInvalidIssuerKey(length, first, last);
         }
+        if (!isFermatComposite(modulus)) revert IBallotBox.BallotBoxIssuerModulusProbablePrime(FERMAT_BASE);
         (bool valid, uint256 index) = verify(modulus, proof);
         if (!valid) revert IBallotBox.BallotBoxInvalidIssuerKeyProof(index);
+    }
+
+    /**
+     * @dev Whether `2^(n-1) mod n != 1` for the modulus n (256 bytes, odd: checked by the caller), which proves n
+     * composite (Fermat's little theorem). Reverts with no data when the precompile call fails (out of gas).
+     * Input of the modexp precompile (EIP-198), in scratch space past the free memory pointer:
+     * len(base) = 1 | len(exp) = 256 | len(mod) = 256 | base = 0x02 | exp = n - 1 | mod = n (0x261 bytes).
+     */
+    function isFermatComposite(bytes calldata modulus) internal view returns (bool composite) {
+        assembly ("memory-safe") {
+            let input := mload(0x40)
+            mstore(input, 1)
+            mstore(add(input, 0x20), 0x100)
+            mstore(add(input, 0x40), 0x100)
+            mstore8(add(input, 0x60), FERMAT_BASE)
+            let exponent := add(input, 0x61)
+            calldatacopy(exponent, modulus.offset, 0x100)
+            // n - 1: n is odd, so clearing its lowest bit subtracts one.
+            let last := add(exponent, 0xff)
+            mstore8(last, and(byte(0, mload(last)), 0xfe))
+            calldatacopy(add(input, 0x161), modulus.offset, 0x100)
+            // The 256-byte result overwrites the start of the input.
+            let ok := staticcall(gas(), 0x05, input, 0x261, input, 0x100)
+            if iszero(and(ok, eq(returndatasize(), 0x100))) { revert(0, 0) }
+            // Not 1: one of the first seven words is nonzero, or the eighth is not 1.
+            let high := 0
+            for { let i := 0 } lt(i, 0xe0) { i := add(i, 0x20) } { high := or(high, mload(add(input, i))) }
+            composite := or(iszero(iszero(high)), iszero(eq(mload(add(input, 0xe0)), 1)))
+        }
     }
 
     /**

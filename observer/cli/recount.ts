@@ -13,7 +13,8 @@ export const RECOUNT_USAGE = `usage: urne recount (--rpc URL --ballot-box ADDRES
 
 Re-verifies every VoteCast of each ballot against the protocol rules (PROTOCOL.md §6.2),
 recounts the latest accepted revision per voter, and checks PROTOCOL.md §9.3:
-  R1 ballot parameters and issuer key proof   R2 every vote re-verified (rejected ones listed)
+  R1 ballot parameters, issuer modulus (§2.5 rule) and key proof
+  R2 every vote re-verified (rejected ones listed)
   R3 counts = the contract's tally and votersCount at the same block
   R4 voters <= tokens issued at the close      R5 results recomputed   R6 = the API's results
 

@@ -9,6 +9,7 @@ import type { Choice } from "../../protocol/payload.js";
 import { computeResults } from "../../protocol/results.js";
 import { issuerKeyFromModulus } from "../../protocol/token/issuer-key.js";
 import { verifyIssuerKeyProof } from "../../protocol/token/key-proof.js";
+import { checkModulus, describeModulusProblem } from "../../protocol/token/modulus-check.js";
 import { checkVote, type VoteErrorName } from "../../protocol/vote-check.js";
 import type { Counters } from "../mirror/mirror-store.js";
 import { decodeVoteCast } from "./vote-cast-decoder.js";
@@ -70,7 +71,10 @@ export class BallotRecount {
     return this.accepted.size;
   }
 
-  /** R1: the parameters createBallot would have accepted (§6.1), issuer key proof included (§2.5). */
+  /**
+   * R1: the parameters createBallot would have accepted (§6.1), issuer key proof included, and an
+   * issuer modulus that passes the rule of §2.5 (checkModulus), stricter than the contract's Fermat check.
+   */
   private checkCreated(e: BallotCreatedEvent): boolean {
     const p = e.params;
     const problems: string[] = [];
@@ -84,13 +88,17 @@ export class BallotRecount {
     if (p.question.length === 0) problems.push("empty question");
     p.options.forEach((o, i) => o.length === 0 && problems.push(`empty option ${i}`));
     try {
-      if (!verifyIssuerKeyProof(issuerKeyFromModulus(p.issuerModulus), p.issuerKeyProof)) problems.push("issuer key proof does not verify (§2.5)");
+      const key = issuerKeyFromModulus(p.issuerModulus);
+      // Under a modulus that fails the rule anyone may have computed d and minted the tokens.
+      const modulus = checkModulus(key.n);
+      if (!modulus.ok) problems.push(`unsafe issuer key (§2.5): ${describeModulusProblem(modulus)}`);
+      if (!verifyIssuerKeyProof(key, p.issuerKeyProof)) problems.push("issuer key proof does not verify (§2.5)");
     } catch (error) {
       problems.push(`issuer key: ${(error as Error).message}`);
     }
     const where = `BallotCreated in block ${e.blockNumber} (tx ${e.transactionHash})`;
     this.checks.push(problems.length === 0
-      ? { step: "R1", ok: true, message: `${where}: parameters of §6.1 valid, issuer key proof verifies` }
+      ? { step: "R1", ok: true, message: `${where}: parameters of §6.1 valid, issuer modulus passes §2.5 (provably composite, no factor below 2^16, not a perfect power), issuer key proof verifies` }
       : { step: "R1", ok: false, message: `${where}: ${problems.join("; ")}; every vote counts as cast in an unknown ballot` });
     return problems.length === 0;
   }

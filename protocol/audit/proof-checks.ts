@@ -11,6 +11,7 @@ import { ballotBoxInterface, decodeBallotBoxLog, decodeRejectionReason, EVENT_TO
 import { parseProof, type ProofOfVote } from "../proof.js";
 import { issuerKeyFromModulus } from "../token/issuer-key.js";
 import { verifyIssuerKeyProof } from "../token/key-proof.js";
+import { checkModulus, describeModulusProblem, type ModulusCheck } from "../token/modulus-check.js";
 import { tokenMessage } from "../token/message.js";
 import { verifyToken } from "../token/verify.js";
 import { recoverVoter } from "../vote.js";
@@ -30,6 +31,20 @@ const short = (hex: string) => `${hex.slice(0, 10)}…${hex.slice(-6)}`;
 const topicOfId = (id: bigint) => zeroPadValue(toBeHex(id), 32);
 const topicOfAddress = (address: string) => zeroPadValue(address.toLowerCase(), 32);
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+
+/** describeModulusProblem (token/modulus-check.ts), in French. */
+function modulusProblemFr(check: Exclude<ModulusCheck, { ok: true }>): string {
+  switch (check.reason) {
+    case "small-factor":
+      return `le module a le facteur premier ${check.factor}, inférieur à 2^16`;
+    case "perfect-power":
+      return `le module est une puissance parfaite (m^${check.exponent})`;
+    case "probable-prime":
+      return "le module n'est pas prouvé composé (premier probable fort pour les 12 bases de Miller-Rabin) : s'il est premier, n'importe qui peut calculer la clé privée";
+    case "fermat-probable-prime":
+      return "le module vérifie 2^(n-1) mod n = 1 (premier probable de Fermat en base 2), ce que le contrat refuse (BallotBoxIssuerModulusProbablePrime)";
+  }
+}
 
 /** A failed step: ok false and why. Thrown inside a step, caught by `run`. */
 class StepFailure extends Error {
@@ -164,10 +179,13 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
     if (!inBlock) fail(`l'événement BallotCreated donné par le nœud n'est pas dans les reçus de son bloc ${event.blockNumber}`, `the node's BallotCreated log is not in the receipts of its block ${event.blockNumber}`);
     created = event;
     const key = issuerKeyFromModulus(event.params.issuerModulus, "BallotCreated.issuerModulus");
+    // Under a modulus that fails the rule of §2.5 anyone may have computed d and signed this token.
+    const modulus = checkModulus(key.n);
+    if (!modulus.ok) fail(`la clé de l'émetteur n'est pas sûre (§2.5) : ${modulusProblemFr(modulus)}`, `unsafe issuer key (§2.5): ${describeModulusProblem(modulus)}`);
     if (!verifyIssuerKeyProof(key, event.params.issuerKeyProof)) fail("la preuve de la clé de l'émetteur (§2.5) est invalide", "the issuer key proof (§2.5) does not verify");
     const message = tokenMessage({ chainId: p.chainId, ballotBox: p.ballotBox, ballotId: p.ballotId, voter: p.voter });
     if (!verifyToken(key, message, p.tokenSignature)) fail("le jeton n'est pas une signature valide de la clé de l'émetteur pour cet électeur et ce scrutin", "the token is not a valid signature of the issuer key for this voter and ballot");
-    return t(`jeton RSA-PSS valide sous la clé du scrutin (BallotCreated, bloc ${event.blockNumber}), preuve de clé valide`, `valid RSA-PSS token under the ballot's key (BallotCreated, block ${event.blockNumber}), key proof valid`);
+    return t(`jeton RSA-PSS valide sous la clé du scrutin (BallotCreated, bloc ${event.blockNumber}), module conforme à §2.5, preuve de clé valide`, `valid RSA-PSS token under the ballot's key (BallotCreated, block ${event.blockNumber}), modulus passes §2.5, key proof valid`);
   });
 
   // P6. The voter key signed exactly this ballot, revision and payload (local).

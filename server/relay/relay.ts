@@ -6,7 +6,7 @@
 // revision) is a conflict.
 import { randomBytes } from "node:crypto";
 import type { Wallet } from "ethers";
-import { UrneError, type SignedVote, type VoteErrorName } from "../../protocol/index.js";
+import { checkModulus, describeModulusProblem, issuerKeyFromModulus, UrneError, type BallotOnChain, type ModulusCheck, type SignedVote, type VoteErrorName } from "../../protocol/index.js";
 import { KeyedLock } from "../http/keyed-lock.js";
 import type { BallotBoxView } from "./ballot-box-view.js";
 import { CheckPool } from "./check-pool.js";
@@ -28,6 +28,9 @@ const CODE_BY_ERROR: Record<VoteErrorName, string> = {
   BallotBoxInvalidTokenSignature: "ERR_INVALID_TOKEN",
   BallotBoxInvalidVoterSignature: "ERR_INVALID_SIGNATURE",
 };
+
+/** Modulus verdicts kept at most (one per ballot; only existing ballots reach the check). */
+const MAX_MODULUS_VERDICTS = 1024;
 
 /** What GET /v1/receipts/:id answers: public facts only (the vote itself is public on chain). */
 export type ReceiptView = Pick<Receipt, "receiptId" | "status" | "txHash" | "blockNumber" | "reason"> & {
@@ -61,6 +64,8 @@ export class Relay {
   readonly #accepting = new Map<string, number>();
   readonly #clock: () => bigint;
   readonly #checks: CheckPool;
+  /** checkModulus's verdict per issuer modulus (tens of ms each): once per ballot, not per vote. */
+  readonly #modulusVerdicts = new Map<string, ModulusCheck>();
 
   constructor(readonly journal: RelayJournal, readonly view: BallotBoxView, relayer: Wallet, private readonly opts: RelayOptions) {
     this.submitter = new Submitter(journal, view, relayer, opts.submitter);
@@ -130,6 +135,7 @@ export class Relay {
     }
     let recorded: { revision: number } | undefined;
     if (ballot) {
+      this.#refuseUnsafeIssuerKey(vote.ballotId, ballot);
       recorded = await chainRead(() => this.view.voteOf(vote.ballotId, vote.voter));
       // A revision journaled here and not yet on chain counts as recorded too: the
       // contract will see it first (the journal is submitted in arrival order).
@@ -178,6 +184,24 @@ export class Relay {
       }
       this.submitter.wake();
       await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  /**
+   * The contract checks one Fermat witness of the issuer modulus; the rule of PROTOCOL.md §2.5 is
+   * stricter (no factor below 2^16, not a perfect power, a Miller-Rabin witness). A ballot whose
+   * modulus fails it has a key anyone may sign tokens with: the relay carries none of its votes.
+   * checkVote stays the contract's exact verdict, so this is refused here, before it.
+   */
+  #refuseUnsafeIssuerKey(ballotId: bigint, ballot: BallotOnChain): void {
+    let verdict = this.#modulusVerdicts.get(ballot.issuerModulus);
+    if (!verdict) {
+      verdict = checkModulus(issuerKeyFromModulus(ballot.issuerModulus).n);
+      if (this.#modulusVerdicts.size >= MAX_MODULUS_VERDICTS) this.#modulusVerdicts.clear();
+      this.#modulusVerdicts.set(ballot.issuerModulus, verdict);
+    }
+    if (!verdict.ok) {
+      throw new UrneError("ERR_UNSAFE_ISSUER_KEY", `Ballot ${ballotId} has an unsafe issuer key (PROTOCOL.md §2.5): ${describeModulusProblem(verdict)}. The relay carries no vote for it.`, { field: "vote.ballotId" });
     }
   }
 

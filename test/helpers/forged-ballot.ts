@@ -16,12 +16,16 @@ const q = (n: number) => "0x" + n.toString(16);
 
 export type ForgedBallot = { block: Json; receipts: Json[]; creationTx: string; issuerModulus: string };
 
-/** The block holding `ballotId`'s BallotCreated on `rpcUrl`, with another issuer key; `rehash` false keeps the honest header (a clumsy liar). */
-export async function forgeBallotCreated(rpcUrl: string, ballotBox: string, ballotId: bigint, blockNumber: number, rehash = true): Promise<ForgedBallot> {
+/**
+ * The block holding `ballotId`'s BallotCreated on `rpcUrl`, with another issuer key (a fresh
+ * one, or `key`); `rehash` false keeps the honest header (a clumsy liar).
+ */
+export async function forgeBallotCreated(rpcUrl: string, ballotBox: string, ballotId: bigint, blockNumber: number, rehash = true, key?: { modulus: string; keyProof: string }): Promise<ForgedBallot> {
   const block = (await rpcCall(rpcUrl, "eth_getBlockByNumber", [q(blockNumber), false])) as Json;
   const receipts = (await Promise.all((block.transactions as string[]).map((h) => rpcCall(rpcUrl, "eth_getTransactionReceipt", [h])))) as Json[];
-  const { publicKey, privateKey } = generateIssuerKey();
-  const issuerModulus = toHex(modulusBytes(publicKey));
+  const fresh = key ? undefined : generateIssuerKey();
+  const issuerModulus = key?.modulus ?? toHex(modulusBytes(fresh!.publicKey));
+  const issuerKeyProof = key?.keyProof ?? toHex(proveIssuerKey(fresh!.privateKey));
   let creationTx = "";
   const forgedReceipts = structuredClone(receipts);
   for (const receipt of forgedReceipts) {
@@ -29,7 +33,7 @@ export async function forgeBallotCreated(rpcUrl: string, ballotBox: string, ball
       if (log.topics[0]?.toLowerCase() !== EVENT_TOPICS.BallotCreated || BigInt(log.topics[1]) !== ballotId) continue;
       const event = decodeBallotBoxLog(log as never, ballotBox);
       if (event?.event !== "BallotCreated") continue;
-      const params = { ...event.params, issuerModulus, issuerKeyProof: toHex(proveIssuerKey(privateKey)) };
+      const params = { ...event.params, issuerModulus, issuerKeyProof };
       log.data = ballotBoxInterface.encodeEventLog("BallotCreated", [ballotId, event.organizer, params]).data;
       creationTx = receipt.transactionHash;
     }

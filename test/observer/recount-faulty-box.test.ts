@@ -2,14 +2,15 @@
 // contracts/test/) counts votes without the schedule, one-vote-per-address, token and
 // voter-signature checks; bad ballots cast through it must each be rejected by the recount
 // by their PROTOCOL.md §6.2 error name, and the contract's counts and close must fail
-// R3 and R4. Both backends.
+// R3 and R4; ballots the real contract refuses (a key proof of another key, a prime
+// modulus with a valid key proof and a token minted by anyone) must fail R1. Both backends.
 import { expect } from "chai";
 import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Contract, ContractFactory, Wallet, type InterfaceAbi } from "ethers";
-import { blind, finalize, signVote, toHex, tokenMessage, type BallotParams, type SignedVote } from "../../protocol/index.js";
+import { blind, finalize, signVote, toHex, tokenMessage, verifyToken, type BallotParams, type SignedVote } from "../../protocol/index.js";
 import { blindSign } from "../../protocol/node.js";
 import { run as recountCli } from "../../observer/cli/recount.js";
 import { recount, type RecountReport } from "../../observer/recount/recount.js";
@@ -17,6 +18,7 @@ import { mirrorSource, nodeSource } from "../../observer/recount/event-source.js
 import { observe } from "../../observer/observe.js";
 import { MIRROR_FORMAT, MirrorStore } from "../../observer/mirror/mirror-store.js";
 import { connectProvider, randomVoter, testIssuer, type Issuer } from "../helpers/ballot-box-fixture.js";
+import { mintToken, unsafeIssuerKey } from "../helpers/unsafe-issuer-key.js";
 import { observedChains, type ObservedChain } from "./observed-chains.js";
 import { runCli } from "./run-cli.js";
 
@@ -68,9 +70,14 @@ for (const backend of observedChains()) {
       await (await box.createBallot(params(testIssuer(0), { opensAt: now + 3_600n, closesAt: now + 7_200n }))).wait(); // ballot 2: not open yet
       // Ballot 3: the issuer key proof of another key, which the real contract refuses (§2.5).
       await (await box.createBallot(params(testIssuer(0), { issuerKeyProof: testIssuer(1).keyProof }))).wait();
+      // Ballot 4: a PRIME modulus with a valid key proof, which the real contract refuses (§2.5): anyone mints its tokens.
+      const prime = unsafeIssuerKey("prime");
+      await (await box.createBallot(params(testIssuer(0), { issuerModulus: prime.modulus, issuerKeyProof: prime.keyProof }))).wait();
 
-      const [alice, bob, chloe, david, emma, felix, gaspard, hugo] = Array.from({ length: 8 }, () => randomVoter());
+      const [alice, bob, chloe, david, emma, felix, gaspard, hugo, ines] = Array.from({ length: 9 }, () => randomVoter());
       const other = randomVoter();
+      const minted = { ...(await vote(4n, ines, 2)), tokenSignature: toHex(mintToken(prime, tokenMessage({ chainId, ballotBox: address, ballotId: 4n, voter: ines.address }))) };
+      expect(verifyToken(prime.publicKey, tokenMessage({ chainId, ballotBox: address, ballotId: 4n, voter: ines.address }), minted.tokenSignature)).to.equal(true);
       await send([
         await vote(1n, alice, 0),
         await vote(1n, bob, 1),
@@ -79,6 +86,7 @@ for (const backend of observedChains()) {
         await vote(1n, emma, 1, { signer: other }), // signed by another key
         await vote(2n, gaspard, 1), // before the ballot opens
         await vote(3n, hugo, 1), // in a ballot the real contract would never have created
+        minted, // a token nobody issued, under the prime modulus of ballot 4
       ]);
       // Closed with fewer tokens than voters, then a vote after the close.
       const closed = await (await box.closeBallot(1n, 1n)).wait();
@@ -92,6 +100,7 @@ for (const backend of observedChains()) {
         { ballotId: "1", voter: felix.address, error: "BallotBoxClosed", args: ["1", closesAt.toString(), closedAt.toString()] },
         { ballotId: "2", voter: gaspard.address, error: "BallotBoxNotOpenYet", args: ["2", (now + 3_600n).toString()] },
         { ballotId: "3", voter: hugo.address, error: "BallotBoxUnknownBallot", args: ["3"] },
+        { ballotId: "4", voter: ines.address, error: "BallotBoxUnknownBallot", args: ["4"] },
       );
       provider.destroy();
 
@@ -139,6 +148,15 @@ for (const backend of observedChains()) {
       expect(r1.ok).to.equal(false);
       expect(r1.message).to.contain("issuer key proof does not verify (§2.5)");
       expect(check("1", "R1").ok).to.equal(true);
+    });
+
+    it("R1: refuses a ballot whose modulus is prime although its key proof verifies, and counts none of its votes", () => {
+      const r1 = check("4", "R1");
+      expect(r1.ok).to.equal(false);
+      expect(r1.message).to.contain("unsafe issuer key (§2.5): the modulus is not provably composite");
+      expect(r1.message).to.not.contain("issuer key proof does not verify");
+      expect(report.ballots.find((b) => b.ballotId === "4")!.votersCount).to.equal(0);
+      expect(lines.some((l) => l.startsWith("R1 FAIL") && l.includes("unsafe issuer key"))).to.equal(true);
     });
 
     it("gives the same verdicts with the signatures checked on worker threads, in small batches", async () => {

@@ -1,12 +1,27 @@
 // BallotBox.createBallot (PROTOCOL.md §2, §6.1).
 import { expect } from "chai";
 import { ZeroHash, type Contract } from "ethers";
-import type { BallotParams } from "../../../protocol/index.js";
+import { bigIntToBytes, checkModulus, issuerKeyFromModulus, toHex, verifyIssuerKeyProof, type BallotParams } from "../../../protocol/index.js";
+import { modPow } from "../../../protocol/token/modular.js";
 import { testBackends } from "../../helpers/backends.js";
 import { useBallotBoxFixture, testIssuer, type BallotBoxFixture } from "../../helpers/ballot-box-fixture.js";
-import { expectRevert } from "../../helpers/contract-errors.js";
+import { expectRevert, revertData } from "../../helpers/contract-errors.js";
+import { unsafeIssuerKey, type UnsafeKind } from "../../helpers/unsafe-issuer-key.js";
 
 const modulusWith = (edit: (bytes: Buffer) => Buffer) => "0x" + edit(Buffer.from(testIssuer(0).modulus.slice(2), "hex")).toString("hex");
+
+/** 2^(n-1) mod n = 1, computed here and not by the contract: the contract must refuse exactly these. */
+const fermatProbablePrime = (modulus: string) => {
+  const { n } = issuerKeyFromModulus(modulus);
+  return modPow(2n, n - 1n, n) === 1n;
+};
+
+/**
+ * A composite base-2 Fermat pseudoprime of 2048 bits: (2^2063 - 1) / 53639. Every prime factor q of
+ * 2^2063 - 1 has ord_q(2) = 2063 and q ≡ 1 (mod 2063), so every divisor n of it has 2063 | n - 1 and
+ * 2^(n-1) ≡ 1 (mod n). It has the factor 4127 = 2·2063 + 1 (the off-chain rule refuses it for that).
+ */
+const FERMAT_PSEUDOPRIME = toHex(bigIntToBytes(((1n << 2063n) - 1n) / 53639n, 256));
 
 for (const backend of testBackends()) {
   describe(`BallotBox.createBallot (${backend.name})`, function () {
@@ -80,6 +95,24 @@ for (const backend of testBackends()) {
         expect(p.issuerKeyProof).to.equal(testIssuer(1).keyProof);
       });
 
+      for (const kind of ["smallFactor", "square", "cube"] as UnsafeKind[]) {
+        it(`a ballot whose modulus only the off-chain rule refuses (${kind}): one Fermat witness is all the contract checks`, async () => {
+          const key = unsafeIssuerKey(kind);
+          expect(fermatProbablePrime(key.modulus)).to.equal(false);
+          expect(checkModulus(key.publicKey.n).ok, "the rule of §2.5").to.equal(false);
+          const ballot = await fx.createBallot({}, { issuer: { ...testIssuer(0), publicKey: key.publicKey, modulus: key.modulus, keyProof: key.keyProof } });
+          expect((await fx.box.ballot(ballot.id)).issuerModulus).to.equal(key.modulus);
+        });
+      }
+
+      it("a ballot under every genuine test key: each is shown composite by 2^(n-1) mod n != 1", async () => {
+        for (const i of [0, 1, 2]) {
+          expect(fermatProbablePrime(testIssuer(i).modulus)).to.equal(false);
+          expect(checkModulus(testIssuer(i).publicKey.n)).to.deep.equal({ ok: true, witness: 2n });
+          await fx.createBallot({}, { issuer: testIssuer(i) });
+        }
+      });
+
       it("accepts a ballot already closed by time (it will refuse every vote)", async () => {
         const t = await fx.now();
         const ballot = await fx.createBallot({ opensAt: t - 7200n, closesAt: t - 3600n });
@@ -142,6 +175,35 @@ for (const backend of testBackends()) {
       it("if the issuer modulus is even", () =>
         rejects({ issuerModulus: modulusWith((b) => ((b[255] &= 0xfe), b)) }, "BallotBoxInvalidIssuerKey",
           [256n, "0x" + testIssuer(0).modulus.slice(2, 4), "0x" + (parseInt(testIssuer(0).modulus.slice(-2), 16) & 0xfe).toString(16).padStart(2, "0")]));
+
+      it("if the issuer modulus is prime, although its key proof verifies (anyone can compute d = e^-1 mod (n - 1))", async () => {
+        const prime = unsafeIssuerKey("prime");
+        expect(verifyIssuerKeyProof(prime.publicKey, prime.keyProof), "the key proof alone lets it through").to.equal(true);
+        expect(fermatProbablePrime(prime.modulus)).to.equal(true);
+        expect(checkModulus(prime.publicKey.n)).to.deep.equal({ ok: false, reason: "probable-prime" });
+        await rejects({ issuerModulus: prime.modulus, issuerKeyProof: prime.keyProof }, "BallotBoxIssuerModulusProbablePrime", [2n]);
+      });
+
+      it("if the issuer modulus is a composite base-2 Fermat pseudoprime, checked before the key proof", async () => {
+        expect(fermatProbablePrime(FERMAT_PSEUDOPRIME)).to.equal(true);
+        expect(checkModulus(issuerKeyFromModulus(FERMAT_PSEUDOPRIME).n)).to.deep.equal({ ok: false, reason: "small-factor", factor: 4127n });
+        await rejects({ issuerModulus: FERMAT_PSEUDOPRIME }, "BallotBoxIssuerModulusProbablePrime", [2n]);
+      });
+
+      it("if the issuer modulus is a product of two large primes that is a base-2 Fermat pseudoprime, with a valid key proof", async () => {
+        const key = unsafeIssuerKey("fermatPseudoprime");
+        expect(verifyIssuerKeyProof(key.publicKey, key.keyProof)).to.equal(true);
+        expect(fermatProbablePrime(key.modulus)).to.equal(true);
+        await rejects({ issuerModulus: key.modulus, issuerKeyProof: key.keyProof }, "BallotBoxIssuerModulusProbablePrime", [2n]);
+      });
+
+      it("with no data, not an error that blames the modulus, when the Fermat check runs out of gas", async () => {
+        const params = await fx.ballotParams();
+        const error = await asOrganizer().createBallot.staticCall(params, { gasLimit: 600_000 }).then(() => undefined, (e: unknown) => e);
+        expect(error, "the call must fail").to.not.equal(undefined);
+        expect([undefined, "0x"]).to.include(revertData(error));
+        expect(await asOrganizer().createBallot.staticCall(params, { gasLimit: 2_000_000 })).to.equal((await fx.box.ballotCount()) + 1n);
+      });
 
       it("if the issuer key proof is not for this modulus (every case: createBallot-key-proof.test.ts)", () =>
         rejects({ issuerKeyProof: testIssuer(1).keyProof }, "BallotBoxInvalidIssuerKeyProof", [0n]));

@@ -8,11 +8,12 @@ import { checkProof, proofIsValid } from "../../../protocol/audit/proof-checks.j
 import { headerHash } from "../../../protocol/audit/block-header.js";
 import { JsonRpcClient } from "../../../protocol/audit/json-rpc.js";
 import { receiptsRoot } from "../../../protocol/audit/receipts-root.js";
-import { ballotBoxInterface, EVENT_TOPICS } from "../../../protocol/index.js";
+import { ballotBoxInterface, EVENT_TOPICS, toHex, tokenMessage } from "../../../protocol/index.js";
 import type { ProofCheck, ProofStep } from "../../../protocol/audit/proof-steps.js";
 import { testBackends } from "../../helpers/backends.js";
 import { rpcCall } from "../../helpers/rpc.js";
-import { randomVoter, useBallotBoxFixture, voteArg, type BallotBoxFixture, type TestBallot } from "../../helpers/ballot-box-fixture.js";
+import { randomVoter, testIssuer, useBallotBoxFixture, voteArg, type BallotBoxFixture, type TestBallot } from "../../helpers/ballot-box-fixture.js";
+import { mintToken, unsafeIssuerKey } from "../../helpers/unsafe-issuer-key.js";
 import { startLyingNode } from "../../helpers/lying-node.js";
 import { castWithProof, changeOneChar, proofFromReceipt, type ProofJson } from "./proof-helpers.js";
 
@@ -140,6 +141,19 @@ for (const backend of testBackends()) {
         const checks = await check({ ...proof, ballotId: "999" });
         expect(verdicts(checks).P5).to.equal(false);
         expect(detailOf(checks, "P5")).to.contain("0 BallotCreated events for ballot 999");
+      });
+
+      it("P5 for a vote counted under an issuer key anyone can sign with (n = p^2: the contract takes it, the rule of §2.5 does not)", async () => {
+        const key = unsafeIssuerKey("square");
+        const unsafe = await fx.createBallot({}, { issuer: { ...testIssuer(0), publicKey: key.publicKey, modulus: key.modulus, keyProof: key.keyProof } });
+        const voter = randomVoter();
+        // A token minted with d = e^-1 mod p(p - 1), without the issuer: the contract counts the vote.
+        const token = mintToken(key, tokenMessage({ chainId: fx.chainId, ballotBox: fx.deployment.address, ballotId: unsafe.id, voter: voter.address }));
+        const minted = await castWithProof(fx, await fx.signedVote(unsafe, "0x01", { voter, tokenSignature: toHex(token) }));
+        const checks = await check(minted);
+        expect(verdicts(checks)).to.deep.equal({ ...allPass, P5: false });
+        expect(detailOf(checks, "P5")).to.equal("unsafe issuer key (§2.5): the modulus is a perfect power (m^2)");
+        expect(checks.find((c) => c.step === "P5")!.detail.fr).to.equal("la clé de l'émetteur n'est pas sûre (§2.5) : le module est une puissance parfaite (m^2)");
       });
 
       it("P3 when a node changes the block's time but keeps its hash (the header no longer hashes to it)", async () => {

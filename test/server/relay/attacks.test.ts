@@ -1,9 +1,10 @@
 // One test per attack on the relay's door (docs/STYLE.md habit 7). Each is refused with the
 // coded error the contract's verdict maps to, naming the field; nothing is journaled.
 import { expect } from "chai";
-import { toHex } from "../../../protocol/index.js";
+import { checkVote, toHex, tokenMessage } from "../../../protocol/index.js";
 import { testBackends, type TestChain } from "../../helpers/backends.js";
-import { randomVoter, type TestBallot } from "../../helpers/ballot-box-fixture.js";
+import { randomVoter, testIssuer, voteArg, type TestBallot } from "../../helpers/ballot-box-fixture.js";
+import { mintToken, unsafeIssuerKey } from "../../helpers/unsafe-issuer-key.js";
 import { relayFixture, voteBody, type RelayFixture } from "./relay-fixture.js";
 
 for (const backend of testBackends()) {
@@ -76,6 +77,26 @@ for (const backend of testBackends()) {
       const closed = await rf.fx.createBallot();
       await (await rf.fx.box.connect(rf.fx.organizer).getFunction("closeBallot")(closed.id, 1n)).wait();
       refused(await rf.post(voteBody(await rf.fx.signedVote(closed, "0x00"))), 409, "ERR_BALLOT_CLOSED", "vote.ballotId");
+    });
+
+    it("refuses every vote for a ballot whose issuer key fails the rule of §2.5 (409), which the contract would count", async () => {
+      const key = unsafeIssuerKey("square");
+      const unsafe = await rf.fx.createBallot({}, { issuer: { ...testIssuer(0), publicKey: key.publicKey, modulus: key.modulus, keyProof: key.keyProof } });
+      const voter = randomVoter();
+      const token = toHex(mintToken(key, tokenMessage({ chainId: rf.fx.chainId, ballotBox: rf.fx.deployment.address, ballotId: unsafe.id, voter: voter.address })));
+      const vote = await rf.fx.signedVote(unsafe, "0x00", { voter, tokenSignature: token });
+      // The contract would count it, and checkVote, the contract's rules, agrees: the refusal is the relay's own.
+      await rf.fx.box.castVote.staticCall(voteArg(vote));
+      const onChain = await rf.relay.view.ballot(unsafe.id);
+      expect(checkVote(onChain, vote, { chainId: rf.fx.chainId, ballotBox: rf.fx.deployment.address, now: await rf.fx.now() }).ok).to.equal(true);
+      for (let i = 0; i < 2; i++) {
+        const answer = await rf.post(voteBody(vote));
+        refused(answer, 409, "ERR_UNSAFE_ISSUER_KEY", "vote.ballotId");
+        expect(answer.body.error.message).to.contain("the modulus is a perfect power (m^2)");
+      }
+      expect(await rf.relay.journal.receiptIdOf(vote)).to.equal(undefined);
+      // A ballot under a genuine key is still served.
+      expect((await rf.post(voteBody(await rf.fx.signedVote(ballot, "0x01")))).status).to.equal(202);
     });
 
     it("refuses a vote in a ballot that does not exist (404)", async () => {
