@@ -4,9 +4,10 @@
 // long. Routing:
 // - constants and the head (chain id, block number, fee floor) answer without the EVM;
 // - data reads take one turn of the EVM lock (blocks, receipts, state, logs in chunks);
-// - eth_call / eth_estimateGas to the BallotBox within ballotBoxCallGas run on the sealing
-//   EVM (known, bounded code); every other call runs in the call executor, a separate
-//   process with a gas cap, a wall-clock limit and a memory limit;
+// - eth_call / eth_estimateGas to the BallotBox naming at most ballotBoxCallGas (an
+//   eth_call naming none gets it) run on the sealing EVM (known, bounded code); every
+//   other call runs in the call executor, a separate process with a gas cap, a wall-clock
+//   limit and a memory limit;
 // - eth_sendRawTransaction goes through the pool's judgement (tx-pool.ts).
 import type { CallExecutor } from "./call-executor.js";
 import type { DoorLimits } from "./door-limits.js";
@@ -81,7 +82,10 @@ export function createChainDoor(o: ChainDoorOptions): RpcBackend {
     const request = p.callRequest(params[0], "params[0]");
     const block = params.length > 1 ? blockParam(p.blockRef(params[1], "params[1]")) : "latest";
     const boxes = [o.ballotBox(), ...(o.otherBallotBoxes ?? [])].filter((b): b is string => b !== undefined).map((b) => b.toLowerCase());
-    const onSealingEvm = typeof request.to === "string" && boxes.includes(request.to) && (request.gas ?? 0n) <= o.limits.ballotBoxCallGas;
+    // A call names its gas, or (eth_call only) gets the small budget: an estimate naming none
+    // searches up to the cap, and may need more than the budget (createBallot does).
+    const fits = request.gas !== undefined ? request.gas <= o.limits.ballotBoxCallGas : method === "eth_call";
+    const onSealingEvm = typeof request.to === "string" && boxes.includes(request.to) && fits;
     // geth --rpc.gascap: a call asking for more gas (or naming none) gets the cap.
     const gas = onSealingEvm ? (request.gas ?? o.limits.ballotBoxCallGas) : min(request.gas ?? o.limits.rpcGasCap, o.limits.rpcGasCap);
     const args = [p.callRequestJson({ ...request, gas }), block];

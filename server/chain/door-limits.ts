@@ -48,7 +48,7 @@ export const DEFAULT_DOOR_LIMITS: Readonly<DoorLimits> = Object.freeze({
   rpcGasCap: 10_000_000n,
   evmTimeoutMs: 5_000,
   executorMemoryBytes: 3 * 1024 ** 3,
-  ballotBoxCallGas: 1_000_000n,
+  ballotBoxCallGas: 2_000_000n,
   maxLogsBlockRange: 10_000,
   maxLogs: 10_000,
   maxResponseBytes: 25_000_000,
