@@ -10,7 +10,7 @@ import { getAddress } from "ethers";
 import { EVENT_TOPICS } from "../protocol/events.js";
 import { JsonRpcClient, RpcFailure } from "./rpc/json-rpc.js";
 import { blockNumber, blocks, chainId as readChainId, logsByBlockHash, receiptsOf, type BlockHeader, type ReceiptsMethod } from "./rpc/chain-reader.js";
-import { MIRROR_FORMAT, MirrorStore, READABLE_MIRROR_FORMATS, type Counters, type StoredHeader, type StoredLog } from "./mirror/mirror-store.js";
+import { MIRROR_FORMAT, MirrorStore, READABLE_MIRROR_FORMATS, type Counters, type StoredHeader, type BlockLog } from "./mirror/mirror-store.js";
 import { readCounters } from "./mirror/counters.js";
 import { checkHeader, checkLogs, logsFromReceipts } from "./block-checks.js";
 import { OBSERVE_EXIT, ObserveFinding } from "./observe-finding.js";
@@ -198,7 +198,7 @@ class Round {
   }
 
   /** The contract's counters of each ballot these blocks touched, at the last of them (R3 from a mirror). */
-  private async counters(node: Node, records: { logs: StoredLog[] }[], at: StoredHeader): Promise<Counters[]> {
+  private async counters(node: Node, records: { logs: BlockLog[] }[], at: StoredHeader): Promise<Counters[]> {
     const ids = new Set<string>();
     for (const r of records) for (const log of r.logs) if (HANDLED_TOPICS.has(log.topics[0]) && log.topics[1]) ids.add(log.topics[1]);
     const out: Counters[] = [];

@@ -9,7 +9,7 @@ import type { Wallet } from "ethers";
 import { UrneError, type SignedVote, type VoteErrorName } from "../../protocol/index.js";
 import { KeyedLock } from "../http/keyed-lock.js";
 import type { BallotBoxView } from "./ballot-box-view.js";
-import { CheckPool } from "./check-pool.js";
+import { VoteCheckPool } from "../../protocol/vote-check-pool.node.js";
 import { storeVote, voteKey, type Receipt, type RelayJournal } from "./journal.js";
 import { Submitter, type SubmitterOptions } from "./submitter.js";
 import { parseVoteBody } from "../../protocol/signed-vote-input.js";
@@ -46,7 +46,7 @@ export type RelayOptions = {
   /** Seconds the contract will see; default the wall clock (blocks are sealed at "now"). */
   clock?: () => bigint;
   submitter?: SubmitterOptions;
-  /** Worker threads running checkVote off the event loop (check-pool.ts); 0: inline. */
+  /** Worker threads running checkVote off the event loop (protocol/vote-check-pool.node.ts); 0: inline. */
   checkThreads?: number;
 };
 
@@ -60,12 +60,12 @@ export class Relay {
   /** Ballots being checked and journaled, per ballot: a settle waits for them too. */
   readonly #accepting = new Map<string, number>();
   readonly #clock: () => bigint;
-  readonly #checks: CheckPool;
+  readonly #checks: VoteCheckPool;
 
   constructor(readonly journal: RelayJournal, readonly view: BallotBoxView, relayer: Wallet, private readonly opts: RelayOptions) {
     this.submitter = new Submitter(journal, view, relayer, opts.submitter);
     this.#clock = opts.clock ?? (() => BigInt(Math.floor(Date.now() / 1000)));
-    this.#checks = new CheckPool(opts.checkThreads);
+    this.#checks = new VoteCheckPool(opts.checkThreads);
   }
 
   /** Reconciles the journal with the chain; accept() may be called once this resolves. */
