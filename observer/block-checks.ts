@@ -10,7 +10,7 @@ import { EMPTY_RECEIPTS_ROOT, receiptsRoot } from "../protocol/audit/receipts-ro
 import { keccak256Bytes } from "../protocol/keccak.node.js";
 import type { BlockLog } from "./mirror/mirror-store.js";
 import { OBSERVE_EXIT, ObserveFinding } from "./observe-finding.js";
-import { RpcFailure } from "./rpc/json-rpc.js";
+import { NodeRequestError } from "../protocol/json-rpc.js";
 import { malformedAsFailure } from "./rpc/chain-reader.js";
 
 const where = (block: { number: number; hash: string }, url: string) => `block ${block.number} ${block.hash} at ${url}`;
@@ -72,7 +72,7 @@ const lower = (value: unknown) => (typeof value === "string" ? value.toLowerCase
  * not well-formed hex differs.
  */
 export function checkLogs(block: { number: number; hash: string }, answer: unknown, mirrored: readonly BlockLog[], ballotBox: string, url: string): void {
-  if (!Array.isArray(answer)) throw new RpcFailure(url, "eth_getLogs", `block ${block.number}: not an array`);
+  if (!Array.isArray(answer)) throw new NodeRequestError(url, "eth_getLogs", `block ${block.number}: not an array`);
   const bad = (why: string): never => {
     throw new ObserveFinding("C5", block.number, `BAD-LOGS C5 ${where(block, url)}: eth_getLogs ${why}`, OBSERVE_EXIT.BROKEN_CHAIN);
   };
@@ -86,7 +86,7 @@ export function checkLogs(block: { number: number; hash: string }, answer: unkno
       throw new ObserveFinding("C5", block.number, `FOREIGN-LOG C5 ${where(block, url)}: log ${i} claims block ${number} ${hash || "(none)"} of ${log?.address}`, OBSERVE_EXIT.BROKEN_CHAIN);
     }
     const index = hexNumber(log.logIndex);
-    if (Number.isNaN(index)) throw new RpcFailure(url, "eth_getLogs", `block ${block.number}: log ${i} has no logIndex: ${JSON.stringify(log.logIndex)}`);
+    if (Number.isNaN(index)) throw new NodeRequestError(url, "eth_getLogs", `block ${block.number}: log ${i} has no logIndex: ${JSON.stringify(log.logIndex)}`);
     if (index <= last) bad(`gives log ${index} after log ${last}`);
     last = index;
     const ours = byIndex.get(index);

@@ -10,7 +10,7 @@ import {
   type BallotParams, type IssuerPublicKey,
 } from "../../protocol/index.js";
 import { BallotCreatedError, verifiedBallotCreated, type VerifiedBallot } from "../../protocol/audit/ballot-created.js";
-import { JsonRpcClient, type RpcCaller } from "../../protocol/audit/json-rpc.js";
+import { JsonRpcClient, type RpcCaller } from "../../protocol/json-rpc.js";
 import type { WidgetBallot } from "./api.js";
 
 export type ChainBallot = {

@@ -5,7 +5,7 @@
 // it in the embed tag; anybody can recompute it from any node.
 import { parseArgs } from "node:util";
 import { BallotCreatedError, verifiedBallotCreated, type VerifiedBallot } from "../../protocol/audit/ballot-created.js";
-import { JsonRpcClient, RpcError } from "../../protocol/audit/json-rpc.js";
+import { JsonRpcClient, NodeRequestError } from "../../protocol/json-rpc.js";
 import { getLogs, nodeFailure } from "../../protocol/audit/node-answers.js";
 import { EVENT_TOPICS } from "../../protocol/events.js";
 import { parseAddress, parseDecimal } from "../../protocol/fields.js";
@@ -73,7 +73,7 @@ export async function run(args: string[]): Promise<number> {
       console.error(`urne fingerprint: ${error.message}`);
       return FINGERPRINT_EXIT.FAILED;
     }
-    if (error instanceof RpcError) {
+    if (error instanceof NodeRequestError) {
       console.error(`urne fingerprint: ${nodeFailure(error)}`);
       return FINGERPRINT_EXIT.UNREACHABLE;
     }

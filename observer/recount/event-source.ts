@@ -5,8 +5,8 @@
 // counters the mirror recorded at mirror time.
 import { getAddress } from "ethers";
 import { ballotIdTopic, blockLogs, EVENT_TOPICS, type RawLog, type TimedLog } from "../../protocol/events.js";
-import { JsonRpcClient, toQuantity } from "../rpc/json-rpc.js";
-import { blockNumber, blocks, chainId as readChainId, logsInRange } from "../rpc/chain-reader.js";
+import { toQuantity } from "../../protocol/json-rpc.js";
+import { blockNumber, blocks, chainId as readChainId, logsInRange, nodeClient } from "../rpc/chain-reader.js";
 import { MirrorStore, READABLE_MIRROR_FORMATS, type Counters } from "../mirror/mirror-store.js";
 import { readCounters } from "../mirror/counters.js";
 
@@ -39,7 +39,7 @@ export async function mirrorSource(dir: string, opts: { ballotId?: bigint; rpc?:
     const cursor = await store.cursor();
     if (!meta || !cursor) throw new TypeError(`${dir} holds no mirror: run urne observe --once --data ${dir} first`);
     if (!READABLE_MIRROR_FORMATS.includes(meta.format)) throw new TypeError(`${dir} is a mirror of format ${meta.format}, this tool reads formats ${READABLE_MIRROR_FORMATS.join(" and ")}`);
-    const client = opts.rpc ? new JsonRpcClient(opts.rpc) : undefined;
+    const client = opts.rpc ? nodeClient(opts.rpc) : undefined;
     if (client && (await readChainId(client)).toString() !== meta.chainId) throw new TypeError(`${opts.rpc} is not on chain ${meta.chainId}, the mirror's`);
     const only = opts.ballotId === undefined ? undefined : ballotIdTopic(opts.ballotId);
     return {
@@ -65,7 +65,7 @@ export async function mirrorSource(dir: string, opts: { ballotId?: bigint; rpc?:
 
 /** Straight from a node, up to its head when the recount starts. */
 export async function nodeSource(rpc: string, ballotBoxAddress: string, opts: { ballotId?: bigint; pageBlocks?: number } = {}): Promise<EventSource> {
-  const client = new JsonRpcClient(rpc);
+  const client = nodeClient(rpc);
   const ballotBox = getAddress(ballotBoxAddress);
   const chainId = await readChainId(client);
   const head = await blockNumber(client);

@@ -14,9 +14,9 @@ import { verifyIssuerKeyProof } from "../token/key-proof.js";
 import { tokenMessage } from "../token/message.js";
 import { verifyToken } from "../token/verify.js";
 import { recoverVoter } from "../vote.js";
-import type { RpcCaller } from "./json-rpc.js";
+import { toQuantity, type RpcCaller } from "../json-rpc.js";
 import { receiptsRoot } from "./receipts-root.js";
-import { blockNumberOf, getBlock, getBlockReceipts, getLogs, getReceipt, nodeFailure, parseReceipt, quantity, toQuantity, type BlockHeader, type Receipt } from "./node-answers.js";
+import { blockNumberOf, getBlock, getBlockReceipts, getLogs, getReceipt, nodeFailure, parseReceipt, quantity, type BlockHeader, type Receipt } from "./node-answers.js";
 import { STEP_LABELS, type ProofCheck, type ProofStep, type Text } from "./proof-steps.js";
 import { describeVoteDifference } from "./vote-difference.js";
 
