@@ -11,7 +11,7 @@ import {
 } from "../../protocol/index.js";
 import { BallotCreatedError, verifiedBallotCreated, type VerifiedBallot } from "../../protocol/audit/ballot-created.js";
 import { JsonRpcClient, type RpcCaller } from "../../protocol/json-rpc.js";
-import type { WidgetBallot } from "./api.js";
+import type { WidgetBallot } from "../../protocol/api-types.js";
 
 export type ChainBallot = {
   chainId: bigint;

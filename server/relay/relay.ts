@@ -10,7 +10,8 @@ import { UrneError, type SignedVote, type VoteErrorName } from "../../protocol/i
 import { KeyedLock } from "../http/keyed-lock.js";
 import type { BallotBoxView } from "./ballot-box-view.js";
 import { VoteCheckPool } from "../../protocol/vote-check-pool.node.js";
-import { storeVote, voteKey, type Receipt, type RelayJournal } from "./journal.js";
+import { storeVote, voteKey, type RelayJournal } from "./journal.js";
+import type { ReceiptView } from "../../protocol/api-types.js";
 import { Submitter, type SubmitterOptions } from "./submitter.js";
 import { parseVoteBody } from "../../protocol/signed-vote-input.js";
 import { SETTLE_MAX_SECONDS, settleSigner } from "../../protocol/relay-settle.js";
@@ -27,13 +28,6 @@ const CODE_BY_ERROR: Record<VoteErrorName, string> = {
   BallotBoxInvalidPayloadByte: "ERR_INVALID_PAYLOAD",
   BallotBoxInvalidTokenSignature: "ERR_INVALID_TOKEN",
   BallotBoxInvalidVoterSignature: "ERR_INVALID_SIGNATURE",
-};
-
-/** What GET /v1/receipts/:id answers: public facts only (the vote itself is public on chain). */
-export type ReceiptView = Pick<Receipt, "receiptId" | "status" | "txHash" | "blockNumber" | "reason"> & {
-  ballotId: string;
-  voter: string;
-  revision: number;
 };
 
 export type RelayOptions = {
