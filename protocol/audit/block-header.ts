@@ -5,7 +5,8 @@
 // the node says about a block (its timestamp, for PROTOCOL.md §9.2 P7) to the block hash
 // the proof names: a node cannot keep the hash and change the time.
 import { keccak256 } from "ethers";
-import { dataBytes, encodeRlp, quantityBytes } from "./rlp.js";
+import { encodeRlp } from "../rlp.js";
+import { dataBytes, quantityBytes } from "./answer-bytes.js";
 
 const HASH_FIELDS = ["parentHash", "sha3Uncles", "miner", "stateRoot", "transactionsRoot", "receiptsRoot", "logsBloom"] as const;
 const NUMBER_FIELDS = ["difficulty", "number", "gasLimit", "gasUsed", "timestamp"] as const;
