@@ -1,6 +1,8 @@
 // Lint rules that guard the architecture as well as the code: the protocol module is
 // shared by the server, the widget and the observer tools, so it must never import the
-// server (Helios kept two drifting copies of its crypto; we keep one).
+// server (Helios kept two drifting copies of its crypto; we keep one). What the relay and
+// the observers share in Node only (the fast vote checks, their worker threads) is in
+// protocol/ too, in *.node.ts files, the only ones that may import node:*.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 

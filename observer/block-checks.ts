@@ -8,9 +8,9 @@ import type { BlockHeader } from "../protocol/audit/node-answers.js";
 import { receiptsMismatch } from "../protocol/audit/node-answers.js";
 import { EMPTY_RECEIPTS_ROOT, receiptsRoot } from "../protocol/audit/receipts-root.js";
 import { keccak256Bytes } from "../protocol/keccak.node.js";
-import type { StoredLog } from "./mirror/mirror-store.js";
+import type { BlockLog } from "./mirror/mirror-store.js";
 import { OBSERVE_EXIT, ObserveFinding } from "./observe-finding.js";
-import { RpcFailure } from "./rpc/json-rpc.js";
+import { NodeRequestError } from "../protocol/json-rpc.js";
 import { malformedAsFailure } from "./rpc/chain-reader.js";
 
 const where = (block: { number: number; hash: string }, url: string) => `block ${block.number} ${block.hash} at ${url}`;
@@ -28,7 +28,7 @@ export function checkHeader(block: BlockHeader, url: string): void {
  * without transactions has the empty trie's). Returns the block's logs of `ballotBox`
  * as the mirror keeps them, each with its index among all the block's logs.
  */
-export function logsFromReceipts(block: BlockHeader, answer: unknown, ballotBox: string, url: string): StoredLog[] {
+export function logsFromReceipts(block: BlockHeader, answer: unknown, ballotBox: string, url: string): BlockLog[] {
   const fail = (why: string): never => {
     throw new ObserveFinding("C7", block.number, `BAD-RECEIPTS C7 ${where(block, url)}: ${why}`, OBSERVE_EXIT.BROKEN_CHAIN);
   };
@@ -46,7 +46,7 @@ export function logsFromReceipts(block: BlockHeader, answer: unknown, ballotBox:
   if (root !== block.receiptsRoot) fail(`its receipts hash to ${root}, its header's receiptsRoot is ${block.receiptsRoot}`);
   // receiptsRoot read every log's address, topics and data as hex: they are strings.
   const box = ballotBox.toLowerCase();
-  const out: StoredLog[] = [];
+  const out: BlockLog[] = [];
   let logIndex = 0;
   for (const receipt of receipts) {
     const transactionHash = String(receipt.transactionHash).toLowerCase();
@@ -71,8 +71,8 @@ const lower = (value: unknown) => (typeof value === "string" ? value.toLowerCase
  * field is compared with the verified one as it comes (in any case), so a log that is
  * not well-formed hex differs.
  */
-export function checkLogs(block: { number: number; hash: string }, answer: unknown, mirrored: readonly StoredLog[], ballotBox: string, url: string): void {
-  if (!Array.isArray(answer)) throw new RpcFailure(url, "eth_getLogs", `block ${block.number}: not an array`);
+export function checkLogs(block: { number: number; hash: string }, answer: unknown, mirrored: readonly BlockLog[], ballotBox: string, url: string): void {
+  if (!Array.isArray(answer)) throw new NodeRequestError(url, "eth_getLogs", `block ${block.number}: not an array`);
   const bad = (why: string): never => {
     throw new ObserveFinding("C5", block.number, `BAD-LOGS C5 ${where(block, url)}: eth_getLogs ${why}`, OBSERVE_EXIT.BROKEN_CHAIN);
   };
@@ -86,7 +86,7 @@ export function checkLogs(block: { number: number; hash: string }, answer: unkno
       throw new ObserveFinding("C5", block.number, `FOREIGN-LOG C5 ${where(block, url)}: log ${i} claims block ${number} ${hash || "(none)"} of ${log?.address}`, OBSERVE_EXIT.BROKEN_CHAIN);
     }
     const index = hexNumber(log.logIndex);
-    if (Number.isNaN(index)) throw new RpcFailure(url, "eth_getLogs", `block ${block.number}: log ${i} has no logIndex: ${JSON.stringify(log.logIndex)}`);
+    if (Number.isNaN(index)) throw new NodeRequestError(url, "eth_getLogs", `block ${block.number}: log ${i} has no logIndex: ${JSON.stringify(log.logIndex)}`);
     if (index <= last) bad(`gives log ${index} after log ${last}`);
     last = index;
     const ours = byIndex.get(index);

@@ -8,9 +8,9 @@
 // code (docs/OBSERVERS.md).
 import { getAddress } from "ethers";
 import { EVENT_TOPICS } from "../protocol/events.js";
-import { JsonRpcClient, RpcFailure } from "./rpc/json-rpc.js";
-import { blockNumber, blocks, chainId as readChainId, logsByBlockHash, receiptsOf, type BlockHeader, type ReceiptsMethod } from "./rpc/chain-reader.js";
-import { MIRROR_FORMAT, MirrorStore, READABLE_MIRROR_FORMATS, type Counters, type StoredHeader, type StoredLog } from "./mirror/mirror-store.js";
+import { JsonRpcClient, NodeRequestError } from "../protocol/json-rpc.js";
+import { blockNumber, blocks, chainId as readChainId, logsByBlockHash, nodeClient, receiptsOf, type BlockHeader, type ReceiptsMethod } from "./rpc/chain-reader.js";
+import { MIRROR_FORMAT, MirrorStore, READABLE_MIRROR_FORMATS, type Counters, type StoredHeader, type BlockLog } from "./mirror/mirror-store.js";
 import { readCounters } from "./mirror/counters.js";
 import { checkHeader, checkLogs, logsFromReceipts } from "./block-checks.js";
 import { OBSERVE_EXIT, ObserveFinding } from "./observe-finding.js";
@@ -49,7 +49,7 @@ export async function observe(opts: ObserveOptions): Promise<ObserveResult> {
   try {
     const meta = await openMeta(store, opts);
     const nodes: Node[] = [];
-    for (const url of opts.rpcUrls) nodes.push({ url, client: new JsonRpcClient(url), verified: await store.nodeVerified(url) });
+    for (const url of opts.rpcUrls) nodes.push({ url, client: nodeClient(url), verified: await store.nodeVerified(url) });
     const round = new Round(store, nodes, meta.ballotBox, BigInt(meta.chainId), opts.batchBlocks ?? 100, print);
     for (;;) {
       try {
@@ -59,7 +59,7 @@ export async function observe(opts: ObserveOptions): Promise<ObserveResult> {
           print(error.line);
           return { exitCode: error.exitCode, finding: error, head: (await store.cursor())?.number };
         }
-        if (!(error instanceof RpcFailure || error instanceof TypeError)) throw error;
+        if (!(error instanceof NodeRequestError || error instanceof TypeError)) throw error;
         // A node that does not answer, or answers nonsense, proves nothing either way.
         print(`NODE ${error.message}`);
         if (opts.once) return { exitCode: OBSERVE_EXIT.UNREACHABLE, head: (await store.cursor())?.number };
@@ -86,7 +86,7 @@ async function openMeta(store: MirrorStore, opts: ObserveOptions) {
     return meta;
   }
   if (!given) throw new TypeError("--ballot-box is required to create a mirror");
-  const chainId = opts.chainId ?? (await readChainId(new JsonRpcClient(opts.rpcUrls[0])));
+  const chainId = opts.chainId ?? (await readChainId(nodeClient(opts.rpcUrls[0])));
   const created = { format: MIRROR_FORMAT, chainId: chainId.toString(), ballotBox: given };
   await store.setMeta(created);
   return created;
@@ -174,7 +174,7 @@ class Round {
       let previous = cursor?.hash;
       const chain: BlockHeader[] = [];
       for (const [i, block] of batch.entries()) {
-        if (!block) throw new RpcFailure(node.url, "eth_getBlockByNumber", `block ${from + i} missing below the announced head ${head}`);
+        if (!block) throw new NodeRequestError(node.url, "eth_getBlockByNumber", `block ${from + i} missing below the announced head ${head}`);
         if (previous !== undefined && block.parentHash !== previous) {
           // The node's block below may have been rewritten since it was mirrored: that is C4.
           if (i === 0) await this.checkUnchanged({ ...node, verified: from - 1 }, head);
@@ -198,7 +198,7 @@ class Round {
   }
 
   /** The contract's counters of each ballot these blocks touched, at the last of them (R3 from a mirror). */
-  private async counters(node: Node, records: { logs: StoredLog[] }[], at: StoredHeader): Promise<Counters[]> {
+  private async counters(node: Node, records: { logs: BlockLog[] }[], at: StoredHeader): Promise<Counters[]> {
     const ids = new Set<string>();
     for (const r of records) for (const log of r.logs) if (HANDLED_TOPICS.has(log.topics[0]) && log.topics[1]) ids.add(log.topics[1]);
     const out: Counters[] = [];
@@ -208,7 +208,7 @@ class Round {
       } catch (error) {
         // The node answered with an error (a ballot the box does not know reverts): no
         // counters for it, which the recount's R3 reports. Unreachable is another matter.
-        if (!(error instanceof RpcFailure) || error.rpcCode === undefined) throw error;
+        if (!(error instanceof NodeRequestError) || error.rpcCode === undefined) throw error;
         this.print(`COUNTERS ballot ${BigInt(id)} not readable at block ${at.number}: ${error.message}`);
       }
     }

@@ -6,6 +6,7 @@ import { Interface, type InterfaceAbi, type Result } from "ethers";
 import { BallotBoxAbi } from "./generated/BallotBox.js";
 import type { BallotParams, SignedVote } from "./ballot.js";
 import { UrneError, ErrorCode } from "./errors.js";
+import { checkUint } from "./fields.js";
 
 /** The one ABI object for the BallotBox: calls, errors and events. */
 export const ballotBoxInterface = new Interface(BallotBoxAbi as InterfaceAbi);
@@ -32,6 +33,47 @@ export type RawLog = {
   index?: number;
   logIndex?: number | string;
 };
+
+/** A log with its block's timestamp (the `now` of §6.2 check 2 for a VoteCast). */
+export type TimedLog = { log: RawLog; timestamp: bigint };
+
+/**
+ * A ballot id as the BallotBox's events carry it in topic 1, and as eth_getLogs filters
+ * ask for it: 32 bytes of lower-case hex.
+ */
+export function ballotIdTopic(ballotId: bigint): string {
+  return "0x" + checkUint(ballotId, 256, "ballotId").toString(16).padStart(64, "0");
+}
+
+/** An address as an indexed event argument (VoteCast's voter, topic 2): left-padded to 32 bytes, lower-case. */
+export function addressTopic(address: string): string {
+  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) throw new UrneError(ErrorCode.ERR_INVALID_ADDRESS, "an address topic needs a 20-byte hex address", { field: "address" });
+  return "0x" + "0".repeat(24) + address.slice(2).toLowerCase();
+}
+
+/** A log in a block's list (BlockLogs): the block and the contract are named once for all; `logIndex` counts every log of the block. */
+export type BlockLog = { topics: string[]; data: string; transactionHash: string; logIndex: number };
+
+/**
+ * One block's logs of one ballot box, as JSON: how a mirror stores them
+ * (observer/mirror/mirror-store.ts) and hands them, still as bytes, to the threads that
+ * check votes (vote-check.node.ts checkRawBlocks).
+ */
+export type BlockLogs = { number: number; hash: string; timestamp: number; logs: BlockLog[] };
+
+const utf8 = new TextDecoder();
+
+/** A block's logs (BlockLogs, or its JSON bytes), each as a RawLog of `ballotBox` with its block's timestamp; `only` keeps one ballot's (its ballotIdTopic). */
+export function blockLogs(raw: Uint8Array | BlockLogs, ballotBox: string, only?: string): TimedLog[] {
+  const block = raw instanceof Uint8Array ? (JSON.parse(utf8.decode(raw)) as BlockLogs) : raw;
+  const timestamp = BigInt(block.timestamp);
+  const out: TimedLog[] = [];
+  for (const log of block.logs) {
+    if (only && log.topics[1] !== only) continue;
+    out.push({ log: { ...log, address: ballotBox, blockNumber: block.number, blockHash: block.hash }, timestamp });
+  }
+  return out;
+}
 
 /** Where an event was emitted. */
 export type EventLocation = { blockNumber: number; blockHash: string; transactionHash: string; logIndex: number };

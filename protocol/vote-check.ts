@@ -49,9 +49,10 @@ export type VoteCheckContext = {
   /** Token check for check 5; `verifyToken` by default, `verifyTokenFast` (OpenSSL, token/verify.node.ts) in Node. */
   verifyToken?: typeof verifyToken;
   /**
-   * The token message of check 5 (§3.1); `tokenMessage` by default. The observer recount
-   * passes a byte-by-byte encoder held to this one by a test (ethers' ABI coder costs
-   * more per vote than the RSA check itself).
+   * The token message of check 5 (§3.1); `tokenMessage` by default. checkVoteFast
+   * (vote-check.node.ts: the relay, the recount) passes `tokenMessageFast`, a byte-by-byte
+   * encoder held to this one by a test (ethers' ABI coder costs more per vote than the RSA
+   * check itself).
    */
   tokenMessage?: typeof tokenMessage;
   /**

@@ -74,7 +74,7 @@ async function verify(): Promise<void> {
     return;
   }
   const [{ JsonRpcClient }, { checkProof, proofIsValid }] = await Promise.all([
-    import("../../protocol/audit/json-rpc.js"), import("../../protocol/audit/proof-checks.js"),
+    import("../../protocol/json-rpc.js"), import("../../protocol/audit/proof-checks.js"),
   ]);
   let rpc;
   try {

@@ -3,26 +3,8 @@
 // into ApiError with the server's stable code. The relay calls carry no Authorization
 // header, no cookie, nothing identifying.
 
-/** GET /v1/widget/ballots/:id (server/web/widget-ballot.ts). */
-export type WidgetBallot = {
-  id: string;
-  question: string;
-  kind: "single_choice" | "multiple_choice" | "majority_judgment";
-  options: string[];
-  minChoices: number;
-  maxChoices: number;
-  opensAt: string;
-  closesAt: string;
-  allowRevote: boolean;
-  liveResults: boolean;
-  status: "scheduled" | "open" | "closed";
-  eligibility: { minimumAge: number | null; judgedAt: string; fr: string; en: string };
-  /** Where the ballot is on chain, and the public JSON-RPC URLs to read it there. */
-  chain: { chainId: string; ballotBox: string; blockNumber: number; txHash: string; rpcUrls: string[] };
-};
-
-/** GET /v1/receipts/:id (server/relay). */
-export type Receipt = { receiptId: string; status: "pending" | "submitted" | "final" | "rejected"; txHash?: string; blockNumber?: number; reason?: string };
+// The answers' types (WidgetBallot, ReceiptView) are declared once, in protocol/api-types.ts.
+import type { ReceiptView, WidgetBallot } from "../../protocol/api-types.js";
 
 export class ApiError extends Error {
   /** The server's code (ERR_…), or ERR_NETWORK when no answer came. */
@@ -72,4 +54,4 @@ export const requestBlindSignature = (ballotId: string, session: string, blinded
 export const submitVote = (relayUrl: string, vote: Record<string, unknown>) =>
   request<{ receiptId: string }>(`${relayUrl}/v1/votes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(vote) }).then((r) => r.receiptId);
 
-export const getReceipt = (relayUrl: string, receiptId: string) => request<Receipt>(`${relayUrl}/v1/receipts/${encodeURIComponent(receiptId)}`);
+export const getReceipt = (relayUrl: string, receiptId: string) => request<ReceiptView>(`${relayUrl}/v1/receipts/${encodeURIComponent(receiptId)}`);

@@ -10,8 +10,8 @@ import {
   type BallotParams, type IssuerPublicKey,
 } from "../../protocol/index.js";
 import { BallotCreatedError, verifiedBallotCreated, type VerifiedBallot } from "../../protocol/audit/ballot-created.js";
-import { JsonRpcClient, type RpcCaller } from "../../protocol/audit/json-rpc.js";
-import type { WidgetBallot } from "./api.js";
+import { JsonRpcClient, type RpcCaller } from "../../protocol/json-rpc.js";
+import type { WidgetBallot } from "../../protocol/api-types.js";
 
 export type ChainBallot = {
   chainId: bigint;

@@ -1,5 +1,5 @@
 // What every screen of the widget shares: where it draws, its language, its ballot.
-import type { WidgetBallot } from "./api.js";
+import type { WidgetBallot } from "../../protocol/api-types.js";
 import type { Login } from "./login.js";
 import type { Lang, Translate } from "./strings.js";
 

@@ -10,7 +10,7 @@ import {
   PROOF_TAG, type Choice, type ProofOfVote, type RawLog, type SignedVote,
 } from "../../protocol/index.js";
 import { getReceipt as readNodeReceipt } from "../../protocol/audit/node-answers.js";
-import type { RpcCaller } from "../../protocol/audit/json-rpc.js";
+import type { RpcCaller } from "../../protocol/json-rpc.js";
 import { getReceipt, requestBlindSignature, submitVote } from "./api.js";
 import type { ChainBallot } from "./chain-ballot.js";
 

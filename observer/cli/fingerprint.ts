@@ -5,9 +5,9 @@
 // it in the embed tag; anybody can recompute it from any node.
 import { parseArgs } from "node:util";
 import { BallotCreatedError, verifiedBallotCreated, type VerifiedBallot } from "../../protocol/audit/ballot-created.js";
-import { JsonRpcClient, RpcError } from "../../protocol/audit/json-rpc.js";
-import { getLogs, nodeFailure } from "../../protocol/audit/node-answers.js";
-import { EVENT_TOPICS } from "../../protocol/events.js";
+import { JsonRpcClient, NodeRequestError } from "../../protocol/json-rpc.js";
+import { blockNumberOf, getLogs, NodeAnswerError, nodeFailure, quantity } from "../../protocol/audit/node-answers.js";
+import { ballotIdTopic, EVENT_TOPICS } from "../../protocol/events.js";
 import { parseAddress, parseDecimal } from "../../protocol/fields.js";
 
 export const FINGERPRINT_USAGE = `usage: urne fingerprint --rpc URL[,URL...] --ballot-box ADDRESS --ballot ID [--block N] [--json]
@@ -47,10 +47,10 @@ export async function run(args: string[]): Promise<number> {
     return usage((error as Error).message);
   }
   try {
-    const chainId = BigInt(await nodes[0].call<string>("eth_chainId"));
+    const chainId = quantity(await nodes[0].call("eth_chainId"), "eth_chainId answer");
     if (block === undefined) {
-      const head = Number(BigInt(await nodes[0].call<string>("eth_blockNumber")));
-      const logs = await getLogs(nodes[0], { address: ballotBox, topics: [EVENT_TOPICS.BallotCreated, "0x" + ballotId.toString(16).padStart(64, "0")], fromBlock: 0, toBlock: head });
+      const head = blockNumberOf(await nodes[0].call("eth_blockNumber"), "eth_blockNumber answer");
+      const logs = await getLogs(nodes[0], { address: ballotBox, topics: [EVENT_TOPICS.BallotCreated, ballotIdTopic(ballotId)], fromBlock: 0, toBlock: head });
       if (logs.length !== 1) {
         console.error(`urne fingerprint: ${nodes[0].url} shows ${logs.length} BallotCreated events of ballot ${ballotId} (1 expected)`);
         return FINGERPRINT_EXIT.FAILED;
@@ -73,7 +73,7 @@ export async function run(args: string[]): Promise<number> {
       console.error(`urne fingerprint: ${error.message}`);
       return FINGERPRINT_EXIT.FAILED;
     }
-    if (error instanceof RpcError) {
+    if (error instanceof NodeRequestError || error instanceof NodeAnswerError) {
       console.error(`urne fingerprint: ${nodeFailure(error)}`);
       return FINGERPRINT_EXIT.UNREACHABLE;
     }

@@ -2,7 +2,7 @@
 import { parseArgs } from "node:util";
 import { isAddress } from "ethers";
 import { OBSERVE_EXIT, observe } from "../observe.js";
-import { RpcFailure } from "../rpc/json-rpc.js";
+import { NodeRequestError } from "../../protocol/json-rpc.js";
 
 export const OBSERVE_USAGE = `usage: urne observe --rpc URL[,URL...] --data DIR [--ballot-box ADDRESS] [options]
 
@@ -75,7 +75,7 @@ export async function run(args: string[]): Promise<number> {
     return exitCode;
   } catch (error) {
     if (error instanceof TypeError) return usage(error.message);
-    if (error instanceof RpcFailure) {
+    if (error instanceof NodeRequestError) {
       console.error(`NODE ${error.message}`);
       return OBSERVE_EXIT.UNREACHABLE;
     }

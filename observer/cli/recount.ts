@@ -5,7 +5,7 @@ import { isAddress } from "ethers";
 import { mirrorSource, nodeSource, type EventSource } from "../recount/event-source.js";
 import { recount } from "../recount/recount.js";
 import { reportLines } from "../recount/report-text.js";
-import { RpcFailure } from "../rpc/json-rpc.js";
+import { NodeRequestError } from "../../protocol/json-rpc.js";
 
 export const RECOUNT_EXIT = Object.freeze({ PASS: 0, FAIL: 1, USAGE: 2, UNREADABLE: 3 });
 
@@ -74,7 +74,7 @@ export async function run(args: string[]): Promise<number> {
       ? await mirrorSource(values.mirror, { ballotId, rpc: values.rpc })
       : await nodeSource(values.rpc!, values["ballot-box"]!, { ballotId });
   } catch (error) {
-    if (error instanceof RpcFailure || error instanceof TypeError) {
+    if (error instanceof NodeRequestError || error instanceof TypeError) {
       console.error(`cannot read: ${error.message}`);
       return RECOUNT_EXIT.UNREADABLE;
     }
@@ -87,7 +87,7 @@ export async function run(args: string[]): Promise<number> {
     return report.pass ? RECOUNT_EXIT.PASS : RECOUNT_EXIT.FAIL;
   } catch (error) {
     // Exit 1 means "a check failed": a recount that could not finish must not look like one.
-    console.error(`${error instanceof RpcFailure ? "cannot read" : "cannot recount"}: ${(error as Error).message}`);
+    console.error(`${error instanceof NodeRequestError ? "cannot read" : "cannot recount"}: ${(error as Error).message}`);
     return RECOUNT_EXIT.UNREADABLE;
   } finally {
     await source.close();

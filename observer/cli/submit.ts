@@ -7,7 +7,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { Transaction, Wallet, hexlify, randomBytes } from "ethers";
-import { JsonRpcClient, RpcError } from "../../protocol/audit/json-rpc.js";
+import { JsonRpcClient, NodeRequestError } from "../../protocol/json-rpc.js";
 import { getReceipt, nodeFailure } from "../../protocol/audit/node-answers.js";
 import { ballotBoxInterface, decodeBallotBoxLog, decodeRejectionReason } from "../../protocol/events.js";
 import { parseAddress } from "../../protocol/fields.js";
@@ -81,13 +81,13 @@ export async function run(args: string[]): Promise<number> {
       await new Promise((r) => setTimeout(r, 250));
     }
   } catch (error) {
-    if (error instanceof RpcError && error.rpcCode !== undefined) {
+    if (error instanceof NodeRequestError && error.rpcCode !== undefined) {
       // The node answered: its door or the ballot box refused the ballot, and said why.
       const reason = decodeRejectionReason(typeof error.data === "string" ? error.data : "0x")?.name;
       console.error(`urne submit: refused by ${node.url}: ${error.message}${reason && !error.message.includes(reason) ? ` (${reason})` : ""}`);
       return SUBMIT_EXIT.REFUSED;
     }
-    if (error instanceof RpcError) {
+    if (error instanceof NodeRequestError) {
       console.error(`urne submit: ${nodeFailure(error)}`);
       return SUBMIT_EXIT.UNREACHABLE;
     }

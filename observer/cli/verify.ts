@@ -3,7 +3,7 @@
 // in the verify page (client/verify), so the terminal and the browser say the same thing.
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { JsonRpcClient } from "../../protocol/audit/json-rpc.js";
+import { JsonRpcClient } from "../../protocol/json-rpc.js";
 import { checkProof, proofIsValid } from "../../protocol/audit/proof-checks.js";
 import type { ProofCheck } from "../../protocol/audit/proof-steps.js";
 

@@ -3,7 +3,7 @@
 // The mirror records them at mirror time, so that a recount from the mirror alone still
 // has the contract's word at a known block.
 import { ballotBoxInterface } from "../../protocol/events.js";
-import type { JsonRpcClient } from "../rpc/json-rpc.js";
+import type { JsonRpcClient } from "../../protocol/json-rpc.js";
 import { ethCall } from "../rpc/chain-reader.js";
 import type { Counters } from "./mirror-store.js";
 

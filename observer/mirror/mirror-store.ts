@@ -6,6 +6,7 @@
 // are written together, so a crash resumes from the last complete batch.
 import { existsSync } from "node:fs";
 import { Level } from "level";
+import type { BlockLog, BlockLogs } from "../../protocol/events.js";
 
 /**
  * 3: every block's header hashed to its hash, and every block's receipts to its
@@ -24,11 +25,12 @@ export type MirrorMeta = { format: number; chainId: string; ballotBox: string };
 /** What the mirror keeps of a block header (C2-C4 need the hashes, R2 the timestamp). */
 export type StoredHeader = { number: number; hash: string; parentHash: string; timestamp: number };
 
-/** A BallotBox log as the mirror keeps it: its block is the record's; `logIndex` counts every log of the block. */
-export type StoredLog = { topics: string[]; data: string; transactionHash: string; logIndex: number };
-
-/** One block's BallotBox logs, with what the recount needs of the block. */
-export type BlockLogs = { number: number; hash: string; timestamp: number; logs: StoredLog[] };
+/**
+ * A block's BallotBox logs are kept as protocol/events.ts's BlockLogs (JSON), each log a
+ * BlockLog: its block is the record's; `logIndex` counts every log of the block. The
+ * recount's threads read them as these bytes (protocol/vote-check.node.ts checkRawBlocks).
+ */
+export type { BlockLog, BlockLogs };
 
 /** `tally` and `votersCount` of a ballot as `eth_call` gave them at one mirrored block (R3). */
 export type Counters = { ballotId: string; blockNumber: number; blockHash: string; tally: string[]; votersCount: string };
@@ -85,7 +87,7 @@ export class MirrorStore {
   }
 
   /** Appends blocks that follow the cursor, their logs and counters, atomically. */
-  async append(blocks: { header: StoredHeader; logs: StoredLog[] }[], counters: Counters[] = []): Promise<void> {
+  async append(blocks: { header: StoredHeader; logs: BlockLog[] }[], counters: Counters[] = []): Promise<void> {
     if (blocks.length === 0) return;
     const cursor = await this.cursor();
     const first = blocks[0].header.number;
@@ -102,8 +104,8 @@ export class MirrorStore {
   }
 
   /** The BallotBox logs of blocks `from..to` (inclusive), by height; a height without logs is absent. */
-  async logsOf(from: number, to: number): Promise<Map<number, StoredLog[]>> {
-    const out = new Map<number, StoredLog[]>();
+  async logsOf(from: number, to: number): Promise<Map<number, BlockLog[]>> {
+    const out = new Map<number, BlockLog[]>();
     for await (const block of this.db.values({ gte: logsKey(from), lte: logsKey(to) })) out.set((block as BlockLogs).number, (block as BlockLogs).logs);
     return out;
   }

@@ -10,10 +10,10 @@ import { computeResults } from "../../protocol/results.js";
 import { issuerKeyFromModulus } from "../../protocol/token/issuer-key.js";
 import { verifyIssuerKeyProof } from "../../protocol/token/key-proof.js";
 import { checkModulus, describeModulusProblem } from "../../protocol/token/modulus-check.js";
-import { checkVote, type VoteErrorName } from "../../protocol/vote-check.js";
+import type { VoteErrorName } from "../../protocol/vote-check.js";
+import { checkVoteFast, type Deployment, type VoteJob, type VoteOutcome } from "../../protocol/vote-check.node.js";
+import { decodeVoteCast } from "../../protocol/vote-cast-decoder.node.js";
 import type { Counters } from "../mirror/mirror-store.js";
-import { decodeVoteCast } from "./vote-cast-decoder.js";
-import { fastContext, type Deployment, type VoteJob, type VoteOutcome } from "./vote-checks.js";
 
 export type RecountStep = "R1" | "R2" | "R3" | "R4" | "R5" | "R6";
 export type Check = { step: RecountStep; ok: boolean; skipped?: boolean; message: string };
@@ -125,7 +125,7 @@ export class BallotRecount {
     let result = outcome.verdict;
     if (recorded) {
       const { log, ballot, timestamp } = job();
-      result = checkVote(ballot, decodeVoteCast(log, this.at.ballotBox).vote, fastContext(this.at, timestamp, recorded));
+      result = checkVoteFast(ballot, decodeVoteCast(log, this.at.ballotBox).vote, { ...this.at, now: timestamp, recorded });
     }
     if (result.ok) {
       this.accepted.set(outcome.voter, { revision: outcome.revision, choice: result.choice });

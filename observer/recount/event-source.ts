@@ -3,16 +3,12 @@
 // block's timestamp (the `now` of §6.2 check 2); and where it reads the contract's
 // counters to compare with (§9.3 R3): eth_call on a node at the recount's block, or the
 // counters the mirror recorded at mirror time.
-import { getAddress, zeroPadValue, toBeHex } from "ethers";
-import { EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
-import { JsonRpcClient } from "../rpc/json-rpc.js";
-import { blockNumber, blocks, chainId as readChainId, logsInRange } from "../rpc/chain-reader.js";
+import { getAddress } from "ethers";
+import { ballotIdTopic, blockLogs, EVENT_TOPICS, type RawLog, type TimedLog } from "../../protocol/events.js";
+import { toQuantity } from "../../protocol/json-rpc.js";
+import { blockNumber, blocks, chainId as readChainId, logsInRange, nodeClient } from "../rpc/chain-reader.js";
 import { MirrorStore, READABLE_MIRROR_FORMATS, type Counters } from "../mirror/mirror-store.js";
-import { blockLogs } from "./mirror-blocks.js";
 import { readCounters } from "../mirror/counters.js";
-
-/** A BallotBox log, not decoded yet (the recount decodes, VoteCast on worker threads), with its block's timestamp. */
-export type TimedLog = { log: RawLog; timestamp: bigint };
 
 export type EventSource = {
   chainId: bigint;
@@ -21,7 +17,7 @@ export type EventSource = {
   asOf: { number: number; hash: string };
   /** Where the counters come from, for the report. */
   countersFrom: string;
-  /** The ballot box's logs in chain order, a block or a page at a time. */
+  /** The ballot box's logs in chain order, a block or a page at a time, not decoded yet (the recount decodes, VoteCast on worker threads). */
   logs(): AsyncGenerator<TimedLog[]>;
   /**
    * The same blocks as the mirror's bytes, for the fast path (mirror-blocks.ts), with the
@@ -34,8 +30,6 @@ export type EventSource = {
 };
 
 const ALL_TOPICS = [EVENT_TOPICS.BallotCreated, EVENT_TOPICS.VoteCast, EVENT_TOPICS.VoteRejected, EVENT_TOPICS.BallotClosed];
-/** A ballot id as its VoteCast and BallotCreated logs carry it: topic 1, lower-case hex. */
-export const idTopic = (ballotId: bigint) => zeroPadValue(toBeHex(ballotId), 32).toLowerCase();
 
 /** From a mirror; with `rpc`, the counters are read from that node at the mirror's last block. */
 export async function mirrorSource(dir: string, opts: { ballotId?: bigint; rpc?: string } = {}): Promise<EventSource> {
@@ -45,9 +39,9 @@ export async function mirrorSource(dir: string, opts: { ballotId?: bigint; rpc?:
     const cursor = await store.cursor();
     if (!meta || !cursor) throw new TypeError(`${dir} holds no mirror: run urne observe --once --data ${dir} first`);
     if (!READABLE_MIRROR_FORMATS.includes(meta.format)) throw new TypeError(`${dir} is a mirror of format ${meta.format}, this tool reads formats ${READABLE_MIRROR_FORMATS.join(" and ")}`);
-    const client = opts.rpc ? new JsonRpcClient(opts.rpc) : undefined;
+    const client = opts.rpc ? nodeClient(opts.rpc) : undefined;
     if (client && (await readChainId(client)).toString() !== meta.chainId) throw new TypeError(`${opts.rpc} is not on chain ${meta.chainId}, the mirror's`);
-    const only = opts.ballotId === undefined ? undefined : idTopic(opts.ballotId);
+    const only = opts.ballotId === undefined ? undefined : ballotIdTopic(opts.ballotId);
     return {
       chainId: BigInt(meta.chainId),
       ballotBox: meta.ballotBox,
@@ -71,7 +65,7 @@ export async function mirrorSource(dir: string, opts: { ballotId?: bigint; rpc?:
 
 /** Straight from a node, up to its head when the recount starts. */
 export async function nodeSource(rpc: string, ballotBoxAddress: string, opts: { ballotId?: bigint; pageBlocks?: number } = {}): Promise<EventSource> {
-  const client = new JsonRpcClient(rpc);
+  const client = nodeClient(rpc);
   const ballotBox = getAddress(ballotBoxAddress);
   const chainId = await readChainId(client);
   const head = await blockNumber(client);
@@ -79,7 +73,7 @@ export async function nodeSource(rpc: string, ballotBoxAddress: string, opts: { 
   if (!top) throw new TypeError(`${rpc} has no block ${head}, its own head`);
   const asOf = { number: head, hash: top.hash };
   const page = opts.pageBlocks ?? 5_000;
-  const topics = [ALL_TOPICS, ...(opts.ballotId === undefined ? [] : [idTopic(opts.ballotId)])];
+  const topics = [ALL_TOPICS, ...(opts.ballotId === undefined ? [] : [ballotIdTopic(opts.ballotId)])];
   return {
     chainId, ballotBox, asOf, countersFrom: `eth_call at ${rpc}`,
     async *logs() {
@@ -90,7 +84,7 @@ export async function nodeSource(rpc: string, ballotBoxAddress: string, opts: { 
         // Each log's block must be the block the node names at that height: one history.
         const numbers = [...new Set(logs.map((l) => Number(BigInt(l.blockNumber))))].sort((a, b) => a - b);
         const blocks = new Map<number, { hash: string; timestamp: bigint }>();
-        const answers = await client.batch(numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [toBeHex(n), false] })));
+        const answers = await client.batch(numbers.map((n) => ({ method: "eth_getBlockByNumber", params: [toQuantity(n), false] })));
         answers.forEach((raw, i) => {
           const b = raw as { hash: string; timestamp: string } | null;
           if (b) blocks.set(numbers[i], { hash: b.hash.toLowerCase(), timestamp: BigInt(b.timestamp) });

@@ -1,17 +1,18 @@
 // `urne recount`'s engine: reads a ballot box's logs in chain order from a source
 // (event-source.ts), hands batches of VoteCast logs to worker threads (decode + checkVote,
-// vote-checks.ts) while it reads on, then counts in chain order (ballot-recount.ts:
+// protocol/vote-check-pool.node.ts) while it reads on, then counts in chain order (ballot-recount.ts:
 // R1-R5) and compares with the API (api-results.ts: R6). From a mirror of format 2, runs
 // of blocks that hold votes only go to the threads as LevelDB's bytes (mirror-blocks.ts).
 import type { BallotOnChain } from "../../protocol/ballot.js";
-import { decodeBallotBoxLog, EVENT_TOPICS, isTopic, type BallotBoxEvent } from "../../protocol/events.js";
+import { availableParallelism } from "node:os";
+import { ballotIdTopic, blockLogs, decodeBallotBoxLog, EVENT_TOPICS, isTopic, type BallotBoxEvent, type TimedLog } from "../../protocol/events.js";
 import { ErrorCode, UrneError } from "../../protocol/errors.js";
-import { blockLogs, holdsBallotEvent, packBlocks, type RawLogOutcome } from "./mirror-blocks.js";
+import { VoteCheckPool } from "../../protocol/vote-check-pool.node.js";
+import type { Deployment, RawLogOutcome, VoteJob, VoteOutcome } from "../../protocol/vote-check.node.js";
+import { holdsBallotEvent, packBlocks } from "./mirror-blocks.js";
 import { BallotRecount, KIND_NAMES, type Check, type RejectedVote } from "./ballot-recount.js";
 import { compareWithApi } from "./api-results.js";
-import { idTopic, type EventSource, type TimedLog } from "./event-source.js";
-import { VoteCheckPool } from "./vote-check-pool.js";
-import type { Deployment, VoteJob, VoteOutcome } from "./vote-checks.js";
+import type { EventSource } from "./event-source.js";
 
 export type RecountOptions = {
   ballotId?: bigint;
@@ -64,7 +65,7 @@ const IN_FLIGHT = 4;
 
 export async function recount(source: EventSource, opts: RecountOptions = {}): Promise<RecountReport> {
   const at: Deployment = { chainId: source.chainId, ballotBox: source.ballotBox };
-  const pool = new VoteCheckPool(opts.threads);
+  const pool = new VoteCheckPool(opts.threads ?? availableParallelism());
   const inline = new VoteCheckPool(0);
   const ballots = new Map<bigint, BallotRecount>();
   /** Read side: the ballots whose BallotCreated, or only other ballot events, were read (R1). */
@@ -125,7 +126,7 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
   /** Reading side, fast path: blocks without ballot events, checked against the ballots as they stand now. */
   const dispatchRaw = (blocks: Uint8Array[]) => {
     const known = new Map<string, BallotOnChain | undefined>();
-    for (const [id, b] of ballots) known.set(idTopic(id), b.snapshot());
+    for (const [id, b] of ballots) known.set(ballotIdTopic(id), b.snapshot());
     const only = source.rawBlocks?.only;
     const bytes = blocks.reduce((n, b) => n + b.byteLength, 0);
     const checker = bytes < (opts.inlineBelow ?? 400) * VOTE_JSON_BYTES ? inline : pool;
@@ -276,5 +277,5 @@ async function checkAll(pool: VoteCheckPool, jobs: VoteJob[], at: Deployment): P
   const parts = Math.max(1, pool.threads);
   const size = Math.ceil(jobs.length / parts);
   const slices = Array.from({ length: parts }, (_, i) => jobs.slice(i * size, (i + 1) * size));
-  return (await Promise.all(slices.map((s) => pool.check(s, at)))).flat();
+  return (await Promise.all(slices.map((s) => pool.checkLogs(s, at)))).flat();
 }

@@ -2,17 +2,22 @@
 // for shape before use: a node is a witness, not an authority. Whether the answers are
 // the block's (its hash, its receipts) is observer/block-checks.ts's business.
 import type { RawLog } from "../../protocol/events.js";
-import { NodeAnswerError, parseBlock, type BlockHeader } from "../../protocol/audit/node-answers.js";
-import { JsonRpcClient, RpcFailure, quantity, toQuantity } from "./json-rpc.js";
+import { blockNumberOf, NodeAnswerError, parseBlock, quantity, type BlockHeader } from "../../protocol/audit/node-answers.js";
+import { JsonRpcClient, NodeRequestError, toQuantity } from "../../protocol/json-rpc.js";
 
 export type { BlockHeader };
 
+/** A client for the observers' reads: 30 s per request, a batch of 200 blocks or 1 MB of receipts included. */
+export const nodeClient = (url: string) => new JsonRpcClient(url, 30_000);
+
 export async function chainId(client: JsonRpcClient): Promise<bigint> {
-  return BigInt(quantity(await client.call("eth_chainId"), `${client.url} eth_chainId`));
+  const answer = await client.call("eth_chainId");
+  return malformedAsFailure(client.url, "eth_chainId", "chain id", () => quantity(answer, "eth_chainId answer"));
 }
 
 export async function blockNumber(client: JsonRpcClient): Promise<number> {
-  return quantity(await client.call("eth_blockNumber"), `${client.url} eth_blockNumber`);
+  const answer = await client.call("eth_blockNumber");
+  return malformedAsFailure(client.url, "eth_blockNumber", "head", () => blockNumberOf(answer, "eth_blockNumber answer"));
 }
 
 /**
@@ -31,7 +36,7 @@ export function malformedAsFailure<T>(url: string, method: string, what: string,
   try {
     return read();
   } catch (error) {
-    if (error instanceof NodeAnswerError) throw new RpcFailure(url, method, `${what}: ${error.message}`);
+    if (error instanceof NodeAnswerError) throw new NodeRequestError(url, method, `${what}: ${error.message}`);
     throw error;
   }
 }
@@ -59,7 +64,7 @@ export async function receiptsOf(client: JsonRpcClient, of: readonly BlockHeader
       todo.shift();
     } catch (error) {
       // An error answer: not a method this node serves. Unreachable is another matter.
-      if (!(error instanceof RpcFailure) || error.rpcCode === undefined) throw error;
+      if (!(error instanceof NodeRequestError) || error.rpcCode === undefined) throw error;
       method.blockReceipts = false;
     }
   }

@@ -6,7 +6,7 @@
 // fingerprint (ballot-fingerprint.ts). The widget and `urne fingerprint` use it.
 import { ballotFingerprint } from "../ballot-fingerprint.js";
 import { decodeBallotBoxLog, EVENT_TOPICS, type BallotCreatedEvent, type RawLog } from "../events.js";
-import type { RpcCaller } from "./json-rpc.js";
+import type { RpcCaller } from "../json-rpc.js";
 import { getBlock, getBlockReceipts, parseReceipt, receiptsMismatch } from "./node-answers.js";
 import { receiptsRoot } from "./receipts-root.js";
 
@@ -31,7 +31,7 @@ export class BallotCreatedError extends Error {
 /**
  * The BallotCreated event of `ballotId` in block `blockNumber` of `rpc`, checked against
  * the block's header hash and receipts root. Throws BallotCreatedError with the reason; a
- * node that does not answer throws its RpcError.
+ * node that does not answer throws its NodeRequestError.
  */
 export async function verifiedBallotCreated(rpc: RpcCaller, where: { chainId: bigint; ballotBox: string; ballotId: bigint; blockNumber: number }): Promise<VerifiedBallot> {
   const chainId = BigInt(await rpc.call<string>("eth_chainId"));

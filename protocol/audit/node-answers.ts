@@ -4,7 +4,7 @@
 // passing one by accident (`undefined === undefined`) or throwing a TypeError.
 import type { RawLog } from "../events.js";
 import { headerHash } from "./block-header.js";
-import { RpcError, type RpcCaller } from "./json-rpc.js";
+import { NodeRequestError, toQuantity, type RpcCaller } from "../json-rpc.js";
 import { NodeAnswerError } from "./node-answer-error.js";
 
 export { NodeAnswerError };
@@ -39,8 +39,6 @@ function object(value: unknown, what: string): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) throw new NodeAnswerError(what, value);
   return value as Record<string, unknown>;
 }
-
-export const toQuantity = (n: number | bigint) => "0x" + n.toString(16);
 
 /** A log of a receipt or of eth_getLogs, with the fields decodeBallotBoxLog reads. */
 export function rawLog(value: unknown, what: string): RawLog {
@@ -158,6 +156,6 @@ export async function getBlockReceipts(rpc: RpcCaller, block: BlockHeader): Prom
 
 /** One line for any failure to read the node, the sentence a check shows. */
 export function nodeFailure(error: unknown): string {
-  if (error instanceof RpcError || error instanceof NodeAnswerError) return error.message;
+  if (error instanceof NodeRequestError || error instanceof NodeAnswerError) return error.message;
   return `the node's answer could not be used: ${(error as Error)?.message ?? String(error)}`;
 }

@@ -5,9 +5,8 @@
 // block against eth_getBlockByNumber, logs decoded and matched again, not trusted to the
 // node's filter). A step that needs a failed one is reported "skipped" with the reason.
 // Browser-safe.
-import { toBeHex, zeroPadValue } from "ethers";
 import { UrneError } from "../errors.js";
-import { ballotBoxInterface, decodeBallotBoxLog, decodeRejectionReason, EVENT_TOPICS, type BallotCreatedEvent, type RawLog, type VoteCastEvent } from "../events.js";
+import { addressTopic, ballotBoxInterface, ballotIdTopic, decodeBallotBoxLog, decodeRejectionReason, EVENT_TOPICS, type BallotCreatedEvent, type RawLog, type VoteCastEvent } from "../events.js";
 import { parseProof, type ProofOfVote } from "../proof.js";
 import { issuerKeyFromModulus } from "../token/issuer-key.js";
 import { verifyIssuerKeyProof } from "../token/key-proof.js";
@@ -15,9 +14,9 @@ import { checkModulus, describeModulusProblem, type ModulusCheck } from "../toke
 import { tokenMessage } from "../token/message.js";
 import { verifyToken } from "../token/verify.js";
 import { recoverVoter } from "../vote.js";
-import type { RpcCaller } from "./json-rpc.js";
+import { toQuantity, type RpcCaller } from "../json-rpc.js";
 import { receiptsRoot } from "./receipts-root.js";
-import { blockNumberOf, getBlock, getBlockReceipts, getLogs, getReceipt, nodeFailure, parseReceipt, quantity, toQuantity, type BlockHeader, type Receipt } from "./node-answers.js";
+import { blockNumberOf, getBlock, getBlockReceipts, getLogs, getReceipt, nodeFailure, parseReceipt, quantity, type BlockHeader, type Receipt } from "./node-answers.js";
 import { STEP_LABELS, type ProofCheck, type ProofStep, type Text } from "./proof-steps.js";
 import { describeVoteDifference } from "./vote-difference.js";
 
@@ -28,8 +27,6 @@ export type CheckProofOptions = {
 
 const t = (fr: string, en: string): Text => ({ fr, en });
 const short = (hex: string) => `${hex.slice(0, 10)}…${hex.slice(-6)}`;
-const topicOfId = (id: bigint) => zeroPadValue(toBeHex(id), 32);
-const topicOfAddress = (address: string) => zeroPadValue(address.toLowerCase(), 32);
 const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
 /** describeModulusProblem (token/modulus-check.ts), in French. */
@@ -162,7 +159,7 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
   // P5. The token, checked here under the ballot's own key as the chain published it.
   let created: BallotCreatedEvent | undefined;
   await run("P5", onChain, async () => {
-    const found = (await getLogs(rpc, { address: p.ballotBox, topics: [EVENT_TOPICS.BallotCreated, topicOfId(p.ballotId)], fromBlock: 0, toBlock: head }))
+    const found = (await getLogs(rpc, { address: p.ballotBox, topics: [EVENT_TOPICS.BallotCreated, ballotIdTopic(p.ballotId)], fromBlock: 0, toBlock: head }))
       .map((raw) => ({ raw, event: decodeBallotBoxLog(raw, p.ballotBox) }))
       .filter((e): e is { raw: RawLog; event: BallotCreatedEvent } => e.event?.event === "BallotCreated" && e.event.ballotId === p.ballotId);
     if (found.length !== 1) {
@@ -206,7 +203,7 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
     const date = iso(time);
     if (time < opensAt) fail(`bloc daté ${date}, avant l'ouverture (opensAt ${opensAt} = ${iso(opensAt)})`, `block time ${date} is before opensAt (${opensAt} = ${iso(opensAt)})`);
     if (time >= closesAt) fail(`bloc daté ${date}, après la clôture prévue (closesAt ${closesAt} = ${iso(closesAt)})`, `block time ${date} is not before closesAt (${closesAt} = ${iso(closesAt)})`);
-    const closes = (await getLogs(rpc, { address: p.ballotBox, topics: [EVENT_TOPICS.BallotClosed, topicOfId(p.ballotId)], fromBlock: created!.blockNumber, toBlock: head }))
+    const closes = (await getLogs(rpc, { address: p.ballotBox, topics: [EVENT_TOPICS.BallotClosed, ballotIdTopic(p.ballotId)], fromBlock: created!.blockNumber, toBlock: head }))
       .map((log) => decodeBallotBoxLog(log, p.ballotBox))
       .filter((e) => e?.event === "BallotClosed" && e.ballotId === p.ballotId);
     // Closed in the same block: what counts is the order of the events in that block.
@@ -218,7 +215,7 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
   // P8. No later revision of the same voter replaced this vote, up to the head.
   const castSkip = needs("P4", p4, "le vote n'est pas établi", "the vote is not established");
   await run("P8", castSkip, async () => {
-    const later = (await getLogs(rpc, { address: p.ballotBox, topics: [EVENT_TOPICS.VoteCast, topicOfId(p.ballotId), topicOfAddress(p.voter)], fromBlock: p.blockNumber, toBlock: head }))
+    const later = (await getLogs(rpc, { address: p.ballotBox, topics: [EVENT_TOPICS.VoteCast, ballotIdTopic(p.ballotId), addressTopic(p.voter)], fromBlock: p.blockNumber, toBlock: head }))
       .map((log) => decodeBallotBoxLog(log, p.ballotBox))
       .filter((e): e is VoteCastEvent => e?.event === "VoteCast" && e.vote.ballotId === p.ballotId && same(e.vote.voter, p.voter) && e.vote.revision > p.revision);
     if (later.length > 0) {

@@ -8,7 +8,8 @@
 import { getBytes, keccak256 } from "ethers";
 import { decodeHex, toHex } from "../hex.js";
 import { NodeAnswerError } from "./node-answer-error.js";
-import { dataBytes, encodeRlp, quantityBytes, type RlpItem } from "./rlp.js";
+import { encodeRlp, type RlpItem } from "../rlp.js";
+import { dataBytes, quantityBytes } from "./answer-bytes.js";
 
 /** keccak256, bytes to bytes: ethers' by default, the native sponge on Node (protocol/keccak.node.ts). */
 export type Keccak = (data: Uint8Array) => Uint8Array;

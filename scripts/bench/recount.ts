@@ -22,7 +22,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { randomBytes } from "node:crypto";
 import { pointFromScalar, signRecoverable } from "tiny-secp256k1";
 import { Contract, JsonRpcProvider, Network, computeAddress, hexlify } from "ethers";
@@ -33,8 +33,9 @@ import { startChain } from "../../server/chain/node.js";
 import { observe } from "../../observer/observe.js";
 import { mirrorSource } from "../../observer/recount/event-source.js";
 import { recount } from "../../observer/recount/recount.js";
-import { checkVoteCast, type VoteJob } from "../../observer/recount/vote-checks.js";
-import { decodeVoteCast } from "../../observer/recount/vote-cast-decoder.js";
+import { checkVoteCast, type VoteJob } from "../../protocol/vote-check.node.js";
+import { decodeVoteCast } from "../../protocol/vote-cast-decoder.node.js";
+import { typescriptWorker } from "../../protocol/typescript-runtime.node.js";
 import { EVENT_TOPICS, decodeBallotBoxLog } from "../../protocol/events.js";
 import type { BallotOnChain } from "../../protocol/ballot.js";
 
@@ -161,9 +162,8 @@ async function buildBallot(chain: Awaited<ReturnType<typeof startChain>>, votes:
     const privateKeyPem = privateKey.export({ format: "pem", type: "pkcs8" }) as string;
     const job = { chainId: chain.chainId.toString(), ballotBox: address, ballotId: ballotId.toString(), privateKeyPem, options: 3 };
     const make = (count: number) => new Promise<Record<string, unknown>[]>((resolve, reject) => {
-      // This very file, run by tsx in the worker's own thread.
-      const bootstrap = `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))}; register(); await import(${JSON.stringify(import.meta.url)});`;
-      const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), { workerData: { ...job, count } });
+      // This very file, in the worker's own thread.
+      const worker = typescriptWorker(new URL(import.meta.url), { workerData: { ...job, count } });
       worker.once("message", resolve).once("error", reject);
     });
     // Votes are made two chunks ahead while the chain executes the ones before.

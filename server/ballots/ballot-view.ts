@@ -1,6 +1,7 @@
 // How the API shows a ballot: the organizer's draft, its state on chain, the issuer public
 // key, and a plain statement of what the system keeps secret and what it does not
 // (PROTOCOL.md §5: in v1, choices are public on chain).
+import type { BallotStatus } from "../../protocol/api-types.js";
 import { issuerKeyFromJwk, issuerKeyToJwk, type IssuerJwk } from "../../protocol/token/issuer-key.js";
 import type { BallotRecord } from "./ballot-registry.js";
 import type { OnChainBallot } from "./ballot-chain.js";
@@ -13,7 +14,8 @@ export const SECRECY_NOTICE_EN =
   "Protocol v1: choices are public on the chain. Anyone can read how each voting address voted, but not who holds it: " +
   "the blind-signed token separates the voter's identity from that address. This ballot is not secret in the sense of an encrypted vote.";
 
-export type BallotStatus = "scheduled" | "open" | "closed";
+/** The widget reads it too: one declaration for both sides of HTTP. */
+export type { BallotStatus };
 
 export function ballotStatus(opensAt: number, closesAt: number, closedAt: number, now: number): BallotStatus {
   if (closedAt !== 0 || now >= closesAt) return "closed";

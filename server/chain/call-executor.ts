@@ -15,7 +15,7 @@ import type { FromExecutor, ToExecutor } from "./call-executor-process.js";
 import type { Genesis } from "./genesis.js";
 import type { BlockRecord, Journal } from "./journal.js";
 import { RpcError, RPC_LIMIT_EXCEEDED } from "./rpc-error.js";
-import { TYPESCRIPT_EXEC_ARGV } from "../process/typescript-child.js";
+import { TYPESCRIPT_EXEC_ARGV } from "../../protocol/typescript-runtime.node.js";
 
 export type CallExecutorOptions = {
   genesis: Genesis;

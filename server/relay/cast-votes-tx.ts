@@ -7,6 +7,7 @@
 // signatures are deterministic, RFC 6979, so the raw transactions are equal byte for byte).
 import { keccak256, type SigningKey } from "ethers";
 import type { SignedVote } from "../../protocol/index.js";
+import { encodeRlp, integerBytes, type RlpItem } from "../../protocol/rlp.js";
 import { ballotBoxInterface } from "./ballot-box-view.js";
 
 const CAST_VOTES = Buffer.from(ballotBoxInterface.getFunction("castVotes")!.selector.slice(2), "hex");
@@ -55,39 +56,19 @@ export function encodeCastVotes(votes: SignedVote[]): Buffer {
   return out;
 }
 
-// RLP (Ethereum yellow paper, appendix B).
-function rlpLength(length: number, short: number): Buffer {
-  if (length <= 55) return Buffer.of(short + length);
-  let hex = length.toString(16);
-  if (hex.length % 2) hex = "0" + hex;
-  return Buffer.concat([Buffer.of(short + 55 + hex.length / 2), Buffer.from(hex, "hex")]);
-}
-function rlpBytes(bytes: Buffer): Buffer {
-  if (bytes.length === 1 && bytes[0] < 0x80) return bytes;
-  return Buffer.concat([rlpLength(bytes.length, 0x80), bytes]);
-}
-function rlpInt(n: bigint): Buffer {
-  if (n === 0n) return Buffer.of(0x80);
-  const hex = n.toString(16);
-  return rlpBytes(hexBytes(hex.length % 2 ? "0" + hex : hex));
-}
-function rlpList(items: Buffer[]): Buffer {
-  const payload = Buffer.concat(items);
-  return Buffer.concat([rlpLength(payload.length, 0xc0), payload]);
-}
-
 export type CastVotesTx = {
   chainId: bigint; nonce: number; to: string; data: Buffer; gasLimit: bigint; maxPriorityFeePerGas: bigint; maxFeePerGas: bigint;
 };
 
 /** An EIP-1559 (type 2) transaction, no value, no access list, signed: raw bytes and hash, as 0x-hex. */
 export function signCastVotes(key: SigningKey, tx: CastVotesTx): { raw: string; hash: string } {
-  const fields = [
-    rlpInt(tx.chainId), rlpInt(BigInt(tx.nonce)), rlpInt(tx.maxPriorityFeePerGas), rlpInt(tx.maxFeePerGas), rlpInt(tx.gasLimit),
-    rlpBytes(hexBytes(tx.to)), rlpInt(0n), rlpBytes(tx.data), rlpList([]),
+  // RLP: protocol/rlp.ts. An EIP-2718 envelope: the type byte, then the RLP list.
+  const typed = (items: RlpItem[]) => Buffer.concat([Buffer.of(2), encodeRlp(items)]);
+  const fields: RlpItem[] = [
+    integerBytes(tx.chainId), integerBytes(BigInt(tx.nonce)), integerBytes(tx.maxPriorityFeePerGas), integerBytes(tx.maxFeePerGas), integerBytes(tx.gasLimit),
+    hexBytes(tx.to), integerBytes(0n), tx.data, [],
   ];
-  const unsigned = Buffer.concat([Buffer.of(2), rlpList(fields)]);
-  const signature = key.sign(keccak256(unsigned));
-  const raw = Buffer.concat([Buffer.of(2), rlpList([...fields, rlpInt(BigInt(signature.yParity)), rlpInt(BigInt(signature.r)), rlpInt(BigInt(signature.s))])]);
+  const signature = key.sign(keccak256(typed(fields)));
+  const raw = typed([...fields, integerBytes(BigInt(signature.yParity)), integerBytes(BigInt(signature.r)), integerBytes(BigInt(signature.s))]);
   return { raw: "0x" + raw.toString("hex"), hash: keccak256(raw) };
 }

@@ -12,10 +12,12 @@
 // No IP address and no clock time is stored: `seq` is an arrival order, nothing more.
 import { Level } from "level";
 import { ensurePrivateDir } from "../config/private-file.js";
+import type { ReceiptStatus } from "../../protocol/api-types.js";
 import type { SignedVote } from "../../protocol/index.js";
 import { FinalityCounts } from "./finality.js";
 
-export type ReceiptStatus = "pending" | "submitted" | "final" | "rejected";
+/** The status the relay keeps is the one it answers (protocol/api-types.ts). */
+export type { ReceiptStatus };
 
 /** A SignedVote as JSON: ballotId as a decimal string. */
 export type StoredVote = Omit<SignedVote, "ballotId"> & { ballotId: string };

@@ -9,8 +9,9 @@ import type { Wallet } from "ethers";
 import { checkModulus, describeModulusProblem, issuerKeyFromModulus, UrneError, type BallotOnChain, type ModulusCheck, type SignedVote, type VoteErrorName } from "../../protocol/index.js";
 import { KeyedLock } from "../http/keyed-lock.js";
 import type { BallotBoxView } from "./ballot-box-view.js";
-import { CheckPool } from "./check-pool.js";
-import { storeVote, voteKey, type Receipt, type RelayJournal } from "./journal.js";
+import { VoteCheckPool } from "../../protocol/vote-check-pool.node.js";
+import { storeVote, voteKey, type RelayJournal } from "./journal.js";
+import type { ReceiptView } from "../../protocol/api-types.js";
 import { Submitter, type SubmitterOptions } from "./submitter.js";
 import { parseVoteBody } from "../../protocol/signed-vote-input.js";
 import { SETTLE_MAX_SECONDS, settleSigner } from "../../protocol/relay-settle.js";
@@ -32,13 +33,6 @@ const CODE_BY_ERROR: Record<VoteErrorName, string> = {
 /** Modulus verdicts kept at most (one per ballot; only existing ballots reach the check). */
 const MAX_MODULUS_VERDICTS = 1024;
 
-/** What GET /v1/receipts/:id answers: public facts only (the vote itself is public on chain). */
-export type ReceiptView = Pick<Receipt, "receiptId" | "status" | "txHash" | "blockNumber" | "reason"> & {
-  ballotId: string;
-  voter: string;
-  revision: number;
-};
-
 export type RelayOptions = {
   chainId: bigint;
   /**
@@ -49,7 +43,7 @@ export type RelayOptions = {
   /** Seconds the contract will see; default the wall clock (blocks are sealed at "now"). */
   clock?: () => bigint;
   submitter?: SubmitterOptions;
-  /** Worker threads running checkVote off the event loop (check-pool.ts); 0: inline. */
+  /** Worker threads running checkVote off the event loop (protocol/vote-check-pool.node.ts); 0: inline. */
   checkThreads?: number;
 };
 
@@ -63,14 +57,14 @@ export class Relay {
   /** Ballots being checked and journaled, per ballot: a settle waits for them too. */
   readonly #accepting = new Map<string, number>();
   readonly #clock: () => bigint;
-  readonly #checks: CheckPool;
+  readonly #checks: VoteCheckPool;
   /** checkModulus's verdict per issuer modulus (tens of ms each): once per ballot, not per vote. */
   readonly #modulusVerdicts = new Map<string, ModulusCheck>();
 
   constructor(readonly journal: RelayJournal, readonly view: BallotBoxView, relayer: Wallet, private readonly opts: RelayOptions) {
     this.submitter = new Submitter(journal, view, relayer, opts.submitter);
     this.#clock = opts.clock ?? (() => BigInt(Math.floor(Date.now() / 1000)));
-    this.#checks = new CheckPool(opts.checkThreads);
+    this.#checks = new VoteCheckPool(opts.checkThreads);
   }
 
   /** Reconciles the journal with the chain; accept() may be called once this resolves. */

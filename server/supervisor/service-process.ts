@@ -5,7 +5,7 @@
 // EVM panicking, a page handler throwing) ends that process only: the others go on.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { TYPESCRIPT_EXEC_ARGV } from "../process/typescript-child.js";
+import { TYPESCRIPT_EXEC_ARGV } from "../../protocol/typescript-runtime.node.js";
 
 const URNE_CLI = fileURLToPath(new URL("../../scripts/urne.ts", import.meta.url));
 const FIRST_RETRY_MS = 500;

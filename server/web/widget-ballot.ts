@@ -2,31 +2,11 @@
 // organizer's draft (question, options, rules, schedule, eligibility in words) and where
 // the ballot lives on chain. No key, no count: the widget re-reads the question, options
 // and issuer key from the ballot's BallotCreated event and trusts that copy, not this one.
+// The answer's type is protocol/api-types.ts's WidgetBallot, the one the widget reads.
+import type { WidgetBallot } from "../../protocol/api-types.js";
 import type { BallotRecord } from "../ballots/ballot-registry.js";
-import { ballotStatus, type BallotStatus } from "../ballots/ballot-view.js";
+import { ballotStatus } from "../ballots/ballot-view.js";
 import { ELIGIBILITY_TIME_ZONE } from "../identity/eligibility.js";
-
-export type WidgetBallot = {
-  id: string;
-  question: string;
-  kind: BallotRecord["draft"]["kind"];
-  options: string[];
-  /** Bounds of a multiple choice; 0 for the other kinds (PROTOCOL.md §2.2). */
-  minChoices: number;
-  maxChoices: number;
-  opensAt: string;
-  closesAt: string;
-  allowRevote: boolean;
-  liveResults: boolean;
-  status: BallotStatus;
-  eligibility: { minimumAge: number | null; judgedAt: string; fr: string; en: string };
-  /**
-   * Where to find the BallotCreated event: the block of the creation transaction, and the
-   * public JSON-RPC URLs (those of /.well-known/urne.json, here so that the widget's first
-   * screen does not download well-known's issuer keys of every ballot).
-   */
-  chain: { chainId: string; ballotBox: string; blockNumber: number; txHash: string; rpcUrls: readonly string[] };
-};
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString();
 

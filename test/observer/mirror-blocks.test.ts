@@ -71,7 +71,7 @@ describe("observer/recount/mirror-blocks", () => {
         const source = await mirrorSource(dir);
         let failure: Error | undefined;
         await recount(source, { threads: 2, inlineBelow: 0, rawBatchBytes: 1 }).catch((e: Error) => (failure = e)).finally(() => source.close());
-        expect(failure?.message).to.match(/recount worker: log 0 of block 1 does not decode as a BallotBox event/);
+        expect(failure?.message).to.match(/vote-check thread: log 0 of block 1 does not decode as a BallotBox event/);
         await new Promise((resolve) => setTimeout(resolve, 300)); // the batches still out fail too
         expect(unhandled, "a failed batch left unhandled would end `urne recount` before its message").to.deep.equal([]);
       } finally {

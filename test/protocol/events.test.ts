@@ -3,8 +3,8 @@
 // are not BallotBox events; and refuses a log that claims a BallotBox event but does not
 // decode, naming the log and the block.
 import { expect } from "chai";
-import type { Log, TransactionReceipt } from "ethers";
-import { decodeBallotBoxLog, decodeRejectionReason, EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
+import { toBeHex, zeroPadValue, type Log, type TransactionReceipt } from "ethers";
+import { addressTopic, ballotIdTopic, decodeBallotBoxLog, decodeRejectionReason, EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
 import { UrneError } from "../../protocol/errors.js";
 import { testBackends } from "../helpers/backends.js";
 import { useBallotBoxFixture, voteArg, type BallotBoxFixture } from "../helpers/ballot-box-fixture.js";
@@ -90,3 +90,20 @@ for (const backend of testBackends()) {
     });
   });
 }
+
+describe("protocol/events topics: a ballot id and an address as indexed arguments", () => {
+  it("ballotIdTopic: 32 bytes of lower-case hex, as ethers pads the id; refuses what is no uint256", () => {
+    for (const id of [0n, 1n, 255n, 256n, 0xabcdefn, 2n ** 255n + 17n, 2n ** 256n - 1n]) {
+      expect(ballotIdTopic(id)).to.equal(zeroPadValue(toBeHex(id), 32).toLowerCase());
+    }
+    expect(() => ballotIdTopic(-1n)).to.throw(UrneError).with.property("code", "ERR_INVALID_INTEGER");
+    expect(() => ballotIdTopic(2n ** 256n)).to.throw(UrneError).with.property("code", "ERR_INVALID_INTEGER");
+  });
+
+  it("addressTopic: the address left-padded to 32 bytes, lower-case, whatever its spelling", () => {
+    const address = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
+    expect(addressTopic(address)).to.equal(zeroPadValue(address.toLowerCase(), 32));
+    expect(addressTopic(address.toLowerCase())).to.equal(addressTopic(address));
+    expect(() => addressTopic("0x1234")).to.throw(UrneError).with.property("code", "ERR_INVALID_ADDRESS");
+  });
+});

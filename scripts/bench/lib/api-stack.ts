@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
-import { Worker } from "node:worker_threads";
+import { typescriptWorker } from "../../../protocol/typescript-runtime.node.js";
 import { SECRETS_FILE } from "../../../server/config/secrets.js";
 import { loopback } from "./loopback.js";
 
@@ -73,8 +73,7 @@ export async function benchStack(o: StackBenchOptions): Promise<void> {
   const { ballot } = (await created.json()) as { ballot: { id: string; issuerKey: unknown; chain: { chainId: string | number; ballotBox: string } } };
   if (created.status !== 201) throw new Error(`POST /v1/ballots answered ${created.status}`);
 
-  const bootstrap = `import { register } from ${JSON.stringify(import.meta.resolve("tsx/esm/api"))}; register(); await import(${JSON.stringify(new URL("./stack-voter-worker.ts", import.meta.url).href)});`;
-  const worker = new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), {
+  const worker = typescriptWorker(new URL("./stack-voter-worker.ts", import.meta.url), {
     workerData: {
       apiUrl, origin: ORIGIN, ballotId: ballot.id, chainId: String(ballot.chain.chainId), ballotBox: ballot.chain.ballotBox,
       issuerJwk: ballot.issuerKey, sessionKey, pollMs: o.pollMs,

@@ -3,9 +3,9 @@
 // key anyone can factor (a square, a small factor times a prime), with a key proof that
 // verifies and a block forged to match, is refused before any choice (PROTOCOL.md §2.5).
 import { expect } from "chai";
-import { JsonRpcClient } from "../../../protocol/audit/json-rpc.js";
+import { JsonRpcClient } from "../../../protocol/json-rpc.js";
 import { ChainCheckError, readChainBallot } from "../../../client/widget/chain-ballot.js";
-import type { WidgetBallot } from "../../../client/widget/api.js";
+import type { WidgetBallot } from "../../../protocol/api-types.js";
 import { call, inSeconds, startTestStack, type TestStack } from "../../server/api/stack-fixture.js";
 import { forgeBallotCreated, serveForged } from "../../helpers/forged-ballot.js";
 import { startLyingNode, type LyingNode } from "../../helpers/lying-node.js";

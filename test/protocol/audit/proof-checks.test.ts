@@ -6,7 +6,7 @@ import { expect } from "chai";
 import type { TransactionReceipt } from "ethers";
 import { checkProof, proofIsValid } from "../../../protocol/audit/proof-checks.js";
 import { headerHash } from "../../../protocol/audit/block-header.js";
-import { JsonRpcClient } from "../../../protocol/audit/json-rpc.js";
+import { JsonRpcClient } from "../../../protocol/json-rpc.js";
 import { receiptsRoot } from "../../../protocol/audit/receipts-root.js";
 import { ballotBoxInterface, EVENT_TOPICS, toHex, tokenMessage } from "../../../protocol/index.js";
 import type { ProofCheck, ProofStep } from "../../../protocol/audit/proof-steps.js";

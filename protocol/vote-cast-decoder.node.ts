@@ -2,11 +2,12 @@
 // log here (a million-vote recount would spend minutes in it). The fast path reads only
 // the one canonical encoding solc emits for VoteCast (PROTOCOL.md §6.5): three topics,
 // then revision, three offsets 0x80.. in order, each byte string's length and its
-// zero-padded bytes, nothing after. Anything else goes to protocol/events.ts's
+// zero-padded bytes, nothing after. Anything else goes to events.ts's
 // decodeBallotBoxLog, which decodes it or refuses it: this path is never more lenient.
-// test/observer/vote-cast-decoder.test.ts holds both to the same events.
-import { decodeBallotBoxLog, EVENT_TOPICS, type RawLog, type VoteCastEvent } from "../../protocol/events.js";
-import { checksumAddress } from "../../protocol/keccak.node.js";
+// test/protocol/vote-cast-decoder.test.ts holds both to the same events. Node-only: the
+// voter's checksum takes the native keccak (keccak.node.ts).
+import { decodeBallotBoxLog, EVENT_TOPICS, type RawLog, type VoteCastEvent } from "./events.js";
+import { checksumAddress } from "./keccak.node.js";
 
 const WORD = 64; // hex characters in a 32-byte word
 

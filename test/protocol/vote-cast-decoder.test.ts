@@ -1,10 +1,10 @@
-// observer/recount/vote-cast-decoder.ts reads VoteCast's canonical encoding by hand; on
+// protocol/vote-cast-decoder.node.ts reads VoteCast's canonical encoding by hand; on
 // real logs it must give what protocol/events.ts gives, and on anything else (encodings
 // solc never emits, truncated data) it must leave the verdict to decodeBallotBoxLog.
 import { expect } from "chai";
 import type { TransactionReceipt } from "ethers";
 import { decodeBallotBoxLog, EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
-import { decodeVoteCast } from "../../observer/recount/vote-cast-decoder.js";
+import { decodeVoteCast } from "../../protocol/vote-cast-decoder.node.js";
 import { testBackends } from "../helpers/backends.js";
 import { useBallotBoxFixture, voteArg, type BallotBoxFixture } from "../helpers/ballot-box-fixture.js";
 import { rpcCall } from "../helpers/rpc.js";

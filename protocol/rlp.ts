@@ -1,28 +1,21 @@
-// RLP (Yellow Paper, appendix B) over bytes, and the two ways a JSON-RPC answer gives its
-// items: hex data, and hex quantities (minimal big-endian bytes). The block header hash
-// (block-header.ts) and the receipts root (receipts-root.ts) are computed from it. It
-// measures first and writes once into one buffer: a block of votes is hundreds of kB,
-// and ethers' encodeRlp copies its growing output at every item (quadratic: 3 ms a vote).
-import { decodeHex } from "../hex.js";
-import { NodeAnswerError } from "./node-answer-error.js";
+// RLP (Yellow Paper, appendix B) over bytes, for everybody who writes it: the block header
+// hash and the receipts root the observers and the proof checks recompute
+// (audit/block-header.ts, audit/receipts-root.ts, their items read from a node's answers
+// by audit/answer-bytes.ts) and the relay's castVotes transaction
+// (server/relay/cast-votes-tx.ts). It measures first and writes once into one buffer: a
+// block of votes is hundreds of kB, and ethers' encodeRlp copies its growing output at
+// every item (quadratic: 3 ms a vote). Browser-safe.
+import { decodeHex } from "./hex.js";
 
 /** An RLP item: a byte string or a list of items. */
 export type RlpItem = Uint8Array | readonly RlpItem[];
 
-const QUANTITY_RE = /^0x[0-9a-fA-F]{1,64}$/;
-
-/** Hex data from a node (`what` names it in the error). */
-export function dataBytes(value: unknown, what: string): Uint8Array {
-  const bytes = typeof value === "string" ? decodeHex(value) : undefined;
-  if (!bytes) throw new NodeAnswerError(what, value);
-  return bytes;
-}
-
-/** A hex quantity from a node as RLP encodes an integer: minimal big-endian bytes, 0 as the empty string. */
-export function quantityBytes(value: unknown, what: string): Uint8Array {
-  if (typeof value !== "string" || !QUANTITY_RE.test(value)) throw new NodeAnswerError(what, value);
-  const digits = value.slice(2).replace(/^0+/, "");
-  return decodeHex("0x" + (digits.length % 2 ? "0" : "") + digits)!;
+/** A non-negative integer as RLP encodes it: minimal big-endian bytes, 0 as the empty string. */
+export function integerBytes(n: bigint): Uint8Array {
+  if (n < 0n) throw new RangeError(`RLP encodes no negative integer: ${n}`);
+  if (n === 0n) return new Uint8Array(0);
+  const hex = n.toString(16);
+  return decodeHex("0x" + (hex.length % 2 ? "0" : "") + hex)!;
 }
 
 function lengthOfLength(n: number): number {

@@ -1,12 +1,13 @@
-// protocol/audit/rlp.ts against ethers' encodeRlp (the oracle it replaces on the hot path):
+// protocol/rlp.ts against ethers' encodeRlp (the oracle it replaces on the hot path):
 // the same bytes for every size class of string and list (short, long, long with a
 // multi-byte length), nested lists, and random trees; and the quantity rule (minimal
 // big-endian bytes, 0 as the empty string).
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
-import { encodeRlp as encodeRlpEthers, hexlify } from "ethers";
-import { encodeRlp, quantityBytes, dataBytes, type RlpItem } from "../../../protocol/audit/rlp.js";
-import { toHex } from "../../../protocol/hex.js";
+import { encodeRlp as encodeRlpEthers, hexlify, toBeArray } from "ethers";
+import { encodeRlp, integerBytes, type RlpItem } from "../../protocol/rlp.js";
+import { quantityBytes, dataBytes } from "../../protocol/audit/answer-bytes.js";
+import { toHex } from "../../protocol/hex.js";
 
 type Hexed = string | Hexed[];
 const hexed = (item: RlpItem): Hexed => (item instanceof Uint8Array ? hexlify(item) : item.map(hexed));
@@ -40,5 +41,13 @@ describe("rlp: encodeRlp over bytes", () => {
     expect(() => dataBytes("0xabc", "log.data")).to.throw("the node's log.data is malformed");
     expect(() => dataBytes("0xzz", "log.data")).to.throw("log.data");
     expect(toHex(dataBytes("0xABcd", "log.data"))).to.equal("0xabcd");
+  });
+
+  it("integerBytes: an integer as ethers' toBeArray writes it (0 as the empty string), the same bytes as the quantity", () => {
+    for (const n of [0n, 1n, 0x7fn, 0x80n, 0xffn, 0x100n, 31337n, 2n ** 64n - 1n, 2n ** 255n, 2n ** 256n - 1n]) {
+      expect(hexlify(integerBytes(n))).to.equal(n === 0n ? "0x" : hexlify(toBeArray(n)));
+      expect(integerBytes(n)).to.deep.equal(quantityBytes("0x" + n.toString(16), "n"));
+    }
+    expect(() => integerBytes(-1n)).to.throw(RangeError);
   });
 });

@@ -1,15 +1,16 @@
-// The token message (PROTOCOL.md §3.1) written out byte by byte, for the recount's hot
-// path: the protocol module's version goes through ethers' ABI coder and costs about
-// 0.45 ms a vote on this machine; a million votes cannot wait for that. Same inputs, same
-// bytes: test/observer/fast-encodings.test.ts holds it to protocol/token/message.ts on
-// random and malformed inputs. A mistake here could only make good votes fail (their
-// tokens cover the real encoding), never make a bad one pass, and the recount would say so.
-// (The voter-key recovery's fast path lives in protocol/vote-recover.node.ts.)
-import { TOKEN_DOMAIN } from "../../protocol/constants.js";
-import { UrneError, ErrorCode } from "../../protocol/errors.js";
-import { parseHex } from "../../protocol/hex.js";
-import { checkUint } from "../../protocol/fields.js";
-import type { TokenMessageInput } from "../../protocol/token/message.js";
+// The token message (PROTOCOL.md §3.1) written out byte by byte, for the paths that check
+// votes by the thousand (checkVoteFast, vote-check.node.ts: the relay and the recount):
+// token/message.ts's version goes through ethers' ABI coder and costs about 0.45 ms a vote
+// on this machine; a million votes cannot wait for that. Same inputs, same bytes:
+// test/protocol/fast-encodings.test.ts holds it to token/message.ts on random and
+// malformed inputs. A mistake here could only make good votes fail (their tokens cover the
+// real encoding), never make a bad one pass, and the recount would say so.
+// (The voter-key recovery's fast path lives in vote-recover.node.ts.)
+import { TOKEN_DOMAIN } from "./constants.js";
+import { UrneError, ErrorCode } from "./errors.js";
+import { parseHex } from "./hex.js";
+import { checkUint } from "./fields.js";
+import type { TokenMessageInput } from "./token/message.js";
 
 const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
 const TOKEN_DOMAIN_BYTES = parseHex(TOKEN_DOMAIN, "TOKEN_DOMAIN", 32);
@@ -20,8 +21,8 @@ function putUint(out: Uint8Array, at: number, value: bigint) {
 
 function putAddress(out: Uint8Array, at: number, address: string, field: string) {
   // The checksum of a mixed-case address is NOT checked again (a keccak per address): the
-  // callers pass addresses already parsed (checkVote parses the voter first, the ballot
-  // box comes from the mirror's meta or --ballot-box). Here, the shape only.
+  // callers pass addresses already parsed (checkVote parses the voter first; the ballot
+  // box is the relay's deployment, or the mirror's meta or --ballot-box). Here, the shape only.
   if (typeof address !== "string" || !ADDRESS.test(address)) throw new UrneError(ErrorCode.ERR_INVALID_ADDRESS, `${field} must be a 20-byte hex address`, { field });
   for (let i = 0; i < 20; i++) out[at + 12 + i] = parseInt(address.slice(2 + 2 * i, 4 + 2 * i), 16);
 }

@@ -1,11 +1,11 @@
-// observer/recount/fast-encodings.ts writes the token message byte by byte for speed; it
+// protocol/fast-encodings.ts writes the token message byte by byte for speed; it
 // must give exactly what protocol/token/message.ts gives, on random and malformed inputs.
 // (recoverVoterFast is held to ethers' recoverVoter by test/protocol/vote-recover.test.ts.)
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
 import { Wallet, hexlify } from "ethers";
 import { tokenMessage } from "../../protocol/token/message.js";
-import { tokenMessageFast } from "../../observer/recount/fast-encodings.js";
+import { tokenMessageFast } from "../../protocol/fast-encodings.js";
 
 const randomAddress = () => new Wallet(hexlify(randomBytes(32))).address;
 const randomUint = (bytes: number) => BigInt(hexlify(randomBytes(bytes)));
@@ -19,7 +19,7 @@ const outcome = (f: () => unknown) => {
   }
 };
 
-describe("observer/recount fast encodings agree with protocol/", () => {
+describe("protocol/fast-encodings agrees with protocol/token/message.ts", () => {
   it("tokenMessageFast: the same 160 bytes as tokenMessage on random inputs, lower-case addresses included", () => {
     for (let i = 0; i < 200; i++) {
       const p = {

@@ -1,0 +1,52 @@
+// The JSON that crosses the HTTP boundary between urne's servers and its browser code,
+// declared once for both sides: the server builds these values, the widget reads them
+// (types only, nothing runs). A field changed here breaks the compile on both sides, not
+// the widget in production. Browser-safe.
+
+/** A ballot's state, by its schedule and an early close. */
+export type BallotStatus = "scheduled" | "open" | "closed";
+
+/**
+ * GET /v1/widget/ballots/:id (server/web/widget-ballot.ts): what the widget may show of a
+ * ballot before anybody logs in. The widget trusts the chain's copy of the question,
+ * options and issuer key (its BallotCreated event), not this one.
+ */
+export type WidgetBallot = {
+  id: string;
+  question: string;
+  kind: "single_choice" | "multiple_choice" | "majority_judgment";
+  options: string[];
+  /** Bounds of a multiple choice; 0 for the other kinds (PROTOCOL.md §2.2). */
+  minChoices: number;
+  maxChoices: number;
+  /** ISO 8601. */
+  opensAt: string;
+  closesAt: string;
+  allowRevote: boolean;
+  liveResults: boolean;
+  status: BallotStatus;
+  eligibility: { minimumAge: number | null; judgedAt: string; fr: string; en: string };
+  /**
+   * Where to find the BallotCreated event: the block of the creation transaction, and the
+   * public JSON-RPC URLs (those of /.well-known/urne.json, here so that the widget's first
+   * screen does not download well-known's issuer keys of every ballot).
+   */
+  chain: { chainId: string; ballotBox: string; blockNumber: number; txHash: string; rpcUrls: readonly string[] };
+};
+
+/** Where a ballot the relay took stands: journaled, in a transaction sent, counted (final), or refused by the contract. */
+export type ReceiptStatus = "pending" | "submitted" | "final" | "rejected";
+
+/** GET /v1/receipts/:id (server/relay): public facts only (the vote itself is public on chain). */
+export type ReceiptView = {
+  receiptId: string;
+  status: ReceiptStatus;
+  ballotId: string;
+  voter: string;
+  revision: number;
+  /** The transaction that counted or refused it; while submitted, the current one. */
+  txHash?: string;
+  blockNumber?: number;
+  /** The contract's error name, for a rejected ballot. */
+  reason?: string;
+};
