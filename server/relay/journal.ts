@@ -9,6 +9,7 @@
 //   vote!<ballotId>!<voter>!<revision>    receipt id (idempotent submission; revision 10 digits)
 //   tx!<nonce, 12 digits>                 TxRecord, until all its ballots are settled
 //   meta!seq                              last arrival number given
+//   closing!<ballotId>                    Unix seconds until which a settle refuses the ballot's new ballots
 // No IP address and no clock time is stored: `seq` is an arrival order, nothing more.
 import { Level } from "level";
 import { ensurePrivateDir } from "../config/private-file.js";
@@ -79,6 +80,8 @@ export class RelayJournal {
   readonly #cache = new Map<string, Receipt>();
   /** Per ballot: receipts journaled and final (rebuilt at open, kept up to date by each write). */
   readonly finality = new FinalityCounts();
+  /** Per ballot being closed early: Unix seconds until which its new ballots are refused (settle). */
+  readonly #closing = new Map<string, number>();
 
   private constructor(private readonly db: ReturnType<Level<string, unknown>["sublevel"]>) {}
 
@@ -94,6 +97,9 @@ export class RelayJournal {
     journal.#seq = ((await journal.db.get("meta!seq")) as number | undefined) ?? 0;
     for await (const r of journal.db.values({ gt: "receipt!", lt: "receipt!~" })) {
       journal.finality.add((r as Receipt).vote.ballotId, (r as Receipt).status);
+    }
+    for await (const [key, until] of journal.db.iterator({ gt: "closing!", lt: "closing!~" })) {
+      journal.#closing.set(key.slice("closing!".length), until as number);
     }
     return journal;
   }
@@ -215,6 +221,24 @@ export class RelayJournal {
       for (const r of [...opts.settled, ...(opts.requeued ?? [])]) this.#remember(r);
       for (const r of opts.settled) this.finality.settled(r.vote.ballotId, r.status);
     });
+  }
+
+  /** Until when (Unix seconds) a settle refuses the ballot's new ballots, if one ever did. */
+  closingUntil(ballotId: bigint | string): number | undefined {
+    return this.#closing.get(String(ballotId));
+  }
+
+  /**
+   * A settle's refusal, in force at once and on disk (synced) when this resolves, so that a
+   * relay restarted before the close is mined still refuses (PROTOCOL.md §6.4). A later
+   * `until` replaces an earlier one, never the reverse. Once past, a refusal refuses nothing;
+   * the next one for the ballot replaces it.
+   */
+  async setClosing(ballotId: bigint | string, until: number): Promise<void> {
+    const id = String(ballotId);
+    const kept = Math.max(this.#closing.get(id) ?? 0, until);
+    this.#closing.set(id, kept);
+    await this.db.put(`closing!${id}`, kept, SYNC);
   }
 
   async close(): Promise<void> {

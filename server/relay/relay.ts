@@ -52,8 +52,6 @@ export class Relay {
   /** Votes being checked and journaled, by (ballot, voter, revision): concurrent twins share one answer. */
   #inFlight = new Map<string, Promise<{ receiptId: string; vote: SignedVote }>>();
   readonly #byVoter = new KeyedLock();
-  /** Ballots being closed early (settle): ballot id → Unix seconds until which their new ballots are refused. */
-  readonly #closing = new Map<string, number>();
   /** Ballots being checked and journaled, per ballot: a settle waits for them too. */
   readonly #accepting = new Map<string, number>();
   readonly #clock: () => bigint;
@@ -119,7 +117,7 @@ export class Relay {
   async #checkAndJournal(vote: SignedVote): Promise<{ receiptId: string; vote: SignedVote }> {
     // A ballot being closed takes no new ballot: what is acknowledged is what lands (PROTOCOL.md §6.4).
     const now = this.#clock();
-    const closingUntil = this.#closing.get(vote.ballotId.toString());
+    const closingUntil = this.journal.closingUntil(vote.ballotId);
     if (closingUntil !== undefined && BigInt(closingUntil) > now) {
       throw new UrneError("ERR_BALLOT_CLOSING", "This ballot is being closed: no more ballots are taken.", { field: "vote.ballotId" });
     }
@@ -168,7 +166,7 @@ export class Relay {
       throw new UrneError("ERR_FORBIDDEN", "Only the ballot's organizer may settle it.", { field: "signature" });
     }
     const id = request.ballotId.toString();
-    this.#closing.set(id, Math.max(this.#closing.get(id) ?? 0, request.expiresAt));
+    await this.journal.setClosing(id, request.expiresAt);
     const deadline = Date.now() + waitMs;
     for (;;) {
       const status = this.journal.finality.status(request.ballotId);
