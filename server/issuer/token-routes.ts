@@ -1,8 +1,9 @@
-import express, { Router, type NextFunction, type Request, type Response } from "express";
+import { Router, type NextFunction, type Request, type Response } from "express";
 import { toHex } from "../../protocol/hex.js";
 import { errorBody, statusForCode } from "../http/http-errors.js";
 import { IssuerError } from "./errors.js";
 import { parseBallotId } from "../http/ballot-id.js";
+import { jsonBody } from "../http/json-body.js";
 import type { Issuer } from "./issuer.js";
 import { type OriginPolicy, canonicalOrigin } from "./origin-policy.js";
 import { clientAddress, clientNetwork } from "../http/client-address.js";
@@ -18,7 +19,7 @@ export interface TokenRoutesDeps {
 
 const PATH = "/v1/ballots/:id/tokens";
 /** 256 bytes as 0x-hex is 514 characters: anything much larger is not a token request. */
-const BODY_LIMIT = "2kb";
+const BODY_LIMIT_BYTES = 2 * 1024;
 
 /**
  * POST /v1/ballots/:id/tokens, `Authorization: Bearer <session>`, `{ blindedMessage }` →
@@ -50,7 +51,7 @@ export function tokenRoutes(deps: TokenRoutesDeps): Router {
     }).status(204).end();
   });
 
-  router.post(PATH, express.json({ limit: BODY_LIMIT }), async (req: Request<{ id: string }>, res, next: NextFunction) => {
+  router.post(PATH, ...jsonBody(BODY_LIMIT_BYTES), async (req: Request<{ id: string }>, res, next: NextFunction) => {
     try {
       res.set({ "Cache-Control": "no-store", Vary: "Origin" });
       deps.issuancePerIp.take(clientNetwork(clientAddress(req))); // an IPv6 client counts as its /64

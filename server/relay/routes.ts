@@ -4,11 +4,12 @@ import express, { type Router } from "express";
 import { UrneError } from "../../protocol/index.js";
 import { clientAddress, clientNetwork } from "../http/client-address.js";
 import { parseBallotId } from "../http/ballot-id.js";
+import { jsonBody } from "../http/json-body.js";
 import { RateLimiter, type RateLimit } from "../http/rate-limiter.js";
 import type { Relay } from "./relay.js";
 
 /** A signed vote is about 900 bytes of JSON; anything much larger is not one. */
-export const VOTE_BODY_LIMIT = "4kb";
+export const VOTE_BODY_LIMIT_BYTES = 4 * 1024;
 
 export type RelayRouteOptions = {
   /**
@@ -37,8 +38,7 @@ export function relayRouter(relay: Relay, opts: RelayRouteOptions = {}): Router 
     votesPerAddress.take(clientNetwork(clientAddress(req))); // an IPv6 client counts as its /64
     next();
   };
-  router.post("/v1/votes", limit, express.json({ limit: VOTE_BODY_LIMIT, strict: true }), async (req, res) => {
-    if (!req.is("application/json")) throw new UrneError("ERR_UNSUPPORTED_MEDIA_TYPE", "Send the vote as application/json.", { field: "body" });
+  router.post("/v1/votes", limit, ...jsonBody(VOTE_BODY_LIMIT_BYTES), async (req, res) => {
     const { receiptId } = await relay.accept(req.body);
     res.status(202).set("cache-control", "no-store").json({ receiptId });
   });
@@ -57,7 +57,7 @@ export function relayRouter(relay: Relay, opts: RelayRouteOptions = {}): Router 
   router.post("/v1/ballots/:id/settle", (req, _res, next) => {
     settlesPerAddress.take(clientNetwork(clientAddress(req)));
     next();
-  }, express.json({ limit: "1kb", strict: true }), async (req, res) => {
+  }, ...jsonBody(1024), async (req, res) => {
     const ballotId = parseBallotId(req.params.id);
     const body = (req.body ?? {}) as { expiresAt?: unknown; signature?: unknown };
     if (typeof body.signature !== "string" || !/^0x[0-9a-fA-F]{130}$/.test(body.signature)) {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { bigIntToBytes, toHex } from "../../../protocol/hex.js";
-import { type IssuerFixture, startIssuerFixture } from "./fixture.js";
+import { type IssuerFixture, WIDGET_A, startIssuerFixture } from "./fixture.js";
 import { blindedRequest, expectErrorResponse, requestToken, sessionFor } from "./widget.js";
 
 // A malformed blinded message is refused BEFORE anything is recorded: it must not spend
@@ -46,6 +46,17 @@ describe("issuer: token requests refuse a bad blinded message", () => {
     await refused(blindedRequest(ballot.id, ballot.publicKey).hex.slice(2));
     await refused(undefined);
     await refused(Array.from({ length: 256 }, () => 1));
+  });
+
+  it("in a body that is not UTF-8 JSON: 415 naming content-type, or 400 ERR_INVALID_JSON", async () => {
+    const post = (body: string | Uint8Array<ArrayBuffer>, contentType: string) => fetch(`${fixture.api}/v1/ballots/${ballot.id}/tokens`, {
+      method: "POST", headers: { "content-type": contentType, authorization: `Bearer ${session}`, origin: WIDGET_A }, body,
+    });
+    const good = JSON.stringify({ blindedMessage: blindedRequest(ballot.id, ballot.publicKey).hex });
+    await expectErrorResponse(await post(good, "text/plain"), 415, "ERR_UNSUPPORTED_MEDIA_TYPE", "content-type");
+    await expectErrorResponse(await post(good, "application/json; charset=utf-16"), 415, "ERR_UNSUPPORTED_MEDIA_TYPE", "content-type");
+    const notUtf8 = Buffer.concat([Buffer.from(good.slice(0, -2)), Buffer.from([0xff]), Buffer.from('"}')]);
+    await expectErrorResponse(await post(notUtf8, "application/json"), 400, "ERR_INVALID_JSON", "body");
   });
 
   it("and has recorded nothing: the voter still gets their token", async () => {

@@ -124,7 +124,11 @@ for (const backend of testBackends()) {
       }
       refused(await rf.post(null, { raw: "[1]" }), 400, "ERR_INVALID_VOTE", "vote");
       refused(await rf.post(null, { raw: "{" }), 400, "ERR_INVALID_JSON", "body");
-      refused(await rf.post(null, { raw: JSON.stringify(good), contentType: "text/plain" }), 415, "ERR_UNSUPPORTED_MEDIA_TYPE", "body");
+      refused(await rf.post(null, { raw: JSON.stringify(good), contentType: "text/plain" }), 415, "ERR_UNSUPPORTED_MEDIA_TYPE", "content-type");
+      // JSON between systems is UTF-8 (RFC 8259 §8.1): another charset, or bytes that are not UTF-8, are refused by name.
+      refused(await rf.post(null, { raw: JSON.stringify(good), contentType: "application/json; charset=utf-16" }), 415, "ERR_UNSUPPORTED_MEDIA_TYPE", "content-type");
+      const notUtf8 = Buffer.concat([Buffer.from(JSON.stringify({ ...good, note: "" }).slice(0, -2)), Buffer.from([0xff]), Buffer.from('"}')]);
+      refused(await rf.post(null, { raw: notUtf8 }), 400, "ERR_INVALID_JSON", "body");
     });
 
     it("refuses a body too large (413)", async () => {

@@ -21,7 +21,7 @@ export type RelayFixture = {
   fx: BallotBoxFixture;
   relay: Relay;
   url: string;
-  post(body: unknown, init?: { contentType?: string; raw?: string }): Promise<{ status: number; body: any }>;
+  post(body: unknown, init?: { contentType?: string; raw?: string | Uint8Array<ArrayBuffer> }): Promise<{ status: number; body: any }>;
   receipt(id: string): Promise<{ status: number; body: any }>;
   /** Polls a receipt until it is final or rejected. */
   settled(id: string, timeoutMs?: number): Promise<any>;
@@ -50,7 +50,7 @@ export async function relayFixture(chain: TestChain, opts: SubmitterOptions = {}
     const s = app.listen(0, "127.0.0.1", () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const post = async (body: unknown, init: { contentType?: string; raw?: string } = {}) => {
+  const post = async (body: unknown, init: { contentType?: string; raw?: string | Uint8Array<ArrayBuffer> } = {}) => {
     const res = await fetch(`${url}/v1/votes`, {
       method: "POST", headers: { "content-type": init.contentType ?? "application/json" },
       body: init.raw ?? JSON.stringify(body),
