@@ -4,9 +4,9 @@
 // (`<data>/api`), its own HTTP origin. It never receives a ballot: the widget sends those
 // to the relay, another process with another origin and another store (relay-service.ts).
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Wallet } from "ethers";
 import { startAdminSocket } from "../admin/admin-socket.js";
+import { listen } from "../http/listen.js";
 import { AppRegistry } from "../apps/app-registry.js";
 import { BallotChain } from "../ballots/ballot-chain.js";
 import { BallotRegistry } from "../ballots/ballot-registry.js";
@@ -106,16 +106,9 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
     };
     const server = http.createServer((req, res) => handle(req, res));
     server.requestTimeout = 30_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(opts.port, opts.host, () => resolve());
-    });
-    cleanup.push(() => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }));
-    const bound = server.address() as AddressInfo;
-    const apiUrl = opts.publicUrl ?? `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${bound.port}`;
+    const listener = await listen(server, opts.port, opts.host);
+    cleanup.push(() => listener.close());
+    const apiUrl = opts.publicUrl ?? listener.url;
     const voteHost = new URL(apiUrl).origin;
 
     const routers = [];

@@ -9,8 +9,8 @@
 //   one unit a request, more for the costly ones (chain-door.ts charges them).
 import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { clientNetwork } from "../http/client-address.js";
+import { listen } from "../http/listen.js";
 import { RateLimitedError, RateLimiter } from "../http/rate-limiter.js";
 import type { RequestContext, RpcBackend } from "./chain-door.js";
 import type { DoorLimits } from "./door-limits.js";
@@ -195,22 +195,6 @@ export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(opts.port ?? 8545, opts.host ?? "127.0.0.1", () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port, address, family } = server.address() as AddressInfo;
-  const host = family === "IPv6" ? `[${address}]` : address;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const listener = await listen(server, opts.port ?? 8545, opts.host ?? "127.0.0.1");
+  return { url: listener.url, port: listener.port, close: () => listener.close() };
 }

@@ -5,11 +5,11 @@
 // meet in one place). docs/OPERATIONS.md shows it run by another organization than the
 // issuer.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import path from "node:path";
 import express from "express";
 import type { Wallet } from "ethers";
 import { ensurePrivateDir } from "../config/private-file.js";
+import { listen } from "../http/listen.js";
 import { errorHandler, notFound } from "../http/http-errors.js";
 import type { RateLimit } from "../http/rate-limiter.js";
 import { BallotBoxView } from "./ballot-box-view.js";
@@ -90,17 +90,9 @@ export async function startRelayService(opts: RelayServiceOptions): Promise<Rela
     app.use(errorHandler(opts.log));
     const server = http.createServer(app);
     server.requestTimeout = 30_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(opts.port, opts.host, () => resolve());
-    });
-    cleanup.push(() => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }));
-    const { port } = server.address() as AddressInfo;
-    const url = `http://${opts.host.includes(":") ? `[${opts.host}]` : opts.host}:${port}`;
-    return { url, relay, stop };
+    const listener = await listen(server, opts.port, opts.host);
+    cleanup.push(() => listener.close());
+    return { url: listener.url, relay, stop };
   } catch (error) {
     await stop();
     throw error;

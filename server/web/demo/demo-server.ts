@@ -2,8 +2,8 @@
 // site than the vote host (http://localhost:<port> while the API is on 127.0.0.1), so the
 // widget runs cross-site exactly as on a real partner's page.
 import http from "node:http";
-import type { AddressInfo } from "node:net";
 import { demoPage } from "./demo-page.js";
+import { listen } from "../../http/listen.js";
 import { ensureDemo, type DemoState } from "./demo-setup.js";
 
 export type DemoPartner = { url: string; state: DemoState; stop(): Promise<void> };
@@ -38,18 +38,12 @@ export async function startDemoPartner(opts: {
       "content-security-policy": `default-src 'none'; script-src ${voteHost}; connect-src ${voteHost}; frame-src ${voteHost}; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'`,
     }).end(demoPage(voteHost, state.ballots, state.fingerprints, lang));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    // Loopback only: the demo is for the developer's own browser.
-    server.listen(opts.port, "127.0.0.1", () => resolve());
-  });
-  const stop = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  // Loopback only: the demo is for the developer's own browser.
+  const listener = await listen(server, opts.port, "127.0.0.1");
+  const stop = () => listener.close();
   try {
     // "localhost", not 127.0.0.1: another site than the API's, as a real partner is.
-    const origin = `http://localhost:${(server.address() as AddressInfo).port}`;
+    const origin = `http://localhost:${listener.port}`;
     state = await ensureDemo({ apiUrl: opts.apiUrl, dataDir: opts.dataDir, origin, log });
     return { url: origin + "/", state, stop };
   } catch (error) {
