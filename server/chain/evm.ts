@@ -1,39 +1,55 @@
-// The execution engine: a fresh, in-memory EDR network (the Rust EVM behind Hardhat 2),
+// The execution engine: a fresh, in-memory EDR network (the Rust EVM behind Hardhat),
 // configured so that the same inputs always give the same block hashes (automine and
 // interval mining off, FIFO mempool, fixed coinbase and initial date). It keeps nothing
 // across restarts: the journal is the chain, the EVM is a cache rebuilt by replay.
 //
-// Why not Hardhat's createHardhatNetworkProvider: it builds genesis accounts only from
-// private keys and hands them to EDR as "owned accounts" (able to sign eth_sendTransaction).
-// We want the genesis to be public addresses only, so that anyone can replay a journal
-// without our keys and so that the EVM holds no key at all. We therefore build the same
-// EDR config Hardhat builds (same context, same converters), minus the owned accounts.
+// Only EDR's public API (its index.d.ts), at the exact version package.json declares: a
+// different EDR may build different block hashes, and replay would then refuse every
+// journal (test/chain/journal-fixture.test.ts fails first, on a committed journal). The
+// genesis holds public addresses only, no "owned accounts": anyone can replay a journal
+// without our keys, and the EVM holds no key at all.
 import { createRequire } from "node:module";
 import { getAddress } from "ethers";
 import type { Genesis } from "./genesis.js";
 import { RpcError } from "./rpc-error.js";
 
 const require = createRequire(import.meta.url);
-// Hardhat 2 internals, pinned by package.json (hardhat 2.29.1); see docs/CHAIN.md.
-const { getGlobalEdrContext } = require("hardhat/internal/hardhat-network/provider/provider.js");
-const { ethereumsjsHardforkToEdrSpecId } = require("hardhat/internal/hardhat-network/provider/utils/convertToEdr.js");
-const { getHardforkName } = require("hardhat/internal/util/hardforks.js");
 const edr = require("@nomicfoundation/edr");
-const hardhatVersion: string = require("hardhat/package.json").version;
 
 export type EvmRequest = { method: string; params?: unknown[] };
 
 /** The only surface the rest of urne sees: one JSON-RPC call at a time. */
 export type Evm = {
   request(args: EvmRequest): Promise<unknown>;
-  /** e.g. "hardhat 2.29.1, edr/0.3.8/revm/33.1.0" (recorded in the genesis, for diagnosis). */
+  /** "@nomicfoundation/edr, " and EDR's web3_clientVersion (recorded in the genesis, for diagnosis). */
   readonly engine: string;
 };
 
 const hex = (s: string) => Buffer.from(s.replace(/^0x/, ""), "hex");
 
+/** The compiler's evmVersion names (genesis.hardfork) that urne chains use, as EDR names them. */
+const EDR_HARDFORKS: Readonly<Record<string, string>> = {
+  london: edr.LONDON, paris: edr.MERGE, merge: edr.MERGE, shanghai: edr.SHANGHAI, cancun: edr.CANCUN, prague: edr.PRAGUE,
+};
+
+/** EDR allows one context per process; every EVM of this process is a provider in it. */
+let context: Promise<{ createProvider: (...args: unknown[]) => Promise<EdrProvider> }> | undefined;
+type EdrProvider = { handleRequest(request: string): Promise<{ data: string | object }> };
+
+function edrContext() {
+  context ??= (async () => {
+    const created = new edr.EdrContext();
+    await created.registerProviderFactory(edr.GENERIC_CHAIN_TYPE, edr.genericChainProviderFactory());
+    return created;
+  })();
+  return context;
+}
+
 export async function createEvm(genesis: Genesis): Promise<Evm> {
-  const hardfork: string = ethereumsjsHardforkToEdrSpecId(getHardforkName(genesis.hardfork));
+  const hardfork = EDR_HARDFORKS[genesis.hardfork];
+  if (hardfork === undefined) {
+    throw new Error(`journal genesis.hardfork is ${JSON.stringify(genesis.hardfork)}; this urne runs ${Object.keys(EDR_HARDFORKS).join(", ")}`);
+  }
   // The hardfork's system contracts (EIP-4788, EIP-2935...) plus our funded addresses.
   const genesisState = edr.l1GenesisState(edr.l1HardforkFromString(hardfork));
   for (const account of genesis.accounts) {
@@ -65,8 +81,7 @@ export async function createEvm(genesis: Genesis): Promise<Evm> {
     precompileOverrides: [],
   };
   const logger = { enable: false, decodeConsoleLogInputsCallback: () => [], printLineCallback: () => {} };
-  const context = await getGlobalEdrContext();
-  const provider = await context.createProvider(
+  const provider = await (await edrContext()).createProvider(
     edr.GENERIC_CHAIN_TYPE, config, logger, { subscriptionCallback: () => {} }, edr.ContractDecoder.withContracts({}),
   );
 
@@ -77,7 +92,7 @@ export async function createEvm(genesis: Genesis): Promise<Evm> {
     return body.result;
   };
   const clientVersion = (await request({ method: "web3_clientVersion" })) as string;
-  return { request, engine: `hardhat ${hardhatVersion}, ${clientVersion}` };
+  return { request, engine: `@nomicfoundation/edr, ${clientVersion}` };
 }
 
 /**
