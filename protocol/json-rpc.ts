@@ -38,8 +38,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 export class JsonRpcClient implements RpcCaller {
   #nextId = 1;
 
-  /** `timeoutMs` per HTTP request (a batch is one request of up to MAX_BATCH calls). */
-  constructor(readonly url: string, private readonly timeoutMs = DEFAULT_TIMEOUT_MS) {
+  /**
+   * `timeoutMs` per HTTP request (a batch is one request of up to MAX_BATCH calls); `headers`
+   * go with every request (e.g. an operator service's `authorization` to its own node).
+   */
+  constructor(readonly url: string, private readonly timeoutMs = DEFAULT_TIMEOUT_MS, private readonly headers: Readonly<Record<string, string>> = {}) {
     let parsed: URL;
     try {
       parsed = new URL(url);
@@ -50,20 +53,33 @@ export class JsonRpcClient implements RpcCaller {
   }
 
   async call<T = unknown>(method: string, params: unknown[] = []): Promise<T> {
-    const [result] = await this.#send<T>([{ method, params }]);
-    return result;
+    const [answer] = await this.#send<T>([{ method, params }]);
+    if (answer.status === "rejected") throw answer.reason;
+    return answer.value;
   }
 
   /** Answers in request order, MAX_BATCH calls per HTTP request; the first error fails the whole batch. */
   async batch<T = unknown>(requests: readonly RpcRequest[]): Promise<T[]> {
-    const out: T[] = [];
+    return (await this.batchSettled<T>(requests)).map((answer) => {
+      if (answer.status === "rejected") throw answer.reason;
+      return answer.value;
+    });
+  }
+
+  /**
+   * Answers in request order, each its result or its own NodeRequestError (one reverted call
+   * does not fail the others); a failure of a whole HTTP request (no answer, not JSON-RPC, the
+   * node refusing the batch) throws, as it concerns every call in it.
+   */
+  async batchSettled<T = unknown>(requests: readonly RpcRequest[]): Promise<PromiseSettledResult<T>[]> {
+    const out: PromiseSettledResult<T>[] = [];
     for (let start = 0; start < requests.length; start += MAX_BATCH) {
       out.push(...(await this.#send<T>(requests.slice(start, start + MAX_BATCH))));
     }
     return out;
   }
 
-  async #send<T>(requests: readonly RpcRequest[]): Promise<T[]> {
+  async #send<T>(requests: readonly RpcRequest[]): Promise<PromiseSettledResult<T>[]> {
     if (requests.length === 0) return [];
     const single = requests.length === 1;
     const first = this.#nextId;
@@ -76,7 +92,7 @@ export class JsonRpcClient implements RpcCaller {
     try {
       res = await fetch(this.url, {
         method: "POST",
-        headers: { "content-type": "application/json" },
+        headers: { ...this.headers, "content-type": "application/json" },
         body: JSON.stringify(single ? body[0] : body),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
@@ -104,13 +120,13 @@ export class JsonRpcClient implements RpcCaller {
     const byId = new Map<number, Answer>();
     for (const a of answers) if (isObject(a) && typeof a.id === "number") byId.set(a.id, a as Answer);
     if (!single && byId.size === 0 && answers.length === 1 && isObject(answers[0]) && answers[0].error) throw errorOf(answers[0] as Answer, what);
-    return requests.map((r, i) => {
+    return requests.map((r, i): PromiseSettledResult<T> => {
       // A single call's error may come without its id (a parse error's is null).
       const a = single ? (answers[0] as Answer) : byId.get(first + i);
-      if (!a) throw fail("no answer for this request in the batch", r.method);
-      if (a.error) throw errorOf(a, r.method);
-      if (a.id !== first + i || !("result" in a)) throw fail("the answer does not match the request", r.method);
-      return a.result as T;
+      if (!a) return { status: "rejected", reason: fail("no answer for this request in the batch", r.method) };
+      if (a.error) return { status: "rejected", reason: errorOf(a, r.method) };
+      if (a.id !== first + i || !("result" in a)) return { status: "rejected", reason: fail("the answer does not match the request", r.method) };
+      return { status: "fulfilled", value: a.result as T };
     });
   }
 }

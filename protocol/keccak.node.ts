@@ -1,50 +1,20 @@
 // keccak256 for Node's hot paths (the relay's and the recount's checks of every vote):
-// the `keccak` package's native sponge (the Keccak team's reference code, shipped as a
-// prebuilt binary: no install script runs) hashes a short input in about 1 µs, ethers'
-// pure-JS keccak in about 13 µs, and a vote check needs six of them. The package's own
-// front end wraps every hash in a stream object, which costs more than the hash: this
-// drives the sponge directly (initialize, absorb, squeeze). Where no binary fits the
-// platform, ethers' keccak answers: same function, test/protocol/keccak-node.test.ts
-// compares both on random inputs.
+// the `keccak` package (the Keccak team's reference code, shipped as a prebuilt binary: no
+// install script runs; the package falls back to its own JavaScript where no binary fits),
+// through its public API. It hashes a short input in about 6 µs, ethers' pure-JS keccak in
+// about 11-13 µs, and a vote check needs six of them. Driving the binding's sponge directly
+// saved 3-4 µs more per hash, but meant loading the package's internal addon: not done.
+// test/protocol/keccak-node.test.ts holds it to ethers' keccak on random inputs.
 import { createRequire } from "node:module";
-import path from "node:path";
-import { getBytes, keccak256 as keccak256Js } from "ethers";
 import { UrneError, ErrorCode } from "./errors.js";
 
-/** The binding's Keccak sponge (keccak/src/addon.cc). */
-type KeccakState = { initialize(rate: number, capacity: number): void; absorb(data: Buffer): void; squeeze(length: number): Buffer };
-
-function nativeKeccak(): ((data: Uint8Array) => Uint8Array) | undefined {
-  try {
-    const require = createRequire(import.meta.url);
-    const packageDir = path.dirname(require.resolve("keccak/package.json"));
-    // node-gyp-build is the keccak package's own loader: it picks the prebuilt binary.
-    const load = createRequire(path.join(packageDir, "package.json"))("node-gyp-build") as (dir: string) => unknown;
-    const State = load(packageDir) as new () => KeccakState;
-    const state = new State();
-    // Keccak-256 (Ethereum's, not SHA3-256): rate 1088, capacity 512, the original 0x01 padding.
-    return (data) => {
-      state.initialize(1088, 512);
-      state.absorb(Buffer.from(data.buffer, data.byteOffset, data.byteLength)); // a view, no copy
-      return state.squeeze(32);
-    };
-  } catch {
-    return undefined;
-  }
-}
-
-const javascript = (data: Uint8Array): Uint8Array => getBytes(keccak256Js(data));
-
-const native = nativeKeccak();
-
-/** Which implementation runs here (the tests check both). */
-export const KECCAK_BACKEND: "native" | "javascript" = native ? "native" : "javascript";
+type KeccakHash = { update(data: Buffer): KeccakHash; digest(): Buffer };
+const createKeccakHash = createRequire(import.meta.url)("keccak") as (algorithm: "keccak256") => KeccakHash;
 
 /** keccak256 of `data`, 32 bytes. */
-export const keccak256Bytes: (data: Uint8Array) => Uint8Array = native ?? javascript;
-
-/** The pure-JS implementation, for the cross-check. */
-export const keccak256BytesJs = javascript;
+export function keccak256Bytes(data: Uint8Array): Uint8Array {
+  return createKeccakHash("keccak256").update(Buffer.from(data.buffer, data.byteOffset, data.byteLength)).digest(); // a view, no copy
+}
 
 // A vote check checksums its voter three times (the log's topic, checkVote's parse of it,
 // the address its signature recovers): the last answer is kept.

@@ -1,13 +1,12 @@
 // A second, faster implementation of `recoverVoter` (vote.ts) for the parts that check
 // votes by the thousand: the relay and the observer recount. ethers recovers a key in
-// pure JavaScript (about 2.1 ms here). Bitcoin Core's libsecp256k1 does it natively in
-// 0.07 ms (npm `secp256k1`, whose package ships prebuilt binaries: no install script
-// runs) or, where no prebuilt binary fits the platform, compiled to WebAssembly in 0.3 ms
-// (npm `tiny-secp256k1`). Same rules, same answers: test/protocol/vote-recover.test.ts
-// holds every backend to ethers' verdicts on valid, tampered and malformed signatures.
-// Node-only: the widget never recovers keys.
+// pure JavaScript (about 2.1 ms here); Bitcoin Core's libsecp256k1 does it natively in
+// 0.07 ms, through the `secp256k1` package's public API (it ships prebuilt binaries, so no
+// install script runs, and falls back to its own JavaScript where none fits the platform).
+// Same rules, same answers: test/protocol/vote-recover.test.ts holds it to ethers' verdicts
+// on valid, tampered and malformed signatures. vote.ts stays the browser's implementation;
+// Node-only code recovers here. The widget never recovers keys.
 import { createRequire } from "node:module";
-import { recover as recoverWasm } from "tiny-secp256k1";
 import { TypedDataEncoder, type BytesLike } from "ethers";
 import { checksumAddress, keccak256Bytes } from "./keccak.node.js";
 import { UrneError, ErrorCode } from "./errors.js";
@@ -16,36 +15,11 @@ import { parseHex, toHex } from "./hex.js";
 import { checkVoterSignature, MAX_REVISION, voteDomain, type VoteInput } from "./vote.js";
 import { BallotBoxConstants } from "./generated/BallotBox.js";
 
-/** A recovery backend: the 65-byte uncompressed public key, or null / a throw when none. */
-type Recover = (digest: Uint8Array, signature64: Uint8Array, recoveryId: 0 | 1) => Uint8Array | null;
+/** The `secp256k1` package's ecdsaRecover: the 65-byte uncompressed key; throws when none results. */
+const { ecdsaRecover } = createRequire(import.meta.url)("secp256k1") as {
+  ecdsaRecover(signature: Uint8Array, recoveryId: number, message: Uint8Array, compressed: boolean): Uint8Array;
+};
 
-const wasm: Recover = (digest, signature64, recoveryId) => recoverWasm(digest, signature64, recoveryId, false);
-
-/** libsecp256k1's native binding, loaded directly: its package's own fallback is pure JS. */
-function nativeRecover(): Recover | undefined {
-  try {
-    const binding = createRequire(import.meta.url)("secp256k1/bindings") as {
-      ecdsaRecover(signature: Uint8Array, recoveryId: number, message: Uint8Array, compressed: boolean): Uint8Array;
-    };
-    return (digest, signature64, recoveryId) => binding.ecdsaRecover(signature64, recoveryId, digest, false);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Every backend this platform has, fastest first (the tests run them all). */
-export const RECOVER_BACKENDS: ReadonlyArray<{ name: string; recover: Recover }> = [
-  ...(nativeRecover() ? [{ name: "libsecp256k1 (native)", recover: nativeRecover()! }] : []),
-  { name: "libsecp256k1 (WebAssembly)", recover: wasm },
-];
-let backend: Recover = RECOVER_BACKENDS[0].recover;
-
-/** For the cross-check tests: run recoverVoterFast on one backend. */
-export function useRecoverBackend(name: string): void {
-  const found = RECOVER_BACKENDS.find((b) => b.name === name);
-  if (!found) throw new TypeError(`no recovery backend "${name}"`);
-  backend = found.recover;
-}
 const TYPEHASH = parseHex(BallotBoxConstants.VOTE_TYPEHASH, "VOTE_TYPEHASH", 32);
 const separators = new Map<string, Uint8Array>();
 
@@ -94,15 +68,12 @@ export function recoverVoterFast(p: VoteInput, signature: BytesLike): string {
   const field = "voterSignature";
   const bytes = checkVoterSignature(signature, field);
   const digest = voteDigestBytes(p);
-  let publicKey: Uint8Array | null;
+  let publicKey: Uint8Array;
   try {
-    // Throws for an r that is no curve point's x; null when no key results.
-    publicKey = backend(digest, bytes.subarray(0, 64), (bytes[64] - 27) as 0 | 1);
+    // Throws for an r or s out of range, or an r that is no curve point's x.
+    publicKey = ecdsaRecover(bytes.subarray(0, 64), bytes[64] - 27, digest, false);
   } catch (cause) {
     throw new UrneError(ErrorCode.ERR_INVALID_SIGNATURE, `${field} does not recover any address`, { field, cause });
-  }
-  if (publicKey === null) {
-    throw new UrneError(ErrorCode.ERR_INVALID_SIGNATURE, `${field} does not recover any address`, { field });
   }
   // The address: the last 20 bytes of keccak256(x ‖ y), checksummed as checkVote compares.
   return checksumAddress(Buffer.from(keccak256Bytes(publicKey.subarray(1)).subarray(12)).toString("hex"));

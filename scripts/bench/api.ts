@@ -34,7 +34,7 @@ import { RELAY_DB_DIR } from "../../server/relay/relay-service.js";
 import { readOperatorKeys } from "../../server/chain/operator-keys.js";
 import { BallotBoxView } from "../../server/relay/ballot-box-view.js";
 import { RelayJournal } from "../../server/relay/journal.js";
-import { relayProvider } from "../../server/relay/provider.js";
+import { relayProvider, relayRpcClient } from "../../server/relay/provider.js";
 import { Relay } from "../../server/relay/relay.js";
 import { relayRouter } from "../../server/relay/routes.js";
 import { ballotBoxFixture } from "../../test/helpers/ballot-box-fixture.js";
@@ -107,7 +107,7 @@ async function benchRelay() {
   const settledAt = new Map<string, number>();
   let onSettledIds: (ids: string[]) => void = () => {};
   const batchSizes: number[] = [];
-  const relay = new Relay(journal, new BallotBoxView(provider, fx.deployment.address), wallet("relayer"), {
+  const relay = new Relay(journal, new BallotBoxView(provider, fx.deployment.address, relayRpcClient(rpcUrl, { token: readChainServiceToken(dataDir) })), wallet("relayer"), {
     chainId: fx.chainId,
     ...(values["check-threads"] === undefined ? {} : { checkThreads: Number(values["check-threads"]) }),
     submitter: {

@@ -3,6 +3,7 @@
 // VoteCast event of a given vote, which settles a ballot whose fate is unknown.
 import { Contract, type JsonRpcProvider, type Log } from "ethers";
 import type { BallotOnChain, SignedVote } from "../../protocol/index.js";
+import type { JsonRpcClient } from "../../protocol/json-rpc.js";
 import { LOG_PAGE_BLOCKS } from "../../protocol/audit/node-answers.js";
 
 // The one ABI object, from the protocol module (events.ts).
@@ -34,8 +35,11 @@ export class BallotBoxView {
   readonly contract: Contract;
   #ballots = new Map<string, { at: number; info: Promise<BallotOnChain | undefined> }>();
 
-  /** `cacheMs`: how long a ballot's state is trusted (only closedAt and the counts change). */
-  constructor(readonly provider: JsonRpcProvider, readonly address: string, private readonly cacheMs = 2000) {
+  /**
+   * `rpc`: the same node as `provider`, for the batched voteOf reads; `cacheMs`: how long a
+   * ballot's state is trusted (only closedAt and the counts change).
+   */
+  constructor(readonly provider: JsonRpcProvider, readonly address: string, private readonly rpc: JsonRpcClient, private readonly cacheMs = 2000) {
     this.contract = new Contract(address, ballotBoxInterface, provider);
   }
 
@@ -70,9 +74,10 @@ export class BallotBoxView {
   /**
    * The voter's counted revision (`voteOf`), undefined if it has not voted. Asked for every
    * ballot the relay receives: the calls made in one turn of the event loop go to the node
-   * as one JSON-RPC batch (one HTTP request), encoded by hand (a selector and two words),
-   * instead of one request each through ethers' Contract machinery, which cost about 1 ms
-   * of CPU per ballot between the relay and the node (scripts/bench/api.ts).
+   * as one JSON-RPC batch (one HTTP request, protocol/json-rpc.ts), encoded by hand (a
+   * selector and two words), instead of one request each through ethers' Contract machinery,
+   * which cost about 1 ms of CPU per ballot between the relay and the node (scripts/bench/api.ts).
+   * One call's error (a revert) fails that call only.
    */
   voteOf(ballotId: bigint, voter: string): Promise<{ revision: number } | undefined> {
     return new Promise((resolve, reject) => {
@@ -88,14 +93,12 @@ export class BallotBoxView {
     for (let i = 0; i < queue.length; i += VOTE_OF_BATCH) {
       const part = queue.slice(i, i + VOTE_OF_BATCH);
       try {
-        const answers = await this.provider._send(part.map((q, id) => ({
-          jsonrpc: "2.0" as const, id, method: "eth_call", params: [{ to: this.address, data: q.data }, "latest"],
-        })));
-        const byId = new Map(answers.map((a) => [a.id, a]));
-        part.forEach((q, id) => {
-          const a = byId.get(id) as { result?: unknown; error?: { message?: string } } | undefined;
+        const answers = await this.rpc.batchSettled(part.map((q) => ({ method: "eth_call", params: [{ to: this.address, data: q.data }, "latest"] })));
+        part.forEach((q, i) => {
+          const answer = answers[i];
+          if (answer.status === "rejected") return q.reject(answer.reason);
           try {
-            q.resolve(decodeVoteOf(a?.result, a?.error?.message));
+            q.resolve(decodeVoteOf(answer.value));
           } catch (error) {
             q.reject(error);
           }
@@ -138,8 +141,8 @@ const VOTE_OF_BATCH = 100;
 const word = (n: bigint) => n.toString(16).padStart(64, "0");
 
 /** `voteOf`'s (bool voted, uint32 revision), checked as strictly as ethers' decoder would. */
-function decodeVoteOf(result: unknown, error: string | undefined): { revision: number } | undefined {
-  if (typeof result !== "string" || !/^0x[0-9a-fA-F]{128}$/.test(result)) throw new Error(`voteOf: the node answered ${error ?? "no result"}`);
+function decodeVoteOf(result: unknown): { revision: number } | undefined {
+  if (typeof result !== "string" || !/^0x[0-9a-fA-F]{128}$/.test(result)) throw new Error("voteOf: the node answered something that is not (bool, uint32)");
   const voted = BigInt("0x" + result.slice(2, 66));
   const revision = BigInt("0x" + result.slice(66, 130));
   if (voted > 1n || revision > 0xffffffffn) throw new Error("voteOf: the node answered an out-of-range value");

@@ -2,6 +2,7 @@
 // cached ~250 ms, batched, a five-minute timeout, network re-detection. Here: no cache, one
 // request per call, the chain id fixed once, short timeouts.
 import { FetchRequest, JsonRpcProvider, Network } from "ethers";
+import { JsonRpcClient } from "../../protocol/json-rpc.js";
 
 /**
  * `token`: the chain door's service token (server/chain/chain-service-token.ts), sent as a
@@ -30,4 +31,9 @@ export async function relayProvider(rpcUrl: string, opts: { timeoutMs?: number; 
   for (const [name, value] of Object.entries(auth)) request.setHeader(name, value);
   const network = Network.from(chainId);
   return new JsonRpcProvider(request, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1, polling: false });
+}
+
+/** The same node for protocol/json-rpc.ts's client (the relay's batched reads), with the same token. */
+export function relayRpcClient(rpcUrl: string, opts: { timeoutMs?: number; token?: string } = {}): JsonRpcClient {
+  return new JsonRpcClient(rpcUrl, opts.timeoutMs ?? 10_000, opts.token ? { authorization: `Bearer ${opts.token}` } : {});
 }

@@ -14,7 +14,7 @@ import { errorHandler, notFound } from "../http/http-errors.js";
 import type { RateLimit } from "../http/rate-limiter.js";
 import { BallotBoxView } from "./ballot-box-view.js";
 import { RelayJournal } from "./journal.js";
-import { relayProvider } from "./provider.js";
+import { relayProvider, relayRpcClient } from "./provider.js";
 import { Relay } from "./relay.js";
 import { relayRouter } from "./routes.js";
 import type { SubmitterOptions } from "./submitter.js";
@@ -69,7 +69,7 @@ export async function startRelayService(opts: RelayServiceOptions): Promise<Rela
     await ensurePrivateDir(opts.dataDir);
     const journal = await RelayJournal.open(path.join(opts.dataDir, RELAY_DB_DIR));
     cleanup.push(() => journal.close());
-    const relay = new Relay(journal, new BallotBoxView(provider, opts.ballotBox), opts.relayer, {
+    const relay = new Relay(journal, new BallotBoxView(provider, opts.ballotBox, relayRpcClient(opts.rpcUrl, { token: opts.rpcToken })), opts.relayer, {
       chainId, submitter: { log: opts.log, ...opts.submitter }, ...(opts.checkThreads === undefined ? {} : { checkThreads: opts.checkThreads }),
       ...(opts.closeMarginSeconds === undefined ? {} : { closeMarginSeconds: opts.closeMarginSeconds }),
     });

@@ -62,6 +62,8 @@ export type VoteOptions = {
 
 export type BallotBoxFixture = {
   provider: JsonRpcProvider;
+  /** The node's JSON-RPC URL (what `provider` talks to). */
+  rpcUrl: string;
   chainId: bigint;
   deployment: BallotBoxDeployment;
   /** The contract, connected to the relayer (anybody may submit votes). */
@@ -142,7 +144,7 @@ export async function ballotBoxFixture(chain: Pick<TestChain, "rpcUrl" | "wallet
   };
 
   return {
-    provider, chainId, deployment, box, iface, admin, organizer, relayer, outsider,
+    provider, rpcUrl: chain.rpcUrl, chainId, deployment, box, iface, admin, organizer, relayer, outsider,
     now, ballotParams, createBallot, issueToken, signedVote,
     destroy: () => provider.destroy(),
   };

@@ -18,7 +18,7 @@ for (const backend of testBackends()) {
     before(() => ({ fx } = setup));
 
     const rawLogs = async (receipt: TransactionReceipt) =>
-      ((await rpcCall(fx.provider._getConnection().url, "eth_getTransactionReceipt", [receipt.hash])) as { logs: RawLog[] }).logs;
+      ((await rpcCall(fx.rpcUrl, "eth_getTransactionReceipt", [receipt.hash])) as { logs: RawLog[] }).logs;
 
     it("BallotCreated: every parameter, the organizer and where it was emitted", async () => {
       const ballot = await fx.createBallot({ kind: 1, minChoices: 1, maxChoices: 2, options: ["Parc", "Piste", "Marché"], allowRevote: true });

@@ -14,12 +14,14 @@ describe("protocol/json-rpc: JsonRpcClient", () => {
   /** What the node answers to one HTTP body (a request or an array of them). */
   let answer: (body: Request | Request[]) => unknown;
   const bodies: unknown[] = [];
+  const authorizations: (string | undefined)[] = [];
   before(async () => {
     server = createServer((req, res) => {
       let text = "";
       req.on("data", (d) => (text += d)).on("end", () => {
         const body = JSON.parse(text);
         bodies.push(body);
+        authorizations.push(req.headers.authorization);
         const out = answer(body);
         res.setHeader("content-type", "application/json").end(typeof out === "string" ? out : JSON.stringify(out));
       });
@@ -28,7 +30,10 @@ describe("protocol/json-rpc: JsonRpcClient", () => {
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
   after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  beforeEach(() => (bodies.length = 0));
+  beforeEach(() => {
+    bodies.length = 0;
+    authorizations.length = 0;
+  });
 
   const failure = (p: Promise<unknown>) => p.then(() => expect.fail("resolved"), (e: unknown) => e as NodeRequestError);
   const results = (reqs: Request[]) => reqs.map((r) => ({ jsonrpc: "2.0", id: r.id, result: `${r.method}:${JSON.stringify(r.params)}` }));
@@ -83,6 +88,27 @@ describe("protocol/json-rpc: JsonRpcClient", () => {
     expect(await failure(client.batch(requests))).to.include({ method: "batch of 2 (eth_blockNumber...)", rpcCode: -32600 });
     answer = () => ({ jsonrpc: "2.0", id: 1, result: "0x1" });
     expect((await failure(client.batch(requests))).message).to.equal(`${url} batch of 2 (eth_blockNumber...): HTTP 200, not a JSON-RPC batch answer`);
+  });
+
+  it("a settled batch: each call its own result or error, a refusal of the whole request still throws", async () => {
+    const client = new JsonRpcClient(url);
+    const requests = [{ method: "eth_call", params: ["a"] }, { method: "eth_call", params: ["revert"] }, { method: "eth_call", params: ["c"] }];
+    answer = (b) => (b as Request[]).map((r) => (r.params[0] === "revert" ? { jsonrpc: "2.0", id: r.id, error: { code: 3, message: "execution reverted", data: "0xab" } } : results([r])[0]));
+    const out = await client.batchSettled(requests);
+    expect(out.map((a) => a.status)).to.deep.equal(["fulfilled", "rejected", "fulfilled"]);
+    expect(out[0]).to.deep.equal({ status: "fulfilled", value: 'eth_call:["a"]' });
+    expect((out[1] as PromiseRejectedResult).reason).to.be.instanceOf(NodeRequestError).and.include({ method: "eth_call", rpcCode: 3, data: "0xab" });
+    answer = (b) => results((b as Request[]).slice(0, 2));
+    expect(((await client.batchSettled(requests))[2] as PromiseRejectedResult).reason.message).to.equal(`${url} eth_call: no answer for this request in the batch`);
+    answer = () => ({ jsonrpc: "2.0", id: null, error: { code: -32005, message: "batch too large" } });
+    expect(await failure(client.batchSettled(requests))).to.include({ rpcCode: -32005 });
+  });
+
+  it("sends the headers it was given with every request, and none otherwise", async () => {
+    answer = (b) => (Array.isArray(b) ? results(b) : results([b])[0]);
+    await new JsonRpcClient(url, 5_000, { authorization: "Bearer service-token" }).batch([{ method: "eth_blockNumber", params: [] }, { method: "eth_chainId", params: [] }]);
+    await new JsonRpcClient(url).call("eth_chainId");
+    expect(authorizations).to.deep.equal(["Bearer service-token", undefined]);
   });
 
   it("names an unreachable node, and refuses a URL that is not http(s)", async () => {

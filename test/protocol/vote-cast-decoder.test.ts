@@ -38,7 +38,7 @@ for (const backend of testBackends()) {
         ...(await Promise.all(mj.map((b) => fx.signedVote(b, Uint8Array.from(b.params.options, (_, i) => i % 6), { revision: 4_294_967_295 })))),
       ];
       const receipt = (await (await fx.box.castVotes(votes.map(voteArg))).wait()) as TransactionReceipt;
-      logs = ((await rpcCall(fx.provider._getConnection().url, "eth_getTransactionReceipt", [receipt.hash])) as { logs: RawLog[] }).logs;
+      logs = ((await rpcCall(fx.rpcUrl, "eth_getTransactionReceipt", [receipt.hash])) as { logs: RawLog[] }).logs;
       expect(logs.filter((l) => l.topics[0] === EVENT_TOPICS.VoteCast)).to.have.length(5);
     });
 

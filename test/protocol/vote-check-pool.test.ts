@@ -10,6 +10,7 @@ import { VoteCheckPool } from "../../protocol/vote-check-pool.node.js";
 import { BallotBoxView } from "../../server/relay/ballot-box-view.js";
 import { testBackends, type TestChain } from "../helpers/backends.js";
 import { ballotBoxFixture, randomVoter, type BallotBoxFixture } from "../helpers/ballot-box-fixture.js";
+import { JsonRpcClient } from "../../protocol/json-rpc.js";
 
 describe("checkVoteFast and the VoteCheckPool (checkVoteFast in worker threads)", function () {
   this.timeout(120_000);
@@ -26,7 +27,7 @@ describe("checkVoteFast and the VoteCheckPool (checkVoteFast in worker threads)"
 
   it("gives checkVote's verdict for good and bad votes, in a worker and after close()", async () => {
     const b = await fx.createBallot();
-    const ballot = await new BallotBoxView(fx.provider, fx.deployment.address).ballot(b.id);
+    const ballot = await new BallotBoxView(fx.provider, fx.deployment.address, new JsonRpcClient(chain.rpcUrl)).ballot(b.id);
     const good = await fx.signedVote(b, "0x01");
     const otherVoter = { ...good, voter: randomVoter().address }; // the token names the voter: refused for it first
     const badPayload = await fx.signedVote(b, "0x07");
@@ -52,7 +53,7 @@ describe("checkVoteFast and the VoteCheckPool (checkVoteFast in worker threads)"
 
   it("checkVoteFast (every fast primitive) gives checkVote's verdicts on good, tampered and malformed votes, the ballot box spelled in any case", async () => {
     const b = await fx.createBallot();
-    const ballot = await new BallotBoxView(fx.provider, fx.deployment.address).ballot(b.id);
+    const ballot = await new BallotBoxView(fx.provider, fx.deployment.address, new JsonRpcClient(chain.rpcUrl)).ballot(b.id);
     const strip = ({ wallet: _w, ...v }: SignedVote & { wallet?: unknown }): SignedVote => v;
     const good = strip(await fx.signedVote(b, "0x01"));
     const flip = (hex: string, at: number) => hex.slice(0, at) + (hex[at] === "0" ? "1" : "0") + hex.slice(at + 1);

@@ -8,6 +8,7 @@ import { checkVote, toHex, type SignedVote } from "../../protocol/index.js";
 import { BallotBoxView } from "../../server/relay/ballot-box-view.js";
 import { testBackends } from "../helpers/backends.js";
 import { useBallotBoxFixture, randomVoter, voteArg, type BallotBoxFixture } from "../helpers/ballot-box-fixture.js";
+import { JsonRpcClient } from "../../protocol/json-rpc.js";
 
 for (const backend of testBackends()) {
   describe(`checkVote agrees with BallotBox (${backend.name})`, function () {
@@ -60,7 +61,7 @@ for (const backend of testBackends()) {
       const events = receipt.logs.map((l) => fx.iface.parseLog(l)).filter((e): e is LogDescription => e !== null);
       expect(events).to.have.length(votes.length);
 
-      const view = new BallotBoxView(fx.provider, fx.deployment.address, 0);
+      const view = new BallotBoxView(fx.provider, fx.deployment.address, new JsonRpcClient(fx.rpcUrl), 0);
       const recorded = new Map<string, { revision: number }>(); // the batch's own effect, vote after vote
       const verdicts: string[] = [];
       for (const [i, vote] of votes.entries()) {
@@ -92,7 +93,7 @@ for (const backend of testBackends()) {
 
     it("names the vote field at fault", async () => {
       const single = await fx.createBallot();
-      const view = new BallotBoxView(fx.provider, fx.deployment.address, 0);
+      const view = new BallotBoxView(fx.provider, fx.deployment.address, new JsonRpcClient(fx.rpcUrl), 0);
       const ballot = await view.ballot(single.id);
       const ctx = { chainId: fx.chainId, ballotBox: fx.deployment.address, now: await fx.now() };
       const vote = await fx.signedVote(single, "0x01");

@@ -39,7 +39,7 @@ describe(`urne verify (CLI, ${backend.name})`, function () {
 
   before(async () => {
     ({ fx } = setup);
-    rpcUrl = fx.provider._getConnection().url;
+    rpcUrl = fx.rpcUrl;
     dir = await mkdtemp(path.join(os.tmpdir(), "urne-verify-"));
     proof = await castWithProof(fx, await fx.signedVote(await fx.createBallot(), "0x02"));
   });

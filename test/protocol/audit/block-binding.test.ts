@@ -23,7 +23,7 @@ for (const backend of testBackends()) {
 
     before(async () => {
       ({ fx } = setup);
-      rpcUrl = fx.provider._getConnection().url;
+      rpcUrl = fx.rpcUrl;
       const ballot = await fx.createBallot();
       // Several senders at once: the embedded chain puts them in one block (anvil mines one each).
       const senders = [fx.relayer, fx.outsider, fx.admin, fx.organizer];

@@ -34,7 +34,7 @@ for (const backend of testBackends()) {
 
     before(async () => {
       ({ fx } = setup);
-      rpc = new JsonRpcClient(fx.provider._getConnection().url);
+      rpc = new JsonRpcClient(fx.rpcUrl);
       ballot = await fx.createBallot({ allowRevote: true });
       proof = await castWithProof(fx, await fx.signedVote(ballot, "0x00"));
     });

@@ -9,6 +9,7 @@ import { freePort } from "../../helpers/free-port.js";
 import { testBackends, type TestChain } from "../../helpers/backends.js";
 import { randomVoter } from "../../helpers/ballot-box-fixture.js";
 import { relayFixture, voteBody, type RelayFixture } from "./relay-fixture.js";
+import { JsonRpcClient } from "../../../protocol/json-rpc.js";
 
 for (const backend of testBackends()) {
   describe(`relay: BallotBoxView.voteOf in JSON-RPC batches (${backend.name})`, function () {
@@ -36,7 +37,7 @@ for (const backend of testBackends()) {
       expect((await rf.settled(revote.body.receiptId)).status).to.equal("final");
 
       const voters = [once.address, twice.address, ...Array.from({ length: 148 }, () => randomVoter().address)];
-      const view = new BallotBoxView(fx.provider, fx.deployment.address);
+      const view = new BallotBoxView(fx.provider, fx.deployment.address, new JsonRpcClient(chain.rpcUrl));
       const got = await Promise.all(voters.map((v) => view.voteOf(ballot.id, v)));
       const expected = await Promise.all(voters.map(async (v) => {
         const [voted, revision] = await fx.box.voteOf(ballot.id, v);
@@ -52,8 +53,9 @@ for (const backend of testBackends()) {
     it("fails every waiting call when the node does not answer", async () => {
       // Nobody listens on this port: every request fails at once.
       const network = Network.from(rf.fx.chainId);
-      const provider = new JsonRpcProvider(`http://127.0.0.1:${await freePort()}`, network, { staticNetwork: network, batchMaxCount: 1 });
-      const view = new BallotBoxView(provider, rf.fx.deployment.address);
+      const nowhere = `http://127.0.0.1:${await freePort()}`;
+      const provider = new JsonRpcProvider(nowhere, network, { staticNetwork: network, batchMaxCount: 1 });
+      const view = new BallotBoxView(provider, rf.fx.deployment.address, new JsonRpcClient(nowhere));
       const results = await Promise.allSettled([1, 2, 3].map(() => view.voteOf(1n, randomVoter().address)));
       expect(results.map((r) => r.status)).to.deep.equal(["rejected", "rejected", "rejected"]);
       provider.destroy();

@@ -9,7 +9,7 @@ import type { Server } from "node:http";
 import { errorHandler, notFound } from "../../../server/http/http-errors.js";
 import { BallotBoxView } from "../../../server/relay/ballot-box-view.js";
 import { RelayJournal } from "../../../server/relay/journal.js";
-import { relayProvider } from "../../../server/relay/provider.js";
+import { relayProvider, relayRpcClient } from "../../../server/relay/provider.js";
 import { Relay } from "../../../server/relay/relay.js";
 import { relayRouter } from "../../../server/relay/routes.js";
 import type { SubmitterOptions } from "../../../server/relay/submitter.js";
@@ -40,7 +40,7 @@ export async function relayFixture(chain: TestChain, opts: SubmitterOptions = {}
   const provider = await relayProvider(chain.rpcUrl);
   const journal = await RelayJournal.open(path.join(dir, "api"));
   // wallets[0..3] are the fixture's; the relayer key must send nothing else (it counts its nonces).
-  const relay = new Relay(journal, new BallotBoxView(provider, fx.deployment.address), chain.wallets[5], {
+  const relay = new Relay(journal, new BallotBoxView(provider, fx.deployment.address, relayRpcClient(chain.rpcUrl)), chain.wallets[5], {
     chainId: fx.chainId, submitter: { lingerMs: 50, ...opts },
   });
   await relay.start();

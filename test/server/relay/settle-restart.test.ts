@@ -11,7 +11,7 @@ import { UrneError } from "../../../protocol/index.js";
 import { settleMessage } from "../../../protocol/relay-settle.js";
 import { BallotBoxView } from "../../../server/relay/ballot-box-view.js";
 import { RelayJournal } from "../../../server/relay/journal.js";
-import { relayProvider } from "../../../server/relay/provider.js";
+import { relayProvider, relayRpcClient } from "../../../server/relay/provider.js";
 import { Relay } from "../../../server/relay/relay.js";
 import { testBackends, type TestChain } from "../../helpers/backends.js";
 import { ballotBoxFixture, type BallotBoxFixture, type TestBallot } from "../../helpers/ballot-box-fixture.js";
@@ -31,7 +31,7 @@ describe(`relay: a settle's refusal survives a restart (${backend.name})`, funct
   /** A relay over the journal on disk, as `urne relay` starts one; `clock`: its Unix seconds. */
   async function startRelay(clock?: () => bigint): Promise<void> {
     journal = await RelayJournal.open(path.join(dir, "relay"));
-    relay = new Relay(journal, new BallotBoxView(provider, fx.deployment.address), chain.wallets[5], {
+    relay = new Relay(journal, new BallotBoxView(provider, fx.deployment.address, relayRpcClient(chain.rpcUrl)), chain.wallets[5], {
       chainId: fx.chainId, checkThreads: 0, clock, submitter: { lingerMs: 20 },
     });
     await relay.start();
