@@ -10,7 +10,7 @@
 // replay never sees.
 import { spawn } from "node:child_process";
 import { constants, sign } from "node:crypto";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -91,13 +91,35 @@ async function replayInChild(dataDir: string, votes: number) {
   if (code !== 0) throw new Error(`replay exited with ${code}`);
 }
 
+/** Bytes under `dir`, recursively (the journal's size on disk). */
+async function diskBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? await diskBytes(p) : (await stat(p)).size;
+  }
+  return total;
+}
+
 if (values["replay-only"]) {
   const votes = Number(values.votes);
-  const timing = await timeReplay(path.join(values["replay-only"], "chain"));
+  const chainDir = path.join(values["replay-only"], "chain");
+  const journalMb = (await diskBytes(chainDir)) / 2 ** 20;
+  const timing = await timeReplay(chainDir);
   bench(`chain_replay_s_${votes}_votes`, timing.seconds, "s");
+  bench(`chain_replay_cpu_ms_per_vote_${votes}_votes`, (timing.cpuSeconds * 1000) / votes, "ms");
   bench(`chain_replay_blocks_${votes}_votes`, timing.blocks, "blocks");
   bench(`chain_replay_transactions_${votes}_votes`, timing.transactions, "txs");
   bench(`chain_replay_rss_mb_${votes}_votes`, timing.rssMb, "MB");
+  bench(`chain_replay_peak_rss_mb_${votes}_votes`, timing.peakRssMb, "MB");
+  bench(`chain_journal_disk_mb_${votes}_votes`, journalMb, "MB");
+  // Replay re-executes every block: its time grows linearly with the votes (each batch of 50 is
+  // one block of the same cost), and so does the journal. The peak RSS does not: it is the
+  // engine's trace of one block (docs/CHAIN.md §4.1) plus the chain's in-memory history.
+  const scale = 1_000_000 / votes;
+  bench("chain_replay_s_1000000_votes_extrapolated", timing.seconds * scale, "s");
+  bench("chain_journal_disk_mb_1000000_votes_extrapolated", journalMb * scale, "MB");
+  console.log(`# 1,000,000-vote figures: the ${votes}-vote ones times ${scale} (linear in votes: one batch of ${BATCH} votes per block, every block re-executed)`);
 } else {
   for (const votes of values.votes.split(",").map(Number)) {
     const dataDir = values.keep ? path.join(values.keep, `votes-${votes}`) : await mkdtemp(path.join(os.tmpdir(), "urne-replay-"));
