@@ -5,14 +5,14 @@
 //   key recovery   libsecp256k1, 0.07 ms instead of ethers' 2.1 ms  (vote-recover.node.ts, test/protocol/vote-recover.test.ts)
 //   token check    OpenSSL, 20 µs instead of 200 µs                  (token/verify.node.ts, test/protocol/token/verify-node.test.ts)
 //   voter address  native keccak checksum, 4 µs instead of 15 µs     (keccak.node.ts, test/protocol/keccak-node.test.ts)
-//   token message  byte by byte, instead of ethers' ABI coder's 0.45 ms (fast-encodings.ts, test/protocol/fast-encodings.test.ts)
+//   (the token message is byte by byte everywhere: token/message.ts, with the fast address parser here)
 // and the work the vote-check threads do (vote-check-pool.node.ts), in the three shapes
 // votes come in: one signed vote (the relay), a VoteCast log (the recount), blocks of logs
 // as a mirror's JSON bytes (the recount from a mirror). Pure and independent per vote.
 // Node-only: OpenSSL, libsecp256k1, the native keccak.
 import type { BallotOnChain, SignedVote } from "./ballot.js";
 import { blockLogs, EVENT_TOPICS, type TimedLog } from "./events.js";
-import { tokenMessageFast } from "./fast-encodings.js";
+import { tokenMessage } from "./token/message.js";
 import { parseAddressFast } from "./keccak.node.js";
 import { verifyTokenFast } from "./token/verify.node.js";
 import { decodeVoteCast } from "./vote-cast-decoder.node.js";
@@ -24,7 +24,7 @@ import { recoverVoterFast } from "./vote-recover.node.js";
  * on whichever thread runs it: functions cannot cross to a worker thread).
  */
 export function checkVoteFast(ballot: BallotOnChain | undefined, vote: SignedVote, ctx: VoteCheckContext): VoteCheckResult {
-  return checkVote(ballot, vote, { ...ctx, recover: recoverVoterFast, verifyToken: verifyTokenFast, tokenMessage: tokenMessageFast, parseAddress: parseAddressFast });
+  return checkVote(ballot, vote, { ...ctx, recover: recoverVoterFast, verifyToken: verifyTokenFast, tokenMessage: (p) => tokenMessage(p, parseAddressFast), parseAddress: parseAddressFast });
 }
 
 /** The ballot box whose votes are checked: its chain and address. */

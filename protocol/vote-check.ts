@@ -50,9 +50,8 @@ export type VoteCheckContext = {
   verifyToken?: typeof verifyToken;
   /**
    * The token message of check 5 (§3.1); `tokenMessage` by default. checkVoteFast
-   * (vote-check.node.ts: the relay, the recount) passes `tokenMessageFast`, a byte-by-byte
-   * encoder held to this one by a test (ethers' ABI coder costs more per vote than the RSA
-   * check itself).
+   * (vote-check.node.ts: the relay, the recount) passes the same function with the fast
+   * address parser.
    */
   tokenMessage?: typeof tokenMessage;
   /**

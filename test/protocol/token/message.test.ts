@@ -1,5 +1,10 @@
+// tokenMessage is written byte by byte (protocol/token/message.ts); ethers' ABI coder is the
+// independent oracle it is held to, on random inputs.
 import { expect } from "chai";
-import { concat, keccak256, toBeHex, toUtf8Bytes, zeroPadValue } from "ethers";
+import { randomBytes } from "node:crypto";
+import { AbiCoder, Wallet, concat, hexlify, keccak256, toBeHex, toUtf8Bytes, zeroPadValue } from "ethers";
+import { parseAddressFast } from "../../../protocol/keccak.node.js";
+import { TOKEN_DOMAIN } from "../../../protocol/constants.js";
 import { ErrorCode, tokenMessage, toHex } from "../../../protocol/index.js";
 import { expectUrneError } from "../helpers.js";
 import { BALLOT_BOX } from "./fixtures.js";
@@ -43,4 +48,25 @@ describe("tokenMessage", () => {
     expectUrneError(() => tokenMessage({ chainId: 1n, ballotBox: BALLOT_BOX, ballotId: 2n ** 256n, voter: VOTER }), ErrorCode.ERR_INVALID_INTEGER, "ballotId");
   });
 
+  it("is ethers' ABI encoding on random inputs, with either address parser", () => {
+    const randomAddress = () => new Wallet(hexlify(randomBytes(32))).address;
+    const randomUint = (bytes: number) => BigInt(hexlify(randomBytes(bytes)));
+    for (let i = 0; i < 200; i++) {
+      const p = {
+        chainId: i === 0 ? (1n << 256n) - 1n : randomUint(1 + (i % 32)) + 1n, ballotBox: randomAddress(),
+        ballotId: i === 1 ? 0n : randomUint(1 + (i % 32)), voter: i % 2 ? randomAddress() : randomAddress().toLowerCase(),
+      };
+      const oracle = AbiCoder.defaultAbiCoder().encode(["bytes32", "uint256", "address", "uint256", "address"], [TOKEN_DOMAIN, p.chainId, p.ballotBox, p.ballotId, p.voter]);
+      expect(toHex(tokenMessage(p))).to.equal(oracle);
+      expect(toHex(tokenMessage(p, parseAddressFast))).to.equal(oracle);
+    }
+  });
+
+  it("refuses a bad EIP-55 checksum with either address parser", () => {
+    const at = VOTER.search(/[a-fA-F]/);
+    const flipped = VOTER.slice(0, at) + (VOTER[at] === VOTER[at].toUpperCase() ? VOTER[at].toLowerCase() : VOTER[at].toUpperCase()) + VOTER.slice(at + 1);
+    for (const parse of [undefined, parseAddressFast]) {
+      expectUrneError(() => tokenMessage({ chainId: 1n, ballotBox: BALLOT_BOX, ballotId: 1n, voter: flipped }, parse), ErrorCode.ERR_INVALID_ADDRESS, "voter");
+    }
+  });
 });
