@@ -11,6 +11,9 @@ export const PROTOCOL_VERSION = 1;
 /** Domain tag of the token message: keccak256("urne.token.v1") (PROTOCOL.md §3.1). */
 export const TOKEN_DOMAIN: string = BallotBoxConstants.TOKEN_DOMAIN;
 
+/** keccak256("Vote(uint256 ballotId,uint32 revision,bytes payload)"), the EIP-712 type hash of §4. */
+export const VOTE_TYPEHASH: string = BallotBoxConstants.VOTE_TYPEHASH;
+
 /** Domain tag of the issuer key proof's challenges: keccak256("urne.issuer-key-proof.v1") (PROTOCOL.md §2.5). */
 export const KEY_PROOF_DOMAIN: string = BallotBoxConstants.KEY_PROOF_DOMAIN;
 

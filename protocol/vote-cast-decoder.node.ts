@@ -7,7 +7,7 @@
 // test/protocol/vote-cast-decoder.test.ts holds both to the same events. Node-only: the
 // voter's checksum takes the native keccak (keccak.node.ts).
 import { decodeBallotBoxLog, EVENT_TOPICS, type RawLog, type VoteCastEvent } from "./events.js";
-import { checksumAddress } from "./keccak.node.js";
+import { checksumAddressFast } from "./keccak.node.js";
 
 const WORD = 64; // hex characters in a 32-byte word
 
@@ -51,7 +51,7 @@ function canonical(log: RawLog, ballotBox: string): VoteCastEvent | undefined {
     transactionHash: log.transactionHash,
     logIndex: toNumber(log.logIndex ?? log.index),
     vote: {
-      ballotId: BigInt(topics[1]), voter: checksumAddress(topics[2].slice(26).toLowerCase()), revision,
+      ballotId: BigInt(topics[1]), voter: checksumAddressFast(topics[2].slice(26).toLowerCase()), revision,
       payload: bytes[0], tokenSignature: bytes[1], voterSignature: bytes[2],
     },
   };

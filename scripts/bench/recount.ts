@@ -28,7 +28,7 @@ import { createRequire } from "node:module";
 import { Contract, JsonRpcProvider, Network, computeAddress, hexlify } from "ethers";
 import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
 import { BallotKind, issuerKeyFromModulus, modulusBytes, toHex, tokenMessage } from "../../protocol/index.js";
-import { fastVoteDigest, proveIssuerKey } from "../../protocol/node.js";
+import { proveIssuerKey, voteDigestBytesFast } from "../../protocol/node.js";
 import { startChain } from "../../server/chain/node.js";
 import { observe } from "../../observer/observe.js";
 import { mirrorSource } from "../../observer/recount/event-source.js";
@@ -59,7 +59,7 @@ if (!isMainThread) {
     const message = tokenMessage({ chainId, ballotBox: job.ballotBox, ballotId, voter });
     const tokenSignature = hexlify(sign("sha256", message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }));
     const payload = toHex(Uint8Array.of(i % job.options));
-    const digest = Buffer.from(fastVoteDigest({ chainId, ballotBox: job.ballotBox, ballotId, revision: 0, payload }).slice(2), "hex");
+    const digest = voteDigestBytesFast({ chainId, ballotBox: job.ballotBox, ballotId, revision: 0, payload });
     const { signature, recid } = secp256k1.ecdsaSign(digest, secret);
     const voterSignature = hexlify(Buffer.concat([signature, Buffer.of(27 + recid)]));
     votes.push({ ballotId: job.ballotId, voter, revision: 0, payload, tokenSignature, voterSignature });

@@ -2,6 +2,7 @@
 import { expect } from "chai";
 import { Signature, TypedDataEncoder, Wallet, keccak256, toUtf8Bytes, AbiCoder, concat } from "ethers";
 import { ErrorCode, recoverVoter, signVote, voteDigest, voteDomain, VOTE_TYPES, type VoteInput } from "../../protocol/index.js";
+import { keccak256Bytes } from "../../protocol/keccak.node.js";
 import { expectUrneError, expectUrneErrorAsync } from "./helpers.js";
 
 const BOX = "0x5FbDB2315678afecb367f032d93F642f64180aa3";
@@ -25,6 +26,25 @@ describe("vote", () => {
     const expected = keccak256(concat(["0x1901", domainSeparator, structHash]));
     expect(voteDigest(vote)).to.equal(expected);
     expect(TypedDataEncoder.hash(voteDomain(31337n, BOX), VOTE_TYPES, { ballotId: 3n, revision: 2, payload: "0x0102" })).to.equal(expected);
+  });
+
+  it("digest is ethers' TypedDataEncoder.hash on random votes, with either keccak", () => {
+    for (let i = 0; i < 100; i++) {
+      const p: VoteInput = {
+        chainId: BigInt(1 + i) * 7919n, ballotBox: Wallet.createRandom().address, ballotId: i === 0 ? (1n << 256n) - 1n : BigInt(i * 1_000_003),
+        revision: i === 1 ? 0xffff_ffff : i, payload: "0x" + "ab".repeat(i % 70),
+      };
+      const oracle = TypedDataEncoder.hash(voteDomain(p.chainId, p.ballotBox), VOTE_TYPES, { ballotId: p.ballotId, revision: p.revision, payload: p.payload });
+      expect(voteDigest(p)).to.equal(oracle);
+      expect(voteDigest(p, keccak256Bytes)).to.equal(oracle);
+    }
+  });
+
+  it("refuses a ballot box with a wrong checksum even once the right spelling was hashed", () => {
+    expect(voteDigest(vote)).to.match(/^0x[0-9a-f]{64}$/);
+    const at = BOX.search(/[a-fA-F]/);
+    const wrong = BOX.slice(0, at) + (BOX[at] === BOX[at].toUpperCase() ? BOX[at].toLowerCase() : BOX[at].toUpperCase()) + BOX.slice(at + 1);
+    for (const keccak of [undefined, keccak256Bytes]) expectUrneError(() => voteDigest({ ...vote, ballotBox: wrong }, keccak), ErrorCode.ERR_INVALID_ADDRESS, "ballotBox");
   });
 
   it("signVote and recoverVoter round-trip, with a 65-byte signature, v in {27, 28} and low s", async () => {
