@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { rm, rename, open } from "node:fs/promises";
 import path from "node:path";
-import { BrowserProvider, Network, Wallet } from "ethers";
+import { BrowserProvider, Network, Wallet, keccak256 } from "ethers";
 import { ensurePrivateDir } from "../config/private-file.js";
 import { CallExecutor } from "./call-executor.js";
 import { createChainDoor, type RpcBackend } from "./chain-door.js";
@@ -15,7 +15,8 @@ import { Journal, type DeploymentRecord } from "./journal.js";
 import { Mutex } from "./mutex.js";
 import { createOperatorKeys, readOperatorKeys, type OperatorKey } from "./operator-keys.js";
 import { genesisHead, replayJournal, type ReplayResult } from "./replay.js";
-import { startRpcFront } from "./rpc-front.js";
+import { ChainLostFinalError, readFinalRecord } from "../relay/final-record.js";
+import { startRpcFront, type ChainStatus } from "./rpc-front.js";
 import { Sealer, type ChainHead } from "./sealer.js";
 import { TxPool } from "./tx-pool.js";
 import { deployBallotBoxOnce } from "./first-deployment.js";
@@ -48,6 +49,11 @@ export type StartChainOptions = {
   /** Proxy hops whose X-Forwarded-For the door's rate limits believe (URNE_CHAIN_TRUST_PROXY). */
   trustProxyHops?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /**
+   * Awaited once the door listens (answering 503 "replaying") and before the replay starts:
+   * tests hold the node there to see what it answers meanwhile.
+   */
+  beforeReplay?: () => Promise<void>;
 };
 
 export type Chain = {
@@ -94,7 +100,7 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     keys = [];
   }
 
-  const journal = await Journal.open(chainDir);
+  const journal = await Journal.open(chainDir, log);
   const cleanup: (() => Promise<unknown>)[] = [() => journal.close()];
   try {
     const genesis = await journal.genesis();
@@ -105,9 +111,31 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     const funded = new Set(genesis.accounts.map((a) => a.address));
     const stranger = keys.find((k) => !funded.has(k.address));
     if (stranger) throw new Error(`operator-keys.json key "${stranger.name}" is not funded by this chain's genesis: wrong data dir?`);
+    await checkRelayFinal(journal, dataDir, log);
+
+    // The door listens from here on: while the journal replays, it answers every request
+    // at once (503, Retry-After, how far the replay is) and GET /health says so.
+    let status = (): ChainStatus => ({ status: "starting" });
+    const serviceToken = readChainServiceToken(dataDir) ?? ensureChainServiceToken(dataDir);
+    const front = await startRpcFront({
+      limits, host: opts.host, port: opts.port ?? 8545, log, serviceTokens: [serviceToken], trustProxyHops: opts.trustProxyHops, status: () => status(),
+    });
+    cleanup.unshift(() => front.close());
+    const of = journal.head;
+    let replayed = 0;
+    status = () => ({ status: "replaying", replay: { block: replayed, of } });
+    log("chain.listening", { rpcUrl: front.url, replaying: of });
+    await opts.beforeReplay?.();
 
     const evm = await createEvm(genesis);
-    const replay = await replayJournal(evm, journal, genesis);
+    let logged = Date.now();
+    const replay = await replayJournal(evm, journal, genesis, (head, transactions) => {
+      replayed = head.number;
+      if (Date.now() - logged >= 1000) {
+        logged = Date.now();
+        log("chain.replay_progress", { block: head.number, of, transactions });
+      }
+    });
     log("chain.replayed", { blocks: replay.blocks, transactions: replay.transactions, ms: Math.round(replay.ms) });
 
     const deployment = await journal.deployment();
@@ -118,14 +146,10 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     const { sealer } = parts;
     sealer.on("block", (b) => log("chain.block", { number: b.number, transactions: b.transactions.length }));
     sealer.start();
-    cleanup.unshift(() => sealer.stop());
-    cleanup.unshift(() => parts.executor.close());
-
-    const serviceToken = readChainServiceToken(dataDir) ?? ensureChainServiceToken(dataDir);
-    const front = await startRpcFront({
-      backend: parts.door, limits, host: opts.host, port: opts.port ?? 8545, log, serviceTokens: [serviceToken], trustProxyHops: opts.trustProxyHops,
-    });
-    cleanup.unshift(() => front.close());
+    // Stopped after the front (no new transactions), before the journal: the sealer drains.
+    cleanup.splice(1, 0, () => parts.executor.close(), () => sealer.stop());
+    front.serve(parts.door);
+    status = () => ({ status: "ok", head: { number: sealer.head.number, hash: sealer.head.hash }, journal: journal.health() });
 
     const operators = Object.fromEntries(keys.map((k) => [k.name, new Wallet(k.privateKey)]));
     let stopping: Promise<void> | undefined;
@@ -146,6 +170,24 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
   } catch (error) {
     await runAll(cleanup);
     throw error;
+  }
+}
+
+/**
+ * The relay of this data directory recorded a ballot final in block N, transaction T
+ * (server/relay/final-record.ts): the journal must still hold block N with T in it, or
+ * this chain lost blocks it announced (an older copy of the journal, say). Checked before
+ * anything is served. A record that cannot be read is the relay's to refuse at its start.
+ */
+async function checkRelayFinal(journal: Journal, dataDir: string, log: NonNullable<StartChainOptions["log"]>) {
+  const read = await readFinalRecord(dataDir);
+  if (read.state === "damaged") log("chain.relay_final_unreadable", { reason: read.reason });
+  if (read.state !== "ok") return;
+  const final = read.value;
+  const block = final.blockNumber <= journal.head ? await journal.block(final.blockNumber) : undefined;
+  if (!block) throw new ChainLostFinalError(final, `the chain journal ${journal.location} ends at block ${journal.head}`);
+  if (!block.transactions.some((raw) => keccak256(raw) === final.txHash)) {
+    throw new ChainLostFinalError(final, `block ${final.blockNumber} of the chain journal ${journal.location} does not hold that transaction`);
   }
 }
 
@@ -194,7 +236,7 @@ export function inProcessProvider(backend: RpcBackend, chainId: bigint): Browser
 async function createChain(chainDir: string, keys: OperatorKey[], opts: StartChainOptions, log: NonNullable<StartChainOptions["log"]>) {
   const staging = `${chainDir}.init`;
   await rm(staging, { recursive: true, force: true });
-  const journal = await Journal.open(staging);
+  const journal = await Journal.open(staging, log);
   try {
     const genesis: Genesis = newGenesis({ chainId: opts.chainId, accounts: [...keys.map((k) => k.address), ...(opts.fundAddresses ?? [])] });
     const evm = await createEvm(genesis);
