@@ -4,6 +4,8 @@
 // server/store/durable-level.ts: damaged files refuse the start before LevelDB touches
 // them; an entry that does not parse, or a missing block, is named here (JournalDamageError).
 import path from "node:path";
+import { keccak256 } from "ethers";
+import { ChainLostFinalError, type FinalRecord } from "../relay/final-record.js";
 import { openStore, type DurableLevel, type StoreHealth } from "../store/durable-level.js";
 import type { HeldEntry } from "../store/store-check.js";
 import { checkGenesis, type Genesis } from "./genesis.js";
@@ -65,6 +67,93 @@ export class JournalDamageError extends Error {
 
 const HASH32 = /^0x[0-9a-f]{64}$/;
 const RAW_TX = /^0x(?:[0-9a-f]{2})+$/i;
+const blockNumberOf = (key: string) => (/^block:\d{12}$/.test(key) ? Number(key.slice(BLOCK_PREFIX.length)) : undefined);
+
+/** `text` as JSON; `what`: how the error names the entry ("block 3's entry (in 000012.log)"). */
+function parseEntry<T>(location: string, what: string, text: string, blockNumber?: number): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new JournalDamageError(location, blockNumber, `${what} is not JSON (${text.length} bytes)`);
+  }
+}
+
+/** Block `n`'s entry, checked to have the format replay relies on, and to be block `n`. */
+function blockEntry(location: string, n: number, text: string, file?: string): BlockRecord {
+  const what = `block ${n}'s entry${file ? ` (in ${path.basename(file)})` : ""}`;
+  const r = parseEntry<Partial<BlockRecord>>(location, what, text, n);
+  const wrong = (problem: string) => new JournalDamageError(location, n, `${what} ${problem}`);
+  if (typeof r !== "object" || r === null) throw wrong("is not an object");
+  if (r.number !== n) throw wrong(`says it is block ${JSON.stringify(r.number)}`);
+  if (!Number.isSafeInteger(r.timestamp) || r.timestamp! < 0) throw wrong("has no valid timestamp");
+  if (typeof r.prevRandao !== "string" || !HASH32.test(r.prevRandao)) throw wrong("has no valid prevRandao");
+  if (typeof r.hash !== "string" || !HASH32.test(r.hash)) throw wrong("has no valid hash");
+  if (!Array.isArray(r.transactions)) throw wrong("has no transaction list");
+  const bad = r.transactions.findIndex((tx) => typeof tx !== "string" || !RAW_TX.test(tx));
+  if (bad >= 0) throw wrong(`has transaction ${bad}, which is not 0x-prefixed hex`);
+  return r as BlockRecord;
+}
+
+function genesisEntry(location: string, text: string, file?: string): Genesis {
+  const g = parseEntry<Genesis>(location, `the genesis record${file ? ` (in ${path.basename(file)})` : ""}`, text, 0);
+  try {
+    return checkGenesis(g);
+  } catch (error) {
+    throw new JournalDamageError(location, 0, `the genesis record is not one: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * The journal's own check of every entry LevelDB will recover, before it is opened (so a
+ * refusal changes nothing on disk): each block, the genesis and the deployment parse and
+ * have their format, and the blocks run from 1 without a gap. Each key's latest entry counts.
+ * `final`: what the relay recorded as final (server/relay/final-record.ts): its block must
+ * be here and hold its transaction.
+ */
+function journalInspector(location: string, final: FinalRecord | undefined) {
+  const latest = new Map<string, { sequence: number; deleted: boolean; problem?: Error; holdsFinal?: boolean }>();
+  const finalKey = final && blockKey(final.blockNumber);
+  return {
+    entry({ key, value, sequence, file }: { key: string; value: string | undefined; sequence: number; file: string }) {
+      const seen = latest.get(key);
+      if (seen && seen.sequence > sequence) return;
+      let problem: Error | undefined;
+      try {
+        const n = blockNumberOf(key);
+        if (value === undefined) {
+          // nothing to parse: a deletion (never written by urne) leaves a gap, found below
+        } else if (n !== undefined) {
+          const record = blockEntry(location, n, value, file);
+          if (key === finalKey) {
+            latest.set(key, { sequence, deleted: false, holdsFinal: record.transactions.some((raw) => keccak256(raw) === final!.txHash) });
+            return;
+          }
+        }
+        else if (key === GENESIS_KEY) genesisEntry(location, value, file);
+        else if (key === DEPLOYMENT_KEY) parseEntry(location, `the deployment record (in ${path.basename(file)})`, value);
+      } catch (error) {
+        problem = error as Error;
+      }
+      latest.set(key, { sequence, deleted: value === undefined, ...(problem ? { problem } : {}) });
+    },
+    done() {
+      const blocks: number[] = [];
+      for (const [key, { deleted, problem }] of latest) {
+        if (problem) throw problem;
+        const n = blockNumberOf(key);
+        if (n !== undefined && !deleted) blocks.push(n);
+      }
+      blocks.sort((a, b) => a - b);
+      blocks.forEach((n, i) => {
+        if (n !== i + 1) throw new JournalDamageError(location, i + 1, `has no block ${i + 1} (its next block entry is ${n})`);
+      });
+      if (final && blocks.length < final.blockNumber) throw new ChainLostFinalError(final, `the chain journal ${location} ends at block ${blocks.length}`);
+      if (final && !latest.get(finalKey!)?.holdsFinal) {
+        throw new ChainLostFinalError(final, `block ${final.blockNumber} of the chain journal ${location} does not hold that transaction`);
+      }
+    },
+  };
+}
 
 export class Journal {
   #head = 0;
@@ -75,12 +164,15 @@ export class Journal {
   ) {}
 
   /**
-   * Opens (or creates) the journal: refuses damaged files (ERR_STORE_CORRUPT, nothing
-   * changed) and a journal another process holds (ERR_STORE_IN_USE).
+   * Opens (or creates) the journal: refuses damaged files (ERR_STORE_CORRUPT), entries
+   * that are not the journal's (ERR_CHAIN_JOURNAL_DAMAGED) and a journal without what the
+   * relay recorded as final (`final`, ERR_CHAIN_LOST_FINAL), all before LevelDB has
+   * rewritten anything, and a journal another process holds (ERR_STORE_IN_USE).
    */
-  static async open(location: string, log?: (event: string, fields: Record<string, unknown>) => void): Promise<Journal> {
-    const db = await openStore<string>(path.resolve(location), {
-      name: "chain journal", describe: describeChainKeys, valueEncoding: "utf8", log,
+  static async open(location: string, opts: { log?: (event: string, fields: Record<string, unknown>) => void; final?: FinalRecord } = {}): Promise<Journal> {
+    const resolved = path.resolve(location);
+    const db = await openStore<string>(resolved, {
+      name: "chain journal", describe: describeChainKeys, valueEncoding: "utf8", log: opts.log, inspect: journalInspector(resolved, opts.final),
       inUseHint: "is urne already running on this data dir?",
     });
     const journal = new Journal(db, location);
@@ -100,23 +192,9 @@ export class Journal {
     return this.db.health();
   }
 
-  #parse<T>(key: string, text: string, blockNumber?: number): T {
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new JournalDamageError(this.location, blockNumber, `${blockNumber === undefined ? `entry "${key}"` : `block ${blockNumber}'s entry`} is not JSON (${text.length} bytes)`);
-    }
-  }
-
   async genesis(): Promise<Genesis | undefined> {
     const text = await this.db.get(GENESIS_KEY);
-    if (text === undefined) return undefined;
-    const g = this.#parse<Genesis>(GENESIS_KEY, text, 0);
-    try {
-      return checkGenesis(g);
-    } catch (error) {
-      throw new JournalDamageError(this.location, 0, `the genesis record is not one: ${(error as Error).message}`);
-    }
+    return text === undefined ? undefined : genesisEntry(this.location, text);
   }
 
   async putGenesis(genesis: Genesis): Promise<void> {
@@ -126,26 +204,11 @@ export class Journal {
 
   async block(n: number): Promise<BlockRecord | undefined> {
     const text = await this.db.get(blockKey(n));
-    return text === undefined ? undefined : this.#block(n, text);
-  }
-
-  /** A block entry, checked to have the format replay relies on, and to be block `n`. */
-  #block(n: number, text: string): BlockRecord {
-    const r = this.#parse<Partial<BlockRecord>>(blockKey(n), text, n);
-    const wrong = (what: string) => new JournalDamageError(this.location, n, `block ${n}'s entry ${what}`);
-    if (typeof r !== "object" || r === null) throw wrong("is not an object");
-    if (r.number !== n) throw wrong(`says it is block ${JSON.stringify(r.number)}`);
-    if (!Number.isSafeInteger(r.timestamp) || r.timestamp! < 0) throw wrong("has no valid timestamp");
-    if (typeof r.prevRandao !== "string" || !HASH32.test(r.prevRandao)) throw wrong("has no valid prevRandao");
-    if (typeof r.hash !== "string" || !HASH32.test(r.hash)) throw wrong("has no valid hash");
-    if (!Array.isArray(r.transactions)) throw wrong("has no transaction list");
-    const bad = r.transactions.findIndex((tx) => typeof tx !== "string" || !RAW_TX.test(tx));
-    if (bad >= 0) throw wrong(`has transaction ${bad}, which is not 0x-prefixed hex`);
-    return r as BlockRecord;
+    return text === undefined ? undefined : blockEntry(this.location, n, text);
   }
 
   /**
-   * Journaled blocks from `from` on, in order, each checked (#block); a block missing
+   * Journaled blocks from `from` on, in order, each checked (blockEntry); a block missing
    * between two others is named rather than skipped.
    */
   async *blocks(from = 1): AsyncGenerator<BlockRecord> {
@@ -153,7 +216,7 @@ export class Journal {
     for await (const [key, text] of this.db.iterator({ gte: blockKey(from), lt: BLOCK_END })) {
       const n = Number(key.slice(BLOCK_PREFIX.length));
       if (n !== expected) throw new JournalDamageError(this.location, expected, `has no block ${expected} (its next block entry is ${n})`);
-      yield this.#block(n, text);
+      yield blockEntry(this.location, n, text);
       expected = n + 1;
     }
   }
@@ -172,7 +235,7 @@ export class Journal {
 
   async deployment(): Promise<DeploymentRecord | undefined> {
     const text = await this.db.get(DEPLOYMENT_KEY);
-    return text === undefined ? undefined : this.#parse<DeploymentRecord>(DEPLOYMENT_KEY, text);
+    return text === undefined ? undefined : parseEntry<DeploymentRecord>(this.location, "the deployment record", text);
   }
 
   async putDeployment(deployment: DeploymentRecord): Promise<void> {

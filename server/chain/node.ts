@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import { rm, rename, open } from "node:fs/promises";
 import path from "node:path";
-import { BrowserProvider, Network, Wallet, keccak256 } from "ethers";
+import { BrowserProvider, Network, Wallet } from "ethers";
 import { ensurePrivateDir } from "../config/private-file.js";
 import { CallExecutor } from "./call-executor.js";
 import { createChainDoor, type RpcBackend } from "./chain-door.js";
@@ -15,7 +15,7 @@ import { Journal, type DeploymentRecord } from "./journal.js";
 import { Mutex } from "./mutex.js";
 import { createOperatorKeys, readOperatorKeys, type OperatorKey } from "./operator-keys.js";
 import { genesisHead, replayJournal, type ReplayResult } from "./replay.js";
-import { ChainLostFinalError, readFinalRecord } from "../relay/final-record.js";
+import { ChainLostFinalError, readFinalRecord, type FinalRecord } from "../relay/final-record.js";
 import { startRpcFront, type ChainStatus } from "./rpc-front.js";
 import { Sealer, type ChainHead } from "./sealer.js";
 import { TxPool } from "./tx-pool.js";
@@ -92,7 +92,10 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
 
   const limits = opts.limits ?? DEFAULT_DOOR_LIMITS;
   let keys = readOperatorKeys(dataDir);
+  const final = await relayFinal(dataDir, log);
   if (!existsSync(chainDir)) {
+    // A relay here landed ballots on a chain of this data directory: a new one would be another history.
+    if (final) throw new ChainLostFinalError(final, `there is no chain journal at ${chainDir}`);
     keys ??= createOperatorKeys(dataDir, opts.testAccounts ?? 0);
     await createChain(chainDir, keys, opts, log);
   } else if (!keys) {
@@ -100,7 +103,7 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     keys = [];
   }
 
-  const journal = await Journal.open(chainDir, log);
+  const journal = await Journal.open(chainDir, { log, final });
   const cleanup: (() => Promise<unknown>)[] = [() => journal.close()];
   try {
     const genesis = await journal.genesis();
@@ -111,7 +114,6 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     const funded = new Set(genesis.accounts.map((a) => a.address));
     const stranger = keys.find((k) => !funded.has(k.address));
     if (stranger) throw new Error(`operator-keys.json key "${stranger.name}" is not funded by this chain's genesis: wrong data dir?`);
-    await checkRelayFinal(journal, dataDir, log);
 
     // The door listens from here on: while the journal replays, it answers every request
     // at once (503, Retry-After, how far the replay is) and GET /health says so.
@@ -174,21 +176,15 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
 }
 
 /**
- * The relay of this data directory recorded a ballot final in block N, transaction T
- * (server/relay/final-record.ts): the journal must still hold block N with T in it, or
- * this chain lost blocks it announced (an older copy of the journal, say). Checked before
- * anything is served. A record that cannot be read is the relay's to refuse at its start.
+ * What the relay of this data directory recorded as final (server/relay/final-record.ts):
+ * the journal must still hold that block with that transaction in it, or this chain lost
+ * blocks it announced (an older copy of the journal, say). Journal.open checks it before
+ * LevelDB opens. A record that cannot be read is the relay's to refuse at its start.
  */
-async function checkRelayFinal(journal: Journal, dataDir: string, log: NonNullable<StartChainOptions["log"]>) {
+async function relayFinal(dataDir: string, log: NonNullable<StartChainOptions["log"]>): Promise<FinalRecord | undefined> {
   const read = await readFinalRecord(dataDir);
   if (read.state === "damaged") log("chain.relay_final_unreadable", { reason: read.reason });
-  if (read.state !== "ok") return;
-  const final = read.value;
-  const block = final.blockNumber <= journal.head ? await journal.block(final.blockNumber) : undefined;
-  if (!block) throw new ChainLostFinalError(final, `the chain journal ${journal.location} ends at block ${journal.head}`);
-  if (!block.transactions.some((raw) => keccak256(raw) === final.txHash)) {
-    throw new ChainLostFinalError(final, `block ${final.blockNumber} of the chain journal ${journal.location} does not hold that transaction`);
-  }
+  return read.state === "ok" ? read.value : undefined;
 }
 
 type Assembled = { mutex: Mutex; pool: TxPool; sealer: Sealer; executor: CallExecutor; door: RpcBackend };
@@ -236,7 +232,7 @@ export function inProcessProvider(backend: RpcBackend, chainId: bigint): Browser
 async function createChain(chainDir: string, keys: OperatorKey[], opts: StartChainOptions, log: NonNullable<StartChainOptions["log"]>) {
   const staging = `${chainDir}.init`;
   await rm(staging, { recursive: true, force: true });
-  const journal = await Journal.open(staging, log);
+  const journal = await Journal.open(staging, { log });
   try {
     const genesis: Genesis = newGenesis({ chainId: opts.chainId, accounts: [...keys.map((k) => k.address), ...(opts.fundAddresses ?? [])] });
     const evm = await createEvm(genesis);

@@ -21,7 +21,7 @@ import path from "node:path";
 import { Level } from "level";
 import { ensurePrivateDir } from "../config/private-file.js";
 import { SlotFile } from "./slot-file.js";
-import { checkStore, WATERMARK_FILE, type Describe, type Watermark } from "./store-check.js";
+import { checkStore, WATERMARK_FILE, type Describe, type EntryVisitor, type Watermark } from "./store-check.js";
 import { StoreInUseError, StoreUnavailableError } from "./store-errors.js";
 
 /** An operation as abstract-level hands it to an implementation: key and value already encoded. */
@@ -150,6 +150,11 @@ export type OpenStoreOptions = {
   valueEncoding: "json" | "utf8";
   /** What to tell an operator whose store another process holds. */
   inUseHint: string;
+  /**
+   * The store's own check of its entries, before anything is rewritten: `entry` sees every
+   * entry LevelDB will recover, `done` runs after the last; either throws to refuse the open.
+   */
+  inspect?: { entry: EntryVisitor; done(): void };
   log?: (event: string, fields: Record<string, unknown>) => void;
 };
 
@@ -158,7 +163,8 @@ export type OpenStoreOptions = {
  * then opens it, creating it only if there is none. The directory is made the owner's only.
  */
 export async function openStore<V>(location: string, opts: OpenStoreOptions): Promise<DurableLevel<V>> {
-  const check = await checkStore(location, opts.describe);
+  const check = await checkStore(location, opts.describe, opts.inspect?.entry);
+  if (check.state === "existing") opts.inspect?.done();
   // LevelDB would create it 0755 (its files 0644): the owner's only, even if it existed.
   await ensurePrivateDir(location);
   const db = new DurableLevel<V>(location, { valueEncoding: opts.valueEncoding, createIfMissing: check.state !== "existing" } as never);

@@ -24,6 +24,13 @@ export type HeldEntry = { key: string; value?: string };
 /** Names what entries held, in the store's own terms: "block 11", "29 ballots of ballot 7 (...)". "" if nothing useful. */
 export type Describe = (entries: HeldEntry[]) => string;
 
+/**
+ * Every entry LevelDB will recover, as read before it is opened (tables, then logs in
+ * order; a later sequence overrides an earlier one; `value` undefined: a deletion), for a
+ * store that checks its own format before anything is rewritten (the chain journal).
+ */
+export type EntryVisitor = (entry: { key: string; value: string | undefined; sequence: number; file: string }) => void;
+
 /** The store's watermark: every write up to byte `size` of log `log` was synced and acknowledged. */
 export type Watermark = { log: number; size: number };
 export const WATERMARK_FILE = "URNE-WATERMARK";
@@ -45,7 +52,7 @@ const text = (b: Uint8Array | undefined) => (b === undefined ? undefined : Buffe
 const entriesOf = (ops: BatchOp[]): HeldEntry[] => ops.map((op) => ({ key: text(op.key)!, value: text(op.value) }));
 
 /** Checks the store at `location` without changing anything; throws StoreCorruptError or StoreInUseError. */
-export async function checkStore(location: string, describe: Describe): Promise<StoreCheck> {
+export async function checkStore(location: string, describe: Describe, onEntry?: EntryVisitor): Promise<StoreCheck> {
   let names: string[];
   try {
     if (!(await stat(location)).isDirectory()) throw new StoreCorruptError(location, location, "is not a directory", "", "");
@@ -94,7 +101,10 @@ export async function checkStore(location: string, describe: Describe): Promise<
     if (bytes.length !== table.size) {
       throw corrupt(name, `is ${bytes.length} bytes, ${manifestName} says ${table.size}`, range(), "What it held cannot be read whole.");
     }
-    const { damage } = checkTable(bytes);
+    const { damage } = checkTable(bytes, onEntry && (({ key, value }) => {
+      const k = parseInternalKey(key);
+      if (k) onEntry({ key: text(k.userKey)!, value: k.type === "put" ? text(value) : undefined, sequence: k.sequence, file: file(name) });
+    }));
     if (damage) {
       const held = damage.keys.length ? describeKeys(damage.keys) : damage.upTo ? between(damage.after ? describeKeys([damage.after]) : "", describeKeys([damage.upTo])) : range();
       throw corrupt(name, `${damage.reason} at byte ${damage.offset}`, held, "Data written long ago (a table is written whole, then never changed) is damaged.");
@@ -144,6 +154,12 @@ export async function checkStore(location: string, describe: Describe): Promise<
           ? "This store has no watermark (written by urne before it kept one), so whether that write was acknowledged cannot be told."
           : "That write was acknowledged: LevelDB would drop it, and what it acknowledged would be lost.";
       throw corrupt(name, `${d.reason} at byte ${d.offset}`, heldBy(d), why);
+    }
+    if (onEntry) {
+      for (const record of scan.records) {
+        const batch = decodeWriteBatch(record.data);
+        batch.ops.forEach((op, i) => onEntry({ key: text(op.key)!, value: text(op.value), sequence: batch.sequence + i, file: file(name) }));
+      }
     }
     if (mark?.log === log && scan.size < mark.size) {
       const last = scan.records.at(-1);
