@@ -94,7 +94,7 @@ export class ServiceProcess {
     this.log("service.started", { service: this.spec.name, pid: child.pid });
     let readySeen = false;
     const keep = (line: string) => {
-      lastWords.push(line.slice(0, 500));
+      lastWords.push(line.slice(0, 2000)); // a refusal names files and records: keep it whole
       if (lastWords.length > 5) lastWords.shift();
     };
     lines(child.stdout!, (line) => {

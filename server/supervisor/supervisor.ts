@@ -10,6 +10,7 @@
 // answer 503 ERR_STARTING (GET /health: what they wait for, how far the chain's replay is)
 // until their process takes the socket over (held-port.ts). A process that dies after
 // having served is started again; one that cannot start stops `urne start` with its last words.
+import path from "node:path";
 import { connectExternalChain } from "../chain/external-chain.js";
 import { prepareDataDir } from "../api/stack.js";
 import { loadSecrets } from "../config/secrets.js";
@@ -17,6 +18,10 @@ import type { StackOptions } from "../config/stack-options.js";
 import { resolvePort } from "../process/free-port.js";
 import { HeldPort } from "./held-port.js";
 import { migrateRelayJournal } from "../relay/relay-store-migration.js";
+import { RELAY_DB_DIR } from "../relay/final-record.js";
+import { describeRelayKeys } from "../relay/journal.js";
+import { API_DB_DIR, describeApiKeys } from "../store/api-store.js";
+import { checkStore } from "../store/store-check.js";
 import { LOGIN_CALLBACK_PATH } from "../api/api-service.js";
 import { ServiceProcess, type Log } from "./service-process.js";
 
@@ -58,6 +63,11 @@ export async function startSupervised(opts: StackOptions, log: Log): Promise<Sup
     const { sources } = loadSecrets(opts.dataDir, opts.env);
     log("secrets.loaded", { sources });
     await migrateRelayJournal(opts.dataDir, log);
+    // The relay's and the vote host's stores are checked before any process starts: one
+    // damaged refuses the start before the chain has opened (and so rewritten) its journal.
+    // The chain checks its own before it opens it, first of all.
+    await checkStore(path.join(opts.dataDir, RELAY_DB_DIR), describeRelayKeys);
+    await checkStore(path.join(opts.dataDir, API_DB_DIR), describeApiKeys);
     log("urne.listening", { api: url(opts.host, await apiPort.hold()), relay: url(opts.host, await relayPort.hold()) });
 
     let rpcUrl: string, chainId: string, ballotBox: string;
