@@ -30,7 +30,8 @@ export async function readSlotFile<T>(file: string): Promise<SlotRead<T>> {
       // a slot whose checksum holds always parses; skip one that does not
     }
   }
-  return best ? { state: "ok", ...best } : { state: "damaged", reason: `${file}: neither of its ${bytes.length >= 2 * SLOT ? 2 : "(cut short)"} slots is whole` };
+  if (best) return { state: "ok", ...best };
+  return { state: "damaged", reason: bytes.length < 2 * SLOT ? `${bytes.length} bytes, shorter than its two slots` : "neither of its two slots is whole" };
 }
 
 /** Writes records to `file`, alternating slots. */

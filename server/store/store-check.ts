@@ -136,12 +136,12 @@ export async function checkStore(location: string, describe: Describe, onEntry?:
     const scan = scanLog(await readFile(file(name)));
     const newest = log === logs[logs.length - 1];
     const acknowledgedTo = !mark || mark.log < log ? 0 : mark.log === log ? mark.size : Infinity;
-    const heldBy = (d: LogDamage) => {
-      const held = describe(entriesOf(decodeWriteBatch(d.data).ops));
-      if (held) return held;
-      const before = scan.records.filter((r) => r.offset < d.offset).at(-1);
+    // What a damaged record held: its own entries as far as they read, else what came before it.
+    const after = (offset: number) => {
+      const before = scan.records.filter((r) => r.offset < offset).at(-1);
       return before ? `what was written after ${describe(entriesOf(decodeWriteBatch(before.data).ops)) || `the record at byte ${before.offset}`}` : "";
     };
+    const heldBy = (d: LogDamage) => describe(entriesOf(decodeWriteBatch(d.data).ops)) || after(d.offset);
     for (const d of scan.damage) {
       // The end of the newest log, past every acknowledged write: a write cut short by a crash.
       if (newest && d.tail && mark && d.offset >= acknowledgedTo) {
@@ -162,9 +162,7 @@ export async function checkStore(location: string, describe: Describe, onEntry?:
       }
     }
     if (mark?.log === log && scan.size < mark.size) {
-      const last = scan.records.at(-1);
-      const held = last ? `what was written after ${describe(entriesOf(decodeWriteBatch(last.data).ops)) || `the record at byte ${last.offset}`}` : "";
-      throw corrupt(name, `ends at byte ${scan.size}, but the watermark says acknowledged writes reach byte ${mark.size}`, held, "The end of the log was cut off: acknowledged writes are lost.");
+      throw corrupt(name, `ends at byte ${scan.size}, but the watermark says acknowledged writes reach byte ${mark.size}`, after(scan.size + 1), "The end of the log was cut off: acknowledged writes are lost.");
     }
   }
   return { state: "existing", watermarkGeneration: watermark.state === "ok" ? watermark.generation : 0, ...(droppedTail ? { droppedTail } : {}) };

@@ -15,22 +15,11 @@ import { startChain, type Chain } from "../../server/chain/node.js";
 import { FINAL_RECORD_FILE, RELAY_DB_DIR, type FinalRecord } from "../../server/relay/final-record.js";
 import { SlotFile } from "../../server/store/slot-file.js";
 import { scanLog } from "../../server/store/leveldb-files.js";
-import { cutTail, fingerprint, flipByte, newestLog, tables } from "../helpers/store-damage.js";
+import { cutTail, expectRefused, flipByte, newestLog, tables } from "../helpers/store-damage.js";
 import { getBlock, receiptOf, sendRaw, signTransfers, until } from "./transfers.js";
 
 /** Starting must fail with `code`, and leave every file of the data directory as it was. */
-async function expectRefused(dataDir: string, code: string, ...mentions: string[]): Promise<Error> {
-  const before = await fingerprint(dataDir);
-  const error = await startChain({ dataDir, port: 0 }).then(async (c) => {
-    await c.stop();
-    return undefined;
-  }, (e: Error) => e);
-  expect(error, "the start must be refused").to.be.instanceOf(Error);
-  expect((error as Error & { code?: string }).code, error!.message).to.equal(code);
-  for (const m of mentions) expect(error!.message, error!.message).to.contain(m);
-  expect(await fingerprint(dataDir), "nothing in the data directory changed").to.deep.equal(before);
-  return error!;
-}
+const expectStartRefused = (dataDir: string, code: string, ...mentions: string[]) => expectRefused(dataDir, () => startChain({ dataDir, port: 0 }), code, ...mentions);
 
 describe("chain journal damaged on disk: the node refuses to start, naming the file and the block", function () {
   this.timeout(120_000);
@@ -76,27 +65,27 @@ describe("chain journal damaged on disk: the node refuses to start, naming the f
   it("refuses the end of the log cut off (10 bytes): the last block was final, nothing is sealed in its place", async () => {
     const log = await newestLog(chainDir());
     await cutTail(log, 10);
-    await expectRefused(dataDir, "ERR_STORE_CORRUPT", log, `block ${head}`, "acknowledged", "nothing on disk was changed");
+    await expectStartRefused(dataDir, "ERR_STORE_CORRUPT", log, `block ${head}`, "acknowledged", "nothing on disk was changed");
   });
 
   it("refuses one byte flipped in the log's last record", async () => {
     const log = await newestLog(chainDir());
     await flipByte(log, -20);
-    await expectRefused(dataDir, "ERR_STORE_CORRUPT", log, "fails its checksum", `block ${head}`);
+    await expectStartRefused(dataDir, "ERR_STORE_CORRUPT", log, "fails its checksum", `block ${head}`);
   });
 
   it("refuses one byte flipped in an earlier block's record, naming that block", async () => {
     const log = await newestLog(chainDir());
     const { records } = scanLog(await readFile(log));
     await flipByte(log, records[1].offset + 40);
-    const error = await expectRefused(dataDir, "ERR_STORE_CORRUPT", log, "Whole records follow it");
+    const error = await expectStartRefused(dataDir, "ERR_STORE_CORRUPT", log, "Whole records follow it");
     expect(error.message).to.match(/it holds block \d+/);
   });
 
   it("refuses a journal without CURRENT (LevelDB would start an empty one over its tables)", async () => {
     expect((await tables(chainDir())).length).to.be.greaterThan(0);
     await unlink(path.join(chainDir(), "CURRENT"));
-    await expectRefused(dataDir, "ERR_STORE_CORRUPT", path.join(chainDir(), "CURRENT"), "is missing");
+    await expectStartRefused(dataDir, "ERR_STORE_CORRUPT", path.join(chainDir(), "CURRENT"), "is missing");
   });
 
   it("drops a write a crash cut short past the watermark, and starts at the last final block", async () => {
@@ -120,7 +109,7 @@ describe("chain journal damaged on disk: the node refuses to start, naming the f
 
     it("refuses an entry that is not JSON, naming the block", async () => {
       await rewrite((db) => db.put(blockKey(3), "{ not json"));
-      await expectRefused(dataDir, "ERR_CHAIN_JOURNAL_DAMAGED", "block 3's entry (in 0", ".log) is not JSON");
+      await expectStartRefused(dataDir, "ERR_CHAIN_JOURNAL_DAMAGED", "block 3's entry (in 0", ".log) is not JSON");
     });
 
     it("refuses a transaction that is not hex, naming the block rather than failing on it", async () => {
@@ -129,12 +118,12 @@ describe("chain journal damaged on disk: the node refuses to start, naming the f
         record.transactions[0] = "0xnot-hex";
         await db.put(blockKey(4), JSON.stringify(record));
       });
-      await expectRefused(dataDir, "ERR_CHAIN_JOURNAL_DAMAGED", "block 4's entry (in 0", "has transaction 0, which is not 0x-prefixed hex");
+      await expectStartRefused(dataDir, "ERR_CHAIN_JOURNAL_DAMAGED", "block 4's entry (in 0", "has transaction 0, which is not 0x-prefixed hex");
     });
 
     it("refuses a block missing between two others, naming it", async () => {
       await rewrite((db) => db.del(blockKey(2)));
-      await expectRefused(dataDir, "ERR_CHAIN_JOURNAL_DAMAGED", "has no block 2 (its next block entry is 3)");
+      await expectStartRefused(dataDir, "ERR_CHAIN_JOURNAL_DAMAGED", "has no block 2 (its next block entry is 3)");
     });
   });
 
@@ -155,18 +144,18 @@ describe("chain journal damaged on disk: the node refuses to start, naming the f
 
     it("refuses a journal that ends before that block (an older copy, say)", async () => {
       await recordFinal(final(head + 1, last.tx));
-      await expectRefused(dataDir, "ERR_CHAIN_LOST_FINAL", `final in block ${head + 1}`, `ends at block ${head}`, `receipt ${"ab".repeat(16)} (ballot 7)`);
+      await expectStartRefused(dataDir, "ERR_CHAIN_LOST_FINAL", `final in block ${head + 1}`, `ends at block ${head}`, `receipt ${"ab".repeat(16)} (ballot 7)`);
     });
 
     it("refuses to create a chain where the relay landed ballots on one (its journal gone)", async () => {
       await recordFinal(final(head, last.tx));
       await rm(chainDir(), { recursive: true });
-      await expectRefused(dataDir, "ERR_CHAIN_LOST_FINAL", "there is no chain journal at");
+      await expectStartRefused(dataDir, "ERR_CHAIN_LOST_FINAL", "there is no chain journal at");
     });
 
     it("refuses a journal whose block does not hold that transaction", async () => {
       await recordFinal(final(head - 1, last.tx));
-      await expectRefused(dataDir, "ERR_CHAIN_LOST_FINAL", `block ${head - 1} of the chain journal`, "does not hold that transaction");
+      await expectStartRefused(dataDir, "ERR_CHAIN_LOST_FINAL", `block ${head - 1} of the chain journal`, "does not hold that transaction");
     });
   });
 

@@ -10,14 +10,13 @@ import os from "node:os";
 import path from "node:path";
 import { scanLog } from "../../server/store/leveldb-files.js";
 import { cutTail, fingerprint, flipByte, newestLog } from "../helpers/store-damage.js";
-import { call, createApp, ROOT, startUrne, stopUrne, type UrneProcess } from "./urne-process.js";
+import { onJsonLines } from "../helpers/json-lines.js";
+import { urneChildEnv } from "../helpers/urne-cli.js";
+import { call, createApp, ROOT, startArgs, startUrne, stopUrne, type UrneProcess } from "./urne-process.js";
 
 /** `urne start` on `dataDir` until it exits: its code and its output. */
 function startUntilExit(dataDir: string): Promise<{ code: number | null; output: string }> {
-  const args = ["--import", "tsx", "scripts/urne.ts", "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", "200"];
-  const env: NodeJS.ProcessEnv = { ...process.env, URNE_ENV: "development", NODE_ENV: "test" };
-  for (const k of Object.keys(env)) if (k.startsWith("URNE_") && k !== "URNE_ENV") delete env[k];
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, startArgs(dataDir), { cwd: ROOT, env: urneChildEnv(), stdio: ["ignore", "pipe", "pipe"] });
   const output: string[] = [];
   child.stdout!.setEncoding("utf8").on("data", (d: string) => output.push(d));
   child.stderr!.setEncoding("utf8").on("data", (d: string) => output.push(d));
@@ -78,27 +77,13 @@ describe("e2e: urne start on a damaged data directory, and while its chain repla
   });
 
   it("answers on the vote host's and the relay's ports while the chain replays (503, Retry-After), then serves on the same ports", async () => {
-    const args = ["--import", "tsx", "scripts/urne.ts", "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", "200"];
-    const env: NodeJS.ProcessEnv = { ...process.env, URNE_ENV: "development", NODE_ENV: "test" };
-    for (const k of Object.keys(env)) if (k.startsWith("URNE_") && k !== "URNE_ENV") delete env[k];
-    const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const child = spawn(process.execPath, startArgs(dataDir), { cwd: ROOT, env: urneChildEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
     const lines: Record<string, any>[] = [];
     let waiters: (() => void)[] = [];
-    let buffer = "";
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-      buffer += d;
-      for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
-        const line = buffer.slice(0, i);
-        buffer = buffer.slice(i + 1);
-        try {
-          const parsed = JSON.parse(line) as Record<string, any>;
-          lines.push(parsed);
-          // The chain frozen as soon as it exists: whatever it is doing, it is not serving.
-          if (parsed.event === "service.started" && parsed.service === "chain") process.kill(parsed.pid, "SIGSTOP");
-        } catch {
-          // not a log line
-        }
-      }
+    onJsonLines(child.stdout!, (parsed) => {
+      lines.push(parsed);
+      // The chain frozen as soon as it exists: whatever it is doing, it is not serving.
+      if (parsed.event === "service.started" && parsed.service === "chain") process.kill(parsed.pid, "SIGSTOP");
       for (const w of waiters.splice(0)) w();
     });
     const next = async (event: string) => {

@@ -1,5 +1,6 @@
 // Damage done to a store's files from outside, as a failing disk or a careless copy would,
 // and a fingerprint of a directory to show that a refused start changed nothing in it.
+import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat, truncate, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -44,4 +45,23 @@ export async function flipByte(file: string, offset: number): Promise<void> {
   const at = offset < 0 ? bytes.length + offset : offset;
   bytes[at] ^= 0xff;
   await writeFile(file, bytes);
+}
+
+/**
+ * `open` (a store, a journal, a node) must be refused with `code`, its message naming each
+ * of `mentions`, and every file under `dir` must be as it was. Resolves to the refusal.
+ */
+export async function expectRefused(
+  dir: string, open: () => Promise<{ close(): Promise<void> } | { stop(): Promise<void> }>, code: string, ...mentions: string[]
+): Promise<Error & { code?: string }> {
+  const before = await fingerprint(dir);
+  const error = await open().then(async (opened) => {
+    await ("close" in opened ? opened.close() : opened.stop());
+    return undefined;
+  }, (e: Error & { code?: string }) => e);
+  expect(error, "the open must be refused").to.be.instanceOf(Error);
+  expect(error!.code, error!.message).to.equal(code);
+  for (const m of mentions) expect(error!.message, error!.message).to.contain(m);
+  expect(await fingerprint(dir), "nothing on disk changed").to.deep.equal(before);
+  return error!;
 }

@@ -3,6 +3,8 @@
 // past the limit fail with EFBIG, as on a full disk), without the developer's URNE_* settings.
 import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
+import { onJsonLines } from "./json-lines.js";
+import { urneChildEnv } from "./urne-cli.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 
@@ -16,9 +18,7 @@ export type UrneService = {
 };
 
 export async function startUrneService(command: string, args: string[], opts: { env?: Record<string, string>; fileSizeBlocks?: number } = {}): Promise<UrneService> {
-  const env: NodeJS.ProcessEnv = { ...process.env, URNE_ENV: "development", NODE_ENV: "test" };
-  for (const k of Object.keys(env)) if (k.startsWith("URNE_") && k !== "URNE_ENV") delete env[k];
-  Object.assign(env, opts.env);
+  const env = urneChildEnv(opts.env);
   const node = [process.execPath, "--import", "tsx", "scripts/urne.ts", command, ...args];
   const child = opts.fileSizeBlocks === undefined
     ? spawn(node[0], node.slice(1), { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] })
@@ -26,22 +26,11 @@ export async function startUrneService(command: string, args: string[], opts: { 
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const output: string[] = [];
   const events: Record<string, unknown>[] = [];
-  let buffer = "";
   let onReady: ((fields: Record<string, unknown>) => void) | undefined;
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-    output.push(d);
-    buffer += d;
-    for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
-      const line = buffer.slice(0, i);
-      buffer = buffer.slice(i + 1);
-      try {
-        const parsed = JSON.parse(line) as Record<string, unknown>;
-        events.push(parsed);
-        if (parsed.event === `${command}.ready`) onReady?.(parsed);
-      } catch {
-        // not a log line
-      }
-    }
+  child.stdout!.on("data", (d: string) => output.push(d));
+  onJsonLines(child.stdout!, (parsed) => {
+    events.push(parsed);
+    if (parsed.event === `${command}.ready`) onReady?.(parsed);
   });
   child.stderr!.setEncoding("utf8").on("data", (d: string) => output.push(d));
   const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {

@@ -16,27 +16,14 @@ import { ChainLostFinalError, checkChainHoldsFinal } from "../../../server/relay
 import { RelayJournal, type Receipt } from "../../../server/relay/journal.js";
 import { relayProvider } from "../../../server/relay/provider.js";
 import { scanLog } from "../../../server/store/leveldb-files.js";
-import { StoreCorruptError } from "../../../server/store/store-errors.js";
-import { cutTail, fingerprint, flipByte, newestLog } from "../../helpers/store-damage.js";
+import { cutTail, expectRefused, flipByte, newestLog } from "../../helpers/store-damage.js";
 import { receiptOf, sendRaw, signTransfers, until } from "../../chain/transfers.js";
 
 const vote = (ballotId: bigint): SignedVote => ({
   ballotId, voter: `0x${randomBytes(20).toString("hex")}`, revision: 0, payload: "0x01", tokenSignature: `0x${randomBytes(256).toString("hex")}`, voterSignature: `0x${randomBytes(65).toString("hex")}`,
 });
 
-async function expectRefused(location: string, ...mentions: string[]): Promise<StoreCorruptError> {
-  const before = await fingerprint(location);
-  const error = await RelayJournal.open(location).then(async (j) => {
-    await j.close();
-    return undefined;
-  }, (e: unknown) => e);
-  expect(error, "the open must be refused").to.be.instanceOf(StoreCorruptError);
-  const refused = error as StoreCorruptError;
-  expect(refused.code).to.equal("ERR_STORE_CORRUPT");
-  for (const m of mentions) expect(refused.message, refused.message).to.contain(m);
-  expect(await fingerprint(location), "nothing on disk changed").to.deep.equal(before);
-  return refused;
-}
+const expectCorrupt = (location: string, ...mentions: string[]) => expectRefused(location, () => RelayJournal.open(location), "ERR_STORE_CORRUPT", ...mentions);
 
 describe("relay journal damaged on disk", function () {
   this.timeout(60_000);
@@ -66,18 +53,18 @@ describe("relay journal damaged on disk", function () {
   it("refuses the end of its log cut off (10 bytes), naming the 29 acknowledged ballots and their receipts", async () => {
     const log = await newestLog(location);
     await cutTail(log, 10);
-    const error = await expectRefused(location, log, "29 ballots of ballot 7", "and 26 more", "acknowledged");
+    const error = await expectCorrupt(location, log, "29 ballots of ballot 7", "and 26 more", "acknowledged");
     expect(last29.filter((r) => error.message.includes(r.receiptId))).to.have.length(3);
   });
 
   it("refuses one byte flipped in its last record", async () => {
     await flipByte(await newestLog(location), -100);
-    await expectRefused(location, "fails its checksum", "29 ballots of ballot 7");
+    await expectCorrupt(location, "fails its checksum", "29 ballots of ballot 7");
   });
 
   it("refuses a journal without CURRENT instead of starting an empty one (every receipt would be 404)", async () => {
     await unlink(path.join(location, "CURRENT"));
-    await expectRefused(location, "CURRENT: is missing");
+    await expectCorrupt(location, "CURRENT: is missing");
   });
 
   it("drops a write a crash cut short past the watermark, and keeps every acknowledged ballot", async () => {

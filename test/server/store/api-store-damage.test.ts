@@ -10,19 +10,9 @@ import path from "node:path";
 import { AppRegistry } from "../../../server/apps/app-registry.js";
 import { TokenLedger } from "../../../server/issuer/token-ledger.js";
 import { API_DB_DIR, ApiStore } from "../../../server/store/api-store.js";
-import { StoreCorruptError } from "../../../server/store/store-errors.js";
-import { cutTail, fingerprint, flipByte, newestLog } from "../../helpers/store-damage.js";
+import { cutTail, expectRefused, flipByte, newestLog } from "../../helpers/store-damage.js";
 
-async function expectRefused(dataDir: string, ...mentions: string[]): Promise<void> {
-  const before = await fingerprint(dataDir);
-  const error = await ApiStore.open(dataDir).then(async (s) => {
-    await s.close();
-    return undefined;
-  }, (e: unknown) => e);
-  expect(error, "the open must be refused").to.be.instanceOf(StoreCorruptError);
-  for (const m of mentions) expect((error as Error).message, (error as Error).message).to.contain(m);
-  expect(await fingerprint(dataDir), "nothing on disk changed").to.deep.equal(before);
-}
+const expectCorrupt = (dataDir: string, ...mentions: string[]) => expectRefused(dataDir, () => ApiStore.open(dataDir), "ERR_STORE_CORRUPT", ...mentions);
 
 describe("API store damaged on disk", function () {
   this.timeout(60_000);
@@ -46,20 +36,20 @@ describe("API store damaged on disk", function () {
   it("refuses the end of its log cut off, naming the token record it held", async () => {
     const log = await newestLog(path.join(dataDir, API_DB_DIR));
     await cutTail(log, 10);
-    await expectRefused(dataDir, log, "1 token record of ballot 7", "acknowledged");
+    await expectCorrupt(dataDir, log, "1 token record of ballot 7", "acknowledged");
   });
 
   it("refuses one byte flipped in an app's record (followed by whole records)", async () => {
     const log = await newestLog(path.join(dataDir, API_DB_DIR));
     await flipByte(log, 100); // in the app record's value: its key still reads
-    await expectRefused(dataDir, "fails its checksum", `app ${appId}`, "Whole records follow it");
+    await expectCorrupt(dataDir, "fails its checksum", `app ${appId}`, "Whole records follow it");
   });
 
   it("refuses a store without CURRENT, and gives every app and record back once CURRENT is restored", async () => {
     const current = path.join(dataDir, API_DB_DIR, "CURRENT");
     const saved = await readFile(current);
     await unlink(current);
-    await expectRefused(dataDir, "CURRENT: is missing");
+    await expectCorrupt(dataDir, "CURRENT: is missing");
     await writeFile(current, saved);
     const store = await ApiStore.open(dataDir);
     try {

@@ -16,7 +16,7 @@ import { openStore } from "../../../server/store/durable-level.js";
 const ROOT = path.resolve(import.meta.dirname, "../../..");
 
 /** `node --import tsx <script> <args>` under `ulimit -f <blocks>` (512- or 1024-byte blocks, as the shell counts). */
-export async function underFileSizeLimit(blocks: number, script: string, args: string[]): Promise<string> {
+async function underFileSizeLimit(blocks: number, script: string, args: string[]): Promise<string> {
   const { stdout } = await promisify(execFile)("/bin/sh", ["-c", `ulimit -f ${blocks} && exec "$0" --import tsx "$@"`, process.execPath, script, ...args], { cwd: ROOT, timeout: 60_000 });
   return stdout;
 }

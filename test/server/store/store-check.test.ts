@@ -11,7 +11,7 @@ import { openStore, type DurableLevel } from "../../../server/store/durable-leve
 import { scanLog } from "../../../server/store/leveldb-files.js";
 import { checkStore, WATERMARK_FILE, type HeldEntry } from "../../../server/store/store-check.js";
 import { StoreCorruptError, StoreInUseError } from "../../../server/store/store-errors.js";
-import { cutTail, fingerprint, flipByte, newestLog, tables } from "../../helpers/store-damage.js";
+import { cutTail, expectRefused, flipByte, newestLog, tables } from "../../helpers/store-damage.js";
 
 const describeKeys = (entries: HeldEntry[]) => entries.map((e) => `entry ${e.key}`).join(", ");
 const SYNC = { sync: true } as never;
@@ -19,19 +19,8 @@ const open = (location: string, log?: (event: string, fields: Record<string, unk
   openStore<unknown>(location, { name: "test store", describe: describeKeys, valueEncoding: "json", inUseHint: "stop it", log });
 
 /** Opening must fail with ERR_STORE_CORRUPT, and leave every file of the directory as it was. */
-async function expectRefused(location: string, ...mentions: string[]): Promise<StoreCorruptError> {
-  const before = await fingerprint(location);
-  const error = await open(location).then(async (db) => {
-    await db.close();
-    return undefined;
-  }, (e: unknown) => e);
-  expect(error, "the open must be refused").to.be.instanceOf(StoreCorruptError);
-  const refused = error as StoreCorruptError;
-  expect(refused.code).to.equal("ERR_STORE_CORRUPT");
-  for (const m of mentions) expect(refused.message, refused.message).to.contain(m);
-  expect(await fingerprint(location), "nothing on disk changed").to.deep.equal(before);
-  return refused;
-}
+const expectCorrupt = (location: string, ...mentions: string[]) =>
+  expectRefused(location, () => open(location), "ERR_STORE_CORRUPT", ...mentions) as Promise<StoreCorruptError>;
 
 describe("stores are checked before they are opened", function () {
   this.timeout(60_000);
@@ -78,7 +67,7 @@ describe("stores are checked before they are opened", function () {
 
   it("refuses the end of the log cut off (10 bytes), naming the log and the entry", async () => {
     await cutTail(await newestLog(store), 10);
-    const error = await expectRefused(store, path.basename(await newestLog(store)), "entry new:0019", "acknowledged");
+    const error = await expectCorrupt(store, path.basename(await newestLog(store)), "entry new:0019", "acknowledged");
     expect(error.file).to.equal(await newestLog(store));
   });
 
@@ -86,18 +75,18 @@ describe("stores are checked before they are opened", function () {
     const log = await newestLog(store);
     const { records, size } = scanLog(await readFile(log));
     await cutTail(log, size - records.at(-1)!.offset);
-    await expectRefused(store, "watermark says acknowledged writes reach byte", "entry new:0018");
+    await expectCorrupt(store, "watermark says acknowledged writes reach byte", "entry new:0018");
   });
 
   it("refuses one byte flipped in the log's last record", async () => {
     await flipByte(await newestLog(store), -3);
-    await expectRefused(store, "fails its checksum", "entry new:0019");
+    await expectCorrupt(store, "fails its checksum", "entry new:0019");
   });
 
   it("refuses one byte flipped in a record followed by whole ones: damage, not a crash", async () => {
     const log = await newestLog(store);
     await flipByte(log, scanLog(await readFile(log)).records[1].offset + 30); // in the second record
-    await expectRefused(store, "fails its checksum at byte", "Whole records follow it");
+    await expectCorrupt(store, "fails its checksum at byte", "Whole records follow it");
   });
 
   it("takes a write cut short past the watermark as a crash's (never acknowledged): LevelDB drops it", async () => {
@@ -115,46 +104,46 @@ describe("stores are checked before they are opened", function () {
   it("refuses a byte flipped in a table, naming the entries of the damaged block", async () => {
     const [table] = await tables(store);
     await flipByte(table, 100);
-    await expectRefused(store, path.basename(table), "fails its checksum", "entry old:0000");
+    await expectCorrupt(store, path.basename(table), "fails its checksum", "entry old:0000");
   });
 
   it("refuses a table cut short", async () => {
     const [table] = await tables(store);
     await cutTail(table, 1);
-    await expectRefused(store, path.basename(table), "MANIFEST-");
+    await expectCorrupt(store, path.basename(table), "MANIFEST-");
   });
 
   it("refuses a missing table", async () => {
     const [table] = await tables(store);
     await unlink(table);
-    await expectRefused(store, path.basename(table), "is missing", "entry old:0000");
+    await expectCorrupt(store, path.basename(table), "is missing", "entry old:0000");
   });
 
   it("refuses a store without CURRENT instead of starting an empty one over its tables", async () => {
     await unlink(path.join(store, "CURRENT"));
-    await expectRefused(store, "CURRENT: is missing", "empty store");
+    await expectCorrupt(store, "CURRENT: is missing", "empty store");
   });
 
   it("refuses a damaged manifest", async () => {
     const manifest = path.join(store, (await readFile(path.join(store, "CURRENT"), "latin1")).trim());
     await flipByte(manifest, 20);
-    await expectRefused(store, path.basename(manifest));
+    await expectCorrupt(store, path.basename(manifest));
   });
 
   it("refuses when the log the manifest names is missing", async () => {
     await unlink(await newestLog(store));
-    await expectRefused(store, "is missing");
+    await expectCorrupt(store, "is missing");
   });
 
   it("refuses a damaged watermark", async () => {
     await writeFile(path.join(store, WATERMARK_FILE), Buffer.alloc(512, 7));
-    await expectRefused(store, WATERMARK_FILE);
+    await expectCorrupt(store, WATERMARK_FILE);
   });
 
   it("refuses a cut end when no watermark says it was unacknowledged", async () => {
     await unlink(path.join(store, WATERMARK_FILE));
     await cutTail(await newestLog(store), 10);
-    await expectRefused(store, "no watermark");
+    await expectCorrupt(store, "no watermark");
   });
 
   it("refuses a store another process holds, before reading it as damaged", async () => {
