@@ -10,6 +10,7 @@ import os from "node:os";
 import path from "node:path";
 import { keccak256 } from "ethers";
 import { Level } from "level";
+import { doorStatus } from "../../server/chain/door-status.js";
 import { blockKey, type BlockRecord } from "../../server/chain/journal.js";
 import { startChain, type Chain } from "../../server/chain/node.js";
 import { FINAL_RECORD_FILE, RELAY_DB_DIR, type FinalRecord } from "../../server/relay/final-record.js";
@@ -178,6 +179,8 @@ describe("chain journal damaged on disk: the node refuses to start, naming the f
     const body = (await call.json()) as { error: { code: number; message: string } };
     expect(body.error.code).to.equal(-32002);
     expect(body.error.message).to.contain(`replaying its journal (block 0 of ${head})`);
+    // What the vote host's and the relay's /health report of it (server/chain/door-status.ts).
+    expect(await doorStatus(rpcUrl)).to.deep.equal({ status: "replaying", replay: { block: 0, of: head } });
     release();
     chain = await starting;
     const after = await fetch(`${rpcUrl}/health`);

@@ -15,7 +15,9 @@ import { startChain, type Chain } from "../../../server/chain/node.js";
 import { ChainLostFinalError, checkChainHoldsFinal } from "../../../server/relay/final-record.js";
 import { RelayJournal, type Receipt } from "../../../server/relay/journal.js";
 import { relayProvider } from "../../../server/relay/provider.js";
+import { startRelayService } from "../../../server/relay/relay-service.js";
 import { scanLog } from "../../../server/store/leveldb-files.js";
+import { rpcCall } from "../../helpers/rpc.js";
 import { cutTail, expectRefused, flipByte, newestLog } from "../../helpers/store-damage.js";
 import { receiptOf, sendRaw, signTransfers, until } from "../../chain/transfers.js";
 
@@ -125,6 +127,30 @@ describe("the relay checks its chain holds what it recorded as final", function 
     expect(error).to.be.instanceOf(ChainLostFinalError);
     expect((error as ChainLostFinalError).code).to.equal("ERR_CHAIN_LOST_FINAL");
     expect((error as Error).message).to.contain(`final in block ${mined.blockNumber + 50}`).and.contain("has head");
+  });
+
+  it("a relay service whose journal has a ballot final beyond the chain's head refuses to start, sending nothing", async () => {
+    const relayDir = await mkdtemp(path.join(os.tmpdir(), "urne-relay-ahead-"));
+    try {
+      const journal = await RelayJournal.open(path.join(relayDir, "relay"));
+      const [r] = await Promise.all([journal.append(randomBytes(16).toString("hex"), vote(7n))]);
+      await journal.settle({ settled: [{ ...r, status: "final", txHash: mined.txHash, blockNumber: mined.blockNumber + 50 }] });
+      await journal.close();
+      const nonce = async () => rpcCall(chain.rpcUrl, "eth_getTransactionCount", [chain.operators.relayer.address, "pending"]);
+      const nonceBefore = await nonce();
+      const error = await startRelayService({
+        dataDir: relayDir, host: "127.0.0.1", port: 0, rpcUrl: chain.rpcUrl, ballotBox: chain.deployment!.ballotBox,
+        relayer: chain.operators.relayer, trustProxy: false, log: () => {},
+      }).then(async (s) => {
+        await s.stop();
+        return undefined;
+      }, (e: Error & { code?: string }) => e);
+      expect(error?.code).to.equal("ERR_CHAIN_LOST_FINAL");
+      expect(error?.message).to.contain(`receipt ${r.receiptId} (ballot 7) final in block ${mined.blockNumber + 50}`);
+      expect(await nonce(), "the relayer sent nothing").to.equal(nonceBefore);
+    } finally {
+      await rm(relayDir, { recursive: true, force: true });
+    }
   });
 
   it("refuses a chain that has the transaction in another block, or in none", async () => {
