@@ -148,8 +148,8 @@ export async function checkStore(location: string, describe: Describe, onEntry?:
         droppedTail = { file: file(name), offset: d.offset, bytes: scan.size - d.offset, held: heldBy(d), reason: d.reason };
         break;
       }
-      const why = !d.tail
-        ? "Whole records follow it: this is damage, not a write cut short by a crash, and LevelDB would drop what the damaged block held."
+      const why = !d.tail || !newest
+        ? `Whole records follow it${d.tail ? " (in a newer log)" : ""}: this is damage, not a write cut short by a crash, and LevelDB would drop what the damaged block held.`
         : !mark
           ? "This store has no watermark (written by urne before it kept one), so whether that write was acknowledged cannot be told."
           : "That write was acknowledged: LevelDB would drop it, and what it acknowledged would be lost.";
