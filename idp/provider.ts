@@ -70,8 +70,12 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
   const acr = options.acr === undefined ? "eidas1" : options.acr;
   const salt = options.pairwiseSalt ?? randomBytes(32);
 
-  // Bind first, so that port 0 works and the issuer names the real port.
-  const server = http.createServer();
+  // Bind first, so that port 0 works and the issuer names the real port. Until the
+  // provider is built, a request is answered 503 at once rather than left without a handler.
+  let handle: http.RequestListener = (_req, res) => {
+    res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "1" }).end("starting");
+  };
+  const server = http.createServer((req, res) => handle(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, host, () => {
@@ -88,7 +92,7 @@ export async function startDevIdentityProvider(options: DevIdentityProviderOptio
     app.disable("x-powered-by");
     app.use("/interaction", interactionRoutes(provider, { citizens, acr }));
     app.use(provider.callback());
-    server.on("request", app);
+    handle = app;
     return { issuer, stop: () => close(server) };
   } catch (error) {
     await close(server);

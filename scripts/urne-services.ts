@@ -6,6 +6,7 @@
 //   urne demo    the demo partner site (development only)
 // Each prints one JSON line per event, `<service>.ready` once it serves, and stops cleanly
 // on SIGINT, SIGTERM, or when the supervisor that started it goes away.
+import type net from "node:net";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { Wallet } from "ethers";
@@ -14,6 +15,7 @@ import { readOperatorKeys } from "../server/chain/operator-keys.js";
 import { ensurePrivateDir } from "../server/config/private-file.js";
 import { loadSecrets } from "../server/config/secrets.js";
 import { trustProxy } from "../server/config/stack-options.js";
+import { LISTENER, LISTENER_WANTED } from "../server/supervisor/service-process.js";
 
 export const SERVICE_USAGE = `service commands (run by urne start; docs/OPERATIONS.md):
   urne api     --data DIR --rpc URL --ballot-box ADDR --relay-url URL [--host H] [--port N]
@@ -48,6 +50,27 @@ function operatorKey(dataDir: string, name: "admin" | "organizer" | "relayer", o
   return key && new Wallet(key.privateKey);
 }
 
+/**
+ * `--listener ipc`: the supervisor holds this service's port (answering 503 meanwhile,
+ * server/supervisor/held-port.ts) and hands the listening socket over when asked: asked
+ * when the service is about to listen, so no connection waits on a socket nobody accepts.
+ */
+function listenerFromSupervisor(mode: string | undefined): Promise<net.Server | undefined> {
+  if (mode === undefined) return Promise.resolve(undefined);
+  if (mode !== "ipc" || !process.send) throw new Error('--listener must be "ipc", under urne start');
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the supervisor did not hand the listening socket over")), 30_000);
+    const onMessage = (message: { type?: unknown }, handle: unknown) => {
+      if (message?.type !== LISTENER) return;
+      clearTimeout(timer);
+      process.off("message", onMessage);
+      resolve(handle as net.Server);
+    };
+    process.on("message", onMessage);
+    process.send!({ type: LISTENER_WANTED });
+  });
+}
+
 /** Stops `stop` once, on a signal or when the supervisor's IPC channel closes. */
 function stopOn(service: string, stop: () => Promise<void>): void {
   let stopping = false;
@@ -69,6 +92,7 @@ async function runApi(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: {
     data: { type: "string" }, host: { type: "string" }, port: { type: "string" }, rpc: { type: "string" }, "ballot-box": { type: "string" },
     "relay-url": { type: "string" }, "public-url": { type: "string" }, "dev-idp-issuer": { type: "string" }, "block-interval-ms": { type: "string" },
+    listener: { type: "string" },
   } });
   const { startApiService, LOGIN_CALLBACK_PATH } = await import("../server/api/api-service.js");
   const { stackOptions } = await import("../server/config/stack-options.js");
@@ -86,7 +110,7 @@ async function runApi(args: string[]): Promise<void> {
       ? (apiUrl: string) => ({ discoveryUrl: devIssuer, clientId: DEV_IDP_CLIENT_ID, clientSecret: secrets.devIdpClientSecret.toString("base64url"), redirectUri: apiUrl + LOGIN_CALLBACK_PATH, allowInsecureHttp: true })
       : undefined;
   const api = await startApiService({
-    dataDir, host: values.host ?? "127.0.0.1", port: port(values.port, 8080), publicUrl: values["public-url"], secrets,
+    dataDir, host: values.host ?? "127.0.0.1", port: port(values.port, 8080), listenOn: await listenerFromSupervisor(values.listener), publicUrl: values["public-url"], secrets,
     chain: {
       rpcUrl, rpcToken: readChainServiceToken(dataDir), chainId, ballotBox: required(values, "ballot-box"),
       organizer: operatorKey(dataDir, "organizer")!, admin: operatorKey(dataDir, "admin", true),
@@ -102,7 +126,7 @@ async function runApi(args: string[]): Promise<void> {
 async function runRelay(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: {
     data: { type: "string" }, host: { type: "string" }, port: { type: "string" }, rpc: { type: "string" }, "ballot-box": { type: "string" },
-    "votes-per-address": { type: "string" },
+    "votes-per-address": { type: "string" }, listener: { type: "string" },
   } });
   const { startRelayService } = await import("../server/relay/relay-service.js");
   const dataDir = path.resolve(required(values, "data"));
@@ -110,7 +134,8 @@ async function runRelay(args: string[]): Promise<void> {
   const limit = values["votes-per-address"] === undefined ? undefined : /^(\d+)\/(\d+)$/.exec(values["votes-per-address"]);
   if (limit === null) throw new Error("--votes-per-address must be CAPACITY/REFILL_MS, e.g. 300/100");
   const relay = await startRelayService({
-    dataDir, host: values.host ?? "127.0.0.1", port: port(values.port, 8081), rpcUrl: required(values, "rpc"), rpcToken: readChainServiceToken(dataDir),
+    dataDir, host: values.host ?? "127.0.0.1", port: port(values.port, 8081), listenOn: await listenerFromSupervisor(values.listener),
+    rpcUrl: required(values, "rpc"), rpcToken: readChainServiceToken(dataDir),
     ballotBox: required(values, "ballot-box"), relayer: operatorKey(dataDir, "relayer")!, trustProxy: trustProxy(process.env.URNE_TRUST_PROXY), log,
     closeMarginSeconds: closeMargin(process.env.URNE_RELAY_CLOSE_MARGIN_S),
     ...(limit ? { votesPerAddress: { capacity: Number(limit[1]), refillMs: Number(limit[2]) } } : {}),

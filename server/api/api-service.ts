@@ -3,10 +3,10 @@
 // per ballot), and the pages citizens see (the widget, verify, results). Its own LevelDB
 // (`<data>/api`), its own HTTP origin. It never receives a ballot: the widget sends those
 // to the relay, another process with another origin and another store (relay-service.ts).
-import http from "node:http";
+import type net from "node:net";
 import type { Wallet } from "ethers";
 import { startAdminSocket } from "../admin/admin-socket.js";
-import { listen } from "../http/listen.js";
+import { listenStarting, type StartingServer } from "../http/starting-server.js";
 import { AppRegistry } from "../apps/app-registry.js";
 import { BallotChain } from "../ballots/ballot-chain.js";
 import { BallotRegistry } from "../ballots/ballot-registry.js";
@@ -32,6 +32,8 @@ export type ApiServiceOptions = {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** A socket already listening on `port`, handed over by the supervisor (it answered 503 meanwhile). */
+  listenOn?: net.Server;
   /** The API's public base URL (default http://host:port as bound). */
   publicUrl?: string;
   secrets: Secrets;
@@ -71,10 +73,25 @@ export type ApiService = {
 export async function startApiService(opts: ApiServiceOptions): Promise<ApiService> {
   const { log } = opts;
   const cleanup: (() => Promise<unknown>)[] = [];
+  let listener: StartingServer | undefined;
   const stop = async () => {
-    for (const step of cleanup.splice(0).reverse()) await step().catch((e: Error) => log("api.stop_failed", { error: e.message }));
+    // The port first: no request reaches a store being closed.
+    for (const step of [() => listener?.close() ?? Promise.resolve(), ...cleanup.splice(0).reverse()]) {
+      await step().catch((e: Error) => log("api.stop_failed", { error: e.message }));
+    }
+    listener = undefined;
   };
   try {
+    // Listening from the start, answering 503 ERR_STARTING (GET /health: what it waits for)
+    // until the app is built: a request is answered at once, never left hanging.
+    let phase = "opening its store";
+    listener = await listenStarting({ host: opts.host, port: opts.port, listenOn: opts.listenOn, progress: () => ({ phase }) });
+    const apiUrl = opts.publicUrl ?? listener.url;
+    const voteHost = new URL(apiUrl).origin;
+
+    const store = await ApiStore.open(opts.dataDir, log);
+    cleanup.push(() => store.close());
+    phase = "reaching the chain";
     const ballotChain = new BallotChain({
       rpcUrl: opts.chain.rpcUrl, rpcToken: opts.chain.rpcToken, chainId: opts.chain.chainId, ballotBox: opts.chain.ballotBox,
       organizerKey: opts.chain.organizer.privateKey, pollingIntervalMs: opts.chain.pollingIntervalMs,
@@ -84,9 +101,8 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
     if (opts.chain.admin && (await ballotChain.ensureOrganizerRole(opts.chain.admin.privateKey))) {
       log("chain.organizer_granted", { organizer: opts.chain.organizer.address });
     }
+    phase = "building its pages";
 
-    const store = await ApiStore.open(opts.dataDir);
-    cleanup.push(() => store.close());
     const apps = new AppRegistry(store);
     // `urne app` reaches this running process through it (LevelDB has one writer).
     const adminSocket = await startAdminSocket(opts.dataDir, apps, log);
@@ -98,18 +114,6 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
       registry, vault: new IssuerKeyVault(store, opts.secrets.masterKey), chain: ballotChain, tokenLedger: ledger, finality: relayFinality(opts.relayUrl),
       relay: relaySettler({ relayUrl: opts.relayUrl, organizer: opts.chain.organizer, chainId: opts.chain.chainId, ballotBox: opts.chain.ballotBox }),
     });
-
-    // Until the app is built, every request is answered (503, retry), never left hanging.
-    let handle: http.RequestListener = (_req, res) => {
-      res.writeHead(503, { "content-type": "application/json", "retry-after": "1", "cache-control": "no-store" })
-        .end(JSON.stringify({ error: { code: "ERR_STARTING", message: "The service is starting; try again in a moment." } }));
-    };
-    const server = http.createServer((req, res) => handle(req, res));
-    server.requestTimeout = 30_000;
-    const listener = await listen(server, opts.port, opts.host);
-    cleanup.push(() => listener.close());
-    const apiUrl = opts.publicUrl ?? listener.url;
-    const voteHost = new URL(apiUrl).origin;
 
     const routers = [];
     const identity = typeof opts.identity === "function" ? opts.identity(apiUrl) : opts.identity;
@@ -131,10 +135,10 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
     }
     // The widget and the pages citizens see, bundled in memory (server/web/client-build.ts).
     routers.push(webRouter({ bundle: await buildClient(), widget: { apps, ballots, chain: ballotChain, rpcUrls: opts.publicRpcUrls, relayUrl: opts.relayUrl } }));
-    handle = createApiApp({
-      apps, ballots, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes, trustProxy: opts.trustProxy,
+    listener.serve(createApiApp({
+      apps, ballots, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes, trustProxy: opts.trustProxy, storeHealth: () => store.health(),
       wellKnown: { rpcUrls: opts.publicRpcUrls, apiUrl, relayUrl: opts.relayUrl },
-    });
+    }));
     return { apiUrl, apps, ballots, ballotChain, ledger, stop };
   } catch (error) {
     await stop();

@@ -9,6 +9,7 @@ import type { BallotService } from "../ballots/ballot-service.js";
 import { ballotRoutes, type LogFn } from "./ballot-routes.js";
 import { errorHandler, notFound } from "../http/http-errors.js";
 import { publicRoutes, type WellKnownConfig } from "./public-routes.js";
+import type { StoreHealth } from "../store/durable-level.js";
 
 export type ApiDeps = {
   apps: AppRegistry;
@@ -21,6 +22,8 @@ export type ApiDeps = {
   bodyLimitBytes?: number;
   /** express `trust proxy` (stack-options.ts trustProxy); false unless behind a known proxy. */
   trustProxy?: false | number | string[];
+  /** The API store's health (GET /health); a store that cannot be written makes the API degraded. */
+  storeHealth: () => StoreHealth;
 };
 
 export function createApiApp(deps: ApiDeps): Express {
@@ -33,7 +36,7 @@ export function createApiApp(deps: ApiDeps): Express {
     res.set("Referrer-Policy", "no-referrer");
     next();
   });
-  app.use(publicRoutes(deps.apps, deps.ballots, deps.chain, deps.wellKnown));
+  app.use(publicRoutes(deps.apps, deps.ballots, deps.chain, deps.wellKnown, deps.storeHealth));
   app.use(ballotRoutes(deps.apps, deps.ballots, deps.log, deps.bodyLimitBytes));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFound);

@@ -1,6 +1,6 @@
 // Public endpoints (no key), readable by the widget on registered origins and by anyone
 // else server side:
-//   GET /health                    liveness, and whether the chain answers
+//   GET /health                    whether the API's store can be written and the chain answers
 //   GET /.well-known/urne.json     what a widget or an observer needs to start
 //   GET /v1/ballots/:id/results    counts, percentages, majority judgment; hidden until
 //                                  the close when the ballot has no live results
@@ -9,6 +9,8 @@ import { PROTOCOL_VERSION } from "../../protocol/constants.js";
 import type { AppRegistry } from "../apps/app-registry.js";
 import type { BallotChain } from "../ballots/ballot-chain.js";
 import type { BallotService } from "../ballots/ballot-service.js";
+import { doorStatus } from "../chain/door-status.js";
+import type { StoreHealth } from "../store/durable-level.js";
 import { widgetCors } from "./widget-cors.js";
 
 export type WellKnownConfig = {
@@ -20,7 +22,7 @@ export type WellKnownConfig = {
   relayUrl: string;
 };
 
-export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: BallotChain, config: WellKnownConfig): Router {
+export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: BallotChain, config: WellKnownConfig, storeHealth: () => StoreHealth): Router {
   const router = Router();
   const anyLiveApp = widgetCors(() => apps.liveOrigins(), "GET");
   const ballotsApp = widgetCors(async (req) => {
@@ -29,11 +31,14 @@ export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: B
   }, "GET");
 
   router.get("/health", async (_req, res) => {
-    try {
-      res.json({ status: "ok", chain: { chainId: chain.chainId.toString(), blockNumber: await chain.blockNumber() } });
-    } catch {
-      res.status(503).json({ status: "degraded", chain: { chainId: chain.chainId.toString(), blockNumber: null } });
-    }
+    const blockNumber = await chain.blockNumber().catch(() => null);
+    // A chain that does not answer may be replaying its journal: say how far.
+    const door = blockNumber === null ? await doorStatus(chain.opts.rpcUrl) : undefined;
+    const store = storeHealth();
+    const ok = blockNumber !== null && store.ok;
+    res.status(ok ? 200 : 503).set("cache-control", "no-store").json({
+      status: ok ? "ok" : "degraded", chain: { chainId: chain.chainId.toString(), blockNumber, ...(door ? { door } : {}) }, store,
+    });
   });
 
   router.options("/.well-known/urne.json", anyLiveApp);

@@ -15,7 +15,8 @@ import { Journal, type DeploymentRecord } from "./journal.js";
 import { Mutex } from "./mutex.js";
 import { createOperatorKeys, readOperatorKeys, type OperatorKey } from "./operator-keys.js";
 import { genesisHead, replayJournal, type ReplayResult } from "./replay.js";
-import { startRpcFront } from "./rpc-front.js";
+import { ChainLostFinalError, readFinalRecord, type FinalRecord } from "../relay/final-record.js";
+import { startRpcFront, type ChainStatus } from "./rpc-front.js";
 import { Sealer, type ChainHead } from "./sealer.js";
 import { TxPool } from "./tx-pool.js";
 import { deployBallotBoxOnce } from "./first-deployment.js";
@@ -48,6 +49,11 @@ export type StartChainOptions = {
   /** Proxy hops whose X-Forwarded-For the door's rate limits believe (URNE_CHAIN_TRUST_PROXY). */
   trustProxyHops?: number;
   log?: (event: string, fields: Record<string, unknown>) => void;
+  /**
+   * Awaited once the door listens (answering 503 "replaying") and before the replay starts:
+   * tests hold the node there to see what it answers meanwhile.
+   */
+  beforeReplay?: () => Promise<void>;
 };
 
 export type Chain = {
@@ -86,7 +92,10 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
 
   const limits = opts.limits ?? DEFAULT_DOOR_LIMITS;
   let keys = readOperatorKeys(dataDir);
+  const final = await relayFinal(dataDir, log);
   if (!existsSync(chainDir)) {
+    // A relay here landed ballots on a chain of this data directory: a new one would be another history.
+    if (final) throw new ChainLostFinalError(final, `there is no chain journal at ${chainDir}`);
     keys ??= createOperatorKeys(dataDir, opts.testAccounts ?? 0);
     await createChain(chainDir, keys, opts, log);
   } else if (!keys) {
@@ -94,7 +103,7 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     keys = [];
   }
 
-  const journal = await Journal.open(chainDir);
+  const journal = await Journal.open(chainDir, { log, final });
   const cleanup: (() => Promise<unknown>)[] = [() => journal.close()];
   try {
     const genesis = await journal.genesis();
@@ -106,8 +115,29 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     const stranger = keys.find((k) => !funded.has(k.address));
     if (stranger) throw new Error(`operator-keys.json key "${stranger.name}" is not funded by this chain's genesis: wrong data dir?`);
 
+    // The door listens from here on: while the journal replays, it answers every request
+    // at once (503, Retry-After, how far the replay is) and GET /health says so.
+    let status = (): ChainStatus => ({ status: "starting" });
+    const serviceToken = readChainServiceToken(dataDir) ?? ensureChainServiceToken(dataDir);
+    const front = await startRpcFront({
+      limits, host: opts.host, port: opts.port ?? 8545, log, serviceTokens: [serviceToken], trustProxyHops: opts.trustProxyHops, status: () => status(),
+    });
+    cleanup.unshift(() => front.close());
+    const of = journal.head;
+    let replayed = 0;
+    status = () => ({ status: "replaying", replay: { block: replayed, of } });
+    log("chain.listening", { rpcUrl: front.url, replaying: of });
+    await opts.beforeReplay?.();
+
     const evm = await createEvm(genesis);
-    const replay = await replayJournal(evm, journal, genesis);
+    let logged = Date.now();
+    const replay = await replayJournal(evm, journal, genesis, (head, transactions) => {
+      replayed = head.number;
+      if (Date.now() - logged >= 1000) {
+        logged = Date.now();
+        log("chain.replay_progress", { block: head.number, of, transactions });
+      }
+    });
     log("chain.replayed", { blocks: replay.blocks, transactions: replay.transactions, ms: Math.round(replay.ms) });
 
     const deployment = await journal.deployment();
@@ -118,14 +148,10 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     const { sealer } = parts;
     sealer.on("block", (b) => log("chain.block", { number: b.number, transactions: b.transactions.length }));
     sealer.start();
-    cleanup.unshift(() => sealer.stop());
-    cleanup.unshift(() => parts.executor.close());
-
-    const serviceToken = readChainServiceToken(dataDir) ?? ensureChainServiceToken(dataDir);
-    const front = await startRpcFront({
-      backend: parts.door, limits, host: opts.host, port: opts.port ?? 8545, log, serviceTokens: [serviceToken], trustProxyHops: opts.trustProxyHops,
-    });
-    cleanup.unshift(() => front.close());
+    // Stopped after the front (no new transactions), before the journal: the sealer drains.
+    cleanup.splice(1, 0, () => parts.executor.close(), () => sealer.stop());
+    front.serve(parts.door);
+    status = () => ({ status: "ok", head: { number: sealer.head.number, hash: sealer.head.hash }, journal: journal.health() });
 
     const operators = Object.fromEntries(keys.map((k) => [k.name, new Wallet(k.privateKey)]));
     let stopping: Promise<void> | undefined;
@@ -147,6 +173,18 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     await runAll(cleanup);
     throw error;
   }
+}
+
+/**
+ * What the relay of this data directory recorded as final (server/relay/final-record.ts):
+ * the journal must still hold that block with that transaction in it, or this chain lost
+ * blocks it announced (an older copy of the journal, say). Journal.open checks it before
+ * LevelDB opens. A record that cannot be read is the relay's to refuse at its start.
+ */
+async function relayFinal(dataDir: string, log: NonNullable<StartChainOptions["log"]>): Promise<FinalRecord | undefined> {
+  const read = await readFinalRecord(dataDir);
+  if (read.state === "damaged") log("chain.relay_final_unreadable", { reason: read.reason });
+  return read.state === "ok" ? read.value : undefined;
 }
 
 type Assembled = { mutex: Mutex; pool: TxPool; sealer: Sealer; executor: CallExecutor; door: RpcBackend };
@@ -194,7 +232,7 @@ export function inProcessProvider(backend: RpcBackend, chainId: bigint): Browser
 async function createChain(chainDir: string, keys: OperatorKey[], opts: StartChainOptions, log: NonNullable<StartChainOptions["log"]>) {
   const staging = `${chainDir}.init`;
   await rm(staging, { recursive: true, force: true });
-  const journal = await Journal.open(staging);
+  const journal = await Journal.open(staging, { log });
   try {
     const genesis: Genesis = newGenesis({ chainId: opts.chainId, accounts: [...keys.map((k) => k.address), ...(opts.fundAddresses ?? [])] });
     const evm = await createEvm(genesis);

@@ -7,6 +7,10 @@
 //   (maxResponseBytes: the requests past the budget are answered -32005, not run);
 // - per client address, a bucket of request units (clientBurst, clientUnitsPerSecond):
 //   one unit a request, more for the costly ones (chain-door.ts charges them).
+// It listens before the chain can answer (while the journal replays): until `serve` gives
+// it the door, every request is answered at once, HTTP 503 with Retry-After and a
+// JSON-RPC error saying how far the replay is, never left waiting. GET /health says the
+// same at any time (docs/CHAIN.md §5).
 import { timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import { clientNetwork } from "../http/client-address.js";
@@ -16,8 +20,17 @@ import type { RequestContext, RpcBackend } from "./chain-door.js";
 import type { DoorLimits } from "./door-limits.js";
 import { AnswerBudgetExceeded, RpcError, RPC_INTERNAL_ERROR, RPC_INVALID_REQUEST, RPC_LIMIT_EXCEEDED, RPC_PARSE_ERROR } from "./rpc-error.js";
 
+/** What the node is doing, as GET /health answers it (and the 503s before it serves). */
+export type ChainStatus =
+  | { status: "starting" }
+  | { status: "replaying"; replay: { block: number; of: number } }
+  | { status: "ok"; head?: { number: number; hash: string }; journal?: { ok: boolean; error?: string } };
+
 export type RpcFrontOptions = {
-  backend: RpcBackend;
+  /** The door; until given (here or by `serve`), every request is answered 503 with `status()`. */
+  backend?: RpcBackend;
+  /** What GET /health answers; 200 when its status is "ok" and the journal writable, else 503. */
+  status?: () => ChainStatus;
   limits: Pick<DoorLimits, "maxBodyBytes" | "maxBatchLength" | "maxResponseBytes" | "clientBurst" | "clientUnitsPerSecond">;
   host?: string;
   port?: number;
@@ -32,7 +45,15 @@ export type RpcFrontOptions = {
   log?: (event: string, fields: Record<string, unknown>) => void;
 };
 
-export type RpcFront = { url: string; port: number; close(): Promise<void> };
+export type RpcFront = { url: string; port: number; close(): Promise<void>; serve(backend: RpcBackend): void };
+
+/** EIP-1474: the resource asked for is not available (yet). */
+const RPC_RESOURCE_UNAVAILABLE = -32002;
+
+function notServing(status: ChainStatus): string {
+  if (status.status === "replaying") return `the chain is replaying its journal (block ${status.replay.block} of ${status.replay.of}); retry shortly`;
+  return "the chain is starting; retry shortly";
+}
 
 type JsonRpcId = string | number | null;
 type JsonRpcResponse = { jsonrpc: "2.0"; id: JsonRpcId } & ({ result: unknown } | { error: { code: number; message: string; data?: unknown } });
@@ -55,6 +76,8 @@ const size = (response: JsonRpcResponse) => Buffer.byteLength(JSON.stringify(res
 export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
   const { limits } = opts;
   const log = opts.log ?? (() => {});
+  let backend = opts.backend;
+  const status = opts.status ?? ((): ChainStatus => (backend ? { status: "ok" } : { status: "starting" }));
   const buckets = new RateLimiter({ capacity: limits.clientBurst, refillMs: 1000 / limits.clientUnitsPerSecond });
   const tokens = (opts.serviceTokens ?? []).map((t) => Buffer.from(t));
 
@@ -92,7 +115,7 @@ export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
     try {
       const ctx = context(client, budgetBytes);
       ctx.charge(1);
-      const response: JsonRpcResponse = { jsonrpc: "2.0", id, result: (await opts.backend(method, (params as unknown[] | null) ?? [], ctx)) ?? null };
+      const response: JsonRpcResponse = { jsonrpc: "2.0", id, result: (await backend!(method, (params as unknown[] | null) ?? [], ctx)) ?? null };
       if (size(response) > budgetBytes) {
         const over = new AnswerBudgetExceeded(budgetBytes);
         return { ...failure(id, over.code, over.message, over.data), spent: true };
@@ -159,7 +182,17 @@ export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
       res.end(body);
     };
     if (req.method === "OPTIONS") return send(204);
+    if (req.method === "GET" && req.url === "/health") {
+      const now = status();
+      return send(now.status === "ok" && now.journal?.ok !== false ? 200 : 503, now, { "cache-control": "no-store" });
+    }
     if (req.method !== "POST") return send(405, failure(null, RPC_INVALID_REQUEST, "use POST"), { allow: "POST, OPTIONS" });
+    if (!backend) {
+      // Answered before the body is read: nothing of it is needed to say "not yet".
+      const now = status();
+      send(503, failure(null, RPC_RESOURCE_UNAVAILABLE, notServing(now), now), { "retry-after": "1" });
+      return;
+    }
 
     const tooLarge = () => {
       // Answer, then drop the connection rather than read an unbounded body.
@@ -196,5 +229,5 @@ export async function startRpcFront(opts: RpcFrontOptions): Promise<RpcFront> {
   server.headersTimeout = 10_000;
 
   const listener = await listen(server, opts.port ?? 8545, opts.host ?? "127.0.0.1");
-  return { url: listener.url, port: listener.port, close: () => listener.close() };
+  return { url: listener.url, port: listener.port, close: () => listener.close(), serve: (b) => void (backend = b) };
 }

@@ -44,6 +44,8 @@ const STATUS_BY_CODE: Record<string, number> = {
   ERR_RELAY_BACKLOG: 503,
   ERR_RELAY_UNAVAILABLE: 503,
   ERR_LOGIN_BUSY: 503,
+  // A store write failed (disk full): nothing more is recorded until a restart (server/store/durable-level.ts).
+  ERR_STORE_UNAVAILABLE: 503,
   // Our own faults, raised as coded errors so that the issuer's login pages can name them.
   ERR_INTERNAL: 500,
   ERR_SIGNING_FAULT: 500,

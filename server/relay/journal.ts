@@ -3,7 +3,8 @@
 // before it is sent. With both, a crash at any point leaves each acknowledged ballot
 // either pending (to submit) or in a known transaction (to look up, or send again).
 //
-// One sublevel "relay" of a LevelDB (the API's, or its own), JSON values:
+// One sublevel "relay" of its own LevelDB (<data>/relay, opened through
+// server/store/durable-level.ts: checked before it is opened, refused if damaged), JSON values:
 //   receipt!<id>                          Receipt
 //   pending!<seq, 12 digits>              receipt id, for ballots in no transaction; keys sort in arrival order
 //   vote!<ballotId>!<voter>!<revision>    receipt id (idempotent submission; revision 10 digits)
@@ -11,10 +12,16 @@
 //   meta!seq                              last arrival number given
 //   closing!<ballotId>                    Unix seconds until which a settle refuses the ballot's new ballots
 // No IP address and no clock time is stored: `seq` is an arrival order, nothing more.
-import { Level } from "level";
-import { ensurePrivateDir } from "../config/private-file.js";
+// Beside it, URNE-FINAL: the highest final receipt's block and transaction (final-record.ts).
+import path from "node:path";
+import type { Level } from "level";
 import type { ReceiptStatus } from "../../protocol/api-types.js";
 import type { SignedVote } from "../../protocol/index.js";
+import { openStore, type DurableLevel, type StoreHealth } from "../store/durable-level.js";
+import { SlotFile, readSlotFile } from "../store/slot-file.js";
+import type { HeldEntry } from "../store/store-check.js";
+import type { StoreUnavailableError } from "../store/store-errors.js";
+import { FINAL_RECORD_FILE, type FinalRecord } from "./final-record.js";
 import { FinalityCounts } from "./finality.js";
 
 /** The status the relay keeps is the one it answers (protocol/api-types.ts). */
@@ -65,12 +72,53 @@ export const storeVote = (v: SignedVote): StoredVote => ({
 });
 export const loadVote = (v: StoredVote): SignedVote => ({ ...v, ballotId: BigInt(v.ballotId) });
 
+/**
+ * Names what relay journal entries held, for store-check.ts: "29 ballots of ballot 7
+ * (receipts ..., ... and 27 more)", "transaction nonce 12", "the settle of ballot 7".
+ */
+export function describeRelayKeys(entries: HeldEntry[]): string {
+  const receipts = new Map<string, string[]>(); // ballot → receipt ids
+  const other: string[] = [];
+  const add = (ballot: string, id: string) => receipts.set(ballot, [...new Set([...(receipts.get(ballot) ?? []), id])]);
+  for (const { key, value } of entries) {
+    const k = key.startsWith("!relay!") ? key.slice("!relay!".length) : key;
+    const [kind, ...rest] = k.split("!");
+    if (kind === "receipt") {
+      let ballot = "?";
+      try {
+        ballot = String((JSON.parse(value ?? "") as Receipt).vote.ballotId ?? "?");
+      } catch {
+        // the value did not survive: the receipt id still names the ballot's receipt
+      }
+      add(ballot, rest[0]);
+    } else if (kind === "vote" && rest.length === 3) {
+      if (!receipts.has(rest[0])) receipts.set(rest[0], []);
+    } else if (kind === "tx") other.push(`transaction nonce ${Number(rest[0])}`);
+    else if (kind === "closing") other.push(`the settle of ballot ${rest[0]}`);
+  }
+  // A receipt id whose value was lost says nothing of its ballot: fold "?" into the one ballot named, if only one.
+  if (receipts.has("?") && receipts.size === 2) {
+    const [named] = [...receipts.keys()].filter((b) => b !== "?");
+    for (const id of receipts.get("?")!) add(named, id);
+    receipts.delete("?");
+  }
+  const ballots = [...receipts].map(([ballot, ids]) => {
+    const shown = ids.slice(0, 3).join(", ");
+    const list = ids.length === 0 ? "" : ` (receipt${ids.length > 1 ? "s" : ""} ${shown}${ids.length > 3 ? ` and ${ids.length - 3} more` : ""})`;
+    return `${ids.length || "some"} ballot${ids.length === 1 ? "" : "s"} of ballot ${ballot}${list}`;
+  });
+  return [...ballots, ...other].join(", ");
+}
+
 export class RelayJournal {
   #seq = 0;
   /** Appends waiting for the next group commit: one fsync for many ballots. */
   #queue: { receipt: Receipt; resolve: () => void; reject: (e: unknown) => void }[] = [];
   #flushing = false;
-  #owned: Level<string, unknown> | undefined;
+  #store!: DurableLevel<unknown>;
+  /** The final receipt with the highest block (final-record.ts), and where it is copied. */
+  #highestFinal: FinalRecord | undefined;
+  #finalFile!: SlotFile<FinalRecord>;
   /**
    * Receipts as last written, newest last, at most RECEIPT_CACHE: every voter polls its
    * receipt until final (GET /v1/receipts/:id, several times per ballot), and a LevelDB read
@@ -85,19 +133,26 @@ export class RelayJournal {
 
   private constructor(private readonly db: ReturnType<Level<string, unknown>["sublevel"]>) {}
 
-  /** Opens the journal in `db` (the API's LevelDB) or in a LevelDB of its own at a path. */
-  static async open(db: Level<string, unknown> | string): Promise<RelayJournal> {
-    // A LevelDB of its own: the owner's only (LevelDB would create it 0755), even if it existed.
-    if (typeof db === "string") await ensurePrivateDir(db);
-    const owned = typeof db === "string" ? new Level<string, unknown>(db, { valueEncoding: "json" }) : undefined;
-    const root = owned ?? (db as Level<string, unknown>);
-    await root.open();
+  /**
+   * Opens the journal at `location` (a LevelDB of its own): refuses damaged files
+   * (ERR_STORE_CORRUPT, nothing changed) and a journal another process holds.
+   */
+  static async open(location: string, log?: (event: string, fields: Record<string, unknown>) => void): Promise<RelayJournal> {
+    const root = await openStore<unknown>(path.resolve(location), {
+      name: "relay journal", describe: describeRelayKeys, valueEncoding: "json", log,
+      inUseHint: "is a relay already running on this data directory?",
+    });
     const journal = new RelayJournal(root.sublevel<string, Value>("relay", { valueEncoding: "json" }) as never);
-    journal.#owned = owned;
+    journal.#store = root;
+    const finalFile = path.join(root.location, FINAL_RECORD_FILE);
+    const previous = await readSlotFile<FinalRecord>(finalFile);
+    journal.#finalFile = await SlotFile.open<FinalRecord>(finalFile, previous.state === "ok" ? previous.generation : 0);
     journal.#seq = ((await journal.db.get("meta!seq")) as number | undefined) ?? 0;
     for await (const r of journal.db.values({ gt: "receipt!", lt: "receipt!~" })) {
       journal.finality.add((r as Receipt).vote.ballotId, (r as Receipt).status);
+      journal.#noteFinal(r as Receipt);
     }
+    if (journal.#highestFinal) await journal.#finalFile.write(journal.#highestFinal);
     for await (const [key, until] of journal.db.iterator({ gt: "closing!", lt: "closing!~" })) {
       journal.#closing.set(key.slice("closing!".length), until as number);
     }
@@ -143,6 +198,29 @@ export class RelayJournal {
     } finally {
       this.#flushing = false;
     }
+  }
+
+  /** ok, or why nothing more can be journaled (and so nothing more acknowledged). */
+  health(): StoreHealth {
+    return this.#store.health();
+  }
+
+  /** The error every write now gets, once one failed (ERR_STORE_UNAVAILABLE); undefined while writable. */
+  get failure(): StoreUnavailableError | undefined {
+    return this.#store.failure;
+  }
+
+  /** The final receipt with the highest block number, if any (final-record.ts). */
+  get highestFinal(): FinalRecord | undefined {
+    return this.#highestFinal;
+  }
+
+  /** Whether `r` is final in a later block than the highest known; keeps it if so. */
+  #noteFinal(r: Receipt): boolean {
+    if (r.status !== "final" || r.blockNumber === undefined || !r.txHash) return false;
+    if (this.#highestFinal && this.#highestFinal.blockNumber >= r.blockNumber) return false;
+    this.#highestFinal = { blockNumber: r.blockNumber, txHash: r.txHash, receiptId: r.receiptId, ballotId: r.vote.ballotId };
+    return true;
   }
 
   async receipt(receiptId: string): Promise<Receipt | undefined> {
@@ -217,9 +295,16 @@ export class RelayJournal {
     }
     if (opts.dropTx !== undefined) ops.push({ type: "del", key: txKey(opts.dropTx) });
     if (!ops.length) return Promise.resolve();
-    return this.db.batch(ops as never, SYNC).then(() => {
+    return this.db.batch(ops as never, SYNC).then(async () => {
       for (const r of [...opts.settled, ...(opts.requeued ?? [])]) this.#remember(r);
-      for (const r of opts.settled) this.finality.settled(r.vote.ballotId, r.status);
+      let higher = false;
+      for (const r of opts.settled) {
+        this.finality.settled(r.vote.ballotId, r.status);
+        higher = this.#noteFinal(r) || higher;
+      }
+      // A copy for the chain's start-up check (final-record.ts); the relay's own check reads
+      // the receipts. A fixed-size overwrite; if even that fails, the store's health says so soon.
+      if (higher) await this.#finalFile.write(this.#highestFinal!).catch(() => {});
     });
   }
 
@@ -242,6 +327,7 @@ export class RelayJournal {
   }
 
   async close(): Promise<void> {
-    await this.#owned?.close();
+    await this.#finalFile.close();
+    await this.#store.close();
   }
 }

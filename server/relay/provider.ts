@@ -10,7 +10,7 @@ import { JsonRpcClient } from "../../protocol/json-rpc.js";
  */
 export async function relayProvider(rpcUrl: string, opts: { timeoutMs?: number; waitMs?: number; token?: string } = {}): Promise<JsonRpcProvider> {
   const auth: Record<string, string> = opts.token ? { authorization: `Bearer ${opts.token}` } : {};
-  const deadline = Date.now() + (opts.waitMs ?? 30_000);
+  let deadline = Date.now() + (opts.waitMs ?? 30_000);
   let chainId: bigint;
   for (;;) {
     try {
@@ -19,6 +19,8 @@ export async function relayProvider(rpcUrl: string, opts: { timeoutMs?: number; 
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
         signal: AbortSignal.timeout(5000),
       });
+      // urne's chain answers 503 while it replays its journal (rpc-front.ts): it is alive and coming; wait on.
+      if (res.status === 503) deadline = Date.now() + (opts.waitMs ?? 30_000);
       chainId = BigInt(((await res.json()) as { result: string }).result);
       break;
     } catch (error) {

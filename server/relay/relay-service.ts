@@ -4,28 +4,31 @@
 // imported here, nothing of its store is opened (SECURITY.md: identity and ballot never
 // meet in one place). docs/OPERATIONS.md shows it run by another organization than the
 // issuer.
-import http from "node:http";
+import type net from "node:net";
 import path from "node:path";
 import express from "express";
 import type { Wallet } from "ethers";
 import { ensurePrivateDir } from "../config/private-file.js";
-import { listen } from "../http/listen.js";
+import { listenStarting, type StartingServer } from "../http/starting-server.js";
 import { errorHandler, notFound } from "../http/http-errors.js";
 import type { RateLimit } from "../http/rate-limiter.js";
 import { BallotBoxView } from "./ballot-box-view.js";
+import { checkChainHoldsFinal, RELAY_DB_DIR } from "./final-record.js";
 import { RelayJournal } from "./journal.js";
 import { relayProvider, relayRpcClient } from "./provider.js";
 import { Relay } from "./relay.js";
 import { relayRouter } from "./routes.js";
 import type { SubmitterOptions } from "./submitter.js";
 
-export const RELAY_DB_DIR = "relay";
+export { RELAY_DB_DIR } from "./final-record.js";
 
 export type RelayServiceOptions = {
   dataDir: string;
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** A socket already listening on `port`, handed over by the supervisor (it answered 503 meanwhile). */
+  listenOn?: net.Server;
   rpcUrl: string;
   /** The chain door's service token (server/chain/chain-service-token.ts), if the node is urne's own. */
   rpcToken?: string;
@@ -58,17 +61,30 @@ const openCors: express.RequestHandler = (req, res, next) => {
 
 export async function startRelayService(opts: RelayServiceOptions): Promise<RelayService> {
   const cleanup: (() => Promise<unknown>)[] = [];
+  let listener: StartingServer | undefined;
   const stop = async () => {
-    for (const step of cleanup.splice(0).reverse()) await step().catch((e: Error) => opts.log("relay.stop_failed", { error: e.message }));
+    // The port first: no ballot reaches a journal being closed.
+    for (const step of [() => listener?.close() ?? Promise.resolve(), ...cleanup.splice(0).reverse()]) {
+      await step().catch((e: Error) => opts.log("relay.stop_failed", { error: e.message }));
+    }
+    listener = undefined;
   };
   try {
+    // Listening from the start, answering 503 ERR_STARTING until the journal is reconciled
+    // with the chain: a ballot posted meanwhile is answered at once, never left hanging.
+    let phase = "opening its journal";
+    listener = await listenStarting({ host: opts.host, port: opts.port, listenOn: opts.listenOn, progress: () => ({ phase }) });
+    // `urne relay` alone (another organization's machine) may be the first to open it.
+    await ensurePrivateDir(opts.dataDir);
+    const journal = await RelayJournal.open(path.join(opts.dataDir, RELAY_DB_DIR), opts.log);
+    cleanup.push(() => journal.close());
+    phase = "reaching the chain";
     const provider = await relayProvider(opts.rpcUrl, { token: opts.rpcToken });
     cleanup.push(async () => provider.destroy());
     const chainId = (await provider.getNetwork()).chainId;
-    // `urne relay` alone (another organization's machine) may be the first to open it.
-    await ensurePrivateDir(opts.dataDir);
-    const journal = await RelayJournal.open(path.join(opts.dataDir, RELAY_DB_DIR));
-    cleanup.push(() => journal.close());
+    // Before anything is sent: the chain must hold what this relay recorded as final.
+    await checkChainHoldsFinal(journal.highestFinal, provider, `the chain at ${opts.rpcUrl}`);
+    phase = "reconciling its journal with the chain";
     const relay = new Relay(journal, new BallotBoxView(provider, opts.ballotBox, relayRpcClient(opts.rpcUrl, { token: opts.rpcToken })), opts.relayer, {
       chainId, submitter: { log: opts.log, ...opts.submitter }, ...(opts.checkThreads === undefined ? {} : { checkThreads: opts.checkThreads }),
       ...(opts.closeMarginSeconds === undefined ? {} : { closeMarginSeconds: opts.closeMarginSeconds }),
@@ -88,10 +104,7 @@ export async function startRelayService(opts: RelayServiceOptions): Promise<Rela
     app.use(relayRouter(relay, opts.votesPerAddress ? { votesPerAddress: opts.votesPerAddress } : {}));
     app.use(notFound);
     app.use(errorHandler(opts.log));
-    const server = http.createServer(app);
-    server.requestTimeout = 30_000;
-    const listener = await listen(server, opts.port, opts.host);
-    cleanup.push(() => listener.close());
+    listener.serve(app);
     return { url: listener.url, relay, stop };
   } catch (error) {
     await stop();

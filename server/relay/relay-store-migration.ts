@@ -6,9 +6,10 @@
 import { existsSync } from "node:fs";
 import { open, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { Level } from "level";
-import { ensurePrivateDir } from "../config/private-file.js";
-import { RELAY_DB_DIR } from "./relay-service.js";
+import { openStore } from "../store/durable-level.js";
+import { ApiStore } from "../store/api-store.js";
+import { RELAY_DB_DIR } from "./final-record.js";
+import { describeRelayKeys } from "./journal.js";
 
 const SUBLEVEL = "relay";
 
@@ -17,18 +18,18 @@ export async function migrateRelayJournal(dataDir: string, log: (event: string, 
   const target = path.join(dataDir, RELAY_DB_DIR);
   const api = path.join(dataDir, "api");
   if (existsSync(target) || !existsSync(api)) return 0;
-  const source = new Level<string, unknown>(api, { valueEncoding: "json", createIfMissing: false });
-  await source.open();
+  // Checked before it is opened, as at every start: a damaged store is refused here already.
+  const source = await ApiStore.open(dataDir, log);
   try {
-    const old = source.sublevel<string, unknown>(SUBLEVEL, { valueEncoding: "json" });
+    const old = source.sublevel<unknown>(SUBLEVEL);
     const entries: [string, unknown][] = [];
     for await (const entry of old.iterator()) entries.push(entry);
     if (entries.length === 0) return 0;
     const staging = `${target}.init`;
     await rm(staging, { recursive: true, force: true });
-    await ensurePrivateDir(staging);
-    const fresh = new Level<string, unknown>(staging, { valueEncoding: "json" });
-    await fresh.open();
+    const fresh = await openStore<unknown>(staging, {
+      name: "relay journal", describe: describeRelayKeys, valueEncoding: "json", inUseHint: "is a relay already running on this data directory?", log,
+    });
     try {
       const into = fresh.sublevel<string, unknown>(SUBLEVEL, { valueEncoding: "json" });
       for (let i = 0; i < entries.length; i += 1000) {

@@ -16,6 +16,8 @@ import { Submitter, type SubmitterOptions } from "./submitter.js";
 import { parseVoteBody } from "../../protocol/signed-vote-input.js";
 import { SETTLE_MAX_SECONDS, settleSigner } from "../../protocol/relay-settle.js";
 import type { RelayBallotStatus } from "./finality.js";
+import { doorStatus } from "../chain/door-status.js";
+import type { StoreHealth } from "../store/durable-level.js";
 
 /** The contract's verdict → the API's coded error (statuses in server/http/http-errors.ts). */
 const CODE_BY_ERROR: Record<VoteErrorName, string> = {
@@ -115,6 +117,9 @@ export class Relay {
   }
 
   async #checkAndJournal(vote: SignedVote): Promise<{ receiptId: string; vote: SignedVote }> {
+    // A journal that cannot be written acknowledges nothing more (ERR_STORE_UNAVAILABLE, a 503): refused before any work.
+    const failure = this.journal.failure;
+    if (failure) throw failure;
     // A ballot being closed takes no new ballot: what is acknowledged is what lands (PROTOCOL.md §6.4).
     const now = this.#clock();
     const closingUntil = this.journal.closingUntil(vote.ballotId);
@@ -197,10 +202,19 @@ export class Relay {
     }
   }
 
-  /** GET /health: whether the chain answers, and how many ballots wait to be settled. */
-  async health(): Promise<{ status: "ok" | "degraded"; chain: { blockNumber: number | null }; backlog: number }> {
+  /**
+   * GET /health: whether the journal can be written (nothing is acknowledged otherwise),
+   * whether the chain answers (and, if urne's chain does not, what its door says: replaying,
+   * how far), and how many ballots wait to be settled.
+   */
+  async health(): Promise<{ status: "ok" | "degraded"; journal: StoreHealth; chain: { blockNumber: number | null; door?: unknown }; backlog: number }> {
     const blockNumber = await this.view.provider.getBlockNumber().catch(() => null);
-    return { status: blockNumber === null ? "degraded" : "ok", chain: { blockNumber }, backlog: this.submitter.backlog };
+    const door = blockNumber === null ? await doorStatus(this.view.provider._getConnection().url) : undefined;
+    const journal = this.journal.health();
+    return {
+      status: blockNumber === null || !journal.ok ? "degraded" : "ok", journal,
+      chain: { blockNumber, ...(door ? { door } : {}) }, backlog: this.submitter.backlog,
+    };
   }
 
   async receipt(receiptId: string): Promise<ReceiptView> {

@@ -135,7 +135,16 @@ export class Submitter {
   }
 
   async #run() {
+    let paused = false;
     while (this.#running) {
+      // A journal that cannot be written cannot journal a transaction before it is sent, nor
+      // a settle: nothing is sent or settled until a restart reconciles it (relay.ts refuses ballots).
+      if (this.journal.failure) {
+        if (!paused) this.#log("relay.submitter_paused", { reason: this.journal.failure.reason });
+        paused = true;
+        await sleep(this.#o.pollMs * 10);
+        continue;
+      }
       try {
         const t = performance.now();
         await this.#scan();

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { TYPESCRIPT_EXEC_ARGV } from "../../protocol/typescript-runtime.node.js";
+import type { HeldPort } from "./held-port.js";
 
 const URNE_CLI = fileURLToPath(new URL("../../scripts/urne.ts", import.meta.url));
 const FIRST_RETRY_MS = 500;
@@ -22,7 +23,17 @@ export type ServiceSpec = {
   args: string[];
   /** How long the first start may take before `urne start` gives up. */
   readyTimeoutMs?: number;
+  /**
+   * Its HTTP port, held here while the process is not serving it (held-port.ts). A process
+   * started while it is held gets `--listener ipc`, asks for the socket when it is about to
+   * serve (`urne.listener_wanted`), and is handed it; a crash holds it here again.
+   */
+  port?: HeldPort;
 };
+
+/** IPC messages between a service and its supervisor (scripts/urne-services.ts sends the first). */
+export const LISTENER_WANTED = "urne.listener_wanted";
+export const LISTENER = "urne.listener";
 
 export class ServiceProcess {
   #child: ChildProcess | undefined;
@@ -63,16 +74,27 @@ export class ServiceProcess {
 
   #spawn(onReady: (fields: Record<string, unknown>) => void, onEarlyExit: (code: number | null, signal: string | null) => void, lastWords: string[] = []): void {
     const startedAt = Date.now();
+    const port = this.spec.port;
+    const handOver = port?.server !== undefined;
     // An IPC channel: a service whose supervisor is gone (even killed) sees it close and stops.
-    const child = spawn(process.execPath, [...TYPESCRIPT_EXEC_ARGV, URNE_CLI, this.spec.name, ...this.spec.args], {
+    const child = spawn(process.execPath, [...TYPESCRIPT_EXEC_ARGV, URNE_CLI, this.spec.name, ...this.spec.args, ...(handOver ? ["--listener", "ipc"] : [])], {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: process.env,
     });
     this.#child = child;
+    child.on("message", (message: { type?: unknown }) => {
+      const server = port?.server;
+      if (message?.type !== LISTENER_WANTED || !server) return;
+      // Once the socket is on its way, the supervisor stops accepting on its own copy.
+      child.send({ type: LISTENER }, server, (error) => {
+        if (error) this.log("service.listener_not_sent", { service: this.spec.name, error: error.message });
+        else void port!.release();
+      });
+    });
     this.log("service.started", { service: this.spec.name, pid: child.pid });
     let readySeen = false;
     const keep = (line: string) => {
-      lastWords.push(line.slice(0, 500));
+      lastWords.push(line.slice(0, 2000)); // a refusal names files and records: keep it whole
       if (lastWords.length > 5) lastWords.shift();
     };
     lines(child.stdout!, (line) => {
@@ -101,6 +123,8 @@ export class ServiceProcess {
     child.once("exit", (code, signal) => {
       if (this.#child === child) this.#child = undefined;
       if (this.#stopping) return;
+      // Its port answers "starting" again until the next process takes it.
+      if (port) port.hold().catch((error: Error) => this.log("service.port_not_held", { service: this.spec.name, error: error.message }));
       if (!readySeen) return onEarlyExit(code, signal);
       // It served, then died: the others go on; it comes back after a delay that grows while it keeps dying.
       if (Date.now() - startedAt > STABLE_MS) this.#retryMs = FIRST_RETRY_MS;
@@ -129,6 +153,7 @@ export class ServiceProcess {
   async stop(): Promise<void> {
     this.#stopping = true;
     clearTimeout(this.#timer);
+    await this.spec.port?.release();
     const child = this.#child;
     if (!child || child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));

@@ -5,15 +5,23 @@
 //   dev-idp  the development identity provider (development only)
 //   api      the vote host: organizer API, issuer, pages (its own store and origin)
 //   demo     the demo partner site (development only)
-// Started in that order, each told the others' URLs (every port is known before anything
-// listens); `urne.ready` once all serve. A process that dies after having served is
-// started again; one that cannot start stops `urne start` with its last words.
+// Started in that order, each told the others' URLs; `urne.ready` once all serve. The
+// relay's and the vote host's ports are bound here first, before the chain starts, and
+// answer 503 ERR_STARTING (GET /health: what they wait for, how far the chain's replay is)
+// until their process takes the socket over (held-port.ts). A process that dies after
+// having served is started again; one that cannot start stops `urne start` with its last words.
+import path from "node:path";
 import { connectExternalChain } from "../chain/external-chain.js";
 import { prepareDataDir } from "../api/stack.js";
 import { loadSecrets } from "../config/secrets.js";
 import type { StackOptions } from "../config/stack-options.js";
 import { resolvePort } from "../process/free-port.js";
+import { HeldPort } from "./held-port.js";
 import { migrateRelayJournal } from "../relay/relay-store-migration.js";
+import { RELAY_DB_DIR } from "../relay/final-record.js";
+import { describeRelayKeys } from "../relay/journal.js";
+import { API_DB_DIR, describeApiKeys } from "../store/api-store.js";
+import { checkStore } from "../store/store-check.js";
 import { LOGIN_CALLBACK_PATH } from "../api/api-service.js";
 import { ServiceProcess, type Log } from "./service-process.js";
 
@@ -31,17 +39,36 @@ export async function startSupervised(opts: StackOptions, log: Log): Promise<Sup
     // The reverse of the start: nobody is left talking to a process that is gone.
     for (const service of [...services.values()].reverse()) await service.stop();
   };
-  const run = async (name: string, args: string[]) => {
-    const service = new ServiceProcess({ name, args }, log);
+  const run = async (name: string, args: string[], port?: HeldPort, watch: Log = log) => {
+    const service = new ServiceProcess({ name, args, ...(port ? { port } : {}) }, watch);
     services.set(name, service);
     return service.start();
   };
+  // What the held ports say while their service is not up yet.
+  let waitingFor = "chain";
+  let chain: Record<string, unknown> = { status: "starting" };
+  const progress = () => ({ waitingFor, chain });
+  const watchChain: Log = (event, fields) => {
+    if (event === "chain.listening") chain = { status: "replaying", replay: { block: 0, of: fields.replaying } };
+    if (event === "chain.replay_progress") chain = { status: "replaying", replay: { block: fields.block, of: fields.of } };
+    if (event === "chain.replayed") chain = { status: "ok" };
+    log(event, fields);
+  };
+  const apiPort = new HeldPort(opts.host, opts.apiPort, progress);
+  const relayPort = new HeldPort(opts.host, opts.relayPort, progress);
+  const release = () => Promise.all([apiPort.release(), relayPort.release()]);
   try {
     // Before any process opens a store: the data directory, its secrets, an old layout moved.
     await prepareDataDir(opts.dataDir);
     const { sources } = loadSecrets(opts.dataDir, opts.env);
     log("secrets.loaded", { sources });
     await migrateRelayJournal(opts.dataDir, log);
+    // The relay's and the vote host's stores are checked before any process starts: one
+    // damaged refuses the start before the chain has opened (and so rewritten) its journal.
+    // The chain checks its own before it opens it, first of all.
+    await checkStore(path.join(opts.dataDir, RELAY_DB_DIR), describeRelayKeys);
+    await checkStore(path.join(opts.dataDir, API_DB_DIR), describeApiKeys);
+    log("urne.listening", { api: url(opts.host, await apiPort.hold()), relay: url(opts.host, await relayPort.hold()) });
 
     let rpcUrl: string, chainId: string, ballotBox: string;
     if (opts.externalChain) {
@@ -51,20 +78,22 @@ export async function startSupervised(opts: StackOptions, log: Log): Promise<Sup
       ballotBox = external.deployment.ballotBox;
     } else {
       const chainPort = await resolvePort(opts.chainPort, opts.host);
-      const chain = await run("chain", [
+      const started = await run("chain", [
         "--data", opts.dataDir, "--host", opts.host, "--port", String(chainPort), "--block-interval-ms", String(opts.blockIntervalMs),
         ...(opts.chainId === undefined ? [] : ["--chain-id", opts.chainId.toString()]),
-      ]);
-      if (typeof chain.ballotBox !== "string") throw new Error("the embedded chain has no BallotBox deployment");
-      ({ rpcUrl } = chain as { rpcUrl: string });
-      chainId = String(chain.chainId);
-      ballotBox = chain.ballotBox;
+      ], undefined, watchChain);
+      if (typeof started.ballotBox !== "string") throw new Error("the embedded chain has no BallotBox deployment");
+      ({ rpcUrl } = started as { rpcUrl: string });
+      chainId = String(started.chainId);
+      ballotBox = started.ballotBox;
     }
+    chain = { status: "ok" };
 
-    const [apiPort, relayPort] = [await resolvePort(opts.apiPort, opts.host), await resolvePort(opts.relayPort, opts.host)];
-    const apiUrl = opts.publicUrl ?? url(opts.host, apiPort);
-    const relay = await run("relay", ["--data", opts.dataDir, "--host", opts.host, "--port", String(relayPort), "--rpc", rpcUrl, "--ballot-box", ballotBox]);
+    const apiUrl = opts.publicUrl ?? url(opts.host, apiPort.port);
+    waitingFor = "relay";
+    const relay = await run("relay", ["--data", opts.dataDir, "--host", opts.host, "--port", String(relayPort.port), "--rpc", rpcUrl, "--ballot-box", ballotBox], relayPort);
     const relayUrl = opts.publicRelayUrl ?? String(relay.url);
+    waitingFor = "api";
 
     let issuer: string | null = null;
     if (!opts.oidc && opts.devIdp) {
@@ -73,9 +102,9 @@ export async function startSupervised(opts: StackOptions, log: Log): Promise<Sup
       issuer = String(idp.issuer);
     }
     await run("api", [
-      "--data", opts.dataDir, "--host", opts.host, "--port", String(apiPort), "--public-url", apiUrl, "--rpc", rpcUrl, "--ballot-box", ballotBox,
+      "--data", opts.dataDir, "--host", opts.host, "--port", String(apiPort.port), "--public-url", apiUrl, "--rpc", rpcUrl, "--ballot-box", ballotBox,
       "--relay-url", relayUrl, "--block-interval-ms", String(opts.blockIntervalMs), ...(issuer ? ["--dev-idp-issuer", issuer] : []),
-    ]);
+    ], apiPort);
 
     // Development only: the demo partner site. A busy port must not stop the vote service.
     let demo: string | undefined;
@@ -92,6 +121,7 @@ export async function startSupervised(opts: StackOptions, log: Log): Promise<Sup
     return { services, stop, ready: { api: apiUrl, relay: relayUrl, rpc: rpcUrl, identityProvider: issuer, chainId, ballotBox, ...(demo ? { demo } : {}) } };
   } catch (error) {
     await stop();
+    await release();
     throw error;
   }
 }

@@ -12,14 +12,16 @@ import { blind, finalize, signVote, toHex, tokenMessage, type IssuerPublicKey } 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
 // The one ABI object, from the protocol module (events.ts).
 import { ballotBoxInterface } from "../../protocol/events.js";
+import { onJsonLines } from "../helpers/json-lines.js";
+import { urneChildEnv } from "../helpers/urne-cli.js";
 export { ballotBoxInterface };
 
 /** Without the developer's own secrets or provider: the data directory decides. */
-function childEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, URNE_ENV: "development", NODE_ENV: "test" };
-  for (const k of Object.keys(env)) if (k.startsWith("URNE_") && k !== "URNE_ENV") delete env[k];
-  return env;
-}
+const childEnv = () => urneChildEnv();
+
+/** The arguments of `urne start` on `dataDir`, every port free. */
+export const startArgs = (dataDir: string, blockIntervalMs = 200, extraArgs: string[] = []) =>
+  ["--import", "tsx", "scripts/urne.ts", "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(blockIntervalMs), ...extraArgs];
 
 /** `urne app create --json` on a stopped data directory: the app and its API key (shown once). */
 export async function createApp(dataDir: string, name: string, origins: string[]): Promise<{ app: { id: string }; apiKey: string }> {
@@ -42,27 +44,15 @@ export type UrneProcess = {
 
 /** `urne start` on `dataDir`, free ports; resolves at its `urne.ready` line. */
 export async function startUrne(dataDir: string, blockIntervalMs = 200, extraArgs: string[] = []): Promise<UrneProcess> {
-  const args = ["--import", "tsx", "scripts/urne.ts", "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(blockIntervalMs), ...extraArgs];
   // Its own process group: kill9 takes down the supervisor and every service it started at once.
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, startArgs(dataDir, blockIntervalMs, extraArgs), { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
   const output: string[] = [];
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  let buffer = "";
   const listeners = new Set<(event: string) => void>();
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => {
-    output.push(d);
-    buffer += d;
-    for (let i = buffer.indexOf("\n"); i >= 0; i = buffer.indexOf("\n")) {
-      const line = buffer.slice(0, i);
-      buffer = buffer.slice(i + 1);
-      try {
-        const parsed = JSON.parse(line) as { event?: string };
-        if (parsed.event === "urne.ready") readyLine = parsed as unknown as Ready;
-        for (const l of [...listeners]) l(parsed.event ?? "");
-      } catch {
-        // not a log line
-      }
-    }
+  child.stdout!.on("data", (d: string) => output.push(d));
+  onJsonLines(child.stdout!, (parsed) => {
+    if (parsed.event === "urne.ready") readyLine = parsed as unknown as Ready;
+    for (const l of [...listeners]) l(parsed.event ?? "");
   });
   child.stderr!.setEncoding("utf8").on("data", (d: string) => output.push(d));
   let readyLine: Ready | undefined;

@@ -21,3 +21,10 @@ export async function runUrne(args: string[], env: Record<string, string> = {}):
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
 }
+
+/** The environment of a urne child process: none of the developer's URNE_* settings or secrets, development mode. */
+export function urneChildEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, URNE_ENV: "development", NODE_ENV: "test" };
+  for (const k of Object.keys(env)) if (k.startsWith("URNE_") && k !== "URNE_ENV") delete env[k];
+  return Object.assign(env, extra);
+}

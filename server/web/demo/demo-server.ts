@@ -25,7 +25,12 @@ export async function startDemoPartner(opts: {
       res.writeHead(400, { "content-type": "text/plain; charset=utf-8" }).end("Requête invalide.");
       return;
     }
-    if (req.method !== "GET" || url.pathname !== "/" || !state) {
+    if (!state) {
+      // Listening before its ballots exist: answered at once, never left waiting.
+      res.writeHead(503, { "content-type": "text/plain; charset=utf-8", "retry-after": "1" }).end("Démarrage en cours, réessayez dans un instant.");
+      return;
+    }
+    if (req.method !== "GET" || url.pathname !== "/") {
       res.writeHead(404, { "content-type": "text/plain; charset=utf-8" }).end("Page introuvable.");
       return;
     }
