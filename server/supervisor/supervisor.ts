@@ -2,14 +2,16 @@
 // and restart apart (docs/ARCHITECTURE.md §2, Processes):
 //   chain    the embedded chain and its public JSON-RPC door (none on an external network)
 //   relay    takes signed ballots, lands them on chain (its own store and origin)
-//   dev-idp  the development identity provider (development only)
+//   dev-idp  the development identity provider (development only: run from the entry that
+//            has it, urne-dev; the production entry gives none and never starts it)
 //   api      the vote host: organizer API, issuer, pages (its own store and origin)
 //   demo     the demo partner site (development only)
 // Started in that order, each told the others' URLs (every port is known before anything
 // listens); `urne.ready` once all serve. A process that dies after having served is
 // started again; one that cannot start stops `urne start` with its last words.
+import { pathToFileURL } from "node:url";
 import { connectExternalChain } from "../chain/external-chain.js";
-import { prepareDataDir } from "../api/stack.js";
+import { ensurePrivateDir } from "../config/private-file.js";
 import { loadSecrets } from "../config/secrets.js";
 import type { StackOptions } from "../config/stack-options.js";
 import { resolvePort } from "../process/free-port.js";
@@ -25,20 +27,26 @@ export type Supervised = {
 
 const url = (host: string, port: number) => `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
-export async function startSupervised(opts: StackOptions, log: Log): Promise<Supervised> {
+export type SupervisorEntries = {
+  /** The command line file that has `dev-idp` (scripts/urne-dev); none in production. */
+  devIdpEntry?: string;
+};
+
+export async function startSupervised(opts: StackOptions, log: Log, entries: SupervisorEntries = {}): Promise<Supervised> {
   const services = new Map<string, ServiceProcess>();
   const stop = async () => {
     // The reverse of the start: nobody is left talking to a process that is gone.
     for (const service of [...services.values()].reverse()) await service.stop();
   };
-  const run = async (name: string, args: string[]) => {
-    const service = new ServiceProcess({ name, args }, log);
+  const run = async (name: string, args: string[], entry?: URL) => {
+    const service = new ServiceProcess({ name, args, ...(entry ? { entry } : {}) }, log);
     services.set(name, service);
     return service.start();
   };
   try {
     // Before any process opens a store: the data directory, its secrets, an old layout moved.
-    await prepareDataDir(opts.dataDir);
+    // The data directory, readable by its owner only: it holds the stores and the secrets.
+    await ensurePrivateDir(opts.dataDir);
     const { sources } = loadSecrets(opts.dataDir, opts.env);
     log("secrets.loaded", { sources });
     await migrateRelayJournal(opts.dataDir, log);
@@ -68,8 +76,9 @@ export async function startSupervised(opts: StackOptions, log: Log): Promise<Sup
 
     let issuer: string | null = null;
     if (!opts.oidc && opts.devIdp) {
+      if (!entries.devIdpEntry) throw new Error("this urne has no development identity provider (it comes with urne-dev, `npm start`): configure URNE_OIDC_ISSUER");
       const idpPort = await resolvePort(opts.idpPort, opts.host);
-      const idp = await run("dev-idp", ["--data", opts.dataDir, "--host", opts.host, "--port", String(idpPort), "--redirect-uri", apiUrl + LOGIN_CALLBACK_PATH]);
+      const idp = await run("dev-idp", ["--data", opts.dataDir, "--host", opts.host, "--port", String(idpPort), "--redirect-uri", apiUrl + LOGIN_CALLBACK_PATH], pathToFileURL(entries.devIdpEntry));
       issuer = String(idp.issuer);
     }
     await run("api", [

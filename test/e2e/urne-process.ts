@@ -42,7 +42,7 @@ export type UrneProcess = {
 
 /** `urne start` on `dataDir`, free ports; resolves at its `urne.ready` line. */
 export async function startUrne(dataDir: string, blockIntervalMs = 200, extraArgs: string[] = []): Promise<UrneProcess> {
-  const args = ["--import", "tsx", "scripts/urne.ts", "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(blockIntervalMs), ...extraArgs];
+  const args = ["--import", "tsx", "scripts/urne-dev.ts", "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(blockIntervalMs), ...extraArgs];
   // Its own process group: kill9 takes down the supervisor and every service it started at once.
   const child = spawn(process.execPath, args, { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
   const output: string[] = [];
