@@ -6,9 +6,18 @@
 // a .ts target is given tsx's loader. This is the one place that says how. Here rather
 // than in server/ because the observer tools start threads too (vote-check-pool.node.ts),
 // and they must not import the server.
+import { createRequire } from "node:module";
+import { pathToFileURL } from "node:url";
 import { Worker, type WorkerOptions } from "node:worker_threads";
 
 const isTypeScript = (module: URL) => module.pathname.endsWith(".ts");
+
+/**
+ * tsx's loader (its package's main export), by absolute URL so that it works from any
+ * working directory; resolved only for a TypeScript target, so never by dist. Through
+ * require.resolve: import.meta.resolve is missing where tsx runs this file as CommonJS.
+ */
+const tsxLoader = () => pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
 
 /**
  * The module at `relative` (written without an extension, e.g. "./vote-check-thread.node")
@@ -25,7 +34,7 @@ export function sibling(from: string, relative: string): URL {
  * loader, by absolute URL (any working directory), for a TypeScript source.
  */
 export function execArgvFor(module: URL): string[] {
-  return isTypeScript(module) ? ["--import", import.meta.resolve("tsx")] : [];
+  return isTypeScript(module) ? ["--import", tsxLoader()] : [];
 }
 
 /**
@@ -35,7 +44,6 @@ export function execArgvFor(module: URL): string[] {
  */
 export function moduleWorker(module: URL, options: WorkerOptions = {}): Worker {
   if (!isTypeScript(module)) return new Worker(module, options);
-  const tsxApi = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  const bootstrap = `import { register } from ${tsxApi}; register(); await import(${JSON.stringify(module.href)});`;
+  const bootstrap = `await import(${JSON.stringify(tsxLoader())}); await import(${JSON.stringify(module.href)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), options);
 }
