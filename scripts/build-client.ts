@@ -35,6 +35,9 @@ export async function buildClient(outDir: string, options: { clientDir?: string;
   const common = {
     bundle: true, minify: options.minify ?? true, write: false, target: "es2022", platform: "browser", legalComments: "none",
     logLevel: "silent", absWorkingDir: clientDir,
+    // Chunk names hash the inputs' paths as reached from the sources: a node_modules that is
+    // a link (as in test/build/client-bundle.test.ts) must not change them.
+    preserveSymlinks: true,
   } as const;
   const outputs: { urlPath: string; body: Uint8Array }[] = [];
   if (pages.length > 0) {
