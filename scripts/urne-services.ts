@@ -70,6 +70,11 @@ async function runApi(args: string[]): Promise<void> {
   } });
   const { startApiService, LOGIN_CALLBACK_PATH, DEV_IDP_CLIENT_ID } = await import("../server/api/api-service.js");
   const { stackOptions } = await import("../server/config/stack-options.js");
+  // A login through the development provider (plain http, demo citizens) only where that
+  // provider may run: never in production mode, nor with URNE_DEV_IDP=0 or a real provider.
+  if (values["dev-idp-issuer"] !== undefined && !stackOptions({}, process.env).devIdp) {
+    throw new Error("--dev-idp-issuer: the development identity provider is off here (production mode, URNE_DEV_IDP=0 or URNE_OIDC_ISSUER)");
+  }
   const dataDir = path.resolve(required(values, "data"));
   await ensurePrivateDir(dataDir); // this process may be the first to open it (OPERATIONS.md §3)
   const rpcUrl = required(values, "rpc");
