@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `urne` command (package.json "bin"): the production entry as `npm run build` compiled
-// it (npm install runs the build; docs/ARCHITECTURE.md, Build). Plain node: no TypeScript
+// it (npm install runs the build; docs/ARCHITECTURE.md §7). Plain node: no TypeScript
 // compiler at run time.
 import { existsSync } from "node:fs";
 

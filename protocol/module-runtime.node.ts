@@ -39,11 +39,12 @@ export function execArgvFor(module: URL): string[] {
 
 /**
  * A worker thread running `module` (a file: URL). A TypeScript source gets tsx registered
- * in the thread first (a worker does not inherit the parent's loader hooks); JavaScript
- * runs as it is.
+ * in the thread first (tsx-register.node.mjs: a worker does not inherit the parent's
+ * loader hooks); JavaScript runs as it is.
  */
 export function moduleWorker(module: URL, options: WorkerOptions = {}): Worker {
   if (!isTypeScript(module)) return new Worker(module, options);
-  const bootstrap = `await import(${JSON.stringify(tsxLoader())}); await import(${JSON.stringify(module.href)});`;
+  const register = new URL("./tsx-register.node.mjs", import.meta.url).href;
+  const bootstrap = `await import(${JSON.stringify(register)}); await import(${JSON.stringify(module.href)});`;
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(bootstrap)}`), options);
 }

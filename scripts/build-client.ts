@@ -1,5 +1,5 @@
 // Bundles the browser code (client/) with esbuild, once, at build time (`npm run build`,
-// scripts/build.mjs; docs/ARCHITECTURE.md, Build), into dist/client/; the vote host only
+// scripts/build.mjs; docs/ARCHITECTURE.md §7), into dist/client/; the vote host only
 // reads it (server/web/client-assets.ts), never bundles. Two shapes:
 //   - client/embed/embed.ts → /embed.js, one classic script a partner page loads with a
 //     <script> tag (no module: it must run on any page, as small as possible), under a

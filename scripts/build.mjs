@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm run build` (and `npm install`'s prepare, `npm start`, `npm test`): makes what the
-// service runs, once, so that nothing is compiled when it starts (docs/ARCHITECTURE.md,
-// Build). Plain JavaScript, so that finding the build up to date needs node alone. Steps,
+// service runs, once, so that nothing is compiled when it starts (docs/ARCHITECTURE.md
+// §7). Plain JavaScript, so that finding the build up to date needs node alone. Steps,
 // each skipped when the SHA-256 of its inputs is the one recorded at its last success and
 // its outputs are there:
 //   contracts  hardhat compile (the npm `solc` package) → build/artifacts/, then

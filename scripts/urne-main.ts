@@ -1,4 +1,4 @@
-// The `urne` command line, shared by its two entries (docs/ARCHITECTURE.md, Build):
+// The `urne` command line, shared by its two entries (docs/ARCHITECTURE.md §7):
 //   scripts/urne.ts      production: the `urne` command (package.json "bin" → bin/urne.js →
 //                        dist/scripts/urne.js); it never imports idp/
 //   scripts/urne-dev.ts  development (`npm start`): the same commands, plus the development

@@ -48,7 +48,8 @@ export const integrityOf = (body: Uint8Array): string => `sha384-${createHash("s
 const TYPES: Record<string, string> = { ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
 
 /** Reads the bundle in `dir`; throws, naming the file, if one is missing or differs from the manifest. */
-export function loadClientBundle(dir = CLIENT_DIST_DIR): ClientBundle {
+export function loadClientBundle(folder = CLIENT_DIST_DIR): ClientBundle {
+  const dir = path.resolve(folder);
   let manifest: ClientManifest;
   try {
     manifest = JSON.parse(readFileSync(path.join(dir, CLIENT_MANIFEST), "utf8")) as ClientManifest;
