@@ -7,7 +7,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "build/", "data/", "protocol/generated/", "test-output/"] },
+  { ignores: ["node_modules/", "build/", "dist/", "data/", "protocol/generated/", "test-output/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

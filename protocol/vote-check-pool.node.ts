@@ -29,7 +29,7 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { BallotOnChain, SignedVote } from "./ballot.js";
-import { typescriptWorker } from "./typescript-runtime.node.js";
+import { moduleWorker, sibling } from "./module-runtime.node.js";
 import { checkRawBlocks, checkVoteCast, checkVoteFast, type Deployment, type RawBlocks, type RawLogOutcome, type VoteJob, type VoteOutcome } from "./vote-check.node.js";
 import type { VoteCheckContext, VoteCheckResult } from "./vote-check.js";
 
@@ -139,7 +139,7 @@ export class VoteCheckPool {
   }
 
   #spawn(): Thread {
-    const worker = typescriptWorker(new URL("./vote-check-thread.node.ts", import.meta.url));
+    const worker = moduleWorker(sibling(import.meta.url, "./vote-check-thread.node"));
     worker.unref(); // never keeps the process alive; close() ends it
     const thread: Thread = { worker, pending: new Map() };
     worker.on("message", (answer: ThreadAnswer) => {

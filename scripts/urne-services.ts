@@ -2,7 +2,6 @@
 // organizations that run the vote host and the relay apart (docs/OPERATIONS.md):
 //   urne api     the vote host: organizer API, issuer (login, tokens), pages
 //   urne relay   the relay: takes signed ballots, lands them on chain
-//   urne dev-idp the development identity provider (never in production)
 //   urne demo    the demo partner site (development only)
 // Each prints one JSON line per event, `<service>.ready` once it serves, and stops cleanly
 // on SIGINT, SIGTERM, or when the supervisor that started it goes away.
@@ -21,20 +20,19 @@ export const SERVICE_USAGE = `service commands (run by urne start; docs/OPERATIO
   urne api     --data DIR --rpc URL --ballot-box ADDR --relay-url URL [--host H] [--port N]
                [--public-url URL] [--dev-idp-issuer URL] [--block-interval-ms N]
   urne relay   --data DIR --rpc URL --ballot-box ADDR [--host H] [--port N] [--votes-per-address C/MS]
-  urne dev-idp --data DIR --redirect-uri URL [--host H] [--port N]
   urne demo    --data DIR --api URL [--port N]
 `;
 
 type Log = (event: string, fields: Record<string, unknown>) => void;
-const log: Log = (event, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
+export const log: Log = (event, fields) => console.log(JSON.stringify({ time: new Date().toISOString(), event, ...fields }));
 
-function required(values: Record<string, string | undefined>, name: string): string {
+export function required(values: Record<string, string | undefined>, name: string): string {
   const value = values[name];
   if (value === undefined || value === "") throw new Error(`--${name} is required`);
   return value;
 }
 
-function port(value: string | undefined, fallback: number): number {
+export function port(value: string | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   const n = Number(value);
   if (!Number.isSafeInteger(n) || n < 0 || n > 65535) throw new Error(`--port must be a port number, got "${value}"`);
@@ -72,7 +70,7 @@ function listenerFromSupervisor(mode: string | undefined): Promise<net.Server | 
 }
 
 /** Stops `stop` once, on a signal or when the supervisor's IPC channel closes. */
-function stopOn(service: string, stop: () => Promise<void>): void {
+export function stopOn(service: string, stop: () => Promise<void>): void {
   let stopping = false;
   const once = (why: string) => {
     if (stopping) return;
@@ -94,9 +92,13 @@ async function runApi(args: string[]): Promise<void> {
     "relay-url": { type: "string" }, "public-url": { type: "string" }, "dev-idp-issuer": { type: "string" }, "block-interval-ms": { type: "string" },
     listener: { type: "string" },
   } });
-  const { startApiService, LOGIN_CALLBACK_PATH } = await import("../server/api/api-service.js");
+  const { startApiService, LOGIN_CALLBACK_PATH, DEV_IDP_CLIENT_ID } = await import("../server/api/api-service.js");
   const { stackOptions } = await import("../server/config/stack-options.js");
-  const { DEV_IDP_CLIENT_ID } = await import("../server/api/stack.js");
+  // A login through the development provider (plain http, demo citizens) only where that
+  // provider may run: never in production mode, nor with URNE_DEV_IDP=0 or a real provider.
+  if (values["dev-idp-issuer"] !== undefined && !stackOptions({}, process.env).devIdp) {
+    throw new Error("--dev-idp-issuer: the development identity provider is off here (production mode, URNE_DEV_IDP=0 or URNE_OIDC_ISSUER)");
+  }
   const dataDir = path.resolve(required(values, "data"));
   await ensurePrivateDir(dataDir); // this process may be the first to open it (OPERATIONS.md §3)
   const rpcUrl = required(values, "rpc");
@@ -152,24 +154,6 @@ function closeMargin(value: string | undefined): number | undefined {
   return n;
 }
 
-async function runDevIdp(args: string[]): Promise<void> {
-  const { values } = parseArgs({ args, options: { data: { type: "string" }, host: { type: "string" }, port: { type: "string" }, "redirect-uri": { type: "string" } } });
-  const { startDevIdentityProvider } = await import("../idp/index.js");
-  const { DEV_IDP_CLIENT_ID } = await import("../server/api/stack.js");
-  const { createHmac } = await import("node:crypto");
-  const dataDir = path.resolve(required(values, "data"));
-  await ensurePrivateDir(dataDir); // this process may be the first to open it (OPERATIONS.md §3)
-  const { secrets } = loadSecrets(dataDir);
-  const idp = await startDevIdentityProvider({
-    host: values.host ?? "127.0.0.1", port: port(values.port, 4010), env: process.env,
-    clients: [{ client_id: DEV_IDP_CLIENT_ID, client_secret: secrets.devIdpClientSecret.toString("base64url"), redirect_uris: [required(values, "redirect-uri")], client_name: "urne (développement)" }],
-    // The same citizens keep the same subjects across restarts of this process (one token per voter holds).
-    pairwiseSalt: createHmac("sha256", secrets.devIdpClientSecret).update("urne dev-idp pairwise salt").digest(),
-  });
-  log("dev-idp.ready", { issuer: idp.issuer, note: "DEVELOPMENT provider, not FranceConnect" });
-  stopOn("dev-idp", idp.stop);
-}
-
 async function runDemo(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { data: { type: "string" }, api: { type: "string" }, port: { type: "string" } } });
   const { startDemoPartner } = await import("../server/web/demo/demo-server.js");
@@ -188,5 +172,5 @@ async function chainIdOf(rpcUrl: string): Promise<bigint> {
 }
 
 export const SERVICE_COMMANDS: Record<string, (args: string[]) => Promise<void>> = {
-  api: runApi, relay: runRelay, "dev-idp": runDevIdp, demo: runDemo,
+  api: runApi, relay: runRelay, demo: runDemo,
 };

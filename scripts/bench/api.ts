@@ -26,7 +26,7 @@ import path from "node:path";
 import { monitorEventLoopDelay, performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import express from "express";
-import { typescriptWorker } from "../../protocol/typescript-runtime.node.js";
+import { moduleWorker } from "../../protocol/module-runtime.node.js";
 import { Wallet } from "ethers";
 import { errorHandler } from "../../server/http/http-errors.js";
 import { readChainServiceToken } from "../../server/chain/chain-service-token.js";
@@ -142,7 +142,7 @@ async function benchRelay() {
 
   // Voters in worker threads (browsers in real life): client work and HTTP POSTs there,
   // each voter from its own loopback address; this thread runs the relay and nothing else.
-  const workers = Array.from({ length: Number(values.workers) }, () => typescriptWorker(new URL("./lib/voter-worker.ts", import.meta.url), {
+  const workers = Array.from({ length: Number(values.workers) }, () => moduleWorker(new URL("./lib/voter-worker.ts", import.meta.url), {
     workerData: {
       chainId: fx.chainId.toString(), ballotBox: fx.deployment.address, ballotId: ballot.id.toString(),
       modulus: issuer.modulus, privateKeyPem: issuer.privateKey.export({ type: "pkcs8", format: "pem" }),

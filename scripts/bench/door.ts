@@ -29,7 +29,7 @@ const median = (xs: number[]) => (xs.length === 0 ? NaN : [...xs].sort((a, b) =>
 
 const root = path.resolve(import.meta.dirname, "../..");
 const dataDir = await mkdtemp(path.join(os.tmpdir(), "urne-bench-door-"));
-const child = spawn(process.execPath, ["--import", "tsx", "scripts/urne.ts", "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(INTERVAL_MS)], {
+const child = spawn(process.execPath, ["--import", "tsx", "scripts/urne-dev.ts", "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(INTERVAL_MS)], {
   cwd: root, stdio: ["ignore", "pipe", "inherit"], detached: true, env: { ...process.env, NODE_ENV: "test" },
 });
 const ready = await new Promise<{ api: string; rpc: string; chainId: string }>((resolve, reject) => {

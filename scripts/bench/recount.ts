@@ -35,7 +35,7 @@ import { mirrorSource } from "../../observer/recount/event-source.js";
 import { recount } from "../../observer/recount/recount.js";
 import { checkVoteCast, type VoteJob } from "../../protocol/vote-check.node.js";
 import { decodeVoteCast } from "../../protocol/vote-cast-decoder.node.js";
-import { typescriptWorker } from "../../protocol/typescript-runtime.node.js";
+import { moduleWorker } from "../../protocol/module-runtime.node.js";
 import { EVENT_TOPICS, decodeBallotBoxLog } from "../../protocol/events.js";
 import type { BallotOnChain } from "../../protocol/ballot.js";
 
@@ -169,7 +169,7 @@ async function buildBallot(chain: Awaited<ReturnType<typeof startChain>>, votes:
     const job = { chainId: chain.chainId.toString(), ballotBox: address, ballotId: ballotId.toString(), privateKeyPem, options: 3 };
     const make = (count: number) => new Promise<Record<string, unknown>[]>((resolve, reject) => {
       // This very file, in the worker's own thread.
-      const worker = typescriptWorker(new URL(import.meta.url), { workerData: { ...job, count } });
+      const worker = moduleWorker(new URL(import.meta.url), { workerData: { ...job, count } });
       worker.once("message", resolve).once("error", reject);
     });
     // Votes are made two chunks ahead while the chain executes the ones before.

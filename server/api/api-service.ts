@@ -20,12 +20,14 @@ import { createIdentityClient, type IdentityClientOptions } from "../identity/oi
 import { issuerRouter } from "../issuer/routes.js";
 import { TokenLedger } from "../issuer/token-ledger.js";
 import { ApiStore } from "../store/api-store.js";
-import { buildClient } from "../web/client-build.js";
+import { clientRelease, loadClientBundle } from "../web/client-assets.js";
 import { webRouter } from "../web/index.js";
 import { createApiApp } from "./app.js";
 import type { LogFn } from "./ballot-routes.js";
 
 export const LOGIN_CALLBACK_PATH = "/v1/login/callback";
+/** The vote host's client id at the development identity provider (urne-dev, idp/). */
+export const DEV_IDP_CLIENT_ID = "urne-dev";
 
 export type ApiServiceOptions = {
   dataDir: string;
@@ -133,11 +135,12 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
     } else {
       log("issuer.not_mounted", { reason: "no identity provider configured (URNE_OIDC_ISSUER) and the dev provider is off" });
     }
-    // The widget and the pages citizens see, bundled in memory (server/web/client-build.ts).
-    routers.push(webRouter({ bundle: await buildClient(), widget: { apps, ballots, chain: ballotChain, rpcUrls: opts.publicRpcUrls, relayUrl: opts.relayUrl } }));
+    // The widget and the pages citizens see: the bundle built by `npm run build` (server/web/client-assets.ts).
+    const bundle = loadClientBundle();
+    routers.push(webRouter({ bundle, widget: { apps, ballots, chain: ballotChain, rpcUrls: opts.publicRpcUrls, relayUrl: opts.relayUrl } }));
     listener.serve(createApiApp({
       apps, ballots, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes, trustProxy: opts.trustProxy, storeHealth: () => store.health(),
-      wellKnown: { rpcUrls: opts.publicRpcUrls, apiUrl, relayUrl: opts.relayUrl },
+      wellKnown: { rpcUrls: opts.publicRpcUrls, apiUrl, relayUrl: opts.relayUrl, client: clientRelease(bundle, apiUrl) },
     }));
     return { apiUrl, apps, ballots, ballotChain, ledger, stop };
   } catch (error) {

@@ -20,6 +20,8 @@ export type WellKnownConfig = {
   apiUrl: string;
   /** The relay's public base URL: where ballots are sent (any other relay, or a node, will do). */
   relayUrl: string;
+  /** The client bundle's release and integrity values (server/web/client-assets.ts, clientRelease). */
+  client?: { version: string; embed: { src: string; integrity: string } | null; integrity: Record<string, string> };
 };
 
 export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: BallotChain, config: WellKnownConfig, storeHealth: () => StoreHealth): Router {
@@ -52,6 +54,8 @@ export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: B
       relayUrl: config.relayUrl,
       eip712Domain: { name: "urne", version: "1", chainId: chain.chainId.toString(), verifyingContract: chain.ballotBox },
       issuerKeys: await ballots.issuerKeys(),
+      // What a partner pins (<script integrity>) and checks against a release's build.
+      ...(config.client ? { client: config.client } : {}),
     });
   });
 

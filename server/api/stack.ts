@@ -18,11 +18,10 @@ import { resolvePort } from "../process/free-port.js";
 import type { Relay } from "../relay/relay.js";
 import { startRelayService } from "../relay/relay-service.js";
 import { migrateRelayJournal } from "../relay/relay-store-migration.js";
-import { LOGIN_CALLBACK_PATH, startApiService } from "./api-service.js";
+import { DEV_IDP_CLIENT_ID, LOGIN_CALLBACK_PATH, startApiService } from "./api-service.js";
 import type { LogFn } from "./ballot-routes.js";
 
-export { LOGIN_CALLBACK_PATH };
-export const DEV_IDP_CLIENT_ID = "urne-dev";
+export { DEV_IDP_CLIENT_ID, LOGIN_CALLBACK_PATH };
 
 /** What the stack needs of its chain: the embedded node or an external network. */
 export type StackChain = Pick<Chain, "rpcUrl" | "chainId" | "operators" | "sealPending" | "stop"> & {

@@ -15,7 +15,7 @@ import type { FromExecutor, ToExecutor } from "./call-executor-process.js";
 import type { Genesis } from "./genesis.js";
 import type { BlockRecord, Journal } from "./journal.js";
 import { RpcError, RPC_LIMIT_EXCEEDED } from "./rpc-error.js";
-import { TYPESCRIPT_EXEC_ARGV } from "../../protocol/typescript-runtime.node.js";
+import { execArgvFor, sibling } from "../../protocol/module-runtime.node.js";
 
 export type CallExecutorOptions = {
   genesis: Genesis;
@@ -163,8 +163,9 @@ export class CallExecutor {
   }
 
   #start(): Child {
-    const process = fork(new URL("./call-executor-process.ts", import.meta.url), [], {
-      execArgv: [...TYPESCRIPT_EXEC_ARGV],
+    const module = sibling(import.meta.url, "./call-executor-process");
+    const process = fork(module, [], {
+      execArgv: execArgvFor(module),
       stdio: ["ignore", "ignore", "pipe", "ipc"],
       serialization: "advanced",
     });

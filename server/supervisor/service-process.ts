@@ -5,10 +5,11 @@
 // EVM panicking, a page handler throwing) ends that process only: the others go on.
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { TYPESCRIPT_EXEC_ARGV } from "../../protocol/typescript-runtime.node.js";
+import { execArgvFor, sibling } from "../../protocol/module-runtime.node.js";
 import type { HeldPort } from "./held-port.js";
 
-const URNE_CLI = fileURLToPath(new URL("../../scripts/urne.ts", import.meta.url));
+/** The production command line, next to this file: dist's .js, or the .ts source under tsx. */
+const URNE_CLI = sibling(import.meta.url, "../../scripts/urne");
 const FIRST_RETRY_MS = 500;
 const MAX_RETRY_MS = 30_000;
 /** Up this long, a process has earned a quick restart again. */
@@ -21,6 +22,8 @@ export type ServiceSpec = {
   /** Its name in the logs and the `urne <name>` command it runs (chain, relay, api, dev-idp, demo). */
   name: string;
   args: string[];
+  /** The command line file that has the `urne <name>` command (default: the production one, scripts/urne). */
+  entry?: URL;
   /** How long the first start may take before `urne start` gives up. */
   readyTimeoutMs?: number;
   /**
@@ -77,7 +80,8 @@ export class ServiceProcess {
     const port = this.spec.port;
     const handOver = port?.server !== undefined;
     // An IPC channel: a service whose supervisor is gone (even killed) sees it close and stops.
-    const child = spawn(process.execPath, [...TYPESCRIPT_EXEC_ARGV, URNE_CLI, this.spec.name, ...this.spec.args, ...(handOver ? ["--listener", "ipc"] : [])], {
+    const entry = this.spec.entry ?? URNE_CLI;
+    const child = spawn(process.execPath, [...execArgvFor(entry), fileURLToPath(entry), this.spec.name, ...this.spec.args, ...(handOver ? ["--listener", "ipc"] : [])], {
       stdio: ["ignore", "pipe", "pipe", "ipc"],
       env: process.env,
     });

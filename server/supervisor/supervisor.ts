@@ -2,7 +2,8 @@
 // and restart apart (docs/ARCHITECTURE.md §2, Processes):
 //   chain    the embedded chain and its public JSON-RPC door (none on an external network)
 //   relay    takes signed ballots, lands them on chain (its own store and origin)
-//   dev-idp  the development identity provider (development only)
+//   dev-idp  the development identity provider (development only: run from the entry that
+//            has it, urne-dev; the production entry gives none and never starts it)
 //   api      the vote host: organizer API, issuer, pages (its own store and origin)
 //   demo     the demo partner site (development only)
 // Started in that order, each told the others' URLs; `urne.ready` once all serve. The
@@ -11,8 +12,9 @@
 // until their process takes the socket over (held-port.ts). A process that dies after
 // having served is started again; one that cannot start stops `urne start` with its last words.
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { connectExternalChain } from "../chain/external-chain.js";
-import { prepareDataDir } from "../api/stack.js";
+import { ensurePrivateDir } from "../config/private-file.js";
 import { loadSecrets } from "../config/secrets.js";
 import type { StackOptions } from "../config/stack-options.js";
 import { resolvePort } from "../process/free-port.js";
@@ -33,14 +35,19 @@ export type Supervised = {
 
 const url = (host: string, port: number) => `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
 
-export async function startSupervised(opts: StackOptions, log: Log): Promise<Supervised> {
+export type SupervisorEntries = {
+  /** The command line file that has `dev-idp` (scripts/urne-dev); none in production. */
+  devIdpEntry?: string;
+};
+
+export async function startSupervised(opts: StackOptions, log: Log, entries: SupervisorEntries = {}): Promise<Supervised> {
   const services = new Map<string, ServiceProcess>();
   const stop = async () => {
     // The reverse of the start: nobody is left talking to a process that is gone.
     for (const service of [...services.values()].reverse()) await service.stop();
   };
-  const run = async (name: string, args: string[], port?: HeldPort, watch: Log = log) => {
-    const service = new ServiceProcess({ name, args, ...(port ? { port } : {}) }, watch);
+  const run = async (name: string, args: string[], how: { port?: HeldPort; watch?: Log; entry?: URL } = {}) => {
+    const service = new ServiceProcess({ name, args, ...(how.port ? { port: how.port } : {}), ...(how.entry ? { entry: how.entry } : {}) }, how.watch ?? log);
     services.set(name, service);
     return service.start();
   };
@@ -59,7 +66,8 @@ export async function startSupervised(opts: StackOptions, log: Log): Promise<Sup
   const release = () => Promise.all([apiPort.release(), relayPort.release()]);
   try {
     // Before any process opens a store: the data directory, its secrets, an old layout moved.
-    await prepareDataDir(opts.dataDir);
+    // The data directory, readable by its owner only: it holds the stores and the secrets.
+    await ensurePrivateDir(opts.dataDir);
     const { sources } = loadSecrets(opts.dataDir, opts.env);
     log("secrets.loaded", { sources });
     await migrateRelayJournal(opts.dataDir, log);
@@ -81,7 +89,7 @@ export async function startSupervised(opts: StackOptions, log: Log): Promise<Sup
       const started = await run("chain", [
         "--data", opts.dataDir, "--host", opts.host, "--port", String(chainPort), "--block-interval-ms", String(opts.blockIntervalMs),
         ...(opts.chainId === undefined ? [] : ["--chain-id", opts.chainId.toString()]),
-      ], undefined, watchChain);
+      ], { watch: watchChain });
       if (typeof started.ballotBox !== "string") throw new Error("the embedded chain has no BallotBox deployment");
       ({ rpcUrl } = started as { rpcUrl: string });
       chainId = String(started.chainId);
@@ -91,20 +99,21 @@ export async function startSupervised(opts: StackOptions, log: Log): Promise<Sup
 
     const apiUrl = opts.publicUrl ?? url(opts.host, apiPort.port);
     waitingFor = "relay";
-    const relay = await run("relay", ["--data", opts.dataDir, "--host", opts.host, "--port", String(relayPort.port), "--rpc", rpcUrl, "--ballot-box", ballotBox], relayPort);
+    const relay = await run("relay", ["--data", opts.dataDir, "--host", opts.host, "--port", String(relayPort.port), "--rpc", rpcUrl, "--ballot-box", ballotBox], { port: relayPort });
     const relayUrl = opts.publicRelayUrl ?? String(relay.url);
     waitingFor = "api";
 
     let issuer: string | null = null;
     if (!opts.oidc && opts.devIdp) {
+      if (!entries.devIdpEntry) throw new Error("this urne has no development identity provider (it comes with urne-dev, `npm start`): configure URNE_OIDC_ISSUER");
       const idpPort = await resolvePort(opts.idpPort, opts.host);
-      const idp = await run("dev-idp", ["--data", opts.dataDir, "--host", opts.host, "--port", String(idpPort), "--redirect-uri", apiUrl + LOGIN_CALLBACK_PATH]);
+      const idp = await run("dev-idp", ["--data", opts.dataDir, "--host", opts.host, "--port", String(idpPort), "--redirect-uri", apiUrl + LOGIN_CALLBACK_PATH], { entry: pathToFileURL(entries.devIdpEntry) });
       issuer = String(idp.issuer);
     }
     await run("api", [
       "--data", opts.dataDir, "--host", opts.host, "--port", String(apiPort.port), "--public-url", apiUrl, "--rpc", rpcUrl, "--ballot-box", ballotBox,
       "--relay-url", relayUrl, "--block-interval-ms", String(opts.blockIntervalMs), ...(issuer ? ["--dev-idp-issuer", issuer] : []),
-    ], apiPort);
+    ], { port: apiPort });
 
     // Development only: the demo partner site. A busy port must not stop the vote service.
     let demo: string | undefined;

@@ -3,7 +3,7 @@
 // whose script comes from client/<page>/main.ts.
 import { Router } from "express";
 import { assetRoutes } from "./assets-routes.js";
-import type { ClientBundle } from "./client-build.js";
+import type { ClientBundle } from "./client-assets.js";
 import { observerRoutes } from "./observer-page.js";
 import { resultsRoutes } from "./results-routes.js";
 import { verifyRoutes } from "./verify-routes.js";

@@ -5,10 +5,11 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Router } from "express";
+import { PACKAGE_ROOT } from "../config/package-root.js";
 import { escapeHtml } from "./page-headers.js";
 import { badLang, publicLang, sendShell, type PublicLang } from "./public-page.js";
 
-const PROTOCOL_FILE = path.join(import.meta.dirname, "..", "..", "docs", "PROTOCOL.md");
+const PROTOCOL_FILE = path.join(PACKAGE_ROOT, "docs", "PROTOCOL.md");
 
 export type AuditStep = { id: string; check: string };
 

@@ -1,13 +1,17 @@
-// The full flow with no browser, through the real assembled service (`urne start` as a
-// child process): an organizer app made with `urne app create`, one ballot of each kind
-// created through the API, then citizens of the development provider log in through the
-// popup, get a blind token for a fresh voter key, vote through the relay, and the vote is
-// on chain (VoteCast, tally) and in the results, with relayFinalShare 1.
+// The full flow with no browser, through the real assembled service as `npm start` runs it:
+// the JavaScript `npm run build` compiled (dist/), with plain node: an organizer app made
+// with `urne app create`, one ballot of each kind created through the API, then citizens
+// of the development provider log in through the popup, get a blind token for a fresh
+// voter key, vote through the relay, and the vote is on chain (VoteCast, tally) and in the
+// results, with relayFinalShare 1. Every process and thread records the modules it loads
+// (test/build/module-recorder.mjs): none is TypeScript, tsx, esbuild or a compiler, and
+// only the development identity provider's own process loads idp/.
 import { expect } from "chai";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { BallotKind, encodePayload, issuerKeyFromJwk, issuerKeyFromModulus, verifyIssuerKeyProof, type BallotRules, type Choice, type IssuerPublicKey } from "../../protocol/index.js";
+import { MODULE_RECORDER, buildTimeFiles, readModuleLogs } from "../build/module-log.js";
 import { loginAs } from "../helpers/dev-login.js";
 import { readCallbackPage } from "../server/issuer/widget.js";
 import { ballotBoxInterface, call, createApp, newVoter, observer, signedVoteBody, sleep, startUrne, stopUrne, type UrneProcess } from "./urne-process.js";
@@ -20,6 +24,7 @@ type Ballot = { id: string; ballotId: bigint; issuerKey: IssuerPublicKey; rules:
 describe("e2e: the full flow through `urne start` (login popup, blind token, relay, chain, results)", function () {
   this.timeout(180_000);
   let dir: string;
+  let moduleLog: string;
   let urne: UrneProcess | undefined;
   let apiKey: string;
   let chain: ReturnType<typeof observer>;
@@ -27,14 +32,16 @@ describe("e2e: the full flow through `urne start` (login popup, blind token, rel
 
   before(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "urne-e2e-flow-"));
-    ({ apiKey } = await createApp(dir, "MaVoix", [WIDGET]));
-    urne = await startUrne(dir);
+    moduleLog = await mkdtemp(path.join(os.tmpdir(), "urne-e2e-modules-"));
+    ({ apiKey } = await createApp(dir, "MaVoix", [WIDGET], true));
+    urne = await startUrne(dir, 200, [], { compiled: true, env: { NODE_OPTIONS: `--import=${MODULE_RECORDER}`, URNE_MODULE_LOG_DIR: moduleLog } });
     chain = observer(urne.ready);
   });
   after(async () => {
     chain?.provider.destroy();
     await stopUrne(urne);
     await rm(dir, { recursive: true, force: true });
+    await rm(moduleLog, { recursive: true, force: true });
   });
 
   const api = (route: string) => urne!.ready.api + route;
@@ -157,5 +164,27 @@ describe("e2e: the full flow through `urne start` (login popup, blind token, rel
     expect(results.options.map((o: { votes: number }) => o.votes)).to.deep.equal([1, 1, 0]);
     expect(results.leaders).to.deep.equal([0, 1]);
     expect(await chain.voteCasts(ballots.single.ballotId)).to.have.length(2);
+  });
+
+  it("ran dist's JavaScript in every process and thread, no TypeScript, tsx, esbuild or compiler; idp/ only in the dev-idp process", async () => {
+    await stopUrne(urne); // each process writes the CommonJS modules it required as it exits
+    const logs = readModuleLogs(moduleLog);
+    const dist = path.join(path.resolve(import.meta.dirname, "../.."), "dist");
+    const argvOf = (pid: number) => logs.find((l) => l.pid === pid && l.argv.length > 1 && l.argv[1].startsWith(dist + path.sep + "scripts"))?.argv;
+    const commandOf = (pid: number) => {
+      const argv = argvOf(pid);
+      return argv && `${path.relative(dist, argv[1])} ${argv[2]}`;
+    };
+    const commands = new Set(logs.map((l) => commandOf(l.pid)));
+    for (const c of ["scripts/urne-dev.js start", "scripts/urne.js chain", "scripts/urne.js relay", "scripts/urne.js api", "scripts/urne-dev.js dev-idp"]) expect(commands, [...commands].join(", ")).to.include(c);
+    const loaded = (file: string) => logs.filter((l) => l.files.includes(path.join(dist, file)));
+    expect(loaded("protocol/vote-check-thread.node.js").length, "the relay's vote-check threads ran compiled").to.be.greaterThan(0);
+    expect(loaded("server/chain/call-executor-process.js").length, "the call executor ran compiled").to.be.greaterThan(0);
+    for (const log of logs) {
+      expect(buildTimeFiles(log.files), `${log.argv.join(" ")} (thread ${log.thread})`).to.deep.equal([]);
+      const idp = log.files.filter((f) => f.startsWith(path.join(dist, "idp") + path.sep) || f.includes(`${path.sep}node_modules${path.sep}oidc-provider${path.sep}`));
+      if (commandOf(log.pid) !== "scripts/urne-dev.js dev-idp") expect(idp, `${log.argv.join(" ")} loaded the development identity provider`).to.deep.equal([]);
+      else if (log.thread === 0) expect(idp.length, "the dev-idp process loaded idp/").to.be.greaterThan(0);
+    }
   });
 });

@@ -1,6 +1,8 @@
 // The real assembled service, as an operator runs it: `urne app create` on the data
 // directory, then `urne start` as a child process on free ports, read through its
-// `urne.ready` line. Plus what a widget and an observer do over HTTP and JSON-RPC.
+// `urne.ready` line. Plus what a widget and an observer do over HTTP and JSON-RPC. Each
+// runs the TypeScript sources through tsx, or, with `compiled`, the JavaScript that
+// `npm run build` wrote in dist/, with plain node, as `npm start` and the `urne` command do.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -19,13 +21,17 @@ export { ballotBoxInterface };
 /** Without the developer's own secrets or provider: the data directory decides. */
 const childEnv = () => urneChildEnv();
 
-/** The arguments of `urne start` on `dataDir`, every port free. */
-export const startArgs = (dataDir: string, blockIntervalMs = 200, extraArgs: string[] = []) =>
-  ["--import", "tsx", "scripts/urne.ts", "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(blockIntervalMs), ...extraArgs];
+/** Node's arguments for `urne-dev start` (`npm start`'s, with the development identity provider) on `dataDir`, every port free. */
+export const startArgs = (dataDir: string, blockIntervalMs = 200, extraArgs: string[] = [], compiled = false) =>
+  [...urneArgs("urne-dev", compiled), "start", "--data", dataDir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", String(blockIntervalMs), ...extraArgs];
+
+/** Node's arguments that run the command line `entry` ("urne" or "urne-dev"): dist's JavaScript, or the source through tsx. */
+export const urneArgs = (entry: "urne" | "urne-dev", compiled = false): string[] =>
+  compiled ? [`dist/scripts/${entry}.js`] : ["--import", "tsx", `scripts/${entry}.ts`];
 
 /** `urne app create --json` on a stopped data directory: the app and its API key (shown once). */
-export async function createApp(dataDir: string, name: string, origins: string[]): Promise<{ app: { id: string }; apiKey: string }> {
-  const args = ["--import", "tsx", "scripts/urne.ts", "app", "create", "--data", dataDir, "--name", name, "--json", ...origins.flatMap((o) => ["--origin", o])];
+export async function createApp(dataDir: string, name: string, origins: string[], compiled = false): Promise<{ app: { id: string }; apiKey: string }> {
+  const args = [...urneArgs("urne", compiled), "app", "create", "--data", dataDir, "--name", name, "--json", ...origins.flatMap((o) => ["--origin", o])];
   const { stdout } = await promisify(execFile)(process.execPath, args, { cwd: ROOT, env: childEnv(), timeout: 60_000 });
   return JSON.parse(stdout);
 }
@@ -42,10 +48,15 @@ export type UrneProcess = {
   kill9(): Promise<void>;
 };
 
-/** `urne start` on `dataDir`, free ports; resolves at its `urne.ready` line. */
-export async function startUrne(dataDir: string, blockIntervalMs = 200, extraArgs: string[] = []): Promise<UrneProcess> {
+/**
+ * `urne-dev start` (`npm start`'s, with the development identity provider) on `dataDir`,
+ * free ports; resolves at its `urne.ready` line. `compiled`: dist's JavaScript; `env`: added
+ * to the environment (which every service process inherits).
+ */
+export async function startUrne(dataDir: string, blockIntervalMs = 200, extraArgs: string[] = [], opts: { compiled?: boolean; env?: Record<string, string> } = {}): Promise<UrneProcess> {
+  const args = startArgs(dataDir, blockIntervalMs, extraArgs, opts.compiled);
   // Its own process group: kill9 takes down the supervisor and every service it started at once.
-  const child = spawn(process.execPath, startArgs(dataDir, blockIntervalMs, extraArgs), { cwd: ROOT, env: childEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...childEnv(), ...opts.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
   const output: string[] = [];
   const exited = new Promise((resolve) => child.once("exit", resolve));
   const listeners = new Set<(event: string) => void>();

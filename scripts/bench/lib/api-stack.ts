@@ -14,7 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { promisify } from "node:util";
-import { typescriptWorker } from "../../../protocol/typescript-runtime.node.js";
+import { moduleWorker } from "../../../protocol/module-runtime.node.js";
 import { SECRETS_FILE } from "../../../server/config/secrets.js";
 import { loopback } from "./loopback.js";
 
@@ -39,7 +39,7 @@ const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b);
 
 export async function benchStack(o: StackBenchOptions): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "urne-bench-stack-"));
-  const urne = (args: string[]) => [...(o.cpuProfDir && args[0] === "start" ? ["--cpu-prof", "--cpu-prof-dir", o.cpuProfDir] : []), "--import", "tsx", "scripts/urne.ts", ...args];
+  const urne = (args: string[]) => [...(o.cpuProfDir && args[0] === "start" ? ["--cpu-prof", "--cpu-prof-dir", o.cpuProfDir] : []), "--import", "tsx", "scripts/urne-dev.ts", ...args];
   // The organizer app, on the data directory before the service holds its store.
   const { stdout } = await promisify(execFile)(process.execPath, urne(["app", "create", "--data", dataDir, "--name", "Bench", "--origin", ORIGIN, "--json"]), { cwd: root });
   const { apiKey } = JSON.parse(stdout.trim().split("\n").pop()!) as { apiKey: string };
@@ -73,7 +73,7 @@ export async function benchStack(o: StackBenchOptions): Promise<void> {
   const { ballot } = (await created.json()) as { ballot: { id: string; issuerKey: unknown; chain: { chainId: string | number; ballotBox: string } } };
   if (created.status !== 201) throw new Error(`POST /v1/ballots answered ${created.status}`);
 
-  const worker = typescriptWorker(new URL("./stack-voter-worker.ts", import.meta.url), {
+  const worker = moduleWorker(new URL("./stack-voter-worker.ts", import.meta.url), {
     workerData: {
       apiUrl, origin: ORIGIN, ballotId: ballot.id, chainId: String(ballot.chain.chainId), ballotBox: ballot.chain.ballotBox,
       issuerJwk: ballot.issuerKey, sessionKey, pollMs: o.pollMs,

@@ -3,15 +3,20 @@
 import { escapeHtml } from "../page-headers.js";
 import { DEMO_BALLOT_NAMES, DEMO_BALLOT_TITLES, type DemoBallotName } from "./demo-ballots.js";
 
-/** The snippet a partner copies (README "Embed the widget"), with the ballot's fingerprint. */
-export function embedSnippet(voteHost: string, ballotId: string, fingerprint: string, lang: "fr" | "en" = "fr"): string {
+/**
+ * The snippet a partner copies (README "Embed the widget"), with the ballot's fingerprint
+ * and, when given, embed.js's integrity value (/.well-known/urne.json, client.embed): the
+ * browser then runs embed.js only if its bytes are the release's.
+ */
+export function embedSnippet(voteHost: string, ballotId: string, fingerprint: string, lang: "fr" | "en" = "fr", integrity?: string): string {
   const langAttribute = lang === "fr" ? "" : ` data-lang="${lang}"`;
-  return `<script src="${voteHost}/embed.js" data-ballot="${ballotId}" data-fingerprint="${fingerprint}"${langAttribute} async></script>`;
+  const pinned = integrity ? ` integrity="${escapeHtml(integrity)}" crossorigin="anonymous"` : "";
+  return `<script src="${voteHost}/embed.js"${pinned} data-ballot="${ballotId}" data-fingerprint="${fingerprint}"${langAttribute} async></script>`;
 }
 
-export function demoPage(voteHost: string, ballots: Record<DemoBallotName, string>, fingerprints: Record<DemoBallotName, string>, lang: "fr" | "en"): string {
+export function demoPage(voteHost: string, ballots: Record<DemoBallotName, string>, fingerprints: Record<DemoBallotName, string>, lang: "fr" | "en", integrity?: string): string {
   const sections = DEMO_BALLOT_NAMES.map((name) => {
-    const snippet = embedSnippet(voteHost, ballots[name], fingerprints[name], lang);
+    const snippet = embedSnippet(voteHost, ballots[name], fingerprints[name], lang, integrity);
     return `<section aria-labelledby="t-${name}">
 <h2 id="t-${name}">${escapeHtml(DEMO_BALLOT_TITLES[name])}</h2>
 ${snippet}

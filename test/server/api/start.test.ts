@@ -40,7 +40,7 @@ describe("urne start (smoke test of the whole stack)", function () {
     await chmod(dir, 0o755);
     const env: NodeJS.ProcessEnv = { ...process.env, URNE_ENV: "development", NODE_ENV: "test" };
     for (const k of ["URNE_MASTER_KEY", "URNE_VOTER_KEY_SECRET", "URNE_SESSION_KEY", "URNE_DEV_IDP_CLIENT_SECRET", "URNE_OIDC_ISSUER"]) delete env[k];
-    child = spawn(process.execPath, ["--import", "tsx", "scripts/urne.ts", "start", "--data", dir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", "50"], { env, stdio: ["ignore", "pipe", "pipe"] });
+    child = spawn(process.execPath, ["--import", "tsx", "scripts/urne-dev.ts", "start", "--data", dir, "--port", "0", "--relay-port", "0", "--chain-port", "0", "--idp-port", "0", "--block-interval-ms", "50"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stderr = "", stdout = "";
     child.stderr!.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
     child.stdout!.on("data", (c: Buffer) => (stdout += c.toString("utf8")));
