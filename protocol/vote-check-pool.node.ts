@@ -56,6 +56,16 @@ export class VoteCheckPool {
   #id = 0;
   #closed = false;
   #outbox: Asked[] = [];
+  #answeredOnThreads = 0;
+
+  /**
+   * How many checks a thread answered (votes, logs, blocks' votes). A pool whose threads
+   * cannot start or are lost checks on the calling thread instead, with the same verdicts:
+   * this count is how a test, or an operator, tells the two apart.
+   */
+  get answeredOnThreads(): number {
+    return this.#answeredOnThreads;
+  }
 
   /** `threads` 0 checks on the calling thread. */
   constructor(readonly threads = defaultCheckThreads()) {}
@@ -109,7 +119,11 @@ export class VoteCheckPool {
       return { ballot: b, vote, ctx };
     });
     this.#send(thread, { id: 0, kind: "votes", ballots, checks }, [], {
-      settle: (results) => asked.forEach((a, i) => (results[i] ? a.resolve(results[i] as VoteCheckResult) : a.inline())),
+      settle: (results) => asked.forEach((a, i) => {
+        if (!results[i]) return a.inline();
+        this.#answeredOnThreads++;
+        a.resolve(results[i] as VoteCheckResult);
+      }),
       fail: () => asked.forEach((a) => a.inline()),
     });
   }
@@ -117,7 +131,13 @@ export class VoteCheckPool {
   #batch<T>(request: ThreadRequest, transfer: ArrayBuffer[], inline: () => T[]): Promise<T[]> {
     const thread = this.threads === 0 ? undefined : this.#thread();
     if (!thread) return Promise.resolve().then(inline);
-    return new Promise<T[]>((resolve, reject) => this.#send(thread, request, transfer, { settle: resolve as (o: unknown[]) => void, fail: reject }));
+    return new Promise<T[]>((resolve, reject) => this.#send(thread, request, transfer, {
+      settle: (outcomes) => {
+        this.#answeredOnThreads += outcomes.length;
+        resolve(outcomes as T[]);
+      },
+      fail: reject,
+    }));
   }
 
   /** The next thread in turn; undefined once closed or every thread is lost. */

@@ -1,8 +1,8 @@
 // The VoteCheckPool runs checkVoteFast in worker threads (the relay's one vote at a time
 // here; the recount's batches in test/observer/recount-faulty-box.test.ts and
 // mirror-blocks.test.ts): its verdicts must be checkVote's with the canonical primitives,
-// error names and arguments included; a check that throws throws the very same error; and
-// a closed pool still checks (on the main thread).
+// error names and arguments included, and answered by the threads themselves; a check that
+// throws throws the very same error; and a closed pool still checks (on the main thread).
 import { expect } from "chai";
 import { checkVote, UrneError, type SignedVote } from "../../protocol/index.js";
 import { checkVoteFast } from "../../protocol/vote-check.node.js";
@@ -39,6 +39,8 @@ describe("checkVoteFast and the VoteCheckPool (checkVoteFast in worker threads)"
     try {
       const verdicts = await Promise.all(votes.map((v) => pool.check(ballot, v, ctx)));
       expect(verdicts).to.deep.equal(votes.map((v) => checkVote(ballot, v, ctx)));
+      // The threads answered, not the fallback on this thread (which gives the same verdicts).
+      expect(pool.answeredOnThreads).to.equal(votes.length);
       expect(verdicts.map((v) => (v.ok ? "ok" : v.error))).to.deep.equal(["ok", "BallotBoxInvalidTokenSignature", "BallotBoxInvalidPayloadByte"]);
       expect(await pool.check(undefined, votes[0], ctx)).to.deep.equal(checkVote(undefined, votes[0], ctx));
       // A check that throws on the thread is checked again here, to throw the same error.
