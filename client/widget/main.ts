@@ -12,7 +12,6 @@ import { formatDate, translator } from "./strings.js";
 const root = document.getElementById("urne-widget")!;
 const config = readConfig();
 const t = translator(config.lang);
-reportHeight(config.host);
 
 function kindHint(ctx: WidgetContext): string {
   const b = ctx.ballot;
@@ -67,11 +66,17 @@ async function start(): Promise<void> {
     const ctx: WidgetContext = { root, config, lang: config.lang, t, ballot };
     const voting = import("./voting.js");
     intro(ctx, voting, true);
+    // The frame takes its height from the first real screen only: the one-line "loading"
+    // screen would shrink the space embed.js reserved, then grow it again, moving everything
+    // below it on the partner page twice (and, frames loading lazily as the page scrolls,
+    // the frames below them in a cascade).
+    reportHeight(config.host);
     // After the first screen: fetch the crypto and start checking the ballot on chain.
     if (ballot.status === "open") void voting.then((v) => v.prepare(ctx));
   } catch (error) {
     const code = error instanceof ApiError ? error.code : "ERR_NETWORK";
     showQuietly(root, h("h1", {}, t("title")), h("p", { role: "alert" }, code === "ERR_BALLOT_NOT_FOUND" ? t("errUnknownBallot") : t("errNetwork")));
+    reportHeight(config.host);
   }
 }
 

@@ -18,14 +18,12 @@ const FINAL_TIMEOUT = 30_000;
 
 describe("the Je vote widget on a partner page (Chromium)", function () {
   this.timeout(180_000);
-  // Seen once in about ten runs (2026-12-04, a CI dry run): the login button of the
-  // majority-judgment frame never became "stable" for Playwright within 30 s, the frame
-  // still moving. Not understood yet; one retry keeps CI honest about real failures, which
-  // fail twice. The repository holds nothing more on it (commit 1b67939 added the retry
-  // and this note only). A lead, not checked: each frame resizes to its content
-  // (client/widget/resize.ts posts the body's height on every change, embed.js sets the
-  // frame's height from it), so a height that keeps changing would keep the frame moving.
-  this.retries(1);
+  // No retry. A CI dry run once saw the majority-judgment frame's login button never
+  // "stable" for Playwright: the frame kept moving. Measured since: each frame loads lazily
+  // as the page scrolls, and each shrank from the 420 px embed.js reserves to its one-line
+  // "loading" screen, then grew to its card, moving every frame below it twice in a cascade
+  // (up to 8 moves of that frame in 0.6 s). The widget now takes its height from its first
+  // real screen only (client/widget/main.ts): each frame resizes once.
   let world: WidgetWorld;
   let chain: JsonRpcProvider;
 
