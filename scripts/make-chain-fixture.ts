@@ -9,8 +9,9 @@ import { writeFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Contract, JsonRpcProvider, Network, Wallet, hexlify, randomBytes, type TransactionReceipt } from "ethers";
+import { Contract, Wallet, hexlify, randomBytes, type TransactionReceipt } from "ethers";
 import { startChain } from "../server/chain/node.js";
+import { NodeProvider } from "../server/chain/node-provider.js";
 import { Journal, type BlockRecord } from "../server/chain/journal.js";
 import type { Genesis } from "../server/chain/genesis.js";
 import { BallotBoxAbi } from "../protocol/generated/BallotBox.js";
@@ -27,8 +28,7 @@ async function build(): Promise<ChainFixture> {
   try {
     const chain = await startChain({ dataDir, port: 0, blockIntervalMs: 50 });
     try {
-      const network = Network.from(chain.chainId);
-      const provider = new JsonRpcProvider(chain.rpcUrl, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 20 });
+      const provider = new NodeProvider(chain.rpcUrl, chain.chainId, { pollingIntervalMs: 20 });
       const address = chain.deployment!.ballotBox;
       const organizer = chain.operators.admin.connect(provider); // the deployer holds ORGANIZER_ROLE
       const relayer = chain.operators.relayer.connect(provider);

@@ -3,8 +3,9 @@
 // a flag: flags show in the process list). Prints the address to give `urne start` as
 // URNE_BALLOT_BOX. The embedded chain deploys its own on first start.
 import { parseArgs } from "node:util";
-import { JsonRpcProvider, Wallet } from "ethers";
+import { Wallet } from "ethers";
 import { deployBallotBox } from "../server/chain/deploy.js";
+import { NodeProvider, nodeChainId } from "../server/chain/node-provider.js";
 
 export const DEPLOY_USAGE = `usage: URNE_ADMIN_KEY=0x... urne deploy --rpc URL [--admin ADDRESS] [--json]
   deploys BallotBox; ADDRESS (default: the key's) gets DEFAULT_ADMIN_ROLE and ORGANIZER_ROLE
@@ -21,9 +22,15 @@ export async function runDeploy(args: string[]): Promise<number> {
     process.stderr.write(`urne deploy: ${!values.rpc ? "--rpc URL is required" : "URNE_ADMIN_KEY is not set"}\n${DEPLOY_USAGE}`);
     return 2;
   }
-  const provider = new JsonRpcProvider(values.rpc, undefined, { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+  let chainId: bigint;
   try {
-    const chainId = BigInt(await provider.send("eth_chainId", []));
+    chainId = await nodeChainId(values.rpc);
+  } catch (error) {
+    process.stderr.write(`urne deploy: ${(error as Error).message}\n`);
+    return 1;
+  }
+  const provider = new NodeProvider(values.rpc, chainId);
+  try {
     let deployer: Wallet;
     try {
       deployer = new Wallet(key, provider);

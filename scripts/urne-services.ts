@@ -10,6 +10,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Wallet } from "ethers";
 import { readChainServiceToken } from "../server/chain/chain-service-token.js";
+import { nodeChainId } from "../server/chain/node-provider.js";
 import { readOperatorKeys } from "../server/chain/operator-keys.js";
 import { ensurePrivateDir } from "../server/config/private-file.js";
 import { loadSecrets } from "../server/config/secrets.js";
@@ -104,7 +105,7 @@ async function runApi(args: string[]): Promise<void> {
   const rpcUrl = required(values, "rpc");
   const settings = stackOptions({ data: dataDir, ...(values["block-interval-ms"] ? { "block-interval-ms": values["block-interval-ms"] } : {}) });
   const { secrets } = loadSecrets(dataDir);
-  const chainId = await chainIdOf(rpcUrl);
+  const chainId = await nodeChainId(rpcUrl).catch((cause: Error) => { throw new Error(`--rpc: ${cause.message}`, { cause }); });
   const devIssuer = values["dev-idp-issuer"];
   const identity = settings.oidc
     ? (apiUrl: string) => ({ discoveryUrl: settings.oidc!.issuer, clientId: settings.oidc!.clientId, clientSecret: settings.oidc!.clientSecret, redirectUri: settings.oidc!.redirectUri ?? apiUrl + LOGIN_CALLBACK_PATH, ...(settings.oidc!.signingAlg ? { signingAlg: settings.oidc!.signingAlg } : {}) })
@@ -162,13 +163,6 @@ async function runDemo(args: string[]): Promise<void> {
   const demo = await startDemoPartner({ apiUrl: required(values, "api"), dataDir, port: port(values.port, 8090), log });
   log("demo.ready", { url: demo.url });
   stopOn("demo", demo.stop);
-}
-
-async function chainIdOf(rpcUrl: string): Promise<bigint> {
-  const res = await fetch(rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }), signal: AbortSignal.timeout(10_000) });
-  const { result } = (await res.json()) as { result?: string };
-  if (typeof result !== "string") throw new Error(`--rpc ${rpcUrl} does not answer eth_chainId`);
-  return BigInt(result);
 }
 
 export const SERVICE_COMMANDS: Record<string, (args: string[]) => Promise<void>> = {

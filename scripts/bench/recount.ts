@@ -25,11 +25,12 @@ import { parseArgs } from "node:util";
 import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import { randomBytes } from "node:crypto";
 import { createRequire } from "node:module";
-import { Contract, JsonRpcProvider, Network, computeAddress, hexlify } from "ethers";
+import { Contract, computeAddress, hexlify } from "ethers";
 import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
 import { BallotKind, issuerKeyFromModulus, modulusBytes, toHex, tokenMessage } from "../../protocol/index.js";
 import { proveIssuerKey, voteDigestBytesFast } from "../../protocol/node.js";
 import { startChain } from "../../server/chain/node.js";
+import { NodeProvider } from "../../server/chain/node-provider.js";
 import { observe } from "../../observer/observe.js";
 import { mirrorSource } from "../../observer/recount/event-source.js";
 import { recount } from "../../observer/recount/recount.js";
@@ -148,8 +149,7 @@ async function main() {
 
 /** A ballot of `votes` single-choice votes, all valid, cast in castVotes batches. */
 async function buildBallot(chain: Awaited<ReturnType<typeof startChain>>, votes: number): Promise<bigint> {
-  const network = Network.from(chain.chainId);
-  const provider = new JsonRpcProvider(chain.rpcUrl, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 50 });
+  const provider = new NodeProvider(chain.rpcUrl, chain.chainId, { pollingIntervalMs: 50 });
   try {
     const address = chain.deployment!.ballotBox;
     const admin = chain.operators.admin.connect(provider);

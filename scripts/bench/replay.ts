@@ -14,8 +14,9 @@ import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { Contract, JsonRpcProvider, Network, Wallet, hexlify, randomBytes } from "ethers";
+import { Contract, Wallet, hexlify, randomBytes } from "ethers";
 import { startChain } from "../../server/chain/node.js";
+import { NodeProvider } from "../../server/chain/node-provider.js";
 import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
 import { BallotKind, encodePayload, signVote, tokenMessage, modulusBytes } from "../../protocol/index.js";
 import * as protocolNode from "../../protocol/node.js";
@@ -36,8 +37,7 @@ const BATCH = 50;
 async function buildChain(dataDir: string, votes: number) {
   const chain = await startChain({ dataDir, port: 0, blockIntervalMs: 100 });
   try {
-    const network = Network.from(chain.chainId);
-    const provider = new JsonRpcProvider(chain.rpcUrl, network, { staticNetwork: network, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: 50 });
+    const provider = new NodeProvider(chain.rpcUrl, chain.chainId, { pollingIntervalMs: 50 });
     const address = chain.deployment!.ballotBox;
     const admin = chain.operators.admin.connect(provider);
     const relayer = chain.operators.relayer.connect(provider);

@@ -1,7 +1,8 @@
 // The API's side of the BallotBox: ordinary signed transactions from the organizer account
 // through the chain's public JSON-RPC, like any client's (docs/CHAIN.md, opening and §7:
 // urne speaks only standard JSON-RPC to its chain, so production can run on any EVM network).
-import { Contract, FetchRequest, JsonRpcProvider, Network, Wallet, isError, type TransactionReceipt } from "ethers";
+import { Contract, Wallet, isError, type TransactionReceipt } from "ethers";
+import { NodeProvider } from "../chain/node-provider.js";
 import { UrneError } from "../../protocol/errors.js";
 import type { BallotParams } from "../../protocol/ballot.js";
 import { Mutex } from "../chain/mutex.js";
@@ -36,21 +37,15 @@ const unavailable = (cause: unknown) =>
   new UrneError("ERR_CHAIN_UNAVAILABLE", "The chain did not answer in time. Try again later.", { cause });
 
 export class BallotChain {
-  readonly provider: JsonRpcProvider;
+  readonly provider: NodeProvider;
   readonly box: Contract;
   readonly organizer: Wallet;
   private readonly sending = new Mutex();
   private nextNonce: number | undefined;
 
   constructor(readonly opts: BallotChainOptions) {
-    // No batching, no cache: ethers' JsonRpcProvider by default batches requests and answers
-    // a repeated call from a 250 ms cache, which could hand back a stale nonce or receipt.
-    // We track our own nonces.
-    const request = new FetchRequest(opts.rpcUrl);
-    if (opts.rpcToken) request.setHeader("authorization", `Bearer ${opts.rpcToken}`);
-    this.provider = new JsonRpcProvider(request, Network.from(opts.chainId), {
-      staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1, pollingInterval: opts.pollingIntervalMs ?? 250,
-    });
+    // We track our own nonces (the provider neither batches nor caches).
+    this.provider = new NodeProvider(opts.rpcUrl, opts.chainId, { pollingIntervalMs: opts.pollingIntervalMs, bearerToken: opts.rpcToken });
     this.organizer = new Wallet(opts.organizerKey, this.provider);
     this.box = new Contract(opts.ballotBox, ballotBoxInterface, this.provider);
   }

@@ -8,7 +8,8 @@
 // on a chain with immediate finality (QBFT, IBFT 2.0, the embedded chain). Do not point
 // urne at a chain whose blocks can be reorganized (proof-of-work, proof-of-stake before
 // finalization): receipts could then vanish after being reported final.
-import { Contract, JsonRpcProvider, Network, Wallet, isAddress, getAddress } from "ethers";
+import { Contract, Wallet, isAddress, getAddress } from "ethers";
+import { NodeProvider, nodeChainId } from "./node-provider.js";
 import { ballotBoxInterface } from "../../protocol/events.js";
 import { TOKEN_DOMAIN } from "../../protocol/constants.js";
 
@@ -53,8 +54,8 @@ export async function connectExternalChain(opts: ExternalChainOptions): Promise<
   if (!isAddress(opts.ballotBox)) fail("URNE_BALLOT_BOX", "is not an address");
   const ballotBox = getAddress(opts.ballotBox);
   {
-    const chainId = await nodeChainId(opts.rpcUrl);
-    const provider = new JsonRpcProvider(opts.rpcUrl, Network.from(chainId), { staticNetwork: true, batchMaxCount: 1, cacheTimeout: -1 });
+    const chainId = await nodeChainId(opts.rpcUrl).catch((cause: Error) => { throw new Error(`URNE_CHAIN_RPC_URL: ${cause.message}`, { cause }); });
+    const provider = new NodeProvider(opts.rpcUrl, chainId);
     try {
       if ((await provider.getCode(ballotBox)) === "0x") fail("URNE_BALLOT_BOX", `no contract at ${ballotBox} on chain ${chainId}`);
       const box = new Contract(ballotBox, ballotBoxInterface, provider);
@@ -87,18 +88,3 @@ export async function connectExternalChain(opts: ExternalChainOptions): Promise<
   }
 }
 
-/** One plain eth_chainId (ethers' provider would retry a dead URL forever, logging). */
-async function nodeChainId(rpcUrl: string): Promise<bigint> {
-  try {
-    const response = await fetch(rpcUrl, {
-      method: "POST", headers: { "content-type": "application/json" },
-      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
-      signal: AbortSignal.timeout(10_000),
-    });
-    const { result } = (await response.json()) as { result?: string };
-    if (typeof result !== "string") throw new Error("no result");
-    return BigInt(result);
-  } catch (cause) {
-    throw new Error(`URNE_CHAIN_RPC_URL: the node at ${rpcUrl} does not answer eth_chainId`, { cause });
-  }
-}

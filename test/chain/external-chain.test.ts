@@ -2,7 +2,8 @@
 // node), and connectExternalChain accepts it and refuses, naming the setting, every
 // configuration that cannot work.
 import { expect } from "chai";
-import { JsonRpcProvider, Wallet } from "ethers";
+import { Wallet } from "ethers";
+import { NodeProvider } from "../../server/chain/node-provider.js";
 import { connectExternalChain } from "../../server/chain/external-chain.js";
 import { anvilWallet, startAnvil, type Anvil } from "../helpers/anvil.js";
 import { runUrne } from "../helpers/urne-cli.js";
@@ -36,7 +37,7 @@ describe("server/chain/external-chain: urne on an EVM network it does not run (a
     expect(chain.chainId).to.equal(anvil.chainId);
     expect(chain.operators.organizer.address).to.equal(organizer.address);
     // The stack grants the role with the admin key; do it here as it would.
-    const provider = new JsonRpcProvider(anvil.rpcUrl);
+    const provider = new NodeProvider(anvil.rpcUrl, anvil.chainId);
     const { ballotBoxAt } = await import("../../server/chain/deploy.js");
     const box = ballotBoxAt(ballotBox, admin.connect(provider));
     await (await box.grantRole(await box.ORGANIZER_ROLE(), organizer.address)).wait();
@@ -49,7 +50,7 @@ describe("server/chain/external-chain: urne on an EVM network it does not run (a
     const base = { rpcUrl: anvil.rpcUrl, ballotBox, organizerKey: organizer.privateKey, relayerKey: relayer.privateKey };
     const stranger = Wallet.createRandom();
     // A contract that answers 42 to every call: code, but not a BallotBox.
-    const provider = new JsonRpcProvider(anvil.rpcUrl);
+    const provider = new NodeProvider(anvil.rpcUrl, anvil.chainId);
     const deployer = anvilWallet(3, provider);
     const receipt = await (await deployer.sendTransaction({ data: "0x600a600c600039600a6000f3602a60005260206000f3" })).wait();
     const answers42 = receipt!.contractAddress!;

@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/pro
 import os from "node:os";
 import path from "node:path";
 import { Level } from "level";
-import { JsonRpcProvider } from "ethers";
+import { NodeProvider, nodeChainId } from "../../server/chain/node-provider.js";
 import { startChain } from "../../server/chain/node.js";
 import { OPERATOR_KEYS_FILE, OPERATOR_ROLES } from "../../server/chain/operator-keys.js";
 import { testBackends } from "../helpers/backends.js";
@@ -96,7 +96,7 @@ describe("chain node", () => {
     const backend = testBackends().find((b) => b.name === "embedded");
     if (!backend) return; // URNE_TEST_BACKENDS excluded it
     const node = await backend.start();
-    const provider = new JsonRpcProvider(node.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 20, cacheTimeout: -1 });
+    const provider = new NodeProvider(node.rpcUrl, await nodeChainId(node.rpcUrl), { pollingIntervalMs: 20 });
     try {
       expect(node.wallets).to.have.length(10);
       const receipt = await (await node.wallets[9].connect(provider).sendTransaction({ to: SINK, value: 1n })).wait();

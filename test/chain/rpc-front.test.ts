@@ -3,7 +3,8 @@ import http from "node:http";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { JsonRpcProvider, type TransactionResponse } from "ethers";
+import type { TransactionResponse } from "ethers";
+import { NodeProvider } from "../../server/chain/node-provider.js";
 import { startChain, type Chain } from "../../server/chain/node.js";
 import { startRpcFront, type RpcFront } from "../../server/chain/rpc-front.js";
 import { RpcError } from "../../server/chain/rpc-error.js";
@@ -71,7 +72,7 @@ describe("chain RPC front", function () {
   });
 
   it("lets an ethers wallet send a transaction and wait for it", async () => {
-    const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 20, cacheTimeout: -1 });
+    const provider = new NodeProvider(chain.rpcUrl, chain.chainId, { pollingIntervalMs: 20 });
     try {
       const tx = await chain.operators.organizer.connect(provider).sendTransaction({ to: SINK, value: 5n });
       const receipt = await tx.wait();
@@ -107,7 +108,7 @@ describe("chain RPC front", function () {
     });
 
     it("lets an ethers wallet send several transactions without waiting in between", async () => {
-      const provider = new JsonRpcProvider(chain.rpcUrl, undefined, { staticNetwork: true, pollingInterval: 20, cacheTimeout: -1 });
+      const provider = new NodeProvider(chain.rpcUrl, chain.chainId, { pollingIntervalMs: 20 });
       try {
         const signer = chain.operators.relayer.connect(provider);
         const txs: TransactionResponse[] = [];

@@ -6,7 +6,8 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { promisify } from "node:util";
-import { Contract, JsonRpcProvider, Wallet, hexlify, type InterfaceAbi } from "ethers";
+import { Contract, Wallet, hexlify, type InterfaceAbi } from "ethers";
+import { NodeProvider } from "../../server/chain/node-provider.js";
 import { randomBytes } from "node:crypto";
 import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
 import { blind, finalize, signVote, toHex, tokenMessage, type IssuerPublicKey } from "../../protocol/index.js";
@@ -115,7 +116,7 @@ export async function call(url: string, init: { method?: string; key?: string; s
 
 /** The chain as an observer reads it: the public RPC and the BallotBox's ABI. */
 export function observer(ready: Ready) {
-  const provider = new JsonRpcProvider(ready.rpc, BigInt(ready.chainId), { staticNetwork: true });
+  const provider = new NodeProvider(ready.rpc, BigInt(ready.chainId));
   const box = new Contract(ready.ballotBox, BallotBoxAbi as InterfaceAbi, provider);
   const voteCasts = async (ballotId: bigint | string, voter?: string) => {
     const event = ballotBoxInterface.getEvent("VoteCast")!;

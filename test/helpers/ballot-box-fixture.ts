@@ -4,7 +4,7 @@
 // the contract and the protocol module are tested against each other.
 import { randomBytes } from "node:crypto";
 import type { KeyObject } from "node:crypto";
-import { Contract, Interface, JsonRpcProvider, Network, Wallet, hexlify, type InterfaceAbi, type TransactionReceipt } from "ethers";
+import { Contract, Interface, Wallet, hexlify, type InterfaceAbi, type TransactionReceipt } from "ethers";
 import { BallotBoxAbi } from "../../protocol/generated/BallotBox.js";
 import {
   blind, finalize, modulusBytes, signVote, toHex, tokenMessage,
@@ -13,7 +13,7 @@ import {
 import { blindSign, generateIssuerKey, proveIssuerKey } from "../../protocol/node.js";
 import { ballotBoxAt, deployBallotBox, type BallotBoxDeployment } from "../../server/chain/deploy.js";
 import type { TestBackend, TestChain } from "./backends.js";
-import { rpcCall } from "./rpc.js";
+import { NodeProvider, nodeChainId } from "../../server/chain/node-provider.js";
 
 export type Issuer = {
   privateKey: KeyObject;
@@ -35,15 +35,9 @@ export function testIssuer(i = 0): Issuer {
   return issuers[i];
 }
 
-/** A provider that never retries forever nor caches calls: ethers' defaults batch requests and cache calls for 250 ms. */
-export async function connectProvider(rpcUrl: string): Promise<JsonRpcProvider> {
-  const chainId = BigInt((await rpcCall(rpcUrl, "eth_chainId", [])) as string);
-  return new JsonRpcProvider(rpcUrl, Network.from(chainId), {
-    staticNetwork: true,
-    cacheTimeout: -1,
-    batchMaxCount: 1,
-    pollingInterval: 20,
-  });
+/** urne's provider (no batching, no cache, receipts looked for on a timer), polling every 20 ms. */
+export async function connectProvider(rpcUrl: string): Promise<NodeProvider> {
+  return new NodeProvider(rpcUrl, await nodeChainId(rpcUrl), { pollingIntervalMs: 20 });
 }
 
 /** A fresh voter key, as the widget makes one per ballot. */
@@ -61,7 +55,7 @@ export type VoteOptions = {
 };
 
 export type BallotBoxFixture = {
-  provider: JsonRpcProvider;
+  provider: NodeProvider;
   /** The node's JSON-RPC URL (what `provider` talks to). */
   rpcUrl: string;
   chainId: bigint;

@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { readFile } from "node:fs/promises";
 import { expect } from "chai";
-import { JsonRpcProvider } from "ethers";
+import { NodeProvider } from "../../../server/chain/node-provider.js";
 import jsQRModule from "jsqr";
 import type { FrameLocator, Page } from "playwright-core";
 import { decodeBallotBoxLog, parseProof, type ProofOfVote } from "../../../protocol/index.js";
@@ -25,11 +25,11 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
   // (up to 8 moves of that frame in 0.6 s). The widget now takes its height from its first
   // real screen only (client/widget/main.ts): each frame resizes once.
   let world: WidgetWorld;
-  let chain: JsonRpcProvider;
+  let chain: NodeProvider;
 
   before(async () => {
     world = await startWidgetWorld();
-    chain = new JsonRpcProvider(world.stack.rpcUrl, world.stack.chain.chainId, { staticNetwork: true });
+    chain = new NodeProvider(world.stack.rpcUrl, world.stack.chain.chainId);
   });
   after(async () => {
     chain?.destroy();

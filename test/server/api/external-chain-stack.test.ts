@@ -5,7 +5,8 @@ import { expect } from "chai";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { Contract, JsonRpcProvider, Wallet, hexlify } from "ethers";
+import { Contract, Wallet, hexlify } from "ethers";
+import { NodeProvider } from "../../../server/chain/node-provider.js";
 import { randomBytes } from "node:crypto";
 import { blind, finalize, issuerKeyFromJwk, signVote, toHex, tokenMessage } from "../../../protocol/index.js";
 import { blindSign } from "../../../protocol/node.js";
@@ -23,7 +24,7 @@ describe("server/api on an external chain (anvil, URNE_CHAIN_RPC_URL)", function
 
   before(async () => {
     anvil = await startAnvil();
-    const provider = new JsonRpcProvider(anvil.rpcUrl);
+    const provider = new NodeProvider(anvil.rpcUrl, anvil.chainId);
     ({ address: ballotBox } = await deployBallotBox(admin.connect(provider)));
     provider.destroy();
     dataDir = await mkdtemp(path.join(os.tmpdir(), "urne-ext-"));
@@ -50,7 +51,7 @@ describe("server/api on an external chain (anvil, URNE_CHAIN_RPC_URL)", function
     const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Sur une autre chaîne ?", closesAt: inSeconds(3600), liveResults: true } });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const ballot = created.body.ballot;
-    const box = new Contract(ballotBox, ballotBoxInterface, new JsonRpcProvider(anvil.rpcUrl));
+    const box = new Contract(ballotBox, ballotBoxInterface, new NodeProvider(anvil.rpcUrl, anvil.chainId));
     expect((await box.ballot(BigInt(ballot.id))).organizer).to.equal(organizer.address);
 
     // A voter's work, as the widget does it; the issuer's signature from the API's own key.
@@ -75,7 +76,7 @@ describe("server/api on an external chain (anvil, URNE_CHAIN_RPC_URL)", function
     expect((await box.runner!.provider!.getTransaction(receipt.txHash!))?.from).to.equal(relayer.address);
     const results = await call(stack, "GET", `/v1/ballots/${ballot.id}/results`);
     expect(results.body.results.options.map((o: { votes: number }) => o.votes)).to.deep.equal([0, 1, 0]);
-    (box.runner!.provider as JsonRpcProvider).destroy();
+    (box.runner!.provider as NodeProvider).destroy();
   });
 
   it("refuses to start when the contract is not a BallotBox, naming the setting", async () => {
