@@ -1,0 +1,170 @@
+// urne's chain executed by ethereumjs (@ethereumjs/vm, public API only) instead of EDR: from
+// the journal's genesis record and block records, it builds blocks whose hashes are the
+// ones EDR sealed. Unlike EDR it can start from a state it did not build itself (a state
+// trie kept on disk, durable-chain.ts), which is what makes a restart independent of the
+// number of votes the chain holds (issue 13).
+//
+// How EDR builds a block, and so how this engine must (each is needed for the same hash):
+// - the header: parent hash, number, the journaled timestamp, prevRandao as mixHash, the
+//   genesis coinbase and gas limit, empty extraData, zero difficulty and nonce, an empty
+//   withdrawals list, EDR's made-up parent beacon root (parentBeaconRootFor), EDR's base fee rule (nextBaseFee in
+//   sealer.ts: EIP-1559 from 1 gwei in genesis format 1, always zero in format 2);
+// - no system call at block start: EDR runs neither EIP-4788's nor EIP-2935's, so the block
+//   builder is constructed directly (BlockBuilder, public), without buildBlock's initState;
+// - EIP-7685 requests: none (no deposit, withdrawal or consolidation contract), so the
+//   requests hash is sha256 of nothing, as EDR's.
+import { BlockBuilder } from "@ethereumjs/vm";
+import { createBlock, createBlockHeaderFromBytesArray, type Block, type BlockHeader } from "@ethereumjs/block";
+import type { Common } from "@ethereumjs/common";
+import { MerklePatriciaTrie } from "@ethereumjs/mpt";
+import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
+import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
+import { bytesToHex, hexToBytes, utf8ToBytes, type DB } from "@ethereumjs/util";
+import { keccak256Bytes } from "../../../protocol/keccak.node.js";
+import { createVM, type RunTxResult, type VM } from "@ethereumjs/vm";
+import { RLP } from "@ethereumjs/rlp";
+import type { Genesis } from "../genesis.js";
+import type { BlockRecord } from "../journal.js";
+import { ReplayMismatchError } from "../replay.js";
+import { nextBaseFee, prevRandaoFor } from "../sealer.js";
+import { chainCommon, type ChainCommonOptions } from "./chain-common.js";
+import { writeGenesis } from "./genesis-block.js";
+import { RecentBlockHashes } from "./recent-block-hashes.js";
+
+/** A block the engine built, with what its transactions gave (receipts, created contracts). */
+export type BuiltBlock = { block: Block; results: RunTxResult[] };
+
+export type BlockEngineOptions = ChainCommonOptions & {
+  /** Where the state trie's nodes live; an in-memory map when absent. */
+  trieDb?: DB<string, string | Uint8Array>;
+};
+
+export class BlockEngine {
+  private constructor(
+    readonly genesis: Genesis,
+    readonly common: Common,
+    readonly vm: VM,
+    readonly trie: MerklePatriciaTrie,
+    private readonly recent: RecentBlockHashes,
+    private headBlock: Block,
+  ) {}
+
+  /** The last block built (or opened at). */
+  get head(): Block {
+    return this.headBlock;
+  }
+
+  /** A fresh chain: the genesis state written to `trieDb` (empty), block 0 checked against genesis.genesisHash. */
+  static async fromGenesis(genesis: Genesis, opts: BlockEngineOptions = {}): Promise<BlockEngine> {
+    const common = chainCommon(genesis, opts);
+    const { vm, trie, state, recent } = await newVm(common, opts.trieDb);
+    const block0 = await writeGenesis(genesis, common, state);
+    const hash = bytesToHex(block0.hash());
+    if (genesis.genesisHash !== undefined && hash !== genesis.genesisHash) {
+      throw new ReplayMismatchError(0, genesis.genesisHash, hash, "genesis: same record, different engine?");
+    }
+    recent.set(0, block0.hash());
+    return new BlockEngine(genesis, common, vm, trie, recent, block0);
+  }
+
+  /**
+   * The chain as left in `trieDb`: `head` is the last block built (its header's RLP), and
+   * `hashes` the hashes of up to 256 blocks before it (BLOCKHASH), oldest first. The caller
+   * checked that the head's state root is in `trieDb`.
+   */
+  static async atHead(genesis: Genesis, head: Uint8Array, hashes: Uint8Array[], opts: BlockEngineOptions = {}): Promise<BlockEngine> {
+    const common = chainCommon(genesis, opts);
+    const header = createBlockHeaderFromBytesArray(RLP.decode(head) as Uint8Array[], { common, setHardfork: false });
+    const { vm, trie, state, recent } = await newVm(common, opts.trieDb);
+    await state.setStateRoot(header.stateRoot);
+    const n = Number(header.number);
+    hashes.forEach((hash, i) => recent.set(n - hashes.length + i, hash));
+    recent.set(n, header.hash());
+    const block = createBlock({ header, withdrawals: [] }, { common, setHardfork: false });
+    return new BlockEngine(genesis, common, vm, trie, recent, block);
+  }
+
+  /**
+   * Executes `record` on the head, which it must follow by the sealing rules (number,
+   * prevRandao = keccak256(parent hash), timestamp not before its parent's), and checks the
+   * resulting hash against the journaled one. A refused transaction or a different hash
+   * throws ReplayMismatchError naming the block, and leaves the head and state as they were.
+   */
+  async applyBlock(record: BlockRecord): Promise<BuiltBlock> {
+    const parent = this.headBlock.header;
+    const n = Number(parent.number) + 1;
+    const parentHash = bytesToHex(parent.hash());
+    const mismatch = (actual: string, detail: string) => new ReplayMismatchError(n, record.hash, actual, detail);
+    if (record.number !== n) throw mismatch("-", `entry number is ${record.number}`);
+    if (record.prevRandao !== prevRandaoFor(parentHash)) throw mismatch("-", "prevRandao is not keccak256(parent hash)");
+    if (!Number.isSafeInteger(record.timestamp) || record.timestamp < Number(parent.timestamp)) {
+      throw mismatch("-", `timestamp ${record.timestamp} is before its parent's ${parent.timestamp}`);
+    }
+    const baseFeePerGas = nextBaseFee(
+      { number: n - 1, hash: parentHash, timestamp: Number(parent.timestamp), baseFeePerGas: parent.baseFeePerGas ?? 0n, gasUsed: parent.gasUsed, gasLimit: parent.gasLimit },
+      this.genesis.baseFeeRule === "zero",
+    );
+    const builder = new BlockBuilder(this.vm, {
+      parentBlock: this.headBlock,
+      headerData: {
+        number: BigInt(n),
+        timestamp: BigInt(record.timestamp),
+        mixHash: hexToBytes(record.prevRandao as `0x${string}`),
+        coinbase: this.genesis.coinbase as `0x${string}`,
+        gasLimit: BigInt(this.genesis.blockGasLimit),
+        baseFeePerGas,
+        extraData: new Uint8Array(),
+        difficulty: 0n,
+        parentBeaconBlockRoot: parentBeaconRootFor(parent),
+      },
+      withdrawals: [],
+      blockOpts: { putBlockIntoBlockchain: false, setHardfork: false },
+    });
+    const results: RunTxResult[] = [];
+    try {
+      for (const raw of record.transactions) {
+        let tx: TypedTransaction;
+        try {
+          tx = createTxFromRLP(hexToBytes(raw as `0x${string}`), { common: this.common });
+        } catch (error) {
+          throw mismatch("-", `a transaction does not decode: ${(error as Error).message}`);
+        }
+        try {
+          results.push(await builder.addTransaction(tx));
+        } catch (error) {
+          throw mismatch("-", `transaction ${bytesToHex(tx.hash())} refused: ${(error as Error).message}`);
+        }
+      }
+    } catch (error) {
+      await builder.revert();
+      throw error;
+    }
+    const { block } = await builder.build();
+    const hash = bytesToHex(block.hash());
+    if (hash !== record.hash) {
+      // The state now holds this block's changes: put it back to the parent's root.
+      await this.vm.stateManager.setStateRoot(parent.stateRoot);
+      throw mismatch(hash, "");
+    }
+    this.headBlock = block;
+    this.recent.set(n, block.hash());
+    return { block, results };
+  }
+}
+
+/**
+ * EDR has no beacon chain and makes the parent beacon root up: block 1's is
+ * keccak256("randomParentBeaconBlockRootSeed"), each later one keccak256 of its parent's
+ * (its seeded generator, advanced once per mined block; block 0's is zero).
+ */
+export function parentBeaconRootFor(parent: BlockHeader): Uint8Array {
+  return parent.number === 0n ? keccak256Bytes(utf8ToBytes("randomParentBeaconBlockRootSeed")) : keccak256Bytes(parent.parentBeaconBlockRoot!);
+}
+
+async function newVm(common: Common, trieDb: DB<string, string | Uint8Array> | undefined) {
+  const trie = new MerklePatriciaTrie({ common, useKeyHashing: true, ...(trieDb ? { db: trieDb, valueEncoding: "view" as const } : {}) });
+  const state = new MerkleStateManager({ common, trie, caches: new Caches() });
+  const recent = new RecentBlockHashes();
+  const vm = await createVM({ common, stateManager: state, blockchain: recent, setHardfork: false });
+  return { vm, trie, state, recent };
+}
