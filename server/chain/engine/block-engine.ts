@@ -19,7 +19,7 @@ import type { Common } from "@ethereumjs/common";
 import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { Caches, MerkleStateManager } from "@ethereumjs/statemanager";
 import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
-import { bytesToHex, hexToBytes, utf8ToBytes, type DB } from "@ethereumjs/util";
+import { bytesToHex, hexToBytes, utf8ToBytes } from "@ethereumjs/util";
 import { keccak256Bytes } from "../../../protocol/keccak.node.js";
 import { createVM, type RunTxResult, type VM } from "@ethereumjs/vm";
 import { RLP } from "@ethereumjs/rlp";
@@ -30,14 +30,22 @@ import { nextBaseFee, prevRandaoFor } from "../sealer.js";
 import { chainCommon, type ChainCommonOptions } from "./chain-common.js";
 import { writeGenesis } from "./genesis-block.js";
 import { RecentBlockHashes } from "./recent-block-hashes.js";
+import { MemoryNodeLevel, TrieNodeStore, type NodeLevel, type NodeWrite } from "./trie-node-store.js";
 
 /** A block the engine built, with what its transactions gave (receipts, created contracts). */
 export type BuiltBlock = { block: Block; results: RunTxResult[] };
 
 export type BlockEngineOptions = ChainCommonOptions & {
-  /** Where the state trie's nodes live; an in-memory map when absent. */
-  trieDb?: DB<string, string | Uint8Array>;
+  /**
+   * Where the state trie's nodes live (derived-store.ts). With it, the nodes each block
+   * writes are held until the caller takes them (takeNodeWrites) and must be in the level
+   * before the next block. Without it, a map in memory that the engine fills itself.
+   */
+  nodes?: NodeLevel;
 };
+
+/** Trie nodes kept: the LRU of ethereumjs' trie (about 100 MB of branch nodes at most). */
+const NODE_CACHE = 200_000;
 
 export class BlockEngine {
   private constructor(
@@ -45,9 +53,21 @@ export class BlockEngine {
     readonly common: Common,
     readonly vm: VM,
     readonly trie: MerklePatriciaTrie,
+    private readonly nodeStore: TrieNodeStore,
+    /** Set when the engine keeps its nodes in memory and so applies its own writes. */
+    private readonly memory: MemoryNodeLevel | undefined,
     private readonly recent: RecentBlockHashes,
     private headBlock: Block,
   ) {}
+
+  /** The trie nodes written (and pruned) since the last call; the caller writes them (durable-chain.ts). */
+  takeNodeWrites(): NodeWrite[] {
+    return this.nodeStore.takeWrites();
+  }
+
+  #settle(): void {
+    this.memory?.apply(this.nodeStore.takeWrites());
+  }
 
   /** The last block built (or opened at). */
   get head(): Block {
@@ -57,14 +77,16 @@ export class BlockEngine {
   /** A fresh chain: the genesis state written to `trieDb` (empty), block 0 checked against genesis.genesisHash. */
   static async fromGenesis(genesis: Genesis, opts: BlockEngineOptions = {}): Promise<BlockEngine> {
     const common = chainCommon(genesis, opts);
-    const { vm, trie, state, recent } = await newVm(common, opts.trieDb);
+    const { vm, trie, state, recent, nodeStore, memory } = await newVm(common, opts.nodes);
     const block0 = await writeGenesis(genesis, common, state);
     const hash = bytesToHex(block0.hash());
     if (genesis.genesisHash !== undefined && hash !== genesis.genesisHash) {
       throw new ReplayMismatchError(0, genesis.genesisHash, hash, "genesis: same record, different engine?");
     }
     recent.set(0, block0.hash());
-    return new BlockEngine(genesis, common, vm, trie, recent, block0);
+    const engine = new BlockEngine(genesis, common, vm, trie, nodeStore, memory, recent, block0);
+    engine.#settle();
+    return engine;
   }
 
   /**
@@ -75,13 +97,13 @@ export class BlockEngine {
   static async atHead(genesis: Genesis, head: Uint8Array, hashes: Uint8Array[], opts: BlockEngineOptions = {}): Promise<BlockEngine> {
     const common = chainCommon(genesis, opts);
     const header = createBlockHeaderFromBytesArray(RLP.decode(head) as Uint8Array[], { common, setHardfork: false });
-    const { vm, trie, state, recent } = await newVm(common, opts.trieDb);
+    const { vm, trie, state, recent, nodeStore, memory } = await newVm(common, opts.nodes);
     await state.setStateRoot(header.stateRoot);
     const n = Number(header.number);
     hashes.forEach((hash, i) => recent.set(n - hashes.length + i, hash));
     recent.set(n, header.hash());
     const block = createBlock({ header, withdrawals: [] }, { common, setHardfork: false });
-    return new BlockEngine(genesis, common, vm, trie, recent, block);
+    return new BlockEngine(genesis, common, vm, trie, nodeStore, memory, recent, block);
   }
 
   /**
@@ -137,18 +159,28 @@ export class BlockEngine {
       }
     } catch (error) {
       await builder.revert();
+      await this.#backTo(parent);
       throw error;
     }
     const { block } = await builder.build();
     const hash = bytesToHex(block.hash());
     if (hash !== record.hash) {
-      // The state now holds this block's changes: put it back to the parent's root.
-      await this.vm.stateManager.setStateRoot(parent.stateRoot);
+      await this.#backTo(parent);
       throw mismatch(hash, "");
     }
     this.headBlock = block;
     this.recent.set(n, block.hash());
+    this.#settle();
     return { block, results };
+  }
+
+  /**
+   * After a refused block: its trie writes (new nodes, and the parent's nodes it pruned)
+   * are dropped, so the level holds the parent's state again, and the state is reopened there.
+   */
+  async #backTo(parent: BlockHeader): Promise<void> {
+    this.nodeStore.dropWrites();
+    await this.vm.stateManager.setStateRoot(parent.stateRoot);
   }
 }
 
@@ -161,10 +193,18 @@ export function parentBeaconRootFor(parent: BlockHeader): Uint8Array {
   return parent.number === 0n ? keccak256Bytes(utf8ToBytes("randomParentBeaconBlockRootSeed")) : keccak256Bytes(parent.parentBeaconBlockRoot!);
 }
 
-async function newVm(common: Common, trieDb: DB<string, string | Uint8Array> | undefined) {
-  const trie = new MerklePatriciaTrie({ common, useKeyHashing: true, ...(trieDb ? { db: trieDb, valueEncoding: "view" as const } : {}) });
-  const state = new MerkleStateManager({ common, trie, caches: new Caches() });
+/**
+ * The VM on a state trie in `level`. Only the state at the head is kept: the trie prunes
+ * the nodes a block replaces (urne reads no older state, docs/CHAIN.md §4.2), and each
+ * account's storage nodes are keyed under a prefix of its hashed address, so that pruning
+ * one contract's node can never remove an identical node of another's.
+ */
+async function newVm(common: Common, level: NodeLevel | undefined) {
+  const memory = level ? undefined : new MemoryNodeLevel();
+  const nodeStore = new TrieNodeStore(level ?? memory!);
+  const trie = new MerklePatriciaTrie({ common, useKeyHashing: true, useNodePruning: true, cacheSize: NODE_CACHE, db: nodeStore, valueEncoding: "view" });
+  const state = new MerkleStateManager({ common, trie, caches: new Caches(), prefixStorageTrieKeys: true });
   const recent = new RecentBlockHashes();
   const vm = await createVM({ common, stateManager: state, blockchain: recent, setHardfork: false });
-  return { vm, trie, state, recent };
+  return { vm, trie, state, recent, nodeStore, memory };
 }
