@@ -74,23 +74,24 @@ export class DurableChain {
     }
     if (rebuilt !== undefined) opts.log?.("chain.state_rebuild", { reason: rebuilt, blocks: journal.head });
 
-    let engine: BlockEngine;
-    if (verdict?.ok) {
-      engine = await BlockEngine.atHead(genesis, verdict.headerRlp, verdict.recentHashes, { ...opts.engine, nodes: store.nodes });
-    } else {
-      engine = await BlockEngine.fromGenesis(genesis, { ...opts.engine, nodes: store.nodes });
-      const block0 = engine.head;
-      await store.commitBlock({ number: 0, hash: bytesToHex(block0.hash()), headerRlp: bytesToHex(block0.header.serialize()), receipts: [] }, engine.takeNodeWrites());
-    }
-    const chain = new DurableChain(store, engine, { ...(rebuilt !== undefined ? { rebuilt } : {}), checkedHeaders: verdict?.ok ? verdict.checked : 0, executed: 0 });
+    let chain: DurableChain | undefined;
     try {
+      let engine: BlockEngine;
+      if (verdict?.ok) {
+        engine = await BlockEngine.atHead(genesis, verdict.headerRlp, verdict.recentHashes, { ...opts.engine, nodes: store.nodes });
+      } else {
+        engine = await BlockEngine.fromGenesis(genesis, { ...opts.engine, nodes: store.nodes });
+        const block0 = engine.head;
+        await store.commitBlock({ number: 0, hash: bytesToHex(block0.hash()), headerRlp: bytesToHex(block0.header.serialize()), receipts: [] }, engine.takeNodeWrites());
+      }
+      chain = new DurableChain(store, engine, { ...(rebuilt !== undefined ? { rebuilt } : {}), checkedHeaders: verdict?.ok ? verdict.checked : 0, executed: 0 });
       for await (const record of journal.blocks(Number(engine.head.header.number) + 1)) {
         await chain.append(record);
         chain.report.executed++;
         opts.onProgress?.(record.number);
       }
     } catch (error) {
-      // The blocks before the refused one stay written: they agree with the journal.
+      // The blocks before a refused one stay written: they agree with the journal.
       await store.close();
       throw error;
     }
