@@ -10,6 +10,7 @@
 //   header:<n 12 digits> the block header, RLP hex
 //   receipts:<n>         the block's receipts, JSON (StoredReceipt[])
 //   tx:<hash>            "<block>:<index>"
+//   hash:<block hash>    the block's number
 //   !nodes! sublevel     the state trie's nodes and contract code (trie-node-store.ts), binary
 // One LevelDB batch per block holds the block's nodes, its index entries and the new head,
 // so the store always holds the state of the head it names. Writes are not synced: a crash
@@ -134,6 +135,12 @@ export class DerivedStore {
     return { block, index };
   }
 
+  /** The number of the block with hash `hash`, if it is one of this chain's. */
+  async blockNumberOf(hash: string): Promise<number | undefined> {
+    const text = await this.db.get(`hash:${hash}`);
+    return text === undefined ? undefined : Number(text);
+  }
+
   /** Writes `block`, the trie writes that built its state and the new head, in one batch. */
   async commitBlock(block: DerivedBlock, nodeWrites: NodeWrite[]): Promise<void> {
     const nodes = this.nodes;
@@ -142,6 +149,7 @@ export class DerivedStore {
     ops.push({ type: "put", key: HEADER + pad(block.number), value: block.headerRlp });
     ops.push({ type: "put", key: `receipts:${pad(block.number)}`, value: JSON.stringify(block.receipts) });
     for (const [i, r] of block.receipts.entries()) ops.push({ type: "put", key: `tx:${r.hash}`, value: `${block.number}:${i}` });
+    ops.push({ type: "put", key: `hash:${block.hash}`, value: String(block.number) });
     ops.push({ type: "put", key: "head", value: JSON.stringify({ number: block.number, hash: block.hash }) });
     await this.db.batch(ops as never);
   }

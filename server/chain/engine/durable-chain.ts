@@ -103,6 +103,11 @@ export class DurableChain {
     return this.engine.head;
   }
 
+  /** The head's state (the engine's state manager), for reads between blocks. */
+  get state() {
+    return this.engine.vm.stateManager;
+  }
+
   get derived(): DerivedStore {
     return this.store;
   }

@@ -1,0 +1,142 @@
+// The ethereumjs engine's JSON-RPC answers (server/chain/engine/engine-rpc.ts) against
+// EDR's on the same chains, field by field: the committed journal (deployment, the three
+// ballot kinds, a batch with a rejected vote, a revote, a close, a transfer) and a chain
+// of transaction types 0, 1 (with an access list) and 2, with a reverted contract creation.
+import { expect } from "chai";
+import { readFileSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { Interface, Wallet, hexlify, id, randomBytes } from "ethers";
+import { BallotBoxAbi } from "../../../protocol/generated/BallotBox.js";
+import { DurableChain } from "../../../server/chain/engine/durable-chain.js";
+import { createEngineEvm } from "../../../server/chain/engine/engine-rpc.js";
+import { createEvm, type Evm } from "../../../server/chain/evm.js";
+import { newGenesis, type Genesis } from "../../../server/chain/genesis.js";
+import { Journal, type BlockRecord } from "../../../server/chain/journal.js";
+import { genesisHead, replayBlocks } from "../../../server/chain/replay.js";
+import type { RpcError } from "../../../server/chain/rpc-error.js";
+import type { ChainFixture } from "../../../scripts/make-chain-fixture.js";
+import { sealOnEdr } from "./edr-sealed-journal.js";
+
+const root = path.join(import.meta.dirname, "..", "..", "..");
+const fixture = JSON.parse(readFileSync(path.join(root, "test/vectors/chain-journal.json"), "utf8")) as ChainFixture;
+
+type Pair = { edr: Evm; ours: Evm; records: BlockRecord[]; close(): Promise<void> };
+
+async function pairOf(genesis: Genesis, records: BlockRecord[], edr?: Evm): Promise<Pair> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "urne-engine-rpc-"));
+  const journal = await Journal.open(path.join(dir, "chain"));
+  await journal.putGenesis(genesis);
+  for (const r of records) await journal.appendBlock(r);
+  const chain = await DurableChain.open({ location: path.join(dir, "chain-state"), journal, genesis });
+  if (!edr) {
+    edr = await createEvm(genesis);
+    await replayBlocks(edr, await genesisHead(edr, genesis), records);
+  }
+  return {
+    edr, ours: createEngineEvm(chain, journal, genesis), records,
+    async close() {
+      await chain.close();
+      await journal.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function same(pair: Pair, method: string, params: unknown[]) {
+  const edr = await pair.edr.request({ method, params });
+  const ours = await pair.ours.request({ method, params });
+  expect(ours, `${method} ${JSON.stringify(params)}`).to.deep.equal(edr);
+  return edr;
+}
+
+/** Every read a node answers about the chain, both ways. */
+async function compareEverything(pair: Pair, accounts: string[]) {
+  const head = pair.records.length;
+  for (const m of ["eth_chainId", "net_version", "eth_blockNumber"]) await same(pair, m, []);
+  const txHashes: string[] = [];
+  for (let n = 0; n <= head; n++) {
+    for (const full of [false, true]) {
+      const block = (await same(pair, "eth_getBlockByNumber", [`0x${n.toString(16)}`, full])) as { hash: string; transactions: string[] };
+      await same(pair, "eth_getBlockByHash", [block.hash, full]);
+      if (!full) txHashes.push(...block.transactions);
+    }
+  }
+  await same(pair, "eth_getBlockByNumber", ["latest", true]);
+  await same(pair, "eth_getBlockByNumber", [`0x${(head + 1).toString(16)}`, false]);
+  await same(pair, "eth_getBlockByHash", [`0x${"12".repeat(32)}`, false]);
+  for (const hash of txHashes) {
+    await same(pair, "eth_getTransactionByHash", [hash]);
+    await same(pair, "eth_getTransactionReceipt", [hash]);
+  }
+  await same(pair, "eth_getTransactionByHash", [`0x${"34".repeat(32)}`]);
+  await same(pair, "eth_getTransactionReceipt", [`0x${"34".repeat(32)}`]);
+  const all = (await same(pair, "eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest" }])) as { address: string; topics: string[]; blockHash: string }[];
+  if (all.length > 0) {
+    await same(pair, "eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest", address: all[0].address }]);
+    await same(pair, "eth_getLogs", [{ fromBlock: "0x1", toBlock: `0x${head.toString(16)}`, topics: [all.at(-1)!.topics[0]] }]);
+    await same(pair, "eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest", topics: [null, all[0].topics[1] ?? null] }]);
+    await same(pair, "eth_getLogs", [{ blockHash: all.at(-1)!.blockHash }]);
+  }
+  const contracts = [...new Set(all.map((l) => l.address))];
+  for (const address of [...accounts, ...contracts, `0x${"56".repeat(20)}`]) {
+    await same(pair, "eth_getBalance", [address, "latest"]);
+    await same(pair, "eth_getTransactionCount", [address, "latest"]);
+    await same(pair, "eth_getCode", [address, "latest"]);
+    for (let slot = 0; slot < 8; slot++) await same(pair, "eth_getStorageAt", [address, `0x${slot.toString(16)}`, "latest"]);
+  }
+  return all;
+}
+
+const rpcFailure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e as RpcError);
+
+describe("ethereumjs engine: JSON-RPC answers, field by field against EDR", function () {
+  this.timeout(120_000);
+
+  it("the committed journal: blocks, transactions, receipts, logs and the head's state", async () => {
+    const pair = await pairOf(fixture.genesis, fixture.blocks);
+    try {
+      const logs = await compareEverything(pair, fixture.genesis.accounts.map((a) => a.address));
+      const iface = new Interface(BallotBoxAbi);
+      expect(logs.map((l) => iface.parseLog(l as never)?.name)).to.include.members(["BallotCreated", "VoteCast", "VoteRejected", "BallotClosed"]);
+      await same(pair, "eth_getLogs", [{ fromBlock: "0x0", toBlock: "latest", topics: [id("NotAnEvent()")] }]);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it("transaction types 0, 1 and 2 and a reverted creation", async () => {
+    const alice = new Wallet(hexlify(randomBytes(32)));
+    const genesis = newGenesis({ accounts: [alice.address] });
+    const chainId = BigInt(genesis.chainId);
+    const fee = { maxFeePerGas: 5_000_000_000n, maxPriorityFeePerGas: 1_000_000_000n };
+    const blocks = [[
+      await alice.signTransaction({ type: 0, chainId, nonce: 0, to: `0x${"78".repeat(20)}`, value: 5n, gasLimit: 21_000n, gasPrice: 3_000_000_000n }),
+      await alice.signTransaction({ type: 1, chainId, nonce: 1, to: alice.address, value: 1n, gasLimit: 30_000n, gasPrice: 2_000_000_000n, accessList: [{ address: alice.address, storageKeys: [`0x${"01".repeat(32)}`] }] }),
+      await alice.signTransaction({ type: 2, chainId, nonce: 2, data: "0x60006000fd", gasLimit: 100_000n, ...fee }),
+      // A contract whose init code stores 42 in slot 3 and deploys one byte (STOP).
+      await alice.signTransaction({ type: 2, chainId, nonce: 3, data: "0x602a600355600160006000f3", gasLimit: 100_000n, ...fee }),
+    ], []];
+    const sealed = await sealOnEdr(genesis, blocks);
+    const pair = await pairOf(sealed.genesis, sealed.records, sealed.evm);
+    try {
+      await compareEverything(pair, [alice.address, `0x${"78".repeat(20)}`]);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it("refuses state reads of a block other than the head (it keeps the head's only), and methods it does not serve yet", async () => {
+    const pair = await pairOf(fixture.genesis, fixture.blocks);
+    try {
+      const address = fixture.genesis.accounts[0].address;
+      const refusal = await rpcFailure(pair.ours.request({ method: "eth_getBalance", params: [address, "0x2"] }));
+      expect(refusal?.code).to.equal(-32000);
+      expect(refusal?.message).to.match(/head block \(8\) only; block 2 was asked/);
+      expect((await rpcFailure(pair.ours.request({ method: "eth_call", params: [{ to: address }, "latest"] })))?.code).to.equal(-32601);
+    } finally {
+      await pair.close();
+    }
+  });
+});
