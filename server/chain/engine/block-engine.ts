@@ -60,6 +60,20 @@ export class BlockEngine {
     private headBlock: Block,
   ) {}
 
+  /**
+   * A VM on the head's state whose writes go nowhere: reads reach the engine's trie nodes,
+   * writes stay in a map dropped with it (eth_call, eth_estimateGas: call-runner.ts). The
+   * engine's own state manager is never checkpointed for a call: reverting a call that wrote
+   * storage through it left its storage tries out of step with its caches (a "Stack
+   * underflow" from the trie on the next write).
+   */
+  async scratchVm(): Promise<VM> {
+    const scratch = new TrieNodeStore(new ScratchLevel(this.nodeStore));
+    const trie = new MerklePatriciaTrie({ common: this.common, useKeyHashing: true, db: scratch, valueEncoding: "view", root: this.headBlock.header.stateRoot });
+    const state = new MerkleStateManager({ common: this.common, trie, prefixStorageTrieKeys: true });
+    return createVM({ common: this.common, stateManager: state, blockchain: this.recent.shallowCopy(), setHardfork: false });
+  }
+
   /** The trie nodes written (and pruned) since the last call; the caller writes them (durable-chain.ts). */
   takeNodeWrites(): NodeWrite[] {
     return this.nodeStore.takeWrites();
@@ -181,6 +195,15 @@ export class BlockEngine {
   async #backTo(parent: BlockHeader): Promise<void> {
     this.nodeStore.dropWrites();
     await this.vm.stateManager.setStateRoot(parent.stateRoot);
+  }
+}
+
+/** What a scratch VM reads: the engine's nodes (its writes stay in its own TrieNodeStore). */
+class ScratchLevel implements NodeLevel {
+  constructor(private readonly nodes: TrieNodeStore) {}
+
+  async get(key: Buffer): Promise<Uint8Array | undefined> {
+    return (await this.nodes.get(key.toString("hex"))) as Uint8Array | undefined;
   }
 }
 

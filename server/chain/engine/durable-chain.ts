@@ -103,6 +103,11 @@ export class DurableChain {
     return this.engine.head;
   }
 
+  /** The engine at the head, for calls between blocks (call-runner.ts). */
+  get engineAtHead(): BlockEngine {
+    return this.engine;
+  }
+
   /** The head's state (the engine's state manager), for reads between blocks. */
   get state() {
     return this.engine.vm.stateManager;

@@ -4,7 +4,7 @@
 // Served so far: the chain's identity, blocks (with and without full transactions),
 // transactions, receipts and logs, read from the derived store and the journal (the raw
 // transactions are the journal's, never copied), and the head's state (balance, code,
-// storage, nonce). Not yet: eth_call, eth_estimateGas, and the mining methods the sealer
+// storage, nonce), eth_call and eth_estimateGas (call-runner.ts). Not yet: the mining methods the sealer
 // sends (eth_sendRawTransaction, hardhat_setPrevRandao, evm_mine, hardhat_dropTransaction,
 // evm_increaseTime): they answer -32601 until they are built.
 //
@@ -23,6 +23,7 @@ import { RpcError } from "../rpc-error.js";
 import { chainCommon } from "./chain-common.js";
 import type { StoredReceipt } from "./derived-store.js";
 import type { DurableChain } from "./durable-chain.js";
+import { CallRunner, type CallRequest } from "./call-runner.js";
 
 const qty = (n: bigint | number) => `0x${n.toString(16)}`;
 const hex = (b: Uint8Array) => bytesToHex(b);
@@ -34,6 +35,7 @@ export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: 
   const common = chainCommon(genesis);
   const store = chain.derived;
   const headNumber = () => Number(chain.head.header.number);
+  const calls = new CallRunner(() => chain.engineAtHead);
 
   const blockNumber = (tag: unknown): number | undefined => {
     if (tag === "latest" || tag === "pending" || tag === "safe" || tag === "finalized") return headNumber();
@@ -192,6 +194,12 @@ export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: 
         const value = await atHead(params[2]).getStorage(createAddressFromString(String(params[0]).toLowerCase()), slot);
         return hex(setLengthLeft(value, 32));
       }
+      case "eth_call":
+        atHead(params[1]);
+        return calls.call(params[0] as CallRequest);
+      case "eth_estimateGas":
+        atHead(params[1]);
+        return calls.estimateGas(params[0] as CallRequest);
       default:
         throw new RpcError(-32601, `Method ${method} is not supported by the ethereumjs engine yet`);
     }

@@ -127,6 +127,56 @@ describe("ethereumjs engine: JSON-RPC answers, field by field against EDR", func
     }
   });
 
+  it("eth_call and eth_estimateGas: results, reverts (code, message, data) and estimates as EDR's", async () => {
+    const pair = await pairOf(fixture.genesis, fixture.blocks);
+    try {
+      const iface = new Interface(BallotBoxAbi);
+      const box = ((await pair.edr.request({ method: "eth_getTransactionReceipt", params: [(await pair.edr.request({ method: "eth_getBlockByNumber", params: ["0x1", false] }) as { transactions: string[] }).transactions[0]] })) as { contractAddress: string }).contractAddress;
+      const [admin, organizer, relayer] = fixture.genesis.accounts.map((a) => a.address);
+      const stranger = `0x${"9a".repeat(20)}`;
+      const organizerRole = iface.decodeFunctionResult("ORGANIZER_ROLE", (await pair.edr.request({ method: "eth_call", params: [{ to: box, data: iface.encodeFunctionData("ORGANIZER_ROLE") }, "latest"] })) as string)[0];
+      const calls: Record<string, unknown>[] = [
+        { to: box, data: iface.encodeFunctionData("ballotCount") },
+        { to: box, data: iface.encodeFunctionData("ballot", [1]) },
+        { to: box, data: iface.encodeFunctionData("tally", [1]) },
+        { to: box, data: iface.encodeFunctionData("tally", [3]) },
+        { to: box, data: iface.encodeFunctionData("votersCount", [2]) },
+        { to: box, data: iface.encodeFunctionData("eip712Domain") },
+        { to: box, data: iface.encodeFunctionData("hasRole", [organizerRole, admin]) },
+        { to: box, data: iface.encodeFunctionData("tokenMessage", [1, stranger]) },
+        { to: box, data: iface.encodeFunctionData("voteDigest", [1, 0, "0x00"]) },
+        { to: box, from: admin, data: iface.encodeFunctionData("closeBallot", [1, 1]) },
+        // Reverts: custom errors with arguments, and no reason at all.
+        { to: box, from: admin, data: iface.encodeFunctionData("closeBallot", [2, 1]) },
+        { to: box, from: stranger, data: iface.encodeFunctionData("closeBallot", [1, 1]) },
+        { to: box, from: relayer, data: iface.encodeFunctionData("castVotes", [[]]) },
+        { data: "0x60006000fd" },
+        // A transfer, a call to nobody, a contract creation returning its code.
+        { from: organizer, to: stranger, value: "0x1234" },
+        { from: organizer, to: stranger, data: "0xdeadbeef" },
+        { to: stranger },
+        { from: organizer, data: "0x602a600355600160006000f3" },
+      ];
+      const outcome = async (evm: Evm, method: string, call: unknown) =>
+        evm.request({ method, params: method === "eth_call" ? [call, "latest"] : [call] }).then(
+          (result) => ({ result }),
+          (e: RpcError) => ({ code: e.code, message: e.message, data: e.data }),
+        );
+      let reverted = 0;
+      for (const call of calls) {
+        for (const method of ["eth_call", "eth_estimateGas"]) {
+          const edr = await outcome(pair.edr, method, call);
+          const ours = await outcome(pair.ours, method, call);
+          expect(ours, `${method} ${JSON.stringify(call)}`).to.deep.equal(edr);
+          if ("code" in edr) reverted++;
+        }
+      }
+      expect(reverted).to.equal(8); // four reverting calls, each by both methods
+    } finally {
+      await pair.close();
+    }
+  });
+
   it("refuses state reads of a block other than the head (it keeps the head's only), and methods it does not serve yet", async () => {
     const pair = await pairOf(fixture.genesis, fixture.blocks);
     try {
@@ -134,7 +184,8 @@ describe("ethereumjs engine: JSON-RPC answers, field by field against EDR", func
       const refusal = await rpcFailure(pair.ours.request({ method: "eth_getBalance", params: [address, "0x2"] }));
       expect(refusal?.code).to.equal(-32000);
       expect(refusal?.message).to.match(/head block \(8\) only; block 2 was asked/);
-      expect((await rpcFailure(pair.ours.request({ method: "eth_call", params: [{ to: address }, "latest"] })))?.code).to.equal(-32601);
+      expect((await rpcFailure(pair.ours.request({ method: "eth_call", params: [{ to: address }, "0x2"] })))?.code).to.equal(-32000);
+      expect((await rpcFailure(pair.ours.request({ method: "evm_mine", params: [] })))?.code).to.equal(-32601);
     } finally {
       await pair.close();
     }
