@@ -79,7 +79,8 @@ export class DerivedStore {
       db = await open();
     } catch (error) {
       if ((error as { code?: string }).code !== "ERR_STORE_CORRUPT") throw error;
-      rebuilt = (error as Error).message;
+      const { file, problem } = error as { file: string; problem: string };
+      rebuilt = `its files are damaged (${file}: ${problem})`;
       await rm(location, { recursive: true, force: true });
       db = await open();
     }
