@@ -222,6 +222,24 @@ export class Journal {
   }
 
   /**
+   * The journaled blocks' numbers and hashes from `from` on, in order, for a caller that
+   * compares hashes only (the ethereumjs engine's start, engine/durable-chain.ts): open()
+   * already checked every entry in full, so each is read for its hash alone, taken from the
+   * end of the entry as appendBlock writes it (JSON.stringify puts `hash` last) or else
+   * parsed. A block missing between two others is named, as by blocks().
+   */
+  async *blockHashes(from = 1): AsyncGenerator<{ number: number; hash: string }> {
+    let expected = Math.max(from, 1);
+    for await (const [key, text] of this.db.iterator({ gte: blockKey(from), lt: BLOCK_END })) {
+      const n = Number(key.slice(BLOCK_PREFIX.length));
+      if (n !== expected) throw new JournalDamageError(this.location, expected, `has no block ${expected} (its next block entry is ${n})`);
+      const tail = /,"hash":"(0x[0-9a-f]{64})"\}$/.exec(text.slice(-80));
+      yield { number: n, hash: tail ? tail[1] : blockEntry(this.location, n, text).hash };
+      expected = n + 1;
+    }
+  }
+
+  /**
    * Appends the next block, synced to disk (fsync) before it resolves: the caller
    * announces the block only after this, which is what makes "journaled" mean "final".
    */

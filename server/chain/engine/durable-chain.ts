@@ -161,7 +161,7 @@ async function checkAgainstJournal(store: DerivedStore, journal: Journal, genesi
     const problem0 = await expectHeader(0, genesis.genesisHash!);
     if (problem0) return { ok: false, reason: problem0 };
     if (headNumber > 0) {
-      for await (const record of journal.blocks(1)) {
+      for await (const record of journal.blockHashes(1)) {
         const problem = await expectHeader(record.number, record.hash);
         if (problem) return { ok: false, reason: problem };
         if (record.number === headNumber) break;
