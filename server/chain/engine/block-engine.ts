@@ -76,6 +76,7 @@ export class BlockEngine {
 
   /** The trie nodes written (and pruned) since the last call; the caller writes them (durable-chain.ts). */
   takeNodeWrites(): NodeWrite[] {
+    this.#sealedParent = undefined;
     return this.nodeStore.takeWrites();
   }
 
@@ -130,32 +131,14 @@ export class BlockEngine {
     const parent = this.headBlock.header;
     const n = Number(parent.number) + 1;
     const parentHash = bytesToHex(parent.hash());
+    this.#sealedParent = undefined;
     const mismatch = (actual: string, detail: string) => new ReplayMismatchError(n, record.hash, actual, detail);
     if (record.number !== n) throw mismatch("-", `entry number is ${record.number}`);
     if (record.prevRandao !== prevRandaoFor(parentHash)) throw mismatch("-", "prevRandao is not keccak256(parent hash)");
     if (!Number.isSafeInteger(record.timestamp) || record.timestamp < Number(parent.timestamp)) {
       throw mismatch("-", `timestamp ${record.timestamp} is before its parent's ${parent.timestamp}`);
     }
-    const baseFeePerGas = nextBaseFee(
-      { number: n - 1, hash: parentHash, timestamp: Number(parent.timestamp), baseFeePerGas: parent.baseFeePerGas ?? 0n, gasUsed: parent.gasUsed, gasLimit: parent.gasLimit },
-      this.genesis.baseFeeRule === "zero",
-    );
-    const builder = new BlockBuilder(this.vm, {
-      parentBlock: this.headBlock,
-      headerData: {
-        number: BigInt(n),
-        timestamp: BigInt(record.timestamp),
-        mixHash: hexToBytes(record.prevRandao as `0x${string}`),
-        coinbase: this.genesis.coinbase as `0x${string}`,
-        gasLimit: BigInt(this.genesis.blockGasLimit),
-        baseFeePerGas,
-        extraData: new Uint8Array(),
-        difficulty: 0n,
-        parentBeaconBlockRoot: parentBeaconRootFor(parent),
-      },
-      withdrawals: [],
-      blockOpts: { putBlockIntoBlockchain: false, setHardfork: false },
-    });
+    const builder = this.#builder(record.timestamp, record.prevRandao);
     const results: RunTxResult[] = [];
     try {
       for (const raw of record.transactions) {
@@ -186,6 +169,77 @@ export class BlockEngine {
     this.recent.set(n, block.hash());
     this.#settle();
     return { block, results };
+  }
+
+  /** A block builder on the head with EDR's header rules (file comment). */
+  #builder(timestamp: number, prevRandao: string): BlockBuilder {
+    const parent = this.headBlock.header;
+    const baseFeePerGas = nextBaseFee(
+      { number: Number(parent.number), hash: bytesToHex(parent.hash()), timestamp: Number(parent.timestamp), baseFeePerGas: parent.baseFeePerGas ?? 0n, gasUsed: parent.gasUsed, gasLimit: parent.gasLimit },
+      this.genesis.baseFeeRule === "zero",
+    );
+    return new BlockBuilder(this.vm, {
+      parentBlock: this.headBlock,
+      headerData: {
+        number: parent.number + 1n,
+        timestamp: BigInt(timestamp),
+        mixHash: hexToBytes(prevRandao as `0x${string}`),
+        coinbase: this.genesis.coinbase as `0x${string}`,
+        gasLimit: BigInt(this.genesis.blockGasLimit),
+        baseFeePerGas,
+        extraData: new Uint8Array(),
+        difficulty: 0n,
+        parentBeaconBlockRoot: parentBeaconRootFor(parent),
+      },
+      withdrawals: [],
+      blockOpts: { putBlockIntoBlockchain: false, setHardfork: false },
+    });
+  }
+
+  /**
+   * Seals a new block on the head (what the sealer asks EDR's evm_mine for): `candidates`
+   * (raw signed transactions, in the pool's order) are executed in turn, and one the block
+   * cannot hold is left out with the reason (it does not decode, a nonce that is not its
+   * sender's next, funds or a fee cap short, no gas left in the block). The block follows
+   * the sealing rules (prevRandao = keccak256(parent hash), `timestamp` not before the
+   * parent's). Its trie writes are held as for applyBlock: the caller journals the record,
+   * then writes them (takeNodeWrites), or drops the block (dropSealed) if the journal refused it.
+   */
+  async sealBlock(candidates: string[], timestamp: number): Promise<{ record: BlockRecord; built: BuiltBlock; leftOut: { raw: string; reason: string }[] }> {
+    const parent = this.headBlock.header;
+    if (!Number.isSafeInteger(timestamp) || timestamp < Number(parent.timestamp)) throw new TypeError(`timestamp ${timestamp} is before the head's ${parent.timestamp}`);
+    const prevRandao = prevRandaoFor(bytesToHex(parent.hash()));
+    const builder = this.#builder(timestamp, prevRandao);
+    const results: RunTxResult[] = [];
+    const included: string[] = [];
+    const leftOut: { raw: string; reason: string }[] = [];
+    for (const raw of candidates) {
+      try {
+        const tx = createTxFromRLP(hexToBytes(raw as `0x${string}`), { common: this.common });
+        results.push(await builder.addTransaction(tx));
+        included.push(raw);
+      } catch (error) {
+        leftOut.push({ raw, reason: (error as Error).message });
+      }
+    }
+    const { block } = await builder.build();
+    const n = Number(block.header.number);
+    this.#sealedParent = this.headBlock;
+    this.headBlock = block;
+    this.recent.set(n, block.hash());
+    this.#settle();
+    return { record: { number: n, timestamp, prevRandao, transactions: included, hash: bytesToHex(block.hash()) }, built: { block, results }, leftOut };
+  }
+
+  #sealedParent: Block | undefined;
+
+  /** Undoes the block sealBlock just built (its journal write failed): head and state back to its parent. */
+  async dropSealed(): Promise<void> {
+    const parent = this.#sealedParent;
+    if (!parent || this.memory) throw new TypeError("dropSealed: no sealed block whose writes are still held");
+    this.#sealedParent = undefined;
+    this.headBlock = parent;
+    await this.#backTo(parent.header);
   }
 
   /**

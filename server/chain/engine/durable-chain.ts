@@ -127,6 +127,27 @@ export class DurableChain {
     return built;
   }
 
+  /**
+   * Seals the next block from `candidates` (BlockEngine.sealBlock), journals it with
+   * `journal` (the synced write that makes it final), and only then writes its state and
+   * index. If the journal write fails, the block is dropped from the engine and the error
+   * thrown: nothing of it was written (the caller stops, as the sealer does today).
+   */
+  async seal(candidates: string[], timestamp: number, journal: Pick<Journal, "appendBlock">): Promise<{ record: BlockRecord; leftOut: { raw: string; reason: string }[] }> {
+    const { record, built, leftOut } = await this.engine.sealBlock(candidates, timestamp);
+    try {
+      await journal.appendBlock(record);
+    } catch (error) {
+      await this.engine.dropSealed();
+      throw error;
+    }
+    await this.store.commitBlock(
+      { number: record.number, hash: record.hash, headerRlp: bytesToHex(built.block.header.serialize()), receipts: storedReceipts(built) },
+      this.engine.takeNodeWrites(),
+    );
+    return { record, leftOut };
+  }
+
   /** Reads back and re-hashes every node of the head's state (state-trie-check.ts). */
   checkState(): Promise<StateTrieCounts> {
     return checkStateTrie((key) => this.store.nodes.get(key), this.engine.head.header.stateRoot);
