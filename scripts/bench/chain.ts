@@ -2,8 +2,9 @@
 //                          [--txs-per-block N] [--journal DATA_DIR [--checkpoints 100,1000]]`
 // 1. Throughput: signed ETH transfers sent one request each through the public JSON-RPC,
 //    counted when sealed and journaled (receipt visible = block final).
-// 2. Replay: start-up replay time against chain length, on a journal built here, or on
-//    any existing data dir with --journal (e.g. one a votes benchmark produced).
+// 2. Replay: the engine's full build (derived store deleted, every block executed and
+//    hash-checked) against chain length, on a journal built here, or on any existing data
+//    dir with --journal (e.g. one a votes benchmark produced), then its restart.
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -11,14 +12,11 @@ import { parseArgs } from "node:util";
 import { Wallet } from "ethers";
 import { spawn } from "node:child_process";
 import { readOperatorKeys } from "../../server/chain/operator-keys.js";
-import { createEvm } from "../../server/chain/evm.js";
 import { DEFAULT_DOOR_LIMITS } from "../../server/chain/door-limits.js";
 import { hasZeroBaseFee, newGenesis } from "../../server/chain/genesis.js";
-import { Journal } from "../../server/chain/journal.js";
 import { Mutex } from "../../server/chain/mutex.js";
-import { genesisHead } from "../../server/chain/replay.js";
 import { Sealer } from "../../server/chain/sealer.js";
-import { TxPool } from "../../server/chain/tx-pool.js";
+import { engineParts } from "../../test/chain/engine-parts.js";
 import { rpcCall } from "../../test/helpers/rpc.js";
 import { freePort } from "../../test/helpers/free-port.js";
 import { sendRaw, signTransfers } from "../../test/chain/transfers.js";
@@ -103,14 +101,12 @@ async function throughput(total: number, senders: number, intervalMs: number) {
 /** Builds a journal of `blocks` blocks of `perBlock` transfers each, sealed as the node does. */
 async function buildJournal(chainDir: string, blocks: number, perBlock: number) {
   const senders = Array.from({ length: perBlock }, () => Wallet.createRandom());
-  const genesis = newGenesis({ accounts: senders.map((w) => w.address) });
-  const evm = await createEvm(genesis);
-  const head0 = await genesisHead(evm, genesis);
-  const journal = await Journal.open(chainDir);
-  await journal.putGenesis({ ...genesis, genesisHash: head0.hash, engine: evm.engine });
+  const genesis0 = newGenesis({ accounts: senders.map((w) => w.address) });
+  // The node's parts: journal in chainDir, derived store beside it (<data>/chain-state).
+  const parts = await engineParts(path.dirname(chainDir), genesis0, { ...DEFAULT_DOOR_LIMITS, maxPoolTransactions: 1e6, maxPoolBytes: 2 ** 40, maxSenderTransactions: 1e6 });
+  const { genesis, journal } = parts;
   const chainId = BigInt(genesis.chainId);
-  const pool = new TxPool({ evm, limits: { ...DEFAULT_DOOR_LIMITS, maxPoolTransactions: 1e6, maxPoolBytes: 2 ** 40, maxSenderTransactions: 1e6 }, chainId, zeroBaseFee: hasZeroBaseFee(genesis), ballotBox: () => undefined });
-  const sealer = new Sealer(evm, journal, new Mutex(), pool, head0, {
+  const sealer = new Sealer(parts.evm, parts.chain, journal, new Mutex(), parts.pool, parts.head, {
     intervalMs: 1e9, zeroBaseFee: hasZeroBaseFee(genesis), onFatal: (e) => { throw e; },
   });
   const chunk = 100; // sign ahead in chunks: signing is the client's cost, not the chain's
@@ -122,6 +118,7 @@ async function buildJournal(chainDir: string, blocks: number, perBlock: number) 
       await sealer.sealPending();
     }
   }
+  await parts.chain.close();
   await journal.close();
 }
 
@@ -144,7 +141,7 @@ async function replay(sizes: number[], perBlock: number) {
 }
 
 async function replayExisting(dataDir: string, checkpoints: number[]) {
-  const timing = await timeReplay(path.join(path.resolve(dataDir), "chain"), checkpoints);
+  const timing = await timeReplay(path.join(path.resolve(dataDir), "chain"), checkpoints, { rebuild: true });
   for (const c of timing.checkpoints) {
     if (c.blocks === timing.blocks) continue;
     note(`replay of ${c.blocks} blocks / ${c.transactions} txs: ${c.seconds.toFixed(2)} s`);
@@ -154,6 +151,9 @@ async function replayExisting(dataDir: string, checkpoints: number[]) {
   bench(`chain_replay_s_${timing.blocks}_blocks`, timing.seconds, "s");
   bench("chain_replay_tx_per_s", timing.transactions / timing.seconds, "tx/s");
   bench(`chain_replay_rss_mb_${timing.blocks}_blocks`, timing.rssMb, "MB");
+  const restart = await timeReplay(path.join(path.resolve(dataDir), "chain"));
+  note(`restart on the derived store just built: ${restart.seconds.toFixed(2)} s, ${restart.executed} blocks executed`);
+  bench(`chain_restart_s_${restart.blocks}_blocks`, restart.seconds, "s");
 }
 
 if (values.journal) {

@@ -1,10 +1,10 @@
-// `npm run bench -- durable-state [--votes 10000,100000] [--edr-votes 10000] [--js-crypto-votes 10000] [--keep DIR]`
+// `npm run bench -- durable-state [--votes 10000,100000] [--js-crypto-votes 10000] [--keep DIR]`
 // Issue 13 ("a million-vote ballot on one machine"): the ethereumjs engine with its state on
-// disk (server/chain/engine/) side by side with today's EDR replay, on the same journals.
-// For each size: a chain of N votes (castVotes batches of 50, one ballot) sealed by today's
-// embedded chain (EDR, scripts/bench/lib/vote-chain.ts; kept and reused with --keep), then,
+// disk (server/chain/engine/). (EDR's replay, what a start cost before, was measured beside
+// it here until EDR was removed: docs/CHAIN.md §4.1-§4.2 keep the figures.)
+// For each size: a chain of N votes (castVotes batches of 50, one ballot) sealed by the
+// embedded chain (scripts/bench/lib/vote-chain.ts; kept and reused with --keep), then,
 // each in a fresh process so that nothing is warm:
-//   edr       EDR's replay of the journal (what a start costs today), sizes up to --edr-votes;
 //   build     the engine's first start: the derived store built from the journal, every
 //             block executed (native keccak and secp256k1 through customCrypto);
 //   build-js  the same with ethereumjs' own JavaScript crypto, sizes up to --js-crypto-votes;
@@ -22,13 +22,12 @@ import { parseArgs } from "node:util";
 import { DurableChain } from "../../server/chain/engine/durable-chain.js";
 import { Journal } from "../../server/chain/journal.js";
 import { buildVoteChain } from "./lib/vote-chain.js";
-import { peakRssMb, timeReplay } from "./lib/chain-replay.js";
+import { peakRssMb } from "./lib/chain-replay.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
   options: {
     votes: { type: "string", default: "10000,100000" },
-    "edr-votes": { type: "string", default: "10000" },
     "js-crypto-votes": { type: "string", default: "10000" },
     keep: { type: "string" },
     /** Internal: run one phase on DIR holding N votes, in this (fresh) process. */
@@ -52,13 +51,6 @@ async function diskBytes(dir: string): Promise<number> {
 async function phase(name: string, dataDir: string, votes: number) {
   const chainDir = path.join(dataDir, "chain");
   const stateDir = path.join(dataDir, "chain-state");
-  if (name === "edr") {
-    const t = await timeReplay(chainDir);
-    bench(`edr_replay_s_${votes}_votes`, t.seconds, "s");
-    bench(`edr_replay_cpu_ms_per_vote_${votes}_votes`, (t.cpuSeconds * 1000) / votes, "ms");
-    bench(`edr_replay_peak_rss_mb_${votes}_votes`, t.peakRssMb, "MB");
-    return;
-  }
   if (name === "build" || name === "build-js") {
     await rm(stateDir, { recursive: true, force: true });
     const started = performance.now();
@@ -131,7 +123,6 @@ if (values.phase) {
   await phase(values.phase, values.dir!, Number(values.votes));
 } else {
   const sizes = values.votes.split(",").map(Number);
-  const edrUpTo = Number(values["edr-votes"]);
   const jsUpTo = Number(values["js-crypto-votes"]);
   const all = new Map<string, number>();
   for (const votes of sizes) {
@@ -140,9 +131,8 @@ if (values.phase) {
       if (!existsSync(path.join(dataDir, "chain"))) {
         const built = performance.now();
         await buildVoteChain(dataDir, { votes });
-        console.log(`# built a chain with ${votes} votes on EDR in ${((performance.now() - built) / 1000).toFixed(1)} s`);
+        console.log(`# built a chain with ${votes} votes in ${((performance.now() - built) / 1000).toFixed(1)} s`);
       }
-      if (votes <= edrUpTo) for (const [k, v] of await inChild("edr", dataDir, votes)) all.set(k, v);
       if (votes <= jsUpTo) for (const [k, v] of await inChild("build-js", dataDir, votes)) all.set(k, v);
       for (const p of ["build", "restart"]) for (const [k, v] of await inChild(p, dataDir, votes)) all.set(k, v);
     } finally {

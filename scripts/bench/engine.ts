@@ -1,15 +1,17 @@
 // `npm run bench -- engine [--steps 100000,1000000]`
-// What one EVM step costs in the chain's execution engine (server/chain/evm.ts), measured on
-// the engine alone, in this process, with no HTTP and no other client: a contract-creation
-// transaction whose init code is a countdown loop of 6 steps per turn (PUSH1 SUB DUP1 PUSH1
-// JUMPI JUMPDEST around a SWAP1), mined alone in a block, for each size. Prints the CPU per
-// step (the difference between two sizes, so that the per-block cost cancels out) and the
-// peak resident memory after each size (VmHWM: the trace of a block lives until it is mined).
-// docs/CHAIN.md §4.1 explains why this figure drives replay and ingest time.
+// What one EVM step costs in the chain's execution engine (server/chain/engine/, ethereumjs),
+// measured on the engine alone, in this process, its state in memory, with no HTTP and no
+// other client: a contract-creation transaction whose init code is a countdown loop of 6
+// steps per turn (PUSH1 SUB DUP1 PUSH1 JUMPI JUMPDEST around a SWAP1), sealed alone in a
+// block, for each size. Prints the CPU per step (the difference between two sizes, so that
+// the per-block cost cancels out) and the peak resident memory after each size (VmHWM; EDR,
+// which urne ran before, kept a trace of every step of a block until it was mined: about
+// 1.7 µs and 1 KB per step, docs/CHAIN.md §4.1).
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { Transaction, Wallet } from "ethers";
-import { createEvm } from "../../server/chain/evm.js";
+import { BlockEngine } from "../../server/chain/engine/block-engine.js";
+import { ENGINE_NAME } from "../../server/chain/engine/engine-rpc.js";
 import { newGenesis } from "../../server/chain/genesis.js";
 
 const { values } = parseArgs({ args: process.argv.slice(3), options: { steps: { type: "string", default: "100000,1000000" } } });
@@ -24,7 +26,7 @@ function peakRssMb(): number {
 
 const sender = Wallet.createRandom();
 const genesis = newGenesis({ accounts: [sender.address] });
-const evm = await createEvm(genesis);
+const engine = await BlockEngine.fromGenesis(genesis);
 const chainId = BigInt(genesis.chainId);
 let nonce = 0;
 let timestamp = genesis.initialDate;
@@ -36,12 +38,11 @@ async function mineLoop(turns: number): Promise<{ cpuMs: number; gasUsed: bigint
   const tx = Transaction.from({ type: 2, chainId, nonce: nonce++, maxFeePerGas: 0n, maxPriorityFeePerGas: 0n, gasLimit: 30_000_000n, data: initCode });
   const raw = (await sender.signTransaction(tx)).toString();
   const before = process.cpuUsage();
-  const hash = (await evm.request({ method: "eth_sendRawTransaction", params: [raw] })) as string;
-  await evm.request({ method: "evm_mine", params: [++timestamp] });
+  const { built, leftOut } = await engine.sealBlock([raw], ++timestamp);
   const cpu = process.cpuUsage(before);
-  const receipt = (await evm.request({ method: "eth_getTransactionReceipt", params: [hash] })) as { status: string; gasUsed: string };
-  if (receipt.status !== "0x1") throw new Error(`the loop of ${turns} turns failed`);
-  return { cpuMs: (cpu.user + cpu.system) / 1000, gasUsed: BigInt(receipt.gasUsed) };
+  const result = built.results[0];
+  if (leftOut.length > 0 || !result || (result.receipt as { status: number }).status !== 1) throw new Error(`the loop of ${turns} turns failed${leftOut.length > 0 ? `: ${leftOut[0].reason}` : ""}`);
+  return { cpuMs: (cpu.user + cpu.system) / 1000, gasUsed: result.totalGasSpent };
 }
 
 await mineLoop(10); // warm up
@@ -59,4 +60,4 @@ if (runs.length >= 2) {
   const [small, large] = [runs[0], runs.at(-1)!];
   bench("engine_cpu_us_per_evm_step", ((large.cpuMs - small.cpuMs) * 1000) / (large.steps - small.steps), "us");
 }
-console.log(`# engine: ${evm.engine}`);
+console.log(`# engine: ${ENGINE_NAME}`);

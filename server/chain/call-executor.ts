@@ -1,7 +1,8 @@
 // Public eth_call and eth_estimateGas that may run arbitrary code go here, never to the
-// sealing EVM: a second EVM in a process of its own (call-executor-process.ts), rebuilt
-// from the journal on demand. EDR cannot stop a call half way, and an endless loop at the
-// block gas limit once held the one EVM lock for minutes and grew the process to 22 GB.
+// sealing engine: a second engine in a process of its own (call-executor-process.ts),
+// rebuilt from the journal on demand. An interpreter cannot be stopped half way from its
+// own thread (EDR could not either: an endless loop at the block gas limit once held the
+// one EVM lock for minutes and grew the process to 22 GB).
 // Here a call that runs past evmTimeoutMs, or a process that grows past
 // executorMemoryBytes, is ended the only sure way: the process is killed, the call
 // answered with an error, and the next call starts a new process. docs/CHAIN.md §5.2.
@@ -26,7 +27,7 @@ export type CallExecutorOptions = {
   memoryBytes: number;
   /** How long a call may wait for the executor to catch up with the chain before it is refused. */
   catchUpWaitMs?: number;
-  /** Calls waiting beyond this are refused (EDR runs one at a time). */
+  /** Calls waiting beyond this are refused (the executor runs one at a time). */
   maxQueued?: number;
   /** Calls one client may have waiting; clients are served in turn, so one that sends endless loops delays each other client by one call at most. */
   maxQueuedPerClient?: number;

@@ -11,7 +11,7 @@
 // - eth_sendRawTransaction goes through the pool's judgement (tx-pool.ts).
 import type { CallExecutor } from "./call-executor.js";
 import type { DoorLimits } from "./door-limits.js";
-import type { Evm } from "./evm.js";
+import type { Evm } from "./engine/engine-rpc.js";
 import { queryLogs } from "./log-query.js";
 import type { Mutex } from "./mutex.js";
 import { RpcError, RPC_INTERNAL_ERROR, RPC_METHOD_NOT_FOUND } from "./rpc-error.js";
@@ -66,7 +66,7 @@ export const DOOR_METHODS: ReadonlySet<string> = new Set([
   "eth_sendRawTransaction",
 ]);
 
-/** A block reference as EDR takes it, "pending", "safe" and "finalized" served as "latest" (every block shown is final). */
+/** A block reference as the engine takes it, "pending", "safe" and "finalized" served as "latest" (every block shown is final). */
 function blockParam(ref: p.BlockRef): unknown {
   if ("tag" in ref) return ref.tag === "earliest" ? "earliest" : "latest";
   if ("number" in ref) return hex(ref.number);
@@ -126,7 +126,7 @@ export function createChainDoor(o: ChainDoorOptions): RpcBackend {
       case "web3_clientVersion": return (p.arity(params, 0, 0), o.clientVersion);
       case "eth_syncing": return (p.arity(params, 0, 0), false);
       case "net_listening": return (p.arity(params, 0, 0), true);
-      // The node holds no key (EDR is built without owned accounts).
+      // The node holds no key (the engine has no accounts of its own).
       case "eth_accounts": return (p.arity(params, 0, 0), []);
       case "eth_blockNumber": return (p.arity(params, 0, 0), hex(o.sealer.head.number));
       // What a paying transaction must offer per gas (tx-pool.ts); the tip makes up what the base fee does not.

@@ -240,6 +240,21 @@ export class Journal {
   }
 
   /**
+   * The journaled blocks from `from` on, in order, parsed without checking each entry
+   * again (open() checked every one in full): for the engine's start, which compares each
+   * block's header with its record (engine/durable-chain.ts). A missing block is named.
+   */
+  async *blocksAsOpened(from = 1): AsyncGenerator<BlockRecord> {
+    let expected = Math.max(from, 1);
+    for await (const [key, text] of this.db.iterator({ gte: blockKey(from), lt: BLOCK_END })) {
+      const n = Number(key.slice(BLOCK_PREFIX.length));
+      if (n !== expected) throw new JournalDamageError(this.location, expected, `has no block ${expected} (its next block entry is ${n})`);
+      yield JSON.parse(text) as BlockRecord;
+      expected = n + 1;
+    }
+  }
+
+  /**
    * Appends the next block, synced to disk (fsync) before it resolves: the caller
    * announces the block only after this, which is what makes "journaled" mean "final".
    */

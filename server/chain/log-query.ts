@@ -5,7 +5,7 @@
 // when wider than maxLogsBlockRange, and read in chunks, one turn of the EVM lock each,
 // stopping as soon as the answer outgrows maxLogs or the response budget.
 import type { DoorLimits } from "./door-limits.js";
-import type { Evm } from "./evm.js";
+import type { Evm } from "./engine/engine-rpc.js";
 import type { Mutex } from "./mutex.js";
 import { AnswerBudgetExceeded, RpcError, RPC_LIMIT_EXCEEDED } from "./rpc-error.js";
 import type { BlockRef, LogFilter } from "./rpc-params.js";

@@ -1,5 +1,6 @@
-// urne's embedded chain node: journal + EVM + sealer + public JSON-RPC front, wired in
-// the order that keeps "journaled" and "final" the same thing. docs/CHAIN.md.
+// urne's embedded chain node: journal + engine (ethereumjs, its state derived from the
+// journal in <data>/chain-state) + pool + sealer + public JSON-RPC front, wired in the
+// order that keeps "journaled" and "final" the same thing. docs/CHAIN.md.
 import { existsSync } from "node:fs";
 import { rm, rename, open } from "node:fs/promises";
 import path from "node:path";
@@ -9,15 +10,18 @@ import { CallExecutor } from "./call-executor.js";
 import { createChainDoor, type RpcBackend } from "./chain-door.js";
 import { readChainServiceToken, ensureChainServiceToken } from "./chain-service-token.js";
 import { DEFAULT_DOOR_LIMITS, type DoorLimits } from "./door-limits.js";
-import { createEvm, type Evm } from "./evm.js";
+import { BlockEngine } from "./engine/block-engine.js";
+import { chainCommon } from "./engine/chain-common.js";
+import { DurableChain } from "./engine/durable-chain.js";
+import { createEngineEvm, ENGINE_NAME, type Evm } from "./engine/engine-rpc.js";
 import { hasZeroBaseFee, newGenesis, type Genesis } from "./genesis.js";
 import { Journal, type DeploymentRecord } from "./journal.js";
 import { Mutex } from "./mutex.js";
 import { createOperatorKeys, readOperatorKeys, type OperatorKey } from "./operator-keys.js";
-import { genesisHead, replayJournal, type ReplayResult } from "./replay.js";
+import type { ReplayResult } from "./replay.js";
 import { ChainLostFinalError, readFinalRecord, type FinalRecord } from "../relay/final-record.js";
 import { startRpcFront, type ChainStatus } from "./rpc-front.js";
-import { Sealer, type ChainHead } from "./sealer.js";
+import { headOfBlock, Sealer, type ChainHead } from "./sealer.js";
 import { TxPool } from "./tx-pool.js";
 import { deployBallotBoxOnce } from "./first-deployment.js";
 
@@ -129,22 +133,34 @@ export async function startChain(opts: StartChainOptions): Promise<Chain> {
     log("chain.listening", { rpcUrl: front.url, replaying: of });
     await opts.beforeReplay?.();
 
-    const evm = await createEvm(genesis);
+    const started = performance.now();
+    // The genesis record must still build the block 0 it names (cheap: a few accounts);
+    // the derived store only remembers which genesis hash it was built for.
+    await BlockEngine.fromGenesis(genesis);
     let logged = Date.now();
-    const replay = await replayJournal(evm, journal, genesis, (head, transactions) => {
-      replayed = head.number;
-      if (Date.now() - logged >= 1000) {
-        logged = Date.now();
-        log("chain.replay_progress", { block: head.number, of, transactions });
-      }
+    const chain = await DurableChain.open({
+      location: path.join(dataDir, "chain-state"), journal, genesis, log,
+      onProgress: (number) => {
+        replayed = number;
+        if (Date.now() - logged >= 1000) {
+          logged = Date.now();
+          log("chain.replay_progress", { block: number, of });
+        }
+      },
     });
-    log("chain.replayed", { blocks: replay.blocks, transactions: replay.transactions, ms: Math.round(replay.ms) });
+    cleanup.splice(1, 0, () => chain.close());
+    const replay: ReplayResult = {
+      head: headOfBlock(chain.head), blocks: journal.head, executed: chain.report.executed, ms: performance.now() - started,
+      ...(chain.report.rebuilt !== undefined ? { rebuilt: chain.report.rebuilt } : {}),
+    };
+    if (replay.head.number !== journal.head) throw new Error(`the chain stopped at block ${replay.head.number}, the journal's head is ${journal.head}`);
+    log("chain.replayed", { blocks: replay.blocks, executed: replay.executed, checkedHeaders: chain.report.checkedHeaders, ms: Math.round(replay.ms), ...(replay.rebuilt ? { rebuilt: replay.rebuilt } : {}) });
 
     const deployment = await journal.deployment();
-    if (deployment) await checkDeployment(evm, deployment);
-    const parts = assemble(evm, genesis, journal, replay.head, limits, () => deployment?.ballotBox, {
+    const parts = assemble(chain, genesis, journal, limits, () => deployment?.ballotBox, {
       intervalMs: blockIntervalMs, onFatal: opts.onFatal ?? DEFAULT_FATAL, log, otherBallotBoxes: opts.otherBallotBoxes,
     });
+    if (deployment) await checkDeployment(parts.evm, deployment);
     const { sealer } = parts;
     sealer.on("block", (b) => log("chain.block", { number: b.number, transactions: b.transactions.length }));
     sealer.start();
@@ -187,22 +203,25 @@ async function relayFinal(dataDir: string, log: NonNullable<StartChainOptions["l
   return read.state === "ok" ? read.value : undefined;
 }
 
-type Assembled = { mutex: Mutex; pool: TxPool; sealer: Sealer; executor: CallExecutor; door: RpcBackend };
+type Assembled = { mutex: Mutex; evm: Evm; pool: TxPool; sealer: Sealer; executor: CallExecutor; door: RpcBackend };
 
 /**
- * The running parts of a chain whose EVM holds every journaled block: the pool judges
+ * The running parts of a chain whose engine holds every journaled block: the pool judges
  * transactions, the sealer makes blocks, the door answers JSON-RPC, the call executor runs
- * the calls the sealing EVM must not (`inline`: none, for a chain nobody can reach yet).
+ * the calls the sealing engine must not (`inline`: none, for a chain nobody can reach yet).
  */
 function assemble(
-  evm: Evm, genesis: Genesis, journal: Journal, head: ChainHead, limits: DoorLimits, ballotBox: () => string | undefined,
+  chain: DurableChain, genesis: Genesis, journal: Journal, limits: DoorLimits, ballotBox: () => string | undefined,
   o: { intervalMs: number; onFatal: (e: Error) => void; log: NonNullable<StartChainOptions["log"]>; inline?: boolean; otherBallotBoxes?: string[] },
 ): Assembled {
   const chainId = BigInt(genesis.chainId);
   const zeroBaseFee = hasZeroBaseFee(genesis);
   const mutex = new Mutex();
-  const pool = new TxPool({ evm, limits, chainId, zeroBaseFee, ballotBox });
-  const sealer = new Sealer(evm, journal, mutex, pool, head, {
+  // Waiting transactions are the pool's (read back by hash, blockNumber null).
+  const evm = createEngineEvm(chain, journal, genesis, { pending: (hash) => pool.pendingTransaction(hash) });
+  const pool = new TxPool({ evm, common: chainCommon(genesis), blockGasLimit: BigInt(genesis.blockGasLimit), limits, chainId, zeroBaseFee, ballotBox });
+  const head: ChainHead = headOfBlock(chain.head);
+  const sealer = new Sealer(evm, chain, journal, mutex, pool, head, {
     intervalMs: o.intervalMs, zeroBaseFee, onFatal: o.onFatal,
     onDropped: (hashes, why) => o.log("chain.tx_dropped", { count: hashes.length, why }),
   });
@@ -212,7 +231,7 @@ function assemble(
   const door = createChainDoor({
     evm, mutex, sealer, limits, chainId, ballotBox, otherBallotBoxes: o.otherBallotBoxes, executor: o.inline ? undefined : executor, clientVersion: `urne-chain/${evm.engine}`,
   });
-  return { mutex, pool, sealer, executor, door };
+  return { mutex, evm, pool, sealer, executor, door };
 }
 
 /** An ethers provider on the chain without HTTP: same methods, same raw-tx path. */
@@ -235,16 +254,19 @@ async function createChain(chainDir: string, keys: OperatorKey[], opts: StartCha
   const journal = await Journal.open(staging, { log });
   try {
     const genesis: Genesis = newGenesis({ chainId: opts.chainId, accounts: [...keys.map((k) => k.address), ...(opts.fundAddresses ?? [])] });
-    const evm = await createEvm(genesis);
-    const head0 = await genesisHead(evm, genesis);
-    await journal.putGenesis({ ...genesis, genesisHash: head0.hash, engine: evm.engine });
-    log("chain.created", { chainId: genesis.chainId, genesisHash: head0.hash });
+    const block0 = (await BlockEngine.fromGenesis(genesis)).head;
+    const genesisHash = `0x${Buffer.from(block0.hash()).toString("hex")}`;
+    await journal.putGenesis({ ...genesis, genesisHash, engine: ENGINE_NAME });
+    log("chain.created", { chainId: genesis.chainId, genesisHash });
 
     const admin = keys.find((k) => k.name === "admin");
     if (opts.deploy !== false && admin) {
+      // The derived store follows the journal being made: a crash before the rename leaves
+      // a store for a genesis no journal holds, which the next start rebuilds (durable-chain.ts).
+      const chain = await DurableChain.open({ location: path.join(path.dirname(chainDir), "chain-state"), journal, genesis: { ...genesis, genesisHash }, log });
       let fatal: Error | undefined;
       // Nobody can connect yet: the deployment's own calls (its gas estimate) run inline.
-      const { sealer, door } = assemble(evm, genesis, journal, head0, opts.limits ?? DEFAULT_DOOR_LIMITS, () => undefined, {
+      const { sealer, door } = assemble(chain, genesis, journal, opts.limits ?? DEFAULT_DOOR_LIMITS, () => undefined, {
         intervalMs: 5, onFatal: (e) => (fatal = e), log, inline: true,
       });
       sealer.start();
@@ -255,6 +277,7 @@ async function createChain(chainDir: string, keys: OperatorKey[], opts: StartCha
         if (deployment) await journal.putDeployment(deployment);
       } finally {
         await sealer.stop();
+        await chain.close();
       }
     }
   } finally {

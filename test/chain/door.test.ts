@@ -27,8 +27,15 @@ const one = async (url: string, method: string, params: unknown[]): Promise<Answ
 /** Resident memory of a process (Linux /proc), in bytes. */
 const rss = (pid: number) => Number(readFileSync(`/proc/${pid}/statm`, "utf8").split(" ")[1]) * 4096;
 
-/** Contract-creation code that loops forever: JUMPDEST PUSH1 0 JUMP. */
-const ENDLESS_LOOP = "0x5b600056";
+/**
+ * Contract-creation code that loops until its gas runs out, calling the BN254 scalar
+ * multiplication precompile (0x07: the generator times 2^256-1) each turn. A plain
+ * JUMPDEST PUSH1 0 JUMP loop ran past any limit on EDR (it traced every step); ethereumjs
+ * runs it out of the 10 M gas cap in about a second here, so it no longer reaches the
+ * time limit. This one costs about 10 s of CPU for 10 M gas (ethereumjs' BN254 is
+ * JavaScript): a call that the wall-clock limit, not its gas, must stop.
+ */
+const ENDLESS_LOOP = "0x600160005260026020527f" + "ff".repeat(32) + "6040525b604060806060600060075afa50602e56";
 /** Contract-creation code that emits one LOG0 of `size` zero bytes. */
 const logOf = (size: number) => "0x61" + size.toString(16).padStart(4, "0") + "6000a000";
 /** BallotBox.ballotCount() selector. */

@@ -3,19 +3,22 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { Wallet, keccak256 } from "ethers";
-import { createEvm, type Evm } from "../../server/chain/evm.js";
+import type { DurableChain } from "../../server/chain/engine/durable-chain.js";
+import type { Evm } from "../../server/chain/engine/engine-rpc.js";
 import { newGenesis } from "../../server/chain/genesis.js";
-import { Journal } from "../../server/chain/journal.js";
+import type { Journal } from "../../server/chain/journal.js";
 import { Mutex } from "../../server/chain/mutex.js";
 import { DEFAULT_DOOR_LIMITS } from "../../server/chain/door-limits.js";
-import { Sealer, headOf, type SealerOptions } from "../../server/chain/sealer.js";
-import { TxPool } from "../../server/chain/tx-pool.js";
+import { MAX_BLOCK_TRANSACTIONS, Sealer, type SealerOptions } from "../../server/chain/sealer.js";
+import type { TxPool } from "../../server/chain/tx-pool.js";
+import { engineParts } from "./engine-parts.js";
 import { signTransfers } from "./transfers.js";
 
 describe("chain sealer", () => {
   let dir: string;
   let journal: Journal;
   let evm: Evm;
+  let chain: DurableChain;
   let sealer: Sealer;
   let mutex: Mutex;
   let pool: TxPool;
@@ -26,22 +29,21 @@ describe("chain sealer", () => {
 
   beforeEach(async () => {
     dir = await mkdtemp(path.join(os.tmpdir(), "urne-sealer-"));
-    journal = await Journal.open(dir);
-    evm = await createEvm(genesis);
-    const block0 = (await evm.request({ method: "eth_getBlockByNumber", params: ["0x0", false] })) as Parameters<typeof headOf>[0];
+    // One sender fills several blocks here: the per-sender limits are the door's tests' business.
+    const parts = await engineParts(dir, genesis, { ...DEFAULT_DOOR_LIMITS, maxSenderTransactions: 4000, maxNonceAhead: 4000 });
+    ({ journal, chain, evm, pool } = parts);
     mutex = new Mutex();
     fatal = undefined;
-    // One sender fills several blocks here: the per-sender limits are the door's tests' business.
-    pool = new TxPool({ evm, limits: { ...DEFAULT_DOOR_LIMITS, maxSenderTransactions: 4000, maxNonceAhead: 4000 }, chainId, zeroBaseFee: true, ballotBox: () => undefined });
-    sealer = makeSealer(headOf(block0), {
+    sealer = makeSealer(parts.head, {
       intervalMs: 1_000_000, // sealed by hand with sealPending()
       onFatal: (e) => (fatal = e),
       now: () => Date.parse("2026-01-01T00:00:10Z"),
     });
   });
-  const makeSealer = (head: Sealer["head"], o: Omit<SealerOptions, "zeroBaseFee">) => new Sealer(evm, journal, mutex, pool, head, { zeroBaseFee: true, ...o });
+  const makeSealer = (head: Sealer["head"], o: Omit<SealerOptions, "zeroBaseFee">) => new Sealer(evm, chain, journal, mutex, pool, head, { zeroBaseFee: true, ...o });
   afterEach(async () => {
     await sealer.stop();
+    await chain.close();
     await journal.close().catch(() => {});
     await rm(dir, { recursive: true, force: true });
   });
@@ -81,13 +83,24 @@ describe("chain sealer", () => {
     expect(filled.transactions).to.deep.equal([tx0, tx1]);
   });
 
-  it("splits more transactions than a block holds into consecutive blocks", async function () {
-    this.timeout(120_000);
-    const raws = await signTransfers(wallet, chainId, 0, 3000); // 60M gas / 21k = 2857 per block
+  it("splits more transactions than a block may try into consecutive blocks, in order", async () => {
+    const raws = await signTransfers(wallet, chainId, 0, MAX_BLOCK_TRANSACTIONS + 20);
     for (const raw of raws) await sealer.submit(raw);
     const blocks = await sealer.sealPending();
-    expect(blocks.map((b) => b.transactions.length)).to.deep.equal([2857, 143]);
+    expect(blocks.map((b) => b.transactions.length)).to.deep.equal([MAX_BLOCK_TRANSACTIONS, 20]);
     expect(blocks.flatMap((b) => b.transactions)).to.deep.equal(raws);
+  });
+
+  it("leaves a transaction the block's gas cannot hold for the next block, and does not drop it", async () => {
+    // Each asks for nearly a whole block's gas: after the first (21,000 used) the rest no longer fit.
+    const big: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      big.push(await wallet.signTransaction({ type: 2, chainId, nonce: i, to: wallet.address, value: 1n, gasLimit: 59_990_000n, maxFeePerGas: 10_000_000_000n, maxPriorityFeePerGas: 1n }));
+    }
+    for (const raw of big) await sealer.submit(raw);
+    const blocks = await sealer.sealPending();
+    expect(blocks.map((b) => b.transactions)).to.deep.equal([[big[0]], [big[1]], [big[2]]]);
+    expect(sealer.pendingCount).to.equal(0);
   });
 
   describe("when the journal write fails", () => {

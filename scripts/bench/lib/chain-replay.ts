@@ -1,18 +1,27 @@
-// Times the start-up replay of any urne chain journal (docs/CHAIN.md §Replay): a fresh EVM,
-// then every journaled block re-executed and hash-checked. Used by `bench chain`, and by
-// any benchmark that builds a bigger journal (votes) and wants its replay time.
+// Times the start of any urne chain (docs/CHAIN.md §4): the journal opened and checked, then
+// the engine's derived store (<data>/chain-state) checked against it and the journaled
+// blocks past its head executed, each against its journaled hash. With `rebuild`, the
+// derived store is deleted first, so every block is executed (what a first start, or a
+// start after a lost store, costs); without, it is a restart. Used by `bench chain`, `bench
+// replay` and `bench durable-state`.
 import { readFileSync } from "node:fs";
-import { createEvm } from "../../../server/chain/evm.js";
+import { rm } from "node:fs/promises";
+import path from "node:path";
+import { DurableChain } from "../../../server/chain/engine/durable-chain.js";
 import { Journal } from "../../../server/chain/journal.js";
-import { replayJournal } from "../../../server/chain/replay.js";
 
 export type ReplayTiming = {
   blocks: number;
+  /** Transactions in the journal. */
   transactions: number;
-  /** Seconds from "journal opened" to "block n replayed", for each checkpoint reached. */
+  /** Blocks executed at this start (0 for a restart on an intact derived store). */
+  executed: number;
+  /** Why the derived store was rebuilt, if it was. */
+  rebuilt?: string;
+  /** Seconds from "journal opened" to "block n executed", for each checkpoint reached. */
   checkpoints: { blocks: number; transactions: number; seconds: number }[];
   seconds: number;
-  /** CPU of this process (user + system) during the replay, in seconds. */
+  /** CPU of this process (user + system) during the start, in seconds. */
   cpuSeconds: number;
   rssMb: number;
   /** Peak resident set size of this process so far (Linux VmHWM), in MiB. */
@@ -30,28 +39,38 @@ export function peakRssMb(): number {
 }
 
 /** `chainDir` is `<data>/chain`; the node must not be running on it (LevelDB lock). */
-export async function timeReplay(chainDir: string, checkpoints: number[] = []): Promise<ReplayTiming> {
+export async function timeReplay(chainDir: string, checkpoints: number[] = [], opts: { rebuild?: boolean } = {}): Promise<ReplayTiming> {
+  const stateDir = path.join(path.dirname(chainDir), "chain-state");
+  if (opts.rebuild) await rm(stateDir, { recursive: true, force: true });
+  const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const journal = await Journal.open(chainDir);
   try {
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
     const genesis = await journal.genesis();
     if (!genesis) throw new Error(`${chainDir} is not an urne chain journal`);
-    const evm = await createEvm(genesis);
     const marks = new Set(checkpoints);
-    const reached: ReplayTiming["checkpoints"] = [];
-    const result = await replayJournal(evm, journal, genesis, (head, transactions) => {
-      if (marks.has(head.number)) reached.push({ blocks: head.number, transactions, seconds: (performance.now() - started) / 1000 });
+    const reachedAt = new Map<number, number>();
+    const chain = await DurableChain.open({
+      location: stateDir, journal, genesis,
+      onProgress: (n) => {
+        if (marks.has(n)) reachedAt.set(n, (performance.now() - started) / 1000);
+      },
     });
-    return {
-      blocks: result.blocks,
-      transactions: result.transactions,
-      checkpoints: reached,
-      seconds: (performance.now() - started) / 1000,
-      cpuSeconds: ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpuBefore)),
-      rssMb: process.memoryUsage().rss / 2 ** 20,
-      peakRssMb: peakRssMb(),
-    };
+    const seconds = (performance.now() - started) / 1000;
+    const cpuSeconds = ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpuBefore));
+    const rssMb = process.memoryUsage().rss / 2 ** 20;
+    const peak = peakRssMb();
+    const { executed, rebuilt } = chain.report;
+    await chain.close();
+    // Counted after the timing (a second read of the journal would warm the cache before it).
+    let transactions = 0;
+    const reached: ReplayTiming["checkpoints"] = [];
+    for await (const record of journal.blocksAsOpened(1)) {
+      transactions += record.transactions.length;
+      const at = reachedAt.get(record.number);
+      if (at !== undefined) reached.push({ blocks: record.number, transactions, seconds: at });
+    }
+    return { blocks: journal.head, transactions, executed, ...(rebuilt !== undefined ? { rebuilt } : {}), checkpoints: reached, seconds, cpuSeconds, rssMb, peakRssMb: peak };
   } finally {
     await journal.close();
   }

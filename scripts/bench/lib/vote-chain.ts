@@ -1,4 +1,4 @@
-// Builds an urne chain journal full of votes on the embedded chain as it runs today (EDR,
+// Builds an urne chain journal full of votes on the embedded chain (the ethereumjs engine,
 // server/chain/node.ts): BallotBox deployed, one single-choice ballot that allows revotes,
 // `votes` valid votes sent by the relayer in `castVotes` batches, plus, when asked, revotes
 // (the same voters' revision 1) and votes with a forged token (VoteRejected). Used by the

@@ -1,16 +1,19 @@
 // eth_call and eth_estimateGas on the engine's head state: the call runs as a transaction
 // would (its intrinsic gas charged first, the sender, the target, the precompiles and the
-// coinbase warm as EIP-2929/3651 make them, at least the calldata floor of EIP-7623 paid,
-// the head block's environment, as EDR runs a call on "latest"), on a scratch VM whose
-// writes are dropped (BlockEngine.scratchVm): nothing a call does stays.
+// coinbase warm as EIP-2929/3651 make them, at least the calldata floor of EIP-7623 paid),
+// in the environment of the block the sealer would seal next (its number, the current time
+// by the sealing rule, its base fee and prevRandao: a ballot's deadline is judged as the
+// next block will judge it, as EDR did with its clock advanced to now), on a scratch VM
+// whose writes are dropped (BlockEngine.scratchVm): nothing a call does stays.
 // ethereumjs' runTx needs a signed transaction, and a call has a sender but no signature, so
 // the EVM's public runCall is driven directly after the same preparation.
-import type { Block } from "@ethereumjs/block";
+import { createBlock, type Block } from "@ethereumjs/block";
 import { createTx, getCalldataFloorGas } from "@ethereumjs/tx";
-import { createAddressFromString, hexToBytes } from "@ethereumjs/util";
+import { bytesToHex, createAddressFromString, hexToBytes } from "@ethereumjs/util";
 import type { VM } from "@ethereumjs/vm";
 import type { BlockEngine } from "./block-engine.js";
 import { RpcError } from "../rpc-error.js";
+import { nextBaseFee, prevRandaoFor, timestampFor } from "../sealer.js";
 
 export type CallRequest = { from?: string; to?: string; data?: string; input?: string; value?: string; gas?: string; gasPrice?: string };
 export type CallOutcome = { ok: true; returnValue: Uint8Array; gasUsed: bigint } | { ok: false; revert?: Uint8Array; error: string; gasUsed: bigint };
@@ -19,15 +22,31 @@ const ZERO = "0x0000000000000000000000000000000000000000";
 const TX_BASE_GAS = 21_000n;
 
 export class CallRunner {
-  constructor(private readonly engine: () => BlockEngine) {}
+  constructor(
+    private readonly engine: () => BlockEngine,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private head(): Block {
     return this.engine().head;
   }
 
+  /** The environment of the next block: what the sealer would give it now (sealer.ts). */
+  nextBlock(): Block {
+    const engine = this.engine();
+    const h = engine.head.header;
+    const head = { number: Number(h.number), hash: bytesToHex(h.hash()), timestamp: Number(h.timestamp), baseFeePerGas: h.baseFeePerGas ?? 0n, gasUsed: h.gasUsed, gasLimit: h.gasLimit };
+    return createBlock({
+      header: {
+        parentHash: h.hash(), number: h.number + 1n, timestamp: BigInt(timestampFor(this.now(), head)), coinbase: h.coinbase, gasLimit: h.gasLimit,
+        baseFeePerGas: nextBaseFee(head, engine.genesis.baseFeeRule === "zero"), mixHash: hexToBytes(prevRandaoFor(head.hash) as `0x${string}`),
+      },
+    }, { common: engine.common, setHardfork: false });
+  }
+
   /** Runs `call` with `gas` (the block gas limit when absent). */
   async run(call: CallRequest, gas?: bigint): Promise<CallOutcome> {
-    const block = this.head();
+    const block = this.nextBlock();
     const gasLimit = gas ?? (call.gas !== undefined ? BigInt(call.gas) : block.header.gasLimit);
     const data = hexToBytes((call.data ?? call.input ?? "0x") as `0x${string}`);
     const value = BigInt(call.value ?? 0);

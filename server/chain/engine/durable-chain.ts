@@ -7,21 +7,23 @@
 // 1. the derived store's own files are checked before LevelDB opens them (durable-level.ts);
 //    damaged, or built for another chain or layout: it is emptied and rebuilt, said in the log;
 // 2. its head block must be a journaled block with the journal's hash, and every header it
-//    holds must hash to the journal's record of that block and name its parent's hash (the
-//    header chain, one pass with the journal's own read);
+//    holds must hash to the journal's record of that block, name its parent's hash, and
+//    carry the record's timestamp, prevRandao and transactions (their trie root) (the header
+//    chain, one pass with the journal's own read);
 // 3. the head header's state root must be a node of the trie store that hashes to it;
 // 4. the journaled blocks past its head (a crash between the journal's write and the
 //    store's) are executed and checked like any block (BlockEngine.applyBlock).
 // Any failure of 2 or 3 rebuilds the store from the genesis (a full replay, logged
 // chain.state_rebuild with the reason). What step 3 does not read, every other node of the
 // state, is read and re-hashed by checkStateTrie, which the node may run once serving.
-import { bytesToHex, equalsBytes, hexToBytes } from "@ethereumjs/util";
+import { bytesToBigInt, bytesToHex, equalsBytes, hexToBytes } from "@ethereumjs/util";
+import { MerklePatriciaTrie } from "@ethereumjs/mpt";
 import { RLP } from "@ethereumjs/rlp";
 import { keccak256Bytes } from "../../../protocol/keccak.node.js";
 import type { Genesis } from "../genesis.js";
 import type { BlockRecord, Journal } from "../journal.js";
 import { BlockEngine, type BuiltBlock } from "./block-engine.js";
-import type { ChainCommonOptions } from "./chain-common.js";
+import { chainCommon, type ChainCommonOptions } from "./chain-common.js";
 import { DerivedStore, type StoredReceipt } from "./derived-store.js";
 import { checkStateTrie, type StateTrieCounts } from "./state-trie-check.js";
 
@@ -165,7 +167,8 @@ async function checkAgainstJournal(store: DerivedStore, journal: Journal, genesi
   const recent: Uint8Array[] = [];
   let parentHash: Uint8Array | undefined;
   let headerRlp: Uint8Array | undefined;
-  const expectHeader = async (n: number, journaled: string): Promise<string | undefined> => {
+  const common = chainCommon(genesis);
+  const expectHeader = async (n: number, journaled: string, record?: BlockRecord): Promise<string | undefined> => {
     const next = await headers.next();
     if (next.done || next.value[0] !== n) return `it has no header for block ${n}`;
     headerRlp = hexToBytes(next.value[1] as `0x${string}`);
@@ -173,6 +176,15 @@ async function checkAgainstJournal(store: DerivedStore, journal: Journal, genesi
     if (bytesToHex(hash) !== journaled) return `its header of block ${n} hashes to ${bytesToHex(hash)}, the journal says ${journaled}`;
     const fields = RLP.decode(headerRlp) as Uint8Array[];
     if (parentHash !== undefined && !equalsBytes(fields[0], parentHash)) return `its header of block ${n} does not name block ${n - 1} as its parent`;
+    // The record's other fields must be the block's: the journal's hash alone does not say
+    // that its timestamp, prevRandao and transactions were not edited since (a tampered
+    // entry must be refused at start, as a full replay refuses it).
+    if (record !== undefined) {
+      if (bytesToBigInt(fields[11]) !== BigInt(record.timestamp)) return `its header of block ${n} has timestamp ${bytesToBigInt(fields[11])}, the journal's record ${record.timestamp}`;
+      if (bytesToHex(fields[13]) !== record.prevRandao) return `its header of block ${n} has prevRandao ${bytesToHex(fields[13])}, the journal's record ${record.prevRandao}`;
+      const root = await transactionsRoot(record.transactions, common);
+      if (!equalsBytes(fields[4], root)) return `its header of block ${n} names other transactions than the journal's record`;
+    }
     parentHash = hash;
     recent.push(hash);
     if (recent.length > 257) recent.shift();
@@ -182,8 +194,8 @@ async function checkAgainstJournal(store: DerivedStore, journal: Journal, genesi
     const problem0 = await expectHeader(0, genesis.genesisHash!);
     if (problem0) return { ok: false, reason: problem0 };
     if (headNumber > 0) {
-      for await (const record of journal.blockHashes(1)) {
-        const problem = await expectHeader(record.number, record.hash);
+      for await (const record of journal.blocksAsOpened(1)) {
+        const problem = await expectHeader(record.number, record.hash, record);
         if (problem) return { ok: false, reason: problem };
         if (record.number === headNumber) break;
       }
@@ -198,6 +210,13 @@ async function checkAgainstJournal(store: DerivedStore, journal: Journal, genesi
     return { ok: false, reason: `the state root ${bytesToHex(stateRoot)} of its head block ${headNumber} is ${rootNode === undefined ? "missing" : "damaged"}` };
   }
   return { ok: true, headerRlp, recentHashes: recent.slice(0, -1), checked: recent.length === 0 ? 0 : headNumber + 1 };
+}
+
+/** The transactions trie root of raw signed transactions (each keyed by its RLP index, valued by its bytes, as in a block). */
+async function transactionsRoot(raws: string[], common: ReturnType<typeof chainCommon>): Promise<Uint8Array> {
+  const trie = new MerklePatriciaTrie({ common });
+  for (const [i, raw] of raws.entries()) await trie.put(RLP.encode(i), hexToBytes(raw as `0x${string}`));
+  return trie.root();
 }
 
 /** The receipts urne reads back, from what the block's transactions gave. */

@@ -1,12 +1,13 @@
-// The JSON-RPC surface of the ethereumjs engine, behind the same `Evm` type as EDR
-// (server/chain/evm.ts), so that node.ts can later swap engines. Answers have EDR's shapes
-// field for field (test/chain/engine/engine-rpc.test.ts compares them on the same chain).
-// Served so far: the chain's identity, blocks (with and without full transactions),
-// transactions, receipts and logs, read from the derived store and the journal (the raw
-// transactions are the journal's, never copied), and the head's state (balance, code,
-// storage, nonce), eth_call and eth_estimateGas (call-runner.ts). Not yet: the mining methods the sealer
-// sends (eth_sendRawTransaction, hardhat_setPrevRandao, evm_mine, hardhat_dropTransaction,
-// evm_increaseTime): they answer -32601 until they are built.
+// The JSON-RPC surface of the chain's engine (the `Evm` type the door, the pool and the log
+// query read through). Answers keep the shapes EDR gave, field for field (EDR ran urne's
+// chain until issue 13; test/chain/engine/engine-rpc.test.ts holds the answers it gave on
+// the committed journal). Served: the chain's identity, blocks (with and without full
+// transactions), transactions (a waiting one from the pool, `pending`), receipts, logs and
+// fee history, read from the derived store and the journal (the raw transactions are the
+// journal's, never copied), the head's state (balance, code, storage, nonce), eth_call and
+// eth_estimateGas (call-runner.ts, in the next block's environment). There is no mempool
+// or mining method: the pool (tx-pool.ts) keeps waiting transactions and the sealer hands
+// them to DurableChain.seal.
 //
 // State: only the head's is kept (the trie is pruned, block-engine.ts). A state method
 // naming another block answers -32000 naming what is kept, as a pruned geth node does;
@@ -16,7 +17,6 @@ import { RLP } from "@ethereumjs/rlp";
 import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
 import { bigIntToBytes, bytesToHex, createAddressFromString, hexToBytes, setLengthLeft } from "@ethereumjs/util";
 import { Bloom } from "@ethereumjs/vm";
-import type { Evm, EvmRequest } from "../evm.js";
 import type { Genesis } from "../genesis.js";
 import type { Journal } from "../journal.js";
 import { RpcError } from "../rpc-error.js";
@@ -24,6 +24,7 @@ import { chainCommon } from "./chain-common.js";
 import type { StoredReceipt } from "./derived-store.js";
 import type { DurableChain } from "./durable-chain.js";
 import { CallRunner, type CallRequest } from "./call-runner.js";
+import { nextBaseFee } from "../sealer.js";
 
 const qty = (n: bigint | number) => `0x${n.toString(16)}`;
 const hex = (b: Uint8Array) => bytesToHex(b);
@@ -31,17 +32,40 @@ type Json = Record<string, unknown>;
 
 export const ENGINE_NAME = "@ethereumjs/vm 10.1.3";
 
-export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: Genesis): Evm {
+export type EvmRequest = { method: string; params?: unknown[] };
+
+/** The only surface the rest of urne sees: one JSON-RPC call at a time. */
+export type Evm = {
+  request(args: EvmRequest): Promise<unknown>;
+  /** The engine's name and version (recorded in the genesis, for diagnosis). */
+  readonly engine: string;
+};
+
+/** A transaction waiting in the pool, as eth_getTransactionByHash shows it (blockNumber null). */
+export type PendingLookup = (hash: string) => Record<string, unknown> | undefined;
+
+export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: Genesis, opts: { pending?: PendingLookup; now?: () => number } = {}): Evm {
   const common = chainCommon(genesis);
   const store = chain.derived;
   const headNumber = () => Number(chain.head.header.number);
-  const calls = new CallRunner(() => chain.engineAtHead);
+  const calls = new CallRunner(() => chain.engineAtHead, opts.now);
 
+  /** A block tag or number; `{ blockHash }` (EIP-1898) is resolved by blockRef. */
   const blockNumber = (tag: unknown): number | undefined => {
     if (tag === "latest" || tag === "pending" || tag === "safe" || tag === "finalized") return headNumber();
     if (tag === "earliest") return 0;
     if (typeof tag === "string" && /^0x[0-9a-f]+$/i.test(tag)) return Number(BigInt(tag));
     throw new RpcError(-32602, `invalid block tag ${JSON.stringify(tag)}`);
+  };
+
+  /** A block parameter of a state method: a tag, a number, or { blockHash } (unknown hash: -32000, as geth). */
+  const blockRef = async (ref: unknown): Promise<number> => {
+    if (ref !== null && typeof ref === "object" && "blockHash" in ref) {
+      const n = await store.blockNumberOf(String((ref as { blockHash: unknown }).blockHash).toLowerCase());
+      if (n === undefined) throw new RpcError(-32000, `header for hash ${String((ref as { blockHash: unknown }).blockHash)} not found`);
+      return n;
+    }
+    return blockNumber(ref ?? "latest")!;
   };
 
   const header = async (n: number): Promise<BlockHeader | undefined> => {
@@ -115,11 +139,20 @@ export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: 
     };
   };
 
-  /** The head's state, or a refusal naming what is kept. */
-  const atHead = (tag: unknown) => {
-    const n = blockNumber(tag ?? "latest");
+  /** The head's state, or a refusal naming what is kept (docs/CHAIN.md §5.1). */
+  const atHead = async (tag: unknown) => {
+    const n = await blockRef(tag);
     if (n !== headNumber()) throw new RpcError(-32000, `this node keeps the state of its head block (${headNumber()}) only; block ${n} was asked`);
     return chain.state;
+  };
+
+  /** Block by tag/number or by hash (null when there is none). */
+  const loadRef = async (method: string, ref: unknown) => {
+    if (method.includes("ByHash")) {
+      const n = await store.blockNumberOf(String(ref).toLowerCase());
+      return n === undefined ? undefined : load(n);
+    }
+    return load(blockNumber(ref)!);
   };
 
   const matches = (log: Json, address: unknown, topics: unknown): boolean => {
@@ -153,11 +186,25 @@ export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: 
         const loaded = n === undefined ? undefined : await load(n);
         return loaded ? blockJson(loaded.block, loaded.receipts, params[1] === true) : null;
       }
+      case "eth_getBlockTransactionCountByNumber":
+      case "eth_getBlockTransactionCountByHash": {
+        const loaded = await loadRef(method, params[0]);
+        return loaded ? qty(loaded.block.transactions.length) : null;
+      }
+      case "eth_getTransactionByBlockNumberAndIndex":
+      case "eth_getTransactionByBlockHashAndIndex": {
+        const loaded = await loadRef(method, params[0]);
+        const index = Number(BigInt(String(params[1])));
+        if (!loaded || index >= loaded.block.transactions.length) return null;
+        return txJson(loaded.block.transactions[index], loaded.block, index, loaded.receipts[index]);
+      }
+      case "eth_feeHistory":
+        return feeHistory(Number(BigInt(String(params[0]))), blockNumber(params[1])!, (params[2] ?? []) as number[]);
       case "eth_getTransactionByHash":
       case "eth_getTransactionReceipt": {
         const at = await store.txLocation(String(params[0]).toLowerCase());
         const loaded = at === undefined ? undefined : await load(at.block);
-        if (!at || !loaded) return null;
+        if (!at || !loaded) return method === "eth_getTransactionByHash" ? (opts.pending?.(String(params[0]).toLowerCase()) ?? null) : null;
         return method === "eth_getTransactionReceipt" ? receiptJson(loaded.block, loaded.receipts, at.index) : txJson(loaded.block.transactions[at.index], loaded.block, at.index, loaded.receipts[at.index]);
       }
       case "eth_getLogs": {
@@ -180,29 +227,70 @@ export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: 
         return out;
       }
       case "eth_getBalance": {
-        const account = await atHead(params[1]).getAccount(createAddressFromString(String(params[0]).toLowerCase()));
+        const account = await (await atHead(params[1])).getAccount(createAddressFromString(String(params[0]).toLowerCase()));
         return qty(account?.balance ?? 0n);
       }
       case "eth_getTransactionCount": {
-        const account = await atHead(params[1]).getAccount(createAddressFromString(String(params[0]).toLowerCase()));
+        const account = await (await atHead(params[1])).getAccount(createAddressFromString(String(params[0]).toLowerCase()));
         return qty(account?.nonce ?? 0n);
       }
       case "eth_getCode":
-        return hex(await atHead(params[1]).getCode(createAddressFromString(String(params[0]).toLowerCase())));
+        return hex(await (await atHead(params[1])).getCode(createAddressFromString(String(params[0]).toLowerCase())));
       case "eth_getStorageAt": {
         const slot = setLengthLeft(bigIntToBytes(BigInt(String(params[1]))), 32);
-        const value = await atHead(params[2]).getStorage(createAddressFromString(String(params[0]).toLowerCase()), slot);
+        const value = await (await atHead(params[2])).getStorage(createAddressFromString(String(params[0]).toLowerCase()), slot);
         return hex(setLengthLeft(value, 32));
       }
       case "eth_call":
-        atHead(params[1]);
+        await atHead(params[1]);
         return calls.call(params[0] as CallRequest);
       case "eth_estimateGas":
-        atHead(params[1]);
+        await atHead(params[1]);
         return calls.estimateGas(params[0] as CallRequest);
       default:
-        throw new RpcError(-32601, `Method ${method} is not supported by the ethereumjs engine yet`);
+        throw new RpcError(-32601, `Method ${method} is not supported by the ethereumjs engine`);
     }
+  };
+
+  /**
+   * eth_feeHistory (as geth): `count` blocks up to `newest`, their base fees and the next
+   * block's, the share of the gas limit each used, and per block the priority fee paid at
+   * each percentile of its gas (effective price less base fee, transactions by that fee).
+   */
+  const feeHistory = async (count: number, newest: number, percentiles: number[]) => {
+    const last = Math.min(newest, headNumber());
+    const oldest = Math.max(0, last - count + 1);
+    const baseFeePerGas: string[] = [];
+    const gasUsedRatio: number[] = [];
+    const reward: string[][] = [];
+    let h: BlockHeader | undefined;
+    for (let n = oldest; n <= last; n++) {
+      const loaded = await load(n);
+      if (!loaded) break;
+      h = loaded.block.header;
+      const baseFee = h.baseFeePerGas ?? 0n;
+      baseFeePerGas.push(qty(baseFee));
+      gasUsedRatio.push(Number(h.gasUsed) / Number(h.gasLimit));
+      if (percentiles.length > 0) {
+        const paid = loaded.receipts.map((r) => ({ tip: BigInt(r.effectiveGasPrice) - baseFee, gas: BigInt(r.gasUsed) })).sort((a, b) => (a.tip < b.tip ? -1 : a.tip > b.tip ? 1 : 0));
+        const total = paid.reduce((sum, t) => sum + t.gas, 0n);
+        reward.push(percentiles.map((pct) => {
+          if (paid.length === 0) return "0x0";
+          const threshold = (Number(total) * pct) / 100;
+          let sum = 0;
+          for (const t of paid) {
+            sum += Number(t.gas);
+            if (sum >= threshold) return qty(t.tip);
+          }
+          return qty(paid.at(-1)!.tip);
+        }));
+      }
+    }
+    if (h) {
+      const next = nextBaseFee({ number: Number(h.number), hash: hex(h.hash()), timestamp: Number(h.timestamp), baseFeePerGas: h.baseFeePerGas ?? 0n, gasUsed: h.gasUsed, gasLimit: h.gasLimit }, genesis.baseFeeRule === "zero");
+      baseFeePerGas.push(qty(next));
+    }
+    return { oldestBlock: qty(oldest), baseFeePerGas, gasUsedRatio, ...(percentiles.length > 0 ? { reward } : {}) };
   };
   return { request, engine: ENGINE_NAME };
 }

@@ -1,6 +1,9 @@
 // A chain of 2,000 votes (castVotes batches of 50, 100 revotes, 3 forged tokens rejected),
-// sealed by the embedded chain as it runs today (EDR), rebuilt with the ethereumjs engine:
-// every block hash, receipts root, receipt (status, gas, contract) and log the same as EDR's.
+// sealed by the embedded chain (node.ts, sealing with the engine into its derived store),
+// rebuilt from its journal alone by a fresh engine: every block hash, receipts root, receipt
+// (status, gas, contract) and log the same as the sealing node wrote and serves. (Until
+// issue 13 the chain was sealed by EDR and this compared the two engines; the committed
+// EDR answers are held in engine-rpc.test.ts and journal-fixture.test.ts.)
 import { expect } from "chai";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -9,16 +12,16 @@ import { Interface } from "ethers";
 import { bytesToHex } from "@ethereumjs/util";
 import { BallotBoxAbi } from "../../../protocol/generated/BallotBox.js";
 import { BlockEngine } from "../../../server/chain/engine/block-engine.js";
-import { createEvm } from "../../../server/chain/evm.js";
+import { DurableChain } from "../../../server/chain/engine/durable-chain.js";
+import { createEngineEvm } from "../../../server/chain/engine/engine-rpc.js";
 import { Journal, type BlockRecord } from "../../../server/chain/journal.js";
 import type { Genesis } from "../../../server/chain/genesis.js";
-import { replayJournal } from "../../../server/chain/replay.js";
 import { buildVoteChain } from "../../../scripts/bench/lib/vote-chain.js";
 
 type RpcLog = { address: string; topics: string[]; data: string; blockNumber: string; transactionHash: string; transactionIndex: string; logIndex: string; blockHash: string };
 type RpcReceipt = { status: string; gasUsed: string; cumulativeGasUsed: string; contractAddress: string | null; logs: RpcLog[] };
 
-describe("ethereumjs engine: a 2,000-vote journal sealed on EDR", function () {
+describe("ethereumjs engine: a 2,000-vote journal sealed by the chain node", function () {
   this.timeout(600_000);
   let dataDir: string;
   let genesis: Genesis;
@@ -36,7 +39,7 @@ describe("ethereumjs engine: a 2,000-vote journal sealed on EDR", function () {
 
   after(() => rm(dataDir, { recursive: true, force: true }));
 
-  it("rebuilds every block, receipt and log as EDR does", async () => {
+  it("rebuilds every block, receipt and log as the sealing node wrote them", async () => {
     const engine = await BlockEngine.fromGenesis(genesis);
     const ours: { hash: string; receiptsRoot: string; receipts: RpcReceipt[] }[] = [];
     let logIndex = 0;
@@ -61,13 +64,19 @@ describe("ethereumjs engine: a 2,000-vote journal sealed on EDR", function () {
       });
     }
 
-    const edr = await createEvm(genesis);
+    // What the sealing node wrote (its derived store, opened at its head: nothing executed again).
     const journal = await Journal.open(path.join(dataDir, "chain"));
+    const sealed = await DurableChain.open({ location: path.join(dataDir, "chain-state"), journal, genesis });
     try {
-      await replayJournal(edr, journal, genesis);
+      expect(sealed.report.executed).to.equal(0);
+      await compare(createEngineEvm(sealed, journal, genesis), ours);
     } finally {
+      await sealed.close();
       await journal.close();
     }
+  });
+
+  async function compare(edr: ReturnType<typeof createEngineEvm>, ours: { hash: string; receiptsRoot: string; receipts: RpcReceipt[] }[]) {
     const iface = new Interface(BallotBoxAbi);
     const events: Record<string, number> = {};
     for (const [i, record] of records.entries()) {
@@ -91,5 +100,5 @@ describe("ethereumjs engine: a 2,000-vote journal sealed on EDR", function () {
     // The journal holds what it was built to hold.
     expect(events.VoteCast).to.equal(2_100);
     expect(events.VoteRejected).to.equal(3);
-  });
+  }
 });
