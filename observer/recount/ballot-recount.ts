@@ -163,13 +163,15 @@ export class BallotRecount {
   }
 
   /** R2 to R5, once every event up to the recount's block was applied. */
-  finish(contract: Counters | undefined) {
+  finish(contract: Counters | undefined, unreadable?: string) {
     if (!this.created && !this.createdUnreadable) this.checks.push({ step: "R1", ok: false, message: `no BallotCreated event for ballot ${this.ballotId}: its ${this.votesCast} VoteCast count for nothing` });
     this.checks.push(this.rejected.length === 0
       ? { step: "R2", ok: true, message: `${this.votesCast} VoteCast re-verified, all pass §6.2 (VoteRejected events, for information: ${this.voteRejected.length})` }
       : { step: "R2", ok: false, message: `${this.votesCast} VoteCast re-verified, ${this.rejected.length} fail §6.2 and are not counted (VoteRejected events, for information: ${this.voteRejected.length})` });
     const counts = this.counts();
-    if (!contract) {
+    if (!contract && unreadable !== undefined) {
+      this.checks.push({ step: "R3", ok: false, message: `the contract's counters could not be read: ${unreadable.slice(0, 300)}` });
+    } else if (!contract) {
       this.checks.push({ step: "R3", ok: false, message: "the contract's counters are unknown (mirror made before this ballot's events, or no node): give --rpc" });
     } else {
       const diffs: string[] = [];

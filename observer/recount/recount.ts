@@ -234,8 +234,14 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
   }
   const reports: BallotReport[] = [];
   for (const b of [...ballots.values()].sort((x, y) => (x.ballotId < y.ballotId ? -1 : 1))) {
-    const contract = await source.counters(b.ballotId).catch(() => undefined);
-    const { counts, results } = b.finish(contract);
+    // A node that cannot answer (one that keeps its head's state only, asked for an older
+    // block) leaves the counters unknown, and R3 says what it answered.
+    let unreadable: string | undefined;
+    const contract = await source.counters(b.ballotId).catch((error: unknown) => {
+      unreadable = error instanceof Error ? error.message : String(error);
+      return undefined;
+    });
+    const { counts, results } = b.finish(contract, unreadable);
     if (opts.api) b.checks.push(await compareWithApi(opts.api, b.ballotId, { ...at, asOf: source.asOf.number }, { votersCount: b.votersCount, results: results as Record<string, unknown> | undefined }));
     else b.checks.push({ step: "R6", ok: true, skipped: true, message: "no --api given: published results not compared" });
     reports.push({

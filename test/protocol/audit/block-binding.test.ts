@@ -26,9 +26,11 @@ for (const backend of testBackends()) {
       rpcUrl = fx.rpcUrl;
       const ballot = await fx.createBallot();
       // Several senders at once: the embedded chain puts them in one block (anvil mines one each).
+      // Their gas is named: an estimate each would run one after the other in the embedded
+      // chain's call executor (docs/CHAIN.md §5.2) and spread them over several 20 ms blocks.
       const senders = [fx.relayer, fx.outsider, fx.admin, fx.organizer];
       const votes = await Promise.all(senders.map((_, i) => fx.signedVote(ballot, "0x0" + (i % 3))));
-      const sent = await Promise.all(senders.map((w, i) => (fx.box.connect(w) as Contract).castVote(voteArg(votes[i]))));
+      const sent = await Promise.all(senders.map((w, i) => (fx.box.connect(w) as Contract).castVote(voteArg(votes[i]), { gasLimit: 2_000_000n })));
       await Promise.all(sent.map((tx) => tx.wait()));
       const head = Number(await rpcCall(rpcUrl, "eth_blockNumber", []));
       for (let n = 0; n <= head; n++) {
