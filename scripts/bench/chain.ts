@@ -82,8 +82,15 @@ async function throughput(total: number, senders: number, intervalMs: number) {
 
     const firstBlock = Number(await rpcCall(node.rpcUrl, "eth_blockNumber", []));
     const started = performance.now();
-    // One request per transaction, one stream per sender (nonce order), all senders at once.
-    await Promise.all(signed.map(async (raws) => { for (const raw of raws) await sendRaw(node.rpcUrl, raw); }));
+    // One request per transaction, one stream per sender (nonce order), all senders at once;
+    // a sender keeps fewer waiting than the door's per-sender limit (64, docs/CHAIN.md §5.4).
+    const WINDOW = 60;
+    await Promise.all(signed.map(async (raws, s) => {
+      for (const [i, raw] of raws.entries()) {
+        if (i >= WINDOW) await waitNonce(node.rpcUrl, wallets[s].address, i - WINDOW + 1);
+        await sendRaw(node.rpcUrl, raw);
+      }
+    }));
     const submitted = performance.now();
     for (const w of wallets) await waitNonce(node.rpcUrl, w.address, perSender);
     const final = performance.now();
