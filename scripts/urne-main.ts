@@ -7,7 +7,7 @@
 //   urne start  [--data DIR] [--port N] [--chain-port N] ... (docs/OPERATIONS.md)
 //   urne chain  [--data DIR] [--port N] [--host H] [--block-interval-ms N] [--chain-id N]
 //   urne app    create|list|revoke (scripts/urne-app.ts)
-//   urne observe|recount|verify: the observer tools (observer/cli/<command>.ts), which
+//   urne observe|recount|verify|fingerprint|submit|check-client: the observer tools (observer/cli/<command>.ts), which
 //   parse their own options and import protocol/ only, never server/.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { StackFlags } from "../server/config/stack-options.js";
@@ -53,6 +53,7 @@ ${edition.devIdpEntry
   verify  check a proof of vote against any node (urne verify --help)
   fingerprint  a ballot's fingerprint, read and checked on any nodes (urne fingerprint --help)
   submit  send a signed ballot straight to a node, free, without a relay (urne submit --help)
+  check-client  check that a vote host serves the browser code of a release (urne check-client --help)
 
 options of start (docs/OPERATIONS.md lists the environment variables):
   --data DIR               data directory (env URNE_DATA_DIR, default ./data)
@@ -147,6 +148,7 @@ const OBSERVER_COMMANDS: Record<string, string> = {
   verify: "../observer/cli/verify.js",
   fingerprint: "../observer/cli/fingerprint.js",
   submit: "../observer/cli/submit.js",
+  "check-client": "../observer/cli/check-client.js",
 };
 
 async function main(argv: string[], edition: Edition) {

@@ -106,6 +106,8 @@ if (values["replay-only"]) {
   const chainDir = path.join(values["replay-only"], "chain");
   const journalMb = (await diskBytes(chainDir)) / 2 ** 20;
   const timing = await timeReplay(chainDir);
+  bench(`chain_journal_open_s_${votes}_votes`, timing.openSeconds, "s");
+  bench(`chain_journal_open_cpu_s_${votes}_votes`, timing.openCpuSeconds, "s");
   bench(`chain_replay_s_${votes}_votes`, timing.seconds, "s");
   bench(`chain_replay_cpu_ms_per_vote_${votes}_votes`, (timing.cpuSeconds * 1000) / votes, "ms");
   bench(`chain_replay_blocks_${votes}_votes`, timing.blocks, "blocks");
@@ -119,6 +121,8 @@ if (values["replay-only"]) {
   const scale = 1_000_000 / votes;
   bench("chain_replay_s_1000000_votes_extrapolated", timing.seconds * scale, "s");
   bench("chain_journal_disk_mb_1000000_votes_extrapolated", journalMb * scale, "MB");
+  // Opening reads and checks every byte of the journal once: linear in its size too.
+  bench("chain_journal_open_s_1000000_votes_extrapolated", timing.openSeconds * scale, "s");
   console.log(`# 1,000,000-vote figures: the ${votes}-vote ones times ${scale} (linear in votes: one batch of ${BATCH} votes per block, every block re-executed)`);
 } else {
   for (const votes of values.votes.split(",").map(Number)) {

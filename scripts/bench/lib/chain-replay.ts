@@ -7,6 +7,10 @@ import { Journal } from "../../../server/chain/journal.js";
 import { replayJournal } from "../../../server/chain/replay.js";
 
 export type ReplayTiming = {
+  /** Seconds to open the journal: every file checked (server/store/store-check.ts) and LevelDB opened, before any replay. */
+  openSeconds: number;
+  /** CPU of this process while opening the journal, in seconds. */
+  openCpuSeconds: number;
   blocks: number;
   transactions: number;
   /** Seconds from "journal opened" to "block n replayed", for each checkpoint reached. */
@@ -31,7 +35,11 @@ export function peakRssMb(): number {
 
 /** `chainDir` is `<data>/chain`; the node must not be running on it (LevelDB lock). */
 export async function timeReplay(chainDir: string, checkpoints: number[] = []): Promise<ReplayTiming> {
+  const opening = performance.now();
+  const cpuBeforeOpen = process.cpuUsage();
   const journal = await Journal.open(chainDir);
+  const openSeconds = (performance.now() - opening) / 1000;
+  const openCpuSeconds = ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpuBeforeOpen));
   try {
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
@@ -44,6 +52,8 @@ export async function timeReplay(chainDir: string, checkpoints: number[] = []): 
       if (marks.has(head.number)) reached.push({ blocks: head.number, transactions, seconds: (performance.now() - started) / 1000 });
     });
     return {
+      openSeconds,
+      openCpuSeconds,
       blocks: result.blocks,
       transactions: result.transactions,
       checkpoints: reached,
