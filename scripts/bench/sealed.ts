@@ -1,0 +1,52 @@
+// `npm run bench -- sealed [--runs N]`: sealed ballots (protocol/sealed/, PROTOCOL.md §11),
+// one thread, side by side in one process, CPU per ballot:
+//   BENCH sealed_seal_ms_<kind>            seal (encrypt + prove) with @noble/curves, as the widget does
+//   BENCH sealed_verify_js_ms_<kind>       verify with @noble/curves (browser, any platform)
+//   BENCH sealed_verify_native_ms_<kind>   verify with libsecp256k1 (relay, trustees, recount)
+//   BENCH sealed_verify_native_per_s_single  ballots verified per second per core, natively
+// Kinds: single (pour/contre/abstention), multiple (1..3 of 5), mj10 (majority judgment,
+// 10 candidates), and the payload size of each.
+import { parseArgs } from "node:util";
+import { BallotKind, type BallotRules } from "../../protocol/ballot.js";
+import type { Choice } from "../../protocol/payload.js";
+import { electionKeyHash, sealedContext } from "../../protocol/sealed/ballot-context.js";
+import { G, encodePoint, randomScalar } from "../../protocol/sealed/group.js";
+import { sealBallot, verifySealedBallot } from "../../protocol/sealed/sealed-ballot.js";
+import { verifySealedBallotNative } from "../../protocol/sealed/verify-sealed.node.js";
+
+const { values } = parseArgs({ args: process.argv.slice(3), options: { runs: { type: "string", default: "20" } } });
+const runs = Number(values.runs);
+const Y = G.multiply(randomScalar());
+const keyBytes = encodePoint(Y);
+const keyHash = electionKeyHash(keyBytes, "0x" + "00".repeat(32));
+const bench = (name: string, value: number, unit: string) => console.log(`BENCH ${name} ${+value.toFixed(3)} ${unit}`);
+
+/** CPU milliseconds (user + system) per call of `fn` over `n` calls, after 2 warm-up calls. */
+function cpuMs(n: number, fn: (i: number) => void): number {
+  fn(0);
+  fn(1);
+  const before = process.cpuUsage();
+  for (let i = 0; i < n; i++) fn(i);
+  const used = process.cpuUsage(before);
+  return (used.user + used.system) / 1000 / n;
+}
+
+const kinds: { name: string; rules: BallotRules; choice: Choice; runs: number }[] = [
+  { name: "single", rules: { kind: BallotKind.SingleChoice, optionCount: 3, minChoices: 0, maxChoices: 0 }, choice: { kind: BallotKind.SingleChoice, option: 1 }, runs },
+  { name: "multiple", rules: { kind: BallotKind.MultipleChoice, optionCount: 5, minChoices: 1, maxChoices: 3 }, choice: { kind: BallotKind.MultipleChoice, options: [0, 3] }, runs },
+  { name: "mj10", rules: { kind: BallotKind.MajorityJudgment, optionCount: 10, minChoices: 0, maxChoices: 0 }, choice: { kind: BallotKind.MajorityJudgment, grades: [0, 1, 2, 3, 4, 5, 5, 4, 3, 2] }, runs: Math.max(2, Math.ceil(runs / 10)) },
+];
+
+for (const k of kinds) {
+  const context = sealedContext({ chainId: 1970433637n, ballotBox: "0x5FbDB2315678afecb367f032d93F642f64180aa3", ballotId: 1n, electionKeyHash: keyHash, rules: k.rules, voter: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" });
+  const payloads: Uint8Array[] = [];
+  const seal = cpuMs(k.runs, () => void payloads.push(sealBallot({ context, electionKey: Y, rules: k.rules, choice: k.choice }).payload));
+  const verifyJs = cpuMs(k.runs, (i) => void verifySealedBallot({ context, electionKey: Y, rules: k.rules, payload: payloads[i % payloads.length] }));
+  const nativeRuns = k.runs * 10;
+  const verifyNative = cpuMs(nativeRuns, (i) => verifySealedBallotNative({ context, electionKey: keyBytes, rules: k.rules, payload: payloads[i % payloads.length] }));
+  bench(`sealed_payload_bytes_${k.name}`, payloads[0].length, "bytes");
+  bench(`sealed_seal_ms_${k.name}`, seal, "ms");
+  bench(`sealed_verify_js_ms_${k.name}`, verifyJs, "ms");
+  bench(`sealed_verify_native_ms_${k.name}`, verifyNative, "ms");
+  if (k.name === "single") bench("sealed_verify_native_per_s_single", 1000 / verifyNative, "ballots/s/core");
+}
