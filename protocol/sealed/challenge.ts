@@ -15,6 +15,8 @@ export const PROOF_DOMAIN = Object.freeze({
   cell: "urne-v2-secp256k1-cell",
   /** A group of cells adds up to a value of a set ({1}, or {min..max}). */
   sum: "urne-v2-secp256k1-sum",
+  /** A trustee's decryption share is its key share applied to the tally's aggregates. */
+  decrypt: "urne-v2-secp256k1-decrypt",
 });
 export type ProofDomain = (typeof PROOF_DOMAIN)[keyof typeof PROOF_DOMAIN];
 

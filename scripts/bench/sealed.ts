@@ -4,6 +4,8 @@
 //   BENCH sealed_verify_js_ms_<kind>       verify with @noble/curves (browser, any platform)
 //   BENCH sealed_verify_native_ms_<kind>   verify with libsecp256k1 (relay, trustees, recount)
 //   BENCH sealed_verify_native_per_s_single  ballots verified per second per core, natively
+//   BENCH sealed_share_make_ms_per_cell, sealed_share_verify_ms_per_cell   a trustee's decryption share (60 cells)
+//   BENCH sealed_discrete_log_ms_1000000   a count up to 1,000,000 recovered (baby-step giant-step)
 // Kinds: single (pour/contre/abstention), multiple (1..3 of 5), mj10 (majority judgment,
 // 10 candidates), and the payload size of each.
 import { parseArgs } from "node:util";
@@ -12,6 +14,8 @@ import type { Choice } from "../../protocol/payload.js";
 import { electionKeyHash, sealedContext } from "../../protocol/sealed/ballot-context.js";
 import { G, encodePoint, randomScalar } from "../../protocol/sealed/group.js";
 import { sealBallot, verifySealedBallot } from "../../protocol/sealed/sealed-ballot.js";
+import { makeDecryptionShare, verifyDecryptionShare } from "../../protocol/sealed/decryption-share.js";
+import { smallDiscreteLog } from "../../protocol/sealed/discrete-log.js";
 import { verifySealedBallotNative } from "../../protocol/sealed/verify-sealed.node.js";
 
 const { values } = parseArgs({ args: process.argv.slice(3), options: { runs: { type: "string", default: "20" } } });
@@ -50,3 +54,18 @@ for (const k of kinds) {
   bench(`sealed_verify_native_ms_${k.name}`, verifyNative, "ms");
   if (k.name === "single") bench("sealed_verify_native_per_s_single", 1000 / verifyNative, "ballots/s/core");
 }
+
+// A trustee's share over the 60 cells of a 10-candidate majority judgment, and the count of a cell.
+const secret = randomScalar();
+const statement = { tallyDigest: new Uint8Array(32), verificationKey: G.multiply(secret), aggregates: Array.from({ length: 60 }, () => G.multiply(randomScalar())) };
+const shares = [makeDecryptionShare(statement, secret)];
+const make = cpuMs(3, () => void shares.push(makeDecryptionShare(statement, secret)));
+const check = cpuMs(3, (i) => {
+  if (!verifyDecryptionShare(statement, shares[i % shares.length])) throw new Error("bench: a share did not verify");
+});
+bench("sealed_share_make_ms_per_cell", make / 60, "ms");
+bench("sealed_share_verify_ms_per_cell", check / 60, "ms");
+const count = G.multiply(654_321n);
+bench("sealed_discrete_log_ms_1000000", cpuMs(3, () => {
+  if (smallDiscreteLog(count, 1_000_000) !== 654_321) throw new Error("bench: wrong discrete log");
+}), "ms");
