@@ -32,6 +32,10 @@ export const ErrorCode = {
   ERR_INVALID_PAYLOAD: "ERR_INVALID_PAYLOAD",
   /** A sealed ballot whose bytes are well formed but one of whose proofs does not verify (§11.5). */
   ERR_INVALID_BALLOT_PROOF: "ERR_INVALID_BALLOT_PROOF",
+  /** A ballot audit file that is not valid JSON or does not follow §11.8. */
+  ERR_INVALID_AUDIT: "ERR_INVALID_AUDIT",
+  /** An audited ballot that does not encrypt the choice its audit file shows (§11.8). */
+  ERR_AUDIT_MISMATCH: "ERR_AUDIT_MISMATCH",
   /** A proof-of-vote file that is not valid JSON or does not follow §7. */
   ERR_INVALID_PROOF: "ERR_INVALID_PROOF",
   /** A log that claims to be a BallotBox event but does not decode (§6.5). */

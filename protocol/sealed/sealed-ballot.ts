@@ -4,7 +4,6 @@
 // bound to the ballot's context (ballot-context.ts). This is the implementation in
 // @noble/curves that runs everywhere; verify-sealed.node.ts checks the same proofs
 // natively for the parts that check ballots by the thousand, held to the same vectors.
-import { keccak256 } from "ethers";
 import type { BallotRules } from "../ballot.js";
 import { UrneError, ErrorCode } from "../errors.js";
 import type { Choice } from "../payload.js";
@@ -14,6 +13,7 @@ import { mod, randomScalar, type Point } from "./group.js";
 import { proveMembership, verifyMembership } from "./membership-proof.js";
 import { CELL_VALUES, cellValues, sealedLayout } from "./sealed-layout.js";
 import { decodeSealedPayload, encodeSealedPayload, type SealedPayload } from "./sealed-payload.js";
+import { trackerOf } from "./tracker.js";
 
 export type SealInput = {
   /** sealedContext(...) of this voter's ballot. */
@@ -50,7 +50,7 @@ export function sealBallot(input: SealInput): SealedBallot {
     return proveMembership({ domain: PROOF_DOMAIN.sum, context: input.context, electionKey: Y, ciphertext, values: rule.values }, r, rule.values.indexOf(total), random);
   });
   const payload = encodeSealedPayload(input.rules, { cells, cellProofs, sumProofs });
-  return { payload, tracker: keccak256(payload), opening };
+  return { payload, tracker: trackerOf(payload), opening };
 }
 
 export type VerifyInput = { context: Uint8Array; electionKey: Point; rules: BallotRules; payload: Uint8Array; field?: string };
