@@ -36,6 +36,8 @@ export const ErrorCode = {
   ERR_INVALID_AUDIT: "ERR_INVALID_AUDIT",
   /** An audited ballot that does not encrypt the choice its audit file shows (§11.8). */
   ERR_AUDIT_MISMATCH: "ERR_AUDIT_MISMATCH",
+  /** A key ceremony message or transcript that breaks §11.7; `field` names the trustee at fault when one is. */
+  ERR_KEY_CEREMONY: "ERR_KEY_CEREMONY",
   /** A proof-of-vote file that is not valid JSON or does not follow §7. */
   ERR_INVALID_PROOF: "ERR_INVALID_PROOF",
   /** A log that claims to be a BallotBox event but does not decode (§6.5). */

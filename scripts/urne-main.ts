@@ -55,6 +55,7 @@ ${edition.devIdpEntry
   submit  send a signed ballot straight to a node, free, without a relay (urne submit --help)
   check-client  check that a vote host serves the browser code of a release (urne check-client --help)
   audit-ballot  check a sealed ballot's audit file: it encrypts the choice shown (urne audit-ballot --help)
+  trustee join|deal|finish|check-key  a trustee's part in a sealed ballot's key ceremony (urne trustee --help)
 
 options of start (docs/OPERATIONS.md lists the environment variables):
   --data DIR               data directory (env URNE_DATA_DIR, default ./data)
@@ -142,7 +143,7 @@ async function runStart(values: StackFlags, edition: Edition) {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
-/** Observer verbs: each module exports `run(args): Promise<exit code>`. */
+/** Verbs of the outside parties (observers, trustees): each module exports `run(args): Promise<exit code>`. */
 const OBSERVER_COMMANDS: Record<string, string> = {
   observe: "../observer/cli/observe.js",
   recount: "../observer/cli/recount.js",
@@ -151,6 +152,7 @@ const OBSERVER_COMMANDS: Record<string, string> = {
   submit: "../observer/cli/submit.js",
   "check-client": "../observer/cli/check-client.js",
   "audit-ballot": "../observer/cli/audit-ballot.js",
+  trustee: "../trustee/cli/trustee.js",
 };
 
 async function main(argv: string[], edition: Edition) {

@@ -10,6 +10,7 @@
 // No one ever holds the election secret x = Σ_i a_{i,0}; any t trustees can open a tally
 // (threshold-decryption.ts), fewer learn nothing.
 import { AbiCoder, getBytes, hexlify, keccak256, toUtf8Bytes } from "ethers";
+import { UrneError, ErrorCode } from "../errors.js";
 import { parseAddress } from "../fields.js";
 import { G, ORDER, Point, decodePoint, encodePoint, mulPublic } from "./group.js";
 
@@ -38,12 +39,14 @@ export type Round1Package = {
 
 export type CeremonyTranscript = { params: CeremonyParams; round1: Round1Package[] };
 
-export class CeremonyError extends Error {
-  readonly code = "ERR_KEY_CEREMONY";
+/** ERR_KEY_CEREMONY; `field` is "trustees[i]" (0-based) for the trustee at fault, when one is. */
+export class CeremonyError extends UrneError {
   /** The trustee at fault (1-based), when one is. */
-  constructor(message: string, readonly trustee?: number) {
-    super(message);
+  readonly trustee?: number;
+  constructor(message: string, trustee?: number) {
+    super(ErrorCode.ERR_KEY_CEREMONY, message, trustee === undefined ? {} : { field: `trustees[${trustee - 1}]` });
     this.name = "CeremonyError";
+    if (trustee !== undefined) this.trustee = trustee;
   }
 }
 
@@ -66,14 +69,19 @@ export function transcriptCommitments(t: CeremonyTranscript): Point[][] {
   if (t.round1.length !== n) throw new CeremonyError(`the transcript holds ${t.round1.length} round-1 packages for ${n} trustees`);
   return t.round1.map((p, i) => {
     if (p.index !== i + 1) throw new CeremonyError(`round-1 package ${i} is trustee ${p.index}'s, not trustee ${i + 1}'s`);
-    if (p.commitment.length !== t.params.threshold) throw new CeremonyError(`trustee ${p.index} committed to ${p.commitment.length} coefficients, not ${t.params.threshold}`, p.index);
-    try {
-      decodePoint(getBytes(p.encryptionKey), "encryptionKey");
-      return p.commitment.map((c, k) => decodePoint(getBytes(c), `commitment[${k}]`));
-    } catch (error) {
-      throw new CeremonyError(`trustee ${p.index}'s round-1 package holds an invalid point: ${(error as Error).message}`, p.index);
-    }
+    return round1Commitment(t.params, p);
   });
+}
+
+/** One round-1 package's commitments as points: t valid points and a valid encryption key, or CeremonyError naming the trustee. */
+export function round1Commitment(params: CeremonyParams, p: Round1Package): Point[] {
+  if (p.commitment.length !== params.threshold) throw new CeremonyError(`trustee ${p.index} committed to ${p.commitment.length} coefficients, not ${params.threshold}`, p.index);
+  try {
+    decodePoint(getBytes(p.encryptionKey), "encryptionKey");
+    return p.commitment.map((c, k) => decodePoint(getBytes(c), `commitment[${k}]`));
+  } catch (error) {
+    throw new CeremonyError(`trustee ${p.index}'s round-1 package holds an invalid point: ${(error as Error).message}`, p.index);
+  }
 }
 
 /** Σ_k x^k·C_k: the point of f(x) for a polynomial committed to by C. */
