@@ -62,6 +62,12 @@ for (const backend of testBackends()) {
         expect([...(await fx.box.voteOf(ballot.id, randomVoter().address))]).to.deep.equal([false, 0n]);
       });
 
+      it("with views that revert for an id no ballot has, as ballot() does", async () => {
+        const id = ((await fx.box.ballotCount()) as bigint) + 1n;
+        await expectRevert(fx.iface, fx.box.sealing(id), "BallotBoxUnknownBallot", [id]);
+        await expectRevert(fx.iface, fx.box.trackerOf(id, randomVoter().address), "BallotBoxUnknownBallot", [id]);
+      });
+
       it("in the same sequence of ids as createBallot, whose ballots are not sealed", async () => {
         const plain = await fx.createBallot();
         const sealed = await sx.createSealedBallot();
