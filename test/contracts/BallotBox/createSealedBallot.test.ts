@@ -6,7 +6,7 @@ import { toHex, type BallotParams } from "../../../protocol/index.js";
 import { G } from "../../../protocol/sealed/group.js";
 import { testBackends } from "../../helpers/backends.js";
 import { useBallotBoxFixture, randomVoter, type BallotBoxFixture } from "../../helpers/ballot-box-fixture.js";
-import { expectRevert } from "../../helpers/contract-errors.js";
+import { expectRevert, revertData } from "../../helpers/contract-errors.js";
 import { sealedFixture, type SealedFixture, type SealedParams } from "../../helpers/sealed-ballot-fixture.js";
 
 const candidates = (n: number) => Array.from({ length: n }, (_, i) => `candidat ${i}`);
@@ -161,6 +161,19 @@ for (const backend of testBackends()) {
         const [a, b] = [randomVoter().address, randomVoter().address];
         await rejects({}, { trustees: [a, b, a] }, "BallotBoxInvalidTrustee", [2n, a]);
         await rejects({}, { trustees: [b, b], threshold: 1 }, "BallotBoxInvalidTrustee", [1n, b]);
+      });
+
+      it("without data if a trustee's word has bits above its 160 (not an address: the ABI decoder's refusal)", async () => {
+        const params = await fx.ballotParams({ liveResults: false });
+        const { sealed } = sx.sealedParams();
+        const data = fx.iface.encodeFunctionData("createSealedBallot", [params, sealed]);
+        const word = "000000000000000000000000" + sealed.trustees[1].slice(2).toLowerCase();
+        expect(data.split(word)).to.have.length(2);
+        const dirty = data.replace(word, "000000000000000000000001" + sealed.trustees[1].slice(2).toLowerCase());
+        const error = await fx.provider.call({ from: fx.organizer.address, to: fx.deployment.address, data: dirty }).then(() => undefined, (e: unknown) => e);
+        expect(error, "the call must fail").to.not.equal(undefined);
+        expect([undefined, "0x"]).to.include(revertData(error));
+        expect(await fx.provider.call({ from: fx.organizer.address, to: fx.deployment.address, data })).to.match(/^0x[0-9a-f]{64}$/);
       });
 
       it("and creates nothing: the ballot count does not move", async () => {
