@@ -67,15 +67,19 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         bool isSealed; // created by createSealedBallot (31 bytes so far: still one slot)
     }
 
-    /// @dev Three slots: the config, then what votes update, then what only closeBallot and sealing need.
+    /// @dev Three slots: the config, then what votes update, then what only closeBallot needs.
     struct Ballot {
         Config config;
         address issuerKey; // data contract holding the modulus
         uint64 votersCount;
         address organizer;
         uint64 tokensIssued;
-        uint8 threshold; // sealed ballots only
-        uint8 trusteeCount; // sealed ballots only
+    }
+
+    /// @dev What only a sealed ballot has, besides its trustees.
+    struct Sealing {
+        uint8 threshold;
+        uint8 trusteeCount;
     }
 
     uint256 private _ballotCount;
@@ -90,6 +94,9 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
     /// (runs = 10,000) computes every mask as (1 << 160) - 1 instead of PUSH20: 12 gas more each, about 156 gas more
     /// per v1 vote (measured). Keep the contract's address masks at most 46 (PUSH20 0xff..ff in the bytecode).
     mapping(uint256 ballotId => mapping(uint256 trustee => uint256)) private _trustees;
+    /// @dev A sealed ballot's threshold and number of trustees, apart from `Ballot` so that createBallot writes
+    /// exactly what it wrote before sealed ballots (writing them in the ballot's third slot cost it 4,000 gas).
+    mapping(uint256 ballotId => Sealing) private _sealings;
 
     /// @param admin receives DEFAULT_ADMIN_ROLE (grants ORGANIZER_ROLE to others) and ORGANIZER_ROLE
     constructor(address admin) EIP712("urne", "1") {
@@ -162,10 +169,9 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
             issuerKey: IssuerKeyStore.store(bytes32(ballotId), params.issuerModulus),
             votersCount: 0,
             organizer: msg.sender,
-            tokensIssued: 0,
-            threshold: threshold,
-            trusteeCount: trusteeCount
+            tokensIssued: 0
         });
+        if (isSealed) _sealings[ballotId] = Sealing(threshold, trusteeCount);
         emit BallotCreated(ballotId, msg.sender, params);
     }
 
@@ -267,8 +273,8 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
 
     /// @inheritdoc IBallotBox
     function sealing(uint256 ballotId) external view returns (bool isSealed, uint8 threshold, uint8 trusteeCount) {
-        Ballot storage b = _existing(ballotId);
-        return (b.config.isSealed, b.threshold, b.trusteeCount);
+        Sealing storage s = _sealings[ballotId];
+        return (_existing(ballotId).config.isSealed, s.threshold, s.trusteeCount);
     }
 
     /// @inheritdoc IBallotBox
@@ -355,15 +361,20 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         }
         // 4. The payload is canonical for the ballot kind (PROTOCOL.md §5). Cheap checks before the signatures.
         // A sealed payload (PROTOCOL.md §11.2): its length and version byte only, its proofs are checked off chain.
-        if (c.isSealed) reason = _checkSealedPayload(c, vote.payload);
-        else (reason, choice) = BallotChoice.decode(c.kind, c.optionCount, c.minChoices, c.maxChoices, vote.payload);
+        bytes32 payloadHash = keccak256(vote.payload); // the Vote's (step 6), and a sealed ballot's tracker
+        if (c.isSealed) {
+            reason = _checkSealedPayload(c, vote.payload);
+            // The record keeps the tracker, truncated to 192 bits (PROTOCOL.md §11.7).
+            choice = uint192(uint256(payloadHash));
+        } else {
+            (reason, choice) = BallotChoice.decode(c.kind, c.optionCount, c.minChoices, c.maxChoices, vote.payload);
+        }
         if (reason.length != 0) return (reason, c, 0, 0);
         // 5. The token: the issuer signed this voter address for this ballot (PROTOCOL.md §3).
         if (!_isTokenValid(b.issuerKey, ballotId, voter, vote.tokenSignature)) {
             return (abi.encodeWithSelector(BallotBoxInvalidTokenSignature.selector, ballotId, voter), c, 0, 0);
         }
         // 6. The vote: the voter key signed exactly this payload and revision (PROTOCOL.md §4).
-        bytes32 payloadHash = keccak256(vote.payload);
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(
             _voteDigest(ballotId, vote.revision, payloadHash),
             vote.voterSignature
@@ -371,8 +382,6 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         if (err != ECDSA.RecoverError.NoError || recovered != voter) {
             return (abi.encodeWithSelector(BallotBoxInvalidVoterSignature.selector, voter, recovered), c, 0, 0);
         }
-        // A sealed ballot's record keeps its tracker, truncated to 192 bits (PROTOCOL.md §11.7).
-        if (c.isSealed) choice = uint192(uint256(payloadHash));
     }
 
     /// @dev PROTOCOL.md §11.2: `1 + 194·cells + 64·(values of the sum rules)` bytes, the first one 0x02.
