@@ -364,8 +364,11 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         bytes32 payloadHash = keccak256(vote.payload); // the Vote's (step 6), and a sealed ballot's tracker
         if (c.isSealed) {
             reason = _checkSealedPayload(c, vote.payload);
-            // The record keeps the tracker, truncated to 192 bits (PROTOCOL.md §11.7).
+            // The record keeps the tracker, truncated to 192 bits (PROTOCOL.md §11.7), and no count: with no
+            // option in the config {_count} reads, BallotChoice.count has no lane to update (the only flag check
+            // on the v1 path stays this one).
             choice = uint192(uint256(payloadHash));
+            c.optionCount = 0;
         } else {
             (reason, choice) = BallotChoice.decode(c.kind, c.optionCount, c.minChoices, c.maxChoices, vote.payload);
         }
@@ -407,13 +410,14 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         return _hashTypedDataV4(keccak256(abi.encode(VOTE_TYPEHASH, ballotId, revision, payloadHash)));
     }
 
-    /// @dev Records a vote that passed {_check}, updates the counts (none for a sealed ballot), then emits VoteCast.
+    /// @dev Records a vote that passed {_check}, updates the counts (none for a sealed ballot: {_check} gives it
+    /// `c.optionCount` 0), then emits VoteCast.
     function _count(SignedVote calldata vote, Config memory c, uint256 record, uint256 choice) private {
         uint256 ballotId = vote.ballotId;
         _records[ballotId][vote.voter] = (uint256(vote.revision) + 1) | (choice << 64);
         if (record == 0) _ballots[ballotId].votersCount += 1;
         // A revote replaces the earlier choice: subtract exactly what it added.
-        if (!c.isSealed) BallotChoice.count(_tallies[ballotId], c.kind, c.optionCount, choice, record != 0, record >> 64);
+        BallotChoice.count(_tallies[ballotId], c.kind, c.optionCount, choice, record != 0, record >> 64);
         emit VoteCast(ballotId, vote.voter, vote.revision, vote.payload, vote.tokenSignature, vote.voterSignature);
     }
 
