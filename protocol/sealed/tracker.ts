@@ -1,5 +1,5 @@
 // A sealed ballot's tracker (PROTOCOL.md §11.8): keccak256 of its payload, what the voter's
-// record keeps (its first 24 bytes) and the proof of vote names. Shown to people as the
+// record keeps (its last 24 bytes: uint192, PROTOCOL.md §11.9) and the proof of vote names. Shown to people as the
 // Crockford base32 of its first 10 bytes in four groups of four, e.g. "7KQ2-M9XD-4TGH-0WZ1":
 // short enough to read aloud and compare on another device, 80 bits so that no two ballots
 // of a ballot box share one by chance. Crockford's alphabet has no I, L, O or U.
