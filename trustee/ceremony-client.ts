@@ -1,22 +1,9 @@
 // The trustee's side of the vote host's ceremony endpoints (server/api/ceremony-routes.ts):
 // plain JSON over HTTP. The vote host only relays: everything read here is checked by the
 // trustee (signatures, shapes, proofs) before it is used.
+import type { CeremonyView } from "../protocol/api-types.js";
 import type { Round1Package } from "../protocol/sealed/key-ceremony.js";
-import type { CeremonyParams } from "../protocol/sealed/key-ceremony.js";
 import type { ShareMessage } from "../protocol/sealed/trustee.js";
-
-export type CeremonyDocument = {
-  ceremonyId: string;
-  chainId: string;
-  ballotBox: string;
-  params: CeremonyParams;
-  round1: Record<string, { package: Round1Package; signature: string }>;
-  shares: Record<string, { messages: ShareMessage[]; signature: string }>;
-  accepts: Record<string, { transcriptDigest: string; signature: string }>;
-  status: "round1" | "shares" | "accept" | "done";
-  electionKey: string | null;
-  transcriptDigest: string | null;
-};
 
 export class VoteHostError extends Error {
   constructor(readonly status: number, readonly code: string | undefined, message: string) {
@@ -27,13 +14,13 @@ export class VoteHostError extends Error {
 export class CeremonyClient {
   constructor(readonly api: string, readonly ceremonyId: string) {}
 
-  private async call(method: "GET" | "POST", path: string, body?: unknown): Promise<CeremonyDocument> {
+  private async call(method: "GET" | "POST", path: string, body?: unknown): Promise<CeremonyView> {
     const url = new URL(`/v1/ceremonies/${this.ceremonyId}${path}`, this.api);
     const res = await fetch(url, {
       method, signal: AbortSignal.timeout(30_000),
       ...(body === undefined ? {} : { headers: { "content-type": "application/json" }, body: JSON.stringify(body) }),
     });
-    const answer = (await res.json().catch(() => ({}))) as { ceremony?: CeremonyDocument; error?: { code?: string; message?: string; field?: string } };
+    const answer = (await res.json().catch(() => ({}))) as { ceremony?: CeremonyView; error?: { code?: string; message?: string; field?: string } };
     if (!res.ok || !answer.ceremony) {
       const e = answer.error;
       throw new VoteHostError(res.status, e?.code, `the vote host answered ${res.status}${e ? ` ${e.code}: ${e.message}${e.field ? ` (${e.field})` : ""}` : ""}`);
@@ -41,7 +28,7 @@ export class CeremonyClient {
     return answer.ceremony;
   }
 
-  get(): Promise<CeremonyDocument> {
+  get(): Promise<CeremonyView> {
     return this.call("GET", "");
   }
 

@@ -13,27 +13,10 @@ import { checkCeremonySignature, round1PackageHash, sharesHash } from "../../pro
 import { CeremonyError, ceremonyDigest, checkCeremonyParams, electionKeyHex, round1Commitment, type CeremonyParams, type Round1Package } from "../../protocol/sealed/key-ceremony.js";
 import { SHARE_ENVELOPE_BYTES } from "../../protocol/sealed/share-envelope.js";
 import type { ShareMessage } from "../../protocol/sealed/trustee.js";
+import type { CeremonyRecord, CeremonyStatus, CeremonyView } from "../../protocol/api-types.js";
 import type { App } from "../apps/app-registry.js";
 import { KeyedLock } from "../http/keyed-lock.js";
 import { SYNC, type ApiStore } from "../store/api-store.js";
-
-export type CeremonyStatus = "round1" | "shares" | "accept" | "done";
-
-export type CeremonyRecord = {
-  ceremonyId: string;
-  appId: string;
-  createdAt: string;
-  chainId: string;
-  ballotBox: string;
-  params: CeremonyParams;
-  /** By trustee index (1-based), as strings: JSON keys. */
-  round1: Record<string, { package: Round1Package; signature: string }>;
-  shares: Record<string, { messages: ShareMessage[]; signature: string }>;
-  accepts: Record<string, { transcriptDigest: string; signature: string }>;
-};
-
-/** What anyone may read of a ceremony: all of it, with where it stands. */
-export type CeremonyView = CeremonyRecord & { status: CeremonyStatus; electionKey: string | null; transcriptDigest: string | null };
 
 const bad = (field: string, why: string): never => {
   throw new UrneError("ERR_INVALID_CEREMONY_MESSAGE", `${field} ${why}`, { field });

@@ -11,7 +11,8 @@ import { checkCeremonySignature, round1PackageHash, sharesHash, signCeremonyStat
 import { ceremonyDigest, verificationKeysOf, type CeremonyTranscript, type Round1Package } from "../../protocol/sealed/key-ceremony.js";
 import { G, encodePoint } from "../../protocol/sealed/group.js";
 import { beginCeremony, dealShares, finishCeremony, type ShareMessage, type TrusteeKey, type TrusteeState } from "../../protocol/sealed/trustee.js";
-import { CeremonyClient, VoteHostError, type CeremonyDocument } from "../ceremony-client.js";
+import type { CeremonyView } from "../../protocol/api-types.js";
+import { CeremonyClient, VoteHostError } from "../ceremony-client.js";
 import { readStateFile, StateFileError, writeStateFile } from "../trustee-state-file.js";
 
 export const TRUSTEE_USAGE = `usage: urne trustee <step> --api URL --ceremony ID [--state FILE]
@@ -35,11 +36,11 @@ type Saved = { ceremonyId: string; address: string; state: TrusteeState; key?: T
 
 class Usage extends Error {}
 
-const where = (doc: CeremonyDocument): CeremonyWhere => ({ chainId: BigInt(doc.chainId), ballotBox: doc.ballotBox, params: doc.params });
-const round1Of = (doc: CeremonyDocument): Round1Package[] => doc.params.trustees.map((_, i) => doc.round1[i + 1].package);
+const where = (doc: CeremonyView): CeremonyWhere => ({ chainId: BigInt(doc.chainId), ballotBox: doc.ballotBox, params: doc.params });
+const round1Of = (doc: CeremonyView): Round1Package[] => doc.params.trustees.map((_, i) => doc.round1[i + 1].package);
 
 /** Every round-1 package is in and signed by its trustee. */
-function checkedRound1(doc: CeremonyDocument): Round1Package[] {
+function checkedRound1(doc: CeremonyView): Round1Package[] {
   if (doc.status === "round1") throw new Usage(`not every trustee has joined yet (${Object.keys(doc.round1).length} of ${doc.params.trustees.length})`);
   for (const [index, { package: pkg, signature }] of Object.entries(doc.round1)) {
     checkCeremonySignature(where(doc), { kind: "round1", index: Number(index), packageHash: round1PackageHash(pkg) }, signature);
