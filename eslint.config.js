@@ -21,7 +21,7 @@ export default tseslint.config(
     files: ["protocol/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [
-        { group: ["**/server/**", "**/observer/**", "**/client/**", "**/idp/**"], message: "protocol/ is shared: it must not import the server, the observer, the client or the idp." },
+        { group: ["**/server/**", "**/observer/**", "**/client/**", "**/idp/**", "**/trustee/**"], message: "protocol/ is shared: it must not import the server, the observer, the trustee, the client or the idp." },
       ] }],
     },
   },
@@ -31,15 +31,15 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": ["error", { patterns: [
         { group: ["node:*"], message: "protocol/ runs in browsers: node-only code goes in a *.node.ts file." },
-        { group: ["**/server/**", "**/observer/**", "**/client/**", "**/idp/**"], message: "protocol/ is shared: it must not import the server, the observer, the client or the idp." },
+        { group: ["**/server/**", "**/observer/**", "**/client/**", "**/idp/**", "**/trustee/**"], message: "protocol/ is shared: it must not import the server, the observer, the trustee, the client or the idp." },
       ] }],
     },
   },
   {
-    files: ["observer/**/*.ts", "client/**/*.ts"],
+    files: ["observer/**/*.ts", "client/**/*.ts", "trustee/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [
-        { group: ["**/server/**"], message: "observers and the widget trust only protocol/, never the server's code." },
+        { group: ["**/server/**"], message: "observers, trustees and the widget trust only protocol/, never the server's code." },
       ] }],
     },
   },

@@ -15,6 +15,11 @@ import {RsaPssSha256} from "./libraries/RsaPssSha256.sol";
  * @notice Ballots with one-time blind-signed voting tokens and on-chain counts (docs/PROTOCOL.md §2-§6).
  * A voter address votes once per ballot, with a token (the issuer's RSA-PSS signature of the address)
  * and an EIP-712 signature of its vote; revoting, when the ballot allows it, replaces the earlier vote.
+ * A sealed ballot (PROTOCOL.md §11.9) takes encrypted payloads instead: the contract is their bulletin
+ * board. It checks the token, the signature and the revision as for any ballot, but of the payload only
+ * its length and version byte; it keeps each voter's tracker instead of counts. The ballot's proofs and
+ * its tally are checked and opened off chain, by the relay, the trustees and every observer: the EVM has
+ * no secp256k1 arithmetic to do it here.
  */
 contract BallotBox is IBallotBox, AccessControl, EIP712 {
     /// @notice Role allowed to create ballots.
@@ -31,6 +36,22 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
     bytes32 public constant KEY_PROOF_DOMAIN = IssuerKeyProof.KEY_PROOF_DOMAIN;
     /// @notice Number of e-th roots in an issuer key proof (PROTOCOL.md §2.5).
     uint256 public constant ISSUER_KEY_PROOF_ROUNDS = IssuerKeyProof.ISSUER_KEY_PROOF_ROUNDS;
+    /// @notice Most trustees of a sealed ballot (PROTOCOL.md §11.9).
+    uint256 public constant MAX_TRUSTEES = 16;
+    /// @notice Most cells of a sealed payload (PROTOCOL.md §11.9): N, or 6·N for MajorityJudgment.
+    uint256 public constant MAX_SEALED_CELLS = 128;
+    /// @notice First byte of a sealed payload (PROTOCOL.md §11.2).
+    uint8 public constant SEALED_PAYLOAD_VERSION = 0x02;
+
+    /// @dev A sealed payload's sizes (PROTOCOL.md §11.2): a cell is A ‖ B (2 points of 33 bytes) and its
+    /// 0/1 proof c_0 ‖ c_1 ‖ v_0 ‖ v_1 (4 scalars of 32 bytes); a sum rule's proof is 2 scalars per value.
+    uint256 private constant _SEALED_CELL_BYTES = 194;
+    uint256 private constant _SUM_VALUE_BYTES = 64;
+    uint256 private constant _POINT_BYTES = 33;
+    uint256 private constant _SCALAR_BYTES = 32;
+    /// @dev `_trustees` values.
+    uint256 private constant _TRUSTEE_NAMED = 1;
+    uint256 private constant _TRUSTEE_SHARED = 2;
 
     /// @dev What a vote is checked against, in one slot so that a vote reads it once.
     struct Config {
@@ -43,6 +64,7 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         uint8 optionCount;
         bool allowRevote;
         bool liveResults;
+        bool isSealed; // created by createSealedBallot (31 bytes so far: still one slot)
     }
 
     /// @dev Three slots: the config, then what votes update, then what only closeBallot needs.
@@ -54,11 +76,27 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         uint64 tokensIssued;
     }
 
+    /// @dev What only a sealed ballot has, besides its trustees.
+    struct Sealing {
+        uint8 threshold;
+        uint8 trusteeCount;
+    }
+
     uint256 private _ballotCount;
     mapping(uint256 ballotId => Ballot) private _ballots;
-    /// @dev One slot per voter: bits 0-63 hold revision + 1 (0: has not voted), bits 64-255 the packed choice.
+    /// @dev One slot per voter: bits 0-63 hold revision + 1 (0: has not voted), bits 64-255 the packed choice,
+    /// or for a sealed ballot the tracker `uint192(uint256(keccak256(payload)))`.
     mapping(uint256 ballotId => mapping(address voter => uint256)) private _records;
     mapping(uint256 ballotId => BallotChoice.Tally) private _tallies;
+    /// @dev A sealed ballot's trustees, keyed by the address as a uint256: 0 not one, _TRUSTEE_NAMED, then
+    /// _TRUSTEE_SHARED once its share is posted. Addresses are read with calldataload and caller(), not as Solidity
+    /// `address` values: each of those costs a 160-bit mask in the code, and past 46 masks solc's constant optimizer
+    /// (runs = 10,000) computes every mask as (1 << 160) - 1 instead of PUSH20: 12 gas more each, about 156 gas more
+    /// per v1 vote (measured). Keep the contract's address masks at most 46 (PUSH20 0xff..ff in the bytecode).
+    mapping(uint256 ballotId => mapping(uint256 trustee => uint256)) private _trustees;
+    /// @dev A sealed ballot's threshold and number of trustees, apart from `Ballot` so that createBallot writes
+    /// exactly what it wrote before sealed ballots (writing them in the ballot's third slot cost it 4,000 gas).
+    mapping(uint256 ballotId => Sealing) private _sealings;
 
     /// @param admin receives DEFAULT_ADMIN_ROLE (grants ORGANIZER_ROLE to others) and ORGANIZER_ROLE
     constructor(address admin) EIP712("urne", "1") {
@@ -69,6 +107,51 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
     /// @inheritdoc IBallotBox
     function createBallot(BallotParams calldata params) external onlyRole(ORGANIZER_ROLE) returns (uint256 ballotId) {
         _checkParams(params);
+        ballotId = _store(params, false, 0, 0);
+    }
+
+    /// @inheritdoc IBallotBox
+    function createSealedBallot(
+        BallotParams calldata params,
+        SealedParams calldata sealedParams
+    ) external onlyRole(ORGANIZER_ROLE) returns (uint256 ballotId) {
+        _checkParams(params);
+        // The checks of PROTOCOL.md §6.1's sealed table, in order (the trustees' last: while they are stored).
+        if (params.liveResults) revert BallotBoxSealedLiveResults();
+        uint256 cells = _sealedCells(params.kind, params.options.length);
+        if (cells > MAX_SEALED_CELLS) revert BallotBoxTooManySealedCells(cells, MAX_SEALED_CELLS);
+        bytes calldata key = sealedParams.electionKey;
+        bytes1 prefix = key.length == 0 ? bytes1(0) : key[0];
+        if (key.length != _POINT_BYTES || (prefix != 0x02 && prefix != 0x03)) {
+            revert BallotBoxInvalidElectionKey(key.length, prefix);
+        }
+        address[] calldata trustees = sealedParams.trustees;
+        uint256 n = trustees.length;
+        if (n == 0 || n > MAX_TRUSTEES) revert BallotBoxInvalidTrusteeCount(n, MAX_TRUSTEES);
+        uint8 threshold = sealedParams.threshold;
+        if (threshold == 0 || threshold > n) revert BallotBoxInvalidThreshold(threshold, n);
+        ballotId = _store(params, true, threshold, uint8(n));
+        mapping(uint256 trustee => uint256) storage named = _trustees[ballotId];
+        for (uint256 i = 0; i < n; ++i) {
+            uint256 trustee;
+            assembly ("memory-safe") {
+                trustee := calldataload(add(trustees.offset, shl(5, i)))
+            }
+            // Upper bits set: not an address (the ABI decoder of `trustees[i]` would revert on it too).
+            if (trustee >> 160 != 0) revert();
+            if (trustee == 0 || named[trustee] != 0) revert BallotBoxInvalidTrustee(i, address(uint160(trustee)));
+            named[trustee] = _TRUSTEE_NAMED;
+        }
+        emit BallotSealed(ballotId, key, sealedParams.keyCeremonyDigest, trustees, threshold);
+    }
+
+    /// @dev Stores a ballot whose parameters passed {_checkParams} and emits BallotCreated.
+    function _store(
+        BallotParams calldata params,
+        bool isSealed,
+        uint8 threshold,
+        uint8 trusteeCount
+    ) private returns (uint256 ballotId) {
         ballotId = ++_ballotCount;
         _ballots[ballotId] = Ballot({
             config: Config({
@@ -80,13 +163,15 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
                 maxChoices: params.maxChoices,
                 optionCount: uint8(params.options.length),
                 allowRevote: params.allowRevote,
-                liveResults: params.liveResults
+                liveResults: params.liveResults,
+                isSealed: isSealed
             }),
             issuerKey: IssuerKeyStore.store(bytes32(ballotId), params.issuerModulus),
             votersCount: 0,
             organizer: msg.sender,
             tokensIssued: 0
         });
+        if (isSealed) _sealings[ballotId] = Sealing(threshold, trusteeCount);
         emit BallotCreated(ballotId, msg.sender, params);
     }
 
@@ -135,6 +220,24 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
     }
 
     /// @inheritdoc IBallotBox
+    function submitDecryptionShare(uint256 ballotId, bytes32 tallyDigest, bytes calldata share) external {
+        Config memory c = _existing(ballotId).config;
+        uint256 sender;
+        assembly ("memory-safe") {
+            sender := caller()
+        }
+        uint256 status = _trustees[ballotId][sender];
+        if (status == 0) revert BallotBoxNotTrustee(ballotId, msg.sender);
+        if (c.closedAt == 0 && block.timestamp < c.closesAt) revert BallotBoxNotClosed(ballotId, c.closesAt);
+        if (status == _TRUSTEE_SHARED) revert BallotBoxShareAlreadySubmitted(ballotId, msg.sender);
+        // D_1 ‖ … ‖ D_K ‖ c ‖ v (PROTOCOL.md §11.6). Its proof is not checked here: see the interface.
+        uint256 expected = _sealedCells(c.kind, c.optionCount) * _POINT_BYTES + 2 * _SCALAR_BYTES;
+        if (share.length != expected) revert BallotBoxInvalidShareLength(share.length, expected);
+        _trustees[ballotId][sender] = _TRUSTEE_SHARED;
+        emit DecryptionShareSubmitted(ballotId, msg.sender, tallyDigest, share);
+    }
+
+    /// @inheritdoc IBallotBox
     function ballot(uint256 ballotId) external view returns (BallotInfo memory info) {
         Ballot storage b = _existing(ballotId);
         Config memory c = b.config;
@@ -158,7 +261,20 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
     /// @inheritdoc IBallotBox
     function tally(uint256 ballotId) external view returns (uint256[] memory counts) {
         Config storage c = _existing(ballotId).config;
+        if (c.isSealed) revert BallotBoxSealed(ballotId);
         return BallotChoice.counts(_tallies[ballotId], c.kind, c.optionCount);
+    }
+
+    /// @inheritdoc IBallotBox
+    function trackerOf(uint256 ballotId, address voter) external view returns (bytes24 tracker) {
+        if (!_existing(ballotId).config.isSealed) revert BallotBoxNotSealed(ballotId);
+        return bytes24(uint192(_records[ballotId][voter] >> 64));
+    }
+
+    /// @inheritdoc IBallotBox
+    function sealing(uint256 ballotId) external view returns (bool isSealed, uint8 threshold, uint8 trusteeCount) {
+        Sealing storage s = _sealings[ballotId];
+        return (_existing(ballotId).config.isSealed, s.threshold, s.trusteeCount);
     }
 
     /// @inheritdoc IBallotBox
@@ -201,7 +317,7 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         uint32 revision,
         bytes calldata payload
     ) public view returns (bytes32 digest) {
-        return _hashTypedDataV4(keccak256(abi.encode(VOTE_TYPEHASH, ballotId, revision, keccak256(payload))));
+        return _voteDigest(ballotId, revision, keccak256(payload));
     }
 
     /**
@@ -244,7 +360,18 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
             }
         }
         // 4. The payload is canonical for the ballot kind (PROTOCOL.md §5). Cheap checks before the signatures.
-        (reason, choice) = BallotChoice.decode(c.kind, c.optionCount, c.minChoices, c.maxChoices, vote.payload);
+        // A sealed payload (PROTOCOL.md §11.2): its length and version byte only, its proofs are checked off chain.
+        bytes32 payloadHash = keccak256(vote.payload); // the Vote's (step 6), and a sealed ballot's tracker
+        if (c.isSealed) {
+            reason = _checkSealedPayload(c, vote.payload);
+            // The record keeps the tracker, truncated to 192 bits (PROTOCOL.md §11.9), and no count: with no
+            // option in the config {_count} reads, BallotChoice.count has no lane to update (the only flag check
+            // on the v1 path stays this one).
+            choice = uint192(uint256(payloadHash));
+            c.optionCount = 0;
+        } else {
+            (reason, choice) = BallotChoice.decode(c.kind, c.optionCount, c.minChoices, c.maxChoices, vote.payload);
+        }
         if (reason.length != 0) return (reason, c, 0, 0);
         // 5. The token: the issuer signed this voter address for this ballot (PROTOCOL.md §3).
         if (!_isTokenValid(b.issuerKey, ballotId, voter, vote.tokenSignature)) {
@@ -252,7 +379,7 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         }
         // 6. The vote: the voter key signed exactly this payload and revision (PROTOCOL.md §4).
         (address recovered, ECDSA.RecoverError err, ) = ECDSA.tryRecoverCalldata(
-            voteDigest(ballotId, vote.revision, vote.payload),
+            _voteDigest(ballotId, vote.revision, payloadHash),
             vote.voterSignature
         );
         if (err != ECDSA.RecoverError.NoError || recovered != voter) {
@@ -260,7 +387,31 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         }
     }
 
-    /// @dev Records a vote that passed {_check}, updates the counts, then emits VoteCast.
+    /// @dev PROTOCOL.md §11.2: `1 + 194·cells + 64·(values of the sum rules)` bytes, the first one 0x02.
+    function _checkSealedPayload(Config memory c, bytes calldata payload) private pure returns (bytes memory reason) {
+        uint256 values = c.kind == uint8(BallotKind.MultipleChoice)
+            ? uint256(c.maxChoices) - c.minChoices + 1 // one sum rule over minChoices..maxChoices
+            : (c.kind == uint8(BallotKind.MajorityJudgment) ? c.optionCount : 1); // = 1 per candidate, or once
+        uint256 length = 1 + _sealedCells(c.kind, c.optionCount) * _SEALED_CELL_BYTES + values * _SUM_VALUE_BYTES;
+        if (payload.length != length) {
+            return abi.encodeWithSelector(BallotBoxInvalidPayloadLength.selector, payload.length, length, length);
+        }
+        if (uint8(payload[0]) != SEALED_PAYLOAD_VERSION) {
+            return abi.encodeWithSelector(BallotBoxInvalidPayloadByte.selector, 0, uint8(payload[0]));
+        }
+    }
+
+    /// @dev Cells of a sealed payload (PROTOCOL.md §11.2): one per option, or per (candidate, grade).
+    function _sealedCells(uint8 kind, uint256 optionCount) private pure returns (uint256) {
+        return kind == uint8(BallotKind.MajorityJudgment) ? optionCount * MJ_GRADE_COUNT : optionCount;
+    }
+
+    function _voteDigest(uint256 ballotId, uint32 revision, bytes32 payloadHash) private view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(VOTE_TYPEHASH, ballotId, revision, payloadHash)));
+    }
+
+    /// @dev Records a vote that passed {_check}, updates the counts (none for a sealed ballot: {_check} gives it
+    /// `c.optionCount` 0), then emits VoteCast.
     function _count(SignedVote calldata vote, Config memory c, uint256 record, uint256 choice) private {
         uint256 ballotId = vote.ballotId;
         _records[ballotId][vote.voter] = (uint256(vote.revision) + 1) | (choice << 64);

@@ -2,6 +2,8 @@
 // declared once for both sides: the server builds these values, the widget reads them
 // (types only, nothing runs). A field changed here breaks the compile on both sides, not
 // the widget in production. Browser-safe.
+import type { CeremonyParams, Round1Package } from "./sealed/key-ceremony.js";
+import type { ShareMessage } from "./sealed/trustee.js";
 
 /** A ballot's state, by its schedule and an early close. */
 export type BallotStatus = "scheduled" | "open" | "closed";
@@ -50,3 +52,26 @@ export type ReceiptView = {
   /** The contract's error name, for a rejected ballot. */
   reason?: string;
 };
+
+/** Where a key ceremony stands (PROTOCOL.md §11.7): every trustee's package, shares, acceptance. */
+export type CeremonyStatus = "round1" | "shares" | "accept" | "done";
+
+/** A key ceremony as the vote host keeps it: each trustee's signed messages, by index (1-based, as JSON keys). */
+export type CeremonyRecord = {
+  ceremonyId: string;
+  appId: string;
+  createdAt: string;
+  chainId: string;
+  ballotBox: string;
+  params: CeremonyParams;
+  round1: Record<string, { package: Round1Package; signature: string }>;
+  shares: Record<string, { messages: ShareMessage[]; signature: string }>;
+  accepts: Record<string, { transcriptDigest: string; signature: string }>;
+};
+
+/**
+ * GET /v1/ceremonies/:id (server/ceremonies/ceremony-registry.ts), and the answer of each
+ * POST: all of a ceremony, with where it stands; read by `urne trustee` (trustee/).
+ */
+export type CeremonyView = CeremonyRecord & { status: CeremonyStatus; electionKey: string | null; transcriptDigest: string | null };
+

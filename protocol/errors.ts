@@ -30,6 +30,14 @@ export const ErrorCode = {
   ERR_INVALID_CHOICE: "ERR_INVALID_CHOICE",
   /** A payload that is not the canonical encoding of a valid choice (§5). */
   ERR_INVALID_PAYLOAD: "ERR_INVALID_PAYLOAD",
+  /** A sealed ballot whose bytes are well formed but one of whose proofs does not verify (§11.5). */
+  ERR_INVALID_BALLOT_PROOF: "ERR_INVALID_BALLOT_PROOF",
+  /** A ballot audit file that is not valid JSON or does not follow §11.8. */
+  ERR_INVALID_AUDIT: "ERR_INVALID_AUDIT",
+  /** An audited ballot that does not encrypt the choice its audit file shows (§11.8). */
+  ERR_AUDIT_MISMATCH: "ERR_AUDIT_MISMATCH",
+  /** A key ceremony message or transcript that breaks §11.7; `field` names the trustee at fault when one is. */
+  ERR_KEY_CEREMONY: "ERR_KEY_CEREMONY",
   /** A proof-of-vote file that is not valid JSON or does not follow §7. */
   ERR_INVALID_PROOF: "ERR_INVALID_PROOF",
   /** A log that claims to be a BallotBox event but does not decode (§6.5). */

@@ -18,7 +18,7 @@ import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { CLIENT_MANIFEST, integrityOf, type ClientManifest } from "../server/web/client-assets.js";
+import { CLIENT_MANIFEST, integrityOf, type ClientManifest } from "../protocol/client-manifest.node.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 

@@ -6,7 +6,7 @@
 // its outputs are there:
 //   contracts  hardhat compile (the npm `solc` package) → build/artifacts/, then
 //              scripts/export-abi.ts → protocol/generated/ (ABI, bytecode, constants)
-//   server     tsc -p tsconfig.build.json → dist/ (protocol/, server/, observer/, idp/,
+//   server     tsc -p tsconfig.build.json → dist/ (protocol/, server/, observer/, trustee/, idp/,
 //              scripts/urne*.js): what `node` runs, in the service, its child processes
 //              and its worker threads
 //   client     scripts/build-client.ts → dist/client/: embed.js, the pages' modules,
@@ -71,7 +71,7 @@ const STEPS = [
   },
   {
     name: "server",
-    inputs: () => ["protocol", "server", "observer", "idp", ...files(["scripts"]).filter((f) => /^scripts\/urne[^/]*\.ts$/.test(f)), "contracts/toolchain.json", "tsconfig.json", "tsconfig.build.json", "package-lock.json"],
+    inputs: () => ["protocol", "server", "observer", "trustee", "idp", ...files(["scripts"]).filter((f) => /^scripts\/urne[^/]*\.ts$/.test(f)), "contracts/toolchain.json", "tsconfig.json", "tsconfig.build.json", "package-lock.json"],
     outputs: ["dist/scripts/urne.js", "dist/scripts/urne-dev.js"],
     make: () => {
       run(bin("tsc"), ["-p", "tsconfig.build.json"]);

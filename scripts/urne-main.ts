@@ -7,7 +7,7 @@
 //   urne start  [--data DIR] [--port N] [--chain-port N] ... (docs/OPERATIONS.md)
 //   urne chain  [--data DIR] [--port N] [--host H] [--block-interval-ms N] [--chain-id N]
 //   urne app    create|list|revoke (scripts/urne-app.ts)
-//   urne observe|recount|verify: the observer tools (observer/cli/<command>.ts), which
+//   urne observe|recount|verify|fingerprint|submit|check-client|audit-ballot: the observer tools (observer/cli/<command>.ts), which
 //   parse their own options and import protocol/ only, never server/.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { StackFlags } from "../server/config/stack-options.js";
@@ -53,6 +53,9 @@ ${edition.devIdpEntry
   verify  check a proof of vote against any node (urne verify --help)
   fingerprint  a ballot's fingerprint, read and checked on any nodes (urne fingerprint --help)
   submit  send a signed ballot straight to a node, free, without a relay (urne submit --help)
+  check-client  check that a vote host serves the browser code of a release (urne check-client --help)
+  audit-ballot  check a sealed ballot's audit file: it encrypts the choice shown (urne audit-ballot --help)
+  trustee join|deal|finish|check-key  a trustee's part in a sealed ballot's key ceremony (urne trustee --help)
 
 options of start (docs/OPERATIONS.md lists the environment variables):
   --data DIR               data directory (env URNE_DATA_DIR, default ./data)
@@ -140,13 +143,16 @@ async function runStart(values: StackFlags, edition: Edition) {
   process.on("SIGTERM", () => void stop("SIGTERM"));
 }
 
-/** Observer verbs: each module exports `run(args): Promise<exit code>`. */
+/** Verbs of the outside parties (observers, trustees): each module exports `run(args): Promise<exit code>`. */
 const OBSERVER_COMMANDS: Record<string, string> = {
   observe: "../observer/cli/observe.js",
   recount: "../observer/cli/recount.js",
   verify: "../observer/cli/verify.js",
   fingerprint: "../observer/cli/fingerprint.js",
   submit: "../observer/cli/submit.js",
+  "check-client": "../observer/cli/check-client.js",
+  "audit-ballot": "../observer/cli/audit-ballot.js",
+  trustee: "../trustee/cli/trustee.js",
 };
 
 async function main(argv: string[], edition: Edition) {

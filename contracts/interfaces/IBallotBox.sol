@@ -4,7 +4,8 @@ pragma solidity ^0.8.30;
 /**
  * @title IBallotBox
  * @notice The urne ballot box: ballots, one-time voting tokens (blind RSA-PSS), EIP-712 votes,
- * on-chain counts. Every format is specified in docs/PROTOCOL.md §2-§6; this interface
+ * on-chain counts, and sealed ballots (encrypted choices, counts opened off chain by trustees).
+ * Every format is specified in docs/PROTOCOL.md §2-§6 and §11; this interface
  * declares the structs, errors and events once (the contract and the TypeScript side share it).
  */
 interface IBallotBox {
@@ -19,7 +20,8 @@ interface IBallotBox {
     /// @dev Everything an organizer decides about a ballot (PROTOCOL.md §2); emitted in full by {BallotCreated}.
     /// `issuerKeyProof` proves that the issuer key keeps blind issuance blind (PROTOCOL.md §2.5); it is not stored.
     /// `liveResults` tells the service and the widget whether to show counts before the close; the chain
-    /// does not hide them (v1 payloads are public), so {tally} is always readable.
+    /// does not hide them (v1 payloads are public), so {tally} is always readable, except for a sealed ballot
+    /// ({createSealedBallot}), which has no counts on chain and requires `liveResults` false.
     struct BallotParams {
         uint8 kind;
         uint8 minChoices;
@@ -42,6 +44,18 @@ interface IBallotBox {
         bytes payload;
         bytes tokenSignature;
         bytes voterSignature;
+    }
+
+    /// @dev The sealed part of a ballot (PROTOCOL.md §11.9), {createSealedBallot}'s second argument; emitted in
+    /// full by {BallotSealed}. `electionKey` is the election key Y (SEC1 compressed, 33 bytes) made by the trustees'
+    /// key ceremony, whose transcript `keyCeremonyDigest` names; `threshold` of the `trustees` open a tally. The
+    /// contract checks the shapes only: it cannot check that Y is on the curve nor anything of the ceremony
+    /// (no secp256k1 arithmetic on the EVM); the widget, the trustees and every observer do.
+    struct SealedParams {
+        bytes electionKey;
+        bytes32 keyCeremonyDigest;
+        address[] trustees;
+        uint8 threshold;
     }
 
     /// @dev What the contract stores about a ballot, returned by {ballot}. The question and option
@@ -86,6 +100,21 @@ interface IBallotBox {
     /// @dev The label of option `index` is the empty string.
     error BallotBoxEmptyOption(uint256 index);
 
+    // ----- createSealedBallot (PROTOCOL.md §6.1, §11.9), after every check of createBallot -----
+
+    /// @dev A sealed ballot has no counts to show before its close: `liveResults` must be false.
+    error BallotBoxSealedLiveResults();
+    /// @dev The sealed payload would have more than `maxCells` cells (`cells`: N, or 6·N for MajorityJudgment).
+    error BallotBoxTooManySealedCells(uint256 cells, uint256 maxCells);
+    /// @dev The election key is not 33 bytes starting with 0x02 or 0x03 (`prefix`: its first byte, 0 if empty).
+    error BallotBoxInvalidElectionKey(uint256 length, bytes1 prefix);
+    /// @dev The number of trustees is outside `1..maxCount`.
+    error BallotBoxInvalidTrusteeCount(uint256 count, uint256 maxCount);
+    /// @dev The threshold is outside `1..trusteeCount`.
+    error BallotBoxInvalidThreshold(uint8 threshold, uint256 trusteeCount);
+    /// @dev Trustee `index` is the zero address, or an address named earlier in the list.
+    error BallotBoxInvalidTrustee(uint256 index, address trustee);
+
     // ----- castVote / castVotes (PROTOCOL.md §6.2, in check order) -----
 
     /// @dev No ballot has this id.
@@ -108,6 +137,21 @@ interface IBallotBox {
     error BallotBoxInvalidVoterSignature(address voter, address recovered);
     /// @dev {castVotes} was called with no vote.
     error BallotBoxEmptyBatch();
+
+    // ----- sealed ballots: views and decryption shares (PROTOCOL.md §11.9) -----
+
+    /// @dev The ballot is sealed: the chain keeps no counts of it ({tally}); trustees decrypt them off chain.
+    error BallotBoxSealed(uint256 ballotId);
+    /// @dev The ballot is not sealed: it has no trackers ({trackerOf}).
+    error BallotBoxNotSealed(uint256 ballotId);
+    /// @dev `account` is not one of the ballot's trustees (none for a ballot that is not sealed).
+    error BallotBoxNotTrustee(uint256 ballotId, address account);
+    /// @dev The ballot is still open: not closed early and `block.timestamp < closesAt`.
+    error BallotBoxNotClosed(uint256 ballotId, uint64 closesAt);
+    /// @dev `trustee` has already submitted its decryption share of the ballot.
+    error BallotBoxShareAlreadySubmitted(uint256 ballotId, address trustee);
+    /// @dev A decryption share is `33·cells + 64` bytes (`expectedLength`) for the ballot's cells.
+    error BallotBoxInvalidShareLength(uint256 length, uint256 expectedLength);
 
     // ----- closeBallot -----
 
@@ -133,6 +177,18 @@ interface IBallotBox {
     event VoteRejected(uint256 indexed ballotId, address indexed voter, uint32 revision, bytes reason);
     /// @dev The organizer closed the ballot and recorded how many tokens the issuer signed.
     event BallotClosed(uint256 indexed ballotId, uint64 closedAt, uint64 tokensIssued, uint256 votersCount);
+    /// @dev The ballot just created ({BallotCreated}, same transaction, just before) is sealed under `electionKey`;
+    /// `threshold` of `trustees` open its tally (PROTOCOL.md §11.9).
+    event BallotSealed(
+        uint256 indexed ballotId,
+        bytes electionKey,
+        bytes32 keyCeremonyDigest,
+        address[] trustees,
+        uint8 threshold
+    );
+    /// @dev `trustee` posted its decryption share of the tally named by `tallyDigest` (PROTOCOL.md §11.6); the
+    /// contract checked its length only, not its proof.
+    event DecryptionShareSubmitted(uint256 indexed ballotId, address indexed trustee, bytes32 tallyDigest, bytes share);
 
     // ----- functions -----
 
@@ -142,6 +198,21 @@ interface IBallotBox {
      * @return ballotId the new ballot's id, sequential from 1
      */
     function createBallot(BallotParams calldata params) external returns (uint256 ballotId);
+
+    /**
+     * @notice Creates a sealed ballot (PROTOCOL.md §11.9): every check of {createBallot}, then those of the sealed
+     * part; emits {BallotCreated} as {createBallot} does, then {BallotSealed}. Its votes carry sealed payloads, of
+     * which the contract checks the length and the version byte only: the proofs are checked off chain (the relay,
+     * the trustees, every observer), and a vote's record keeps its tracker instead of a count.
+     * @param params the ballot's parameters, `liveResults` false
+     * @param sealedParams the election key, its ceremony's digest, the trustees (at most MAX_TRUSTEES, distinct,
+     * non-zero) and the threshold (1 to the number of trustees)
+     * @return ballotId the new ballot's id, in the same sequence as {createBallot}'s
+     */
+    function createSealedBallot(
+        BallotParams calldata params,
+        SealedParams calldata sealedParams
+    ) external returns (uint256 ballotId);
 
     /**
      * @notice Counts one vote, or reverts with the first failed check of PROTOCOL.md §6.2.
@@ -168,6 +239,18 @@ interface IBallotBox {
     function closeBallot(uint256 ballotId, uint64 tokensIssued) external;
 
     /**
+     * @notice Posts the caller's decryption share of a sealed ballot's tally (PROTOCOL.md §11.6): by one of the
+     * trustees named at creation, once the ballot is closed (early or by time), once per trustee. The contract
+     * checks the share's length (`33·cells + 64` bytes: `D_1 ‖ … ‖ D_K ‖ c ‖ v`) and nothing else: it cannot
+     * check the share's Chaum-Pedersen proof (no secp256k1 arithmetic on the EVM) nor `tallyDigest`. Whoever
+     * opens the tally checks each share's proof and leaves out those that fail (a trustee cannot replace one).
+     * @param ballotId the sealed ballot
+     * @param tallyDigest what the share is a share of (the counted ballots and their aggregates)
+     * @param share the encoded share
+     */
+    function submitDecryptionShare(uint256 ballotId, bytes32 tallyDigest, bytes calldata share) external;
+
+    /**
      * @notice The stored state of a ballot; reverts with {BallotBoxUnknownBallot} if it does not exist.
      * @param ballotId the ballot
      * @return info schedule, kind, bounds, flags, organizer, closing record, counts and issuer modulus
@@ -176,7 +259,7 @@ interface IBallotBox {
 
     /**
      * @notice Current counts (PROTOCOL.md §6.3): votes per option, or for MajorityJudgment
-     * `counts[candidate * MJ_GRADE_COUNT + grade]`.
+     * `counts[candidate * MJ_GRADE_COUNT + grade]`. Reverts with {BallotBoxSealed} for a sealed ballot.
      * @param ballotId the ballot
      * @return counts one entry per option, or per (candidate, grade)
      */
@@ -197,6 +280,26 @@ interface IBallotBox {
      * @return revision the counted revision (0 when `voted` is false)
      */
     function voteOf(uint256 ballotId, address voter) external view returns (bool voted, uint32 revision);
+
+    /**
+     * @notice The tracker of `voter`'s counted sealed ballot (PROTOCOL.md §11.9): the low 192 bits of
+     * `keccak256(payload)`, i.e. its last 24 bytes; zero if `voter` has no counted vote. Reverts with
+     * {BallotBoxNotSealed} for a ballot that is not sealed.
+     * @param ballotId the sealed ballot
+     * @param voter the voter address
+     * @return tracker `bytes24(uint192(uint256(keccak256(payload))))` of the latest revision counted
+     */
+    function trackerOf(uint256 ballotId, address voter) external view returns (bytes24 tracker);
+
+    /**
+     * @notice Whether a ballot is sealed, and its threshold and number of trustees (both 0 if not sealed).
+     * The election key, ceremony digest and trustees' addresses are in its {BallotSealed} event.
+     * @param ballotId the ballot
+     * @return isSealed true if created by {createSealedBallot}
+     * @return threshold how many trustees' shares open the tally
+     * @return trusteeCount how many trustees were named
+     */
+    function sealing(uint256 ballotId) external view returns (bool isSealed, uint8 threshold, uint8 trusteeCount);
 
     /**
      * @notice Number of ballots created; ids run from 1 to this number.

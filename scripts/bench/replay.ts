@@ -111,6 +111,8 @@ if (values["replay-only"]) {
   const journalMb = (await diskBytes(chainDir)) / 2 ** 20;
   const restart = await timeReplay(chainDir);
   if (restart.executed !== 0) throw new Error(`the restart executed ${restart.executed} blocks (${restart.rebuilt ?? "derived store behind the journal"}): not a restart`);
+  bench(`chain_journal_open_s_${votes}_votes`, restart.openSeconds, "s");
+  bench(`chain_journal_open_cpu_s_${votes}_votes`, restart.openCpuSeconds, "s");
   bench(`chain_restart_s_${votes}_votes`, restart.seconds, "s");
   bench(`chain_restart_cpu_s_${votes}_votes`, restart.cpuSeconds, "s");
   bench(`chain_restart_blocks_${votes}_votes`, restart.blocks, "blocks");
@@ -123,6 +125,7 @@ if (values["replay-only"]) {
   const scale = 1_000_000 / votes;
   bench("chain_restart_s_1000000_votes_extrapolated", restart.seconds * scale, "s");
   bench("chain_journal_disk_mb_1000000_votes_extrapolated", journalMb * scale, "MB");
+  bench("chain_journal_open_s_1000000_votes_extrapolated", restart.openSeconds * scale, "s");
   console.log(`# 1,000,000-vote figures: the ${votes}-vote ones times ${scale} (linear in the journal: one batch of ${BATCH} votes per block)`);
   if (votes <= Number(values["rebuild-up-to"])) {
     const build = await timeReplay(chainDir, [], { rebuild: true });

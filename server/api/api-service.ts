@@ -20,6 +20,7 @@ import { createIdentityClient, type IdentityClientOptions } from "../identity/oi
 import { issuerRouter } from "../issuer/routes.js";
 import { TokenLedger } from "../issuer/token-ledger.js";
 import { ApiStore } from "../store/api-store.js";
+import { CeremonyRegistry } from "../ceremonies/ceremony-registry.js";
 import { clientRelease, loadClientBundle } from "../web/client-assets.js";
 import { webRouter } from "../web/index.js";
 import { createApiApp } from "./app.js";
@@ -110,6 +111,7 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
     const adminSocket = await startAdminSocket(opts.dataDir, apps, log);
     if (adminSocket) cleanup.push(() => adminSocket.stop());
     const registry = new BallotRegistry(store);
+    const ceremonies = new CeremonyRegistry(store, { chainId: opts.chain.chainId, ballotBox: opts.chain.ballotBox });
     const ledger = new TokenLedger(store.sublevel<string>("issuer-ledger") as never);
     // Results say how much of what the relay acknowledged is final on chain; the relay says it over HTTP.
     const ballots = new BallotService({
@@ -139,7 +141,7 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
     const bundle = loadClientBundle();
     routers.push(webRouter({ bundle, widget: { apps, ballots, chain: ballotChain, rpcUrls: opts.publicRpcUrls, relayUrl: opts.relayUrl } }));
     listener.serve(createApiApp({
-      apps, ballots, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes, trustProxy: opts.trustProxy, storeHealth: () => store.health(),
+      apps, ballots, ceremonies, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes, trustProxy: opts.trustProxy, storeHealth: () => store.health(),
       wellKnown: { rpcUrls: opts.publicRpcUrls, apiUrl, relayUrl: opts.relayUrl, client: clientRelease(bundle, apiUrl) },
     }));
     return { apiUrl, apps, ballots, ballotChain, ledger, stop };

@@ -7,6 +7,8 @@ import type { AppRegistry } from "../apps/app-registry.js";
 import type { BallotChain } from "../ballots/ballot-chain.js";
 import type { BallotService } from "../ballots/ballot-service.js";
 import { ballotRoutes, type LogFn } from "./ballot-routes.js";
+import { ceremonyRoutes } from "./ceremony-routes.js";
+import type { CeremonyRegistry } from "../ceremonies/ceremony-registry.js";
 import { errorHandler, notFound } from "../http/http-errors.js";
 import { publicRoutes, type WellKnownConfig } from "./public-routes.js";
 import type { StoreHealth } from "../store/durable-level.js";
@@ -14,6 +16,7 @@ import type { StoreHealth } from "../store/durable-level.js";
 export type ApiDeps = {
   apps: AppRegistry;
   ballots: BallotService;
+  ceremonies: CeremonyRegistry;
   chain: BallotChain;
   wellKnown: WellKnownConfig;
   log: LogFn;
@@ -38,6 +41,7 @@ export function createApiApp(deps: ApiDeps): Express {
   });
   app.use(publicRoutes(deps.apps, deps.ballots, deps.chain, deps.wellKnown, deps.storeHealth));
   app.use(ballotRoutes(deps.apps, deps.ballots, deps.log, deps.bodyLimitBytes));
+  app.use(ceremonyRoutes(deps.apps, deps.ceremonies, deps.log, deps.bodyLimitBytes));
   for (const router of deps.routers ?? []) app.use(router);
   app.use(notFound);
   app.use(errorHandler(deps.log));

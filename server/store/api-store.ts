@@ -1,5 +1,5 @@
 // The API's durable state: ONE LevelDB at `<data>/api`, one sublevel per concept (apps,
-// ballots, issuer keys; the issuer adds its token ledger). Every write that an answer
+// ballots, issuer keys, key ceremonies; the issuer adds its token ledger). Every write that an answer
 // depends on is synced before the answer (`SYNC`). Opened through durable-level.ts: checked
 // before it is opened (damage refuses the start, nothing changed), never created afresh
 // over an existing store, and a failed write stops every later one (a 503, `health()`).
@@ -27,6 +27,7 @@ export function describeApiKeys(entries: HeldEntry[]): string {
     else if (sublevel === "ballots") named.add(`ballot ${rest.replace(/^0+(?=\d)/, "")}`);
     else if (sublevel === "ballots-by-app") named.add(`ballot ${rest.split("!").at(-1)!.replace(/^0+(?=\d)/, "")}`);
     else if (sublevel === "issuer-keys") named.add(`issuer key ${rest}`);
+    else if (sublevel === "ceremonies") named.add(`key ceremony ${rest}`);
     else if (sublevel === "app-key-hashes") named.add("an app's API key");
     else if (sublevel === "issuer-ledger" && rest.startsWith("t:")) tokens.set(rest.split(":")[1], (tokens.get(rest.split(":")[1]) ?? 0) + 1);
     else if (sublevel === "issuer-ledger" && rest.startsWith("c:")) named.add(`the close of token issuance for ballot ${rest.slice(2)}`);

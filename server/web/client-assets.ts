@@ -3,30 +3,13 @@
 // each file checked against the SHA-384 integrity value its manifest gives, so that what
 // is served is what /.well-known/urne.json announces (docs/OPERATIONS.md, "Check the served
 // code against a release"). Nothing is bundled at run time.
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
+import { CLIENT_MANIFEST, integrityOf, type ClientManifest } from "../../protocol/client-manifest.node.js";
 import { PACKAGE_ROOT } from "../config/package-root.js";
 
-/** The manifest's name in the bundle's folder. */
-export const CLIENT_MANIFEST = "manifest.json";
 /** Where `npm run build` writes the bundle. */
 export const CLIENT_DIST_DIR = path.join(PACKAGE_ROOT, "dist", "client");
-
-export type ClientManifest = {
-  /** package.json's version at build time. */
-  version: string;
-  /** By URL path ("/embed.js", "/assets/widget.js", "/assets/chunk-HASH.js"). */
-  files: Record<string, {
-    /** Path under the bundle's folder. */
-    file: string;
-    bytes: number;
-    /** Subresource Integrity value: "sha384-" and the base64 SHA-384 of the bytes. */
-    integrity: string;
-    /** Named by content hash: cacheable forever. Entries keep their names and are revalidated. */
-    immutable: boolean;
-  }>;
-};
 
 export type ClientAsset = {
   /** URL path, e.g. "/assets/widget.js" or "/embed.js". */
@@ -41,9 +24,6 @@ export type ClientBundle = {
   version: string;
   assets: Map<string, ClientAsset>;
 };
-
-/** The Subresource Integrity value of `body` (sha384, as browsers check it). */
-export const integrityOf = (body: Uint8Array): string => `sha384-${createHash("sha384").update(body).digest("base64")}`;
 
 const TYPES: Record<string, string> = { ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
 

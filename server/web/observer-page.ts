@@ -8,6 +8,7 @@ import { Router } from "express";
 import { PACKAGE_ROOT } from "../config/package-root.js";
 import { escapeHtml } from "./page-headers.js";
 import { badLang, publicLang, sendShell, type PublicLang } from "./public-page.js";
+import type { PageCode } from "./page-code.js";
 
 const PROTOCOL_FILE = path.join(PACKAGE_ROOT, "docs", "PROTOCOL.md");
 
@@ -83,6 +84,8 @@ export type ObserverPageDeps = {
   /** A public JSON-RPC URL and the BallotBox address, shown in the example commands. */
   rpcUrl: string;
   ballotBox: string;
+  /** The page's code tags (page-code.ts). */
+  code: (page: string) => PageCode;
 };
 
 export function observerRoutes(deps: ObserverPageDeps): Router {
@@ -96,7 +99,7 @@ export function observerRoutes(deps: ObserverPageDeps): Router {
     const apiUrl = `${req.protocol}://${req.get("host")}`;
     const cmd = (text: string) => `<pre><code>${escapeHtml(text)}</code></pre>`;
     sendShell(res, {
-      lang, title: `${w.title} — urne`, page: "observer-guide",
+      lang, title: `${w.title} — urne`, code: deps.code("observer-guide"),
       mainHtml: `<h1>${escapeHtml(w.title)}</h1>
 <p>${escapeHtml(w.intro)}</p>
 <h2>${escapeHtml(w.install)}</h2><p>${escapeHtml(w.installText)}</p>

@@ -1,6 +1,7 @@
 // Headers of the pages the vote host serves to citizens (the widget frame, the printable
 // proof). The Content-Security-Policy is the widget's main defence after the same-origin
-// policy: scripts from this origin only (no inline script, no inline handler, no eval),
+// policy: scripts from this origin only (no inline script but the page's import map,
+// allowed by its hash; no inline handler, no eval),
 // connections to this origin and the public chain nodes only, and `frame-ancestors`
 // listing EXACTLY the sites that may frame the page (the browser enforces it, so the
 // widget cannot be framed, and clicks cannot be hijacked, on any other site).
@@ -11,6 +12,8 @@ export type PagePolicy = {
   frameAncestors: readonly string[];
   /** Extra connect-src entries (the public JSON-RPC URLs). */
   connect?: readonly string[];
+  /** The inline scripts the page may run, by hash ('sha256-...'): its import map (page-code.ts). */
+  scriptHashes?: readonly string[];
 };
 
 export function contentSecurityPolicy(policy: PagePolicy): string {
@@ -20,7 +23,7 @@ export function contentSecurityPolicy(policy: PagePolicy): string {
   }
   return [
     "default-src 'none'",
-    "script-src 'self'",
+    "script-src " + ["'self'", ...(policy.scriptHashes ?? [])].join(" "),
     "style-src 'self'",
     "img-src 'self' data:",
     "connect-src " + ["'self'", ...(policy.connect ?? [])].join(" "),

@@ -1,8 +1,9 @@
 // The HTML shell of the public pages (verify, results, observer instructions): language
-// from ?lang=fr|en (French by default), a title, the page's stylesheet and module script
-// from /assets (client/<page>/main.ts), and a <main> the script fills in. What must be
+// from ?lang=fr|en (French by default), a title, the page's code pinned by integrity
+// (page-code.ts: client/<page>/main.ts and its CSS), and a <main> the script fills in. What must be
 // readable without JavaScript (a heading, the observer instructions) is in the shell.
 import type { Request, Response } from "express";
+import type { PageCode } from "./page-code.js";
 import { escapeHtml, setPageHeaders, type PagePolicy } from "./page-headers.js";
 
 export type PublicLang = "fr" | "en";
@@ -24,8 +25,8 @@ export function badLang(res: Response): void {
 export type ShellOptions = {
   lang: PublicLang;
   title: string;
-  /** Entry name under client/ (its main.ts and its CSS). */
-  page: string;
+  /** The tags that load the page's code (page-code.ts). */
+  code: PageCode;
   /** Already-escaped HTML inside <main>. */
   mainHtml: string;
   /** data-* attributes of <main>, escaped here. */
@@ -36,9 +37,9 @@ export type ShellOptions = {
 export function sendShell(res: Response, o: ShellOptions): void {
   const data = Object.entries(o.data ?? {}).map(([k, v]) => ` data-${k}="${escapeHtml(v)}"`).join("");
   // No site may frame these pages: a framed verify page could be overlaid to mislead.
-  setPageHeaders(res, { frameAncestors: [], ...o.policy }).send(`<!doctype html>
+  setPageHeaders(res, { frameAncestors: [], ...o.policy, scriptHashes: o.code.scriptHashes }).send(`<!doctype html>
 <html lang="${o.lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(o.title)}</title>
-<link rel="stylesheet" href="/assets/${o.page}.css"><script type="module" src="/assets/${o.page}.js"></script></head>
+${o.code.head}</head>
 <body><main id="urne-main"${data}>${o.mainHtml}</main></body></html>`);
 }

@@ -2,10 +2,11 @@
 // (client/results), read from the public API (/v1/ballots/:id/results) on this origin.
 import { Router, type Request } from "express";
 import { isBallotId } from "../http/ballot-id.js";
+import type { PageCode } from "./page-code.js";
 import { escapeHtml, setPageHeaders } from "./page-headers.js";
 import { badLang, publicLang, sendShell } from "./public-page.js";
 
-export function resultsRoutes(): Router {
+export function resultsRoutes(code: (page: string) => PageCode): Router {
   const router = Router();
   router.get("/results/:ballotId", (req: Request<{ ballotId: string }>, res) => {
     const lang = publicLang(req);
@@ -18,7 +19,7 @@ export function resultsRoutes(): Router {
     }
     const title = lang === "en" ? `Results of ballot ${ballotId}` : `Résultats du scrutin n° ${ballotId}`;
     sendShell(res, {
-      lang, title: `${title} — urne`, page: "results", data: { "ballot-id": ballotId },
+      lang, title: `${title} — urne`, code: code("results"), data: { "ballot-id": ballotId },
       mainHtml: `<h1>${escapeHtml(title)}</h1><noscript><p>${escapeHtml(lang === "en"
         ? `The results are also at /v1/ballots/${ballotId}/results (JSON).`
         : `Les résultats sont aussi disponibles en JSON : /v1/ballots/${ballotId}/results.`)}</p></noscript>`,

@@ -18,6 +18,7 @@ import type { BallotRecord } from "../ballots/ballot-registry.js";
 import { statusForCode } from "../http/http-errors.js";
 import { parseBallotId } from "../http/ballot-id.js";
 import { canonicalOrigin } from "../issuer/origin-policy.js";
+import type { PageCode } from "./page-code.js";
 import { escapeHtml, jsonForScript, setPageHeaders } from "./page-headers.js";
 import { widgetBallot } from "./widget-ballot.js";
 
@@ -106,7 +107,9 @@ function errorPage(res: Response, error: unknown, lang: WidgetLang = "fr"): void
 <body><p>${escapeHtml(text)} (${escapeHtml(code)})</p></body></html>`);
 }
 
-export function widgetRoutes(deps: WidgetRouteDeps): Router {
+export function widgetRoutes(deps: WidgetRouteDeps, code: (page: string) => PageCode): Router {
+  const widgetCode = code("widget");
+  const printCode = code("print");
   const router = Router();
 
   router.get("/v1/widget/ballots/:id", async (req, res) => {
@@ -143,10 +146,10 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
       const config: WidgetPageConfig = { ballotId: record.id, lang, host, relayUrl: deps.relayUrl, ...(fingerprint ? { fingerprint } : {}), ...(nodes ? { nodes } : {}) };
       // The page may reach the nodes it reads (the tag's, else ours) and the relay, nothing else.
       const connect = [...(nodes ?? deps.rpcUrls).map((n) => new URL(n).origin), new URL(deps.relayUrl).origin];
-      setPageHeaders(res, { frameAncestors: ancestors, connect: [...new Set(connect)] }).send(`<!doctype html>
+      setPageHeaders(res, { frameAncestors: ancestors, connect: [...new Set(connect)], scriptHashes: widgetCode.scriptHashes }).send(`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${lang === "en" ? "Vote" : "Je vote"} — ${record.draft.question}`)}</title>
-<link rel="stylesheet" href="/assets/widget.css"><script type="module" src="/assets/widget.js"></script></head>
+${widgetCode.head}</head>
 <body><main id="urne-widget"></main>
 <script type="application/json" id="urne-widget-config">${jsonForScript(config)}</script></body></html>`);
     } catch (error) {
@@ -162,10 +165,10 @@ export function widgetRoutes(deps: WidgetRouteDeps): Router {
       errorPage(res, error);
       return;
     }
-    setPageHeaders(res, { frameAncestors: [] }).send(`<!doctype html>
+    setPageHeaders(res, { frameAncestors: [], scriptHashes: printCode.scriptHashes }).send(`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${lang === "en" ? "Proof of vote" : "Preuve de vote"}</title>
-<link rel="stylesheet" href="/assets/print.css"><script type="module" src="/assets/print.js"></script></head>
+${printCode.head}</head>
 <body><main id="urne-print"></main></body></html>`);
   });
 

@@ -8,7 +8,8 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { buildClient } from "../../scripts/build-client.js";
-import { CLIENT_DIST_DIR, CLIENT_MANIFEST, loadClientBundle, type ClientManifest } from "../../server/web/client-assets.js";
+import { CLIENT_MANIFEST, type ClientManifest } from "../../protocol/client-manifest.node.js";
+import { CLIENT_DIST_DIR, loadClientBundle } from "../../server/web/client-assets.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../..");
 

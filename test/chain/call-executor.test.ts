@@ -61,11 +61,10 @@ describe("chain call executor", function () {
   it("stops a call at the wall-clock limit, then serves the next one in a fresh process", async () => {
     const e = executor({ evmTimeoutMs: 500 });
     try {
-      const t = performance.now();
+      // The limit's own answer and the executor's count say it fired (tests do not time).
       const error = await e.request("eth_call", [{ data: ENDLESS_LOOP, gas: q(60_000_000) }, "latest"]).then(() => undefined, (err: Error & { code?: number }) => err);
       expect(error?.message).to.equal("execution aborted (timeout = 0.5s)");
       expect(error?.code).to.equal(-32000);
-      expect(performance.now() - t).to.be.below(5_000);
       expect(await e.request("eth_getBalance", [SINK, "latest"])).to.equal("0x3");
       expect(e.stats).to.include({ started: 2, timedOut: 1 });
     } finally {

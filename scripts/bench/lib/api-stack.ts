@@ -29,9 +29,24 @@ export type StackBenchOptions = {
 const root = path.resolve(import.meta.dirname, "../../..");
 const ORIGIN = "https://bench.example";
 
+/** CPU seconds (user + system) of `pid` and, recursively, of its live child processes: `urne start` runs each service in its own (Linux /proc). */
 function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) / 100;
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  } catch {
+    return 0; // gone since it was listed
+  }
+  const fields = stat.split(") ")[1].split(" ");
+  let total = (Number(fields[11]) + Number(fields[12])) / 100;
+  let children: string[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+  } catch {
+    children = [];
+  }
+  for (const child of children) total += cpuSeconds(Number(child));
+  return total;
 }
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -51,12 +66,12 @@ export async function benchStack(o: StackBenchOptions): Promise<void> {
   const kill = () => child.kill("SIGKILL");
   process.on("exit", kill);
   const events = new Map<string, number>();
-  const apiUrl = await new Promise<string>((resolve, reject) => {
+  const { api: apiUrl, relay: relayUrl } = await new Promise<{ api: string; relay: string }>((resolve, reject) => {
     child.stdout!.setEncoding("utf8").on("data", (d: string) => {
       for (const line of d.split("\n")) {
         const m = /"event":"([a-z_.]+)"/.exec(line);
         if (m) events.set(m[1], (events.get(m[1]) ?? 0) + 1);
-        if (line.includes('"urne.ready"')) resolve(JSON.parse(line).api);
+        if (line.includes('"urne.ready"')) resolve(JSON.parse(line));
       }
     });
     child.once("exit", (code) => reject(new Error(`urne start exited with ${code}`)));
@@ -73,9 +88,12 @@ export async function benchStack(o: StackBenchOptions): Promise<void> {
   const { ballot } = (await created.json()) as { ballot: { id: string; issuerKey: unknown; chain: { chainId: string | number; ballotBox: string } } };
   if (created.status !== 201) throw new Error(`POST /v1/ballots answered ${created.status}`);
 
+  // Tokens and sessions are for the vote host's own widget frame only (its origin), never the
+  // partner page that embeds it (ORIGIN): the issuer refuses any other origin with 403.
+  const frameOrigin = new URL(apiUrl).origin;
   const worker = moduleWorker(new URL("./stack-voter-worker.ts", import.meta.url), {
     workerData: {
-      apiUrl, origin: ORIGIN, ballotId: ballot.id, chainId: String(ballot.chain.chainId), ballotBox: ballot.chain.ballotBox,
+      apiUrl, relayUrl, origin: frameOrigin, ballotId: ballot.id, chainId: String(ballot.chain.chainId), ballotBox: ballot.chain.ballotBox,
       issuerJwk: ballot.issuerKey, sessionKey, pollMs: o.pollMs,
     },
   });
@@ -92,7 +110,7 @@ export async function benchStack(o: StackBenchOptions): Promise<void> {
       const body = JSON.stringify({ blindedMessage: r.blindedMessage });
       const req = http.request({
         host: api.hostname, port: api.port, path: `/v1/ballots/${ballot.id}/tokens`, method: "POST", agent,
-        headers: { origin: ORIGIN, authorization: `Bearer ${r.session}`, "content-type": "application/json", "content-length": String(body.length) },
+        headers: { origin: frameOrigin, authorization: `Bearer ${r.session}`, "content-type": "application/json", "content-length": String(body.length) },
       }, (res) => res.resume().on("end", () => resolve(res.statusCode!)));
       req.on("error", reject);
       req.end(body);
@@ -136,7 +154,7 @@ export async function benchStack(o: StackBenchOptions): Promise<void> {
     const per = (ms: number) => `${(ms / o.ballots).toFixed(2)} ms/ballot`;
     o.note(`api: ${o.ballots} ballots, ${o.voters} voters in parallel (one loopback address each), block interval ${o.intervalMs} ms, receipt polled every ${o.pollMs} ms, ${seconds.toFixed(1)} s`);
     o.note(`  p50 wall: token request ${p50("tokenMs")} ms, vote POST → 202 ${p50("postMs")} ms, 202 → receipt seen final ${p50("finalMs")} ms`);
-    o.note(`  CPU: service process (chain + API + issuer + relay, one event loop) ${per(serviceCpu * 1000)}; voters' client work (blind, finalize, sign) ${per(clientMs)}; bench process incl. worker ${per((bc.user + bc.system) / 1000)}`);
+    o.note(`  CPU: service processes (chain, API and issuer, relay, development identity provider, demo) ${per(serviceCpu * 1000)}; voters' client work (blind, finalize, sign) ${per(clientMs)}; bench process incl. worker ${per((bc.user + bc.system) / 1000)}`);
     o.note(`  service log events during the run: ${JSON.stringify(Object.fromEntries([...events].filter(([k]) => k.startsWith("relay."))))}`);
   } finally {
     await worker.terminate();

@@ -11,6 +11,10 @@ import { DurableChain } from "../../../server/chain/engine/durable-chain.js";
 import { Journal } from "../../../server/chain/journal.js";
 
 export type ReplayTiming = {
+  /** Seconds to open the journal: every file checked (server/store/store-check.ts) and LevelDB opened, before any replay. */
+  openSeconds: number;
+  /** CPU of this process while opening the journal, in seconds. */
+  openCpuSeconds: number;
   blocks: number;
   /** Transactions in the journal. */
   transactions: number;
@@ -45,6 +49,8 @@ export async function timeReplay(chainDir: string, checkpoints: number[] = [], o
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const journal = await Journal.open(chainDir);
+  const openSeconds = (performance.now() - started) / 1000;
+  const openCpuSeconds = ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(cpuBefore));
   try {
     const genesis = await journal.genesis();
     if (!genesis) throw new Error(`${chainDir} is not an urne chain journal`);
@@ -70,7 +76,7 @@ export async function timeReplay(chainDir: string, checkpoints: number[] = [], o
       const at = reachedAt.get(record.number);
       if (at !== undefined) reached.push({ blocks: record.number, transactions, seconds: at });
     }
-    return { blocks: journal.head, transactions, executed, ...(rebuilt !== undefined ? { rebuilt } : {}), checkpoints: reached, seconds, cpuSeconds, rssMb, peakRssMb: peak };
+    return { openSeconds, openCpuSeconds, blocks: journal.head, transactions, executed, ...(rebuilt !== undefined ? { rebuilt } : {}), checkpoints: reached, seconds, cpuSeconds, rssMb, peakRssMb: peak };
   } finally {
     await journal.close();
   }

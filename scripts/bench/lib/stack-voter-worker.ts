@@ -15,23 +15,25 @@ import { blind, finalize, issuerKeyFromJwk, signVote, toHex, tokenMessage } from
 import { issueSessionToken } from "../../../server/identity/session-token.js";
 import { loopback } from "./loopback.js";
 
-const { apiUrl, origin, ballotId, chainId, ballotBox, issuerJwk, sessionKey, pollMs } = workerData as {
-  apiUrl: string; origin: string; ballotId: string; chainId: string; ballotBox: string; issuerJwk: unknown; sessionKey: string; pollMs: number;
+const { apiUrl, relayUrl, origin, ballotId, chainId, ballotBox, issuerJwk, sessionKey, pollMs } = workerData as {
+  apiUrl: string; relayUrl: string; origin: string; ballotId: string; chainId: string; ballotBox: string; issuerJwk: unknown; sessionKey: string; pollMs: number;
 };
 const publicKey = issuerKeyFromJwk(issuerJwk);
 const key = Buffer.from(sessionKey, "base64url");
 const api = new URL(apiUrl);
+// Ballots go to the relay, its own service and origin; tokens to the vote host.
+const relay = new URL(relayUrl);
 const BIRTHDATE = "1980-01-01";
 
 
 const session = () => issueSessionToken({ key, voterKey: randomBytes(32).toString("hex"), birthdate: BIRTHDATE, audience: origin });
 
 type Answer = { status: number; body: any };
-function request(agent: http.Agent, method: string, route: string, headers: Record<string, string>, body?: unknown): Promise<Answer> {
+function request(agent: http.Agent, method: string, route: string, headers: Record<string, string>, body?: unknown, to: URL = api): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : JSON.stringify(body);
     const req = http.request({
-      host: api.hostname, port: api.port, path: route, method, agent,
+      host: to.hostname, port: to.port, path: route, method, agent,
       headers: { origin, ...(data ? { "content-type": "application/json", "content-length": String(Buffer.byteLength(data)) } : {}), ...headers },
     }, (res) => {
       let text = "";
@@ -72,12 +74,12 @@ async function vote(ballots: number, voters: number, firstAddress: number) {
     const payload = `0x0${choice}`;
     const voterSignature = await signVote(voter, { chainId: BigInt(chainId), ballotBox, ballotId: BigInt(ballotId), revision: 0, payload });
     const t4 = performance.now();
-    const posted = await request(agent, "POST", "/v1/votes", {}, { ballotId, voter: voter.address, revision: 0, payload, tokenSignature, voterSignature });
+    const posted = await request(agent, "POST", "/v1/votes", {}, { ballotId, voter: voter.address, revision: 0, payload, tokenSignature, voterSignature }, relay);
     if (posted.status !== 202) throw new Error(`votes answered ${posted.status}: ${JSON.stringify(posted.body)}`);
     const t5 = performance.now();
     for (;;) {
       await sleep(pollMs);
-      const r = await request(agent, "GET", `/v1/receipts/${posted.body.receiptId}`, {});
+      const r = await request(agent, "GET", `/v1/receipts/${posted.body.receiptId}`, {}, undefined, relay);
       if (r.body?.status === "final") break;
       if (r.body?.status === "rejected") throw new Error(`ballot rejected: ${JSON.stringify(r.body)}`);
     }

@@ -11,7 +11,8 @@ import path from "node:path";
 import { expect } from "chai";
 import type { BrowserContext, Page } from "playwright-core";
 import { embedSnippet } from "../../../server/web/demo/demo-page.js";
-import { CLIENT_DIST_DIR, CLIENT_MANIFEST, integrityOf, type ClientManifest } from "../../../server/web/client-assets.js";
+import { CLIENT_MANIFEST, integrityOf, type ClientManifest } from "../../../protocol/client-manifest.node.js";
+import { CLIENT_DIST_DIR } from "../../../server/web/client-assets.js";
 import { call, inSeconds } from "../../server/api/stack-fixture.js";
 import { startWidgetWorld, widget, type WidgetWorld } from "./widget-fixture.js";
 

@@ -2,6 +2,7 @@
 // the widget page (frame-ancestors = exactly the ballot's app origins, never "*"), its CSP,
 // the public ballot endpoint and the embed check, each bad input a coded error naming the
 // field; and the origin policy that lets the hosted widget log in and ask for tokens.
+import { createHash } from "node:crypto";
 import { expect } from "chai";
 import type { App } from "../../../server/apps/app-registry.js";
 import { contentSecurityPolicy } from "../../../server/web/page-headers.js";
@@ -10,6 +11,13 @@ import { call, inSeconds, startTestStack, type TestStack } from "../../server/ap
 const PARTNER = "https://mavoix.example";
 const SECOND = "https://www.mavoix.example";
 const STRANGER = "https://evil.example";
+
+/** The CSP source that allows the page's import map, computed here from its text. */
+function importMapHash(html: string): string {
+  const text = /<script type="importmap">([^<]*)<\/script>/.exec(html)?.[1];
+  if (text === undefined) throw new Error("no import map in the page");
+  return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+}
 
 function csp(headers: Headers): Map<string, string> {
   const value = headers.get("content-security-policy") ?? "";
@@ -46,7 +54,8 @@ describe("widget routes", function () {
       expect(headers.get("content-type")).to.match(/^text\/html/);
       const policy = csp(headers);
       expect(policy.get("frame-ancestors")).to.equal(`${PARTNER} ${SECOND}`);
-      expect(policy.get("script-src")).to.equal("'self'");
+      // Its own origin, and its one inline script by hash: the import map that pins every module (server/web/page-code.ts).
+      expect(policy.get("script-src")).to.equal(`'self' ${importMapHash(html)}`);
       expect(policy.get("default-src")).to.equal("'none'");
       // The chain node, and the relay: ballots go to its origin, never to the vote host.
       expect(policy.get("connect-src")).to.equal(`'self' ${stack.rpcUrl} ${new URL(stack.relayUrl).origin}`);
@@ -57,8 +66,9 @@ describe("widget routes", function () {
       expect(headers.get("cache-control")).to.equal("no-store");
       expect(html).to.include('<html lang="en">');
       expect(html).to.include(`"host":"${SECOND}"`);
-      // No inline script: only the module from this origin and a JSON data block.
-      expect(html.match(/<script(?![^>]*(src="\/assets\/widget\.js"|type="application\/json"))/g)).to.equal(null);
+      // No inline script but the import map: the module from this origin and a JSON data block.
+      expect(html.match(/<script(?![^>]*(src="\/assets\/widget\.js"|type="application\/json"|type="importmap"))/g)).to.equal(null);
+      expect(html.match(/<script type="importmap">/g)).to.have.length(1);
     });
 
     it("refuses a host the ballot's app does not list, and lets nobody frame the refusal", async () => {
@@ -170,10 +180,10 @@ describe("widget routes", function () {
     });
 
     it("lets nobody frame the printable proof", async () => {
-      const { status, headers } = await page(stack, "/proof/print?lang=fr");
+      const { status, headers, html } = await page(stack, "/proof/print?lang=fr");
       expect(status).to.equal(200);
       expect(csp(headers).get("frame-ancestors")).to.equal("'none'");
-      expect(csp(headers).get("script-src")).to.equal("'self'");
+      expect(csp(headers).get("script-src")).to.equal(`'self' ${importMapHash(html)}`);
     });
   });
 

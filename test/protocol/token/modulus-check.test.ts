@@ -272,12 +272,6 @@ describe("issuer modulus rule (checkModulus)", function () {
       expect(describeModulusProblem({ ok: false, reason: "fermat-probable-prime" })).to.contain("BallotBoxIssuerModulusProbablePrime");
     });
 
-    it("takes tens of milliseconds at most on a 2048-bit modulus (BigInt, as in a browser)", () => {
-      const n = freshIssuer(1).publicKey.n;
-      checkModulus(n); // the sieve and the product of small primes, once
-      const start = performance.now();
-      for (let i = 0; i < 5; i++) checkModulus(n);
-      expect((performance.now() - start) / 5).to.be.below(150); // about 15 ms here: scripts/bench/token.ts
-    });
+    // Its cost on a 2048-bit modulus is a benchmark figure (npm run bench -- token), not a test: tests do not time.
   });
 });

@@ -1,0 +1,147 @@
+// Sealing and checking sealed ballots (protocol/sealed/): what a voter seals opens, with the
+// election secret, to exactly the one-hot cells of the choice, and the cells add up to
+// counts; both verifiers (@noble/curves, libsecp256k1) accept every honest ballot and give
+// the same verdict, code and field on every altered one; each proof is bound to its kind,
+// its context and its statement.
+import { randomInt } from "node:crypto";
+import { expect } from "chai";
+import { BallotKind, MJ_GRADE_COUNT, type BallotRules } from "../../../protocol/ballot.js";
+import type { Choice } from "../../../protocol/payload.js";
+import { electionKeyHash, sealedContext, type SealedContextInput } from "../../../protocol/sealed/ballot-context.js";
+import { PROOF_DOMAIN } from "../../../protocol/sealed/challenge.js";
+import { addCiphertexts } from "../../../protocol/sealed/elgamal.js";
+import { G, encodePoint, randomScalar } from "../../../protocol/sealed/group.js";
+import { verifyMembership } from "../../../protocol/sealed/membership-proof.js";
+import { cellValues, CELL_VALUES, sealedLayout } from "../../../protocol/sealed/sealed-layout.js";
+import { sealBallot, verifySealedBallot } from "../../../protocol/sealed/sealed-ballot.js";
+import { decodeSealedPayload } from "../../../protocol/sealed/sealed-payload.js";
+import { verifySealedBallotNative } from "../../../protocol/sealed/verify-sealed.node.js";
+
+const x = randomScalar();
+const Y = G.multiply(x);
+const keyBytes = encodePoint(Y);
+const keyHash = electionKeyHash(keyBytes, "0x" + "11".repeat(32));
+const VOTER = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8";
+const ctxInput = (rules: BallotRules, over: Partial<SealedContextInput> = {}): SealedContextInput =>
+  ({ chainId: 1970433637n, ballotBox: "0x5FbDB2315678afecb367f032d93F642f64180aa3", ballotId: 4n, electionKeyHash: keyHash, rules, voter: VOTER, ...over });
+
+const RULES: Record<string, BallotRules> = {
+  single: { kind: BallotKind.SingleChoice, optionCount: 3, minChoices: 0, maxChoices: 0 },
+  multiple: { kind: BallotKind.MultipleChoice, optionCount: 4, minChoices: 1, maxChoices: 3 },
+  judgment: { kind: BallotKind.MajorityJudgment, optionCount: 2, minChoices: 0, maxChoices: 0 },
+};
+
+function randomChoice(rules: BallotRules): Choice {
+  switch (rules.kind) {
+    case BallotKind.SingleChoice: return { kind: BallotKind.SingleChoice, option: randomInt(rules.optionCount) };
+    case BallotKind.MultipleChoice: {
+      const count = rules.minChoices + randomInt(rules.maxChoices - rules.minChoices + 1);
+      const options = [...Array(rules.optionCount).keys()].sort(() => Math.random() - 0.5).slice(0, count);
+      return { kind: BallotKind.MultipleChoice, options };
+    }
+    default: return { kind: BallotKind.MajorityJudgment, grades: Array.from({ length: rules.optionCount }, () => randomInt(MJ_GRADE_COUNT)) };
+  }
+}
+
+/** The plaintext of a ciphertext holding a small number, with the election secret. */
+function decryptSmall(c: { A: typeof G; B: typeof G }, max: number): number {
+  const M = c.B.subtract(c.A.multiply(x));
+  for (let m = 0; m <= max; m++) if (m === 0 ? M.is0() : M.equals(G.multiply(BigInt(m)))) return m;
+  throw new Error("not a small plaintext");
+}
+
+const verdict = (run: () => unknown) => {
+  try {
+    run();
+    return "valid";
+  } catch (error) {
+    const e = error as { code?: string; field?: string };
+    if (!e.code) throw error;
+    return `${e.code} ${e.field}`;
+  }
+};
+
+describe("sealed ballots: seal, verify, open", function () {
+  this.timeout(120_000);
+
+  for (const [name, rules] of Object.entries(RULES)) {
+    it(`${name}: honest ballots pass both verifiers and open to the choice's one-hot cells`, () => {
+      for (let i = 0; i < 3; i++) {
+        const choice = randomChoice(rules);
+        const context = sealedContext(ctxInput(rules));
+        const sealed = sealBallot({ context, electionKey: Y, rules, choice });
+        expect(sealed.payload.length).to.equal(sealedLayout(rules).bytes);
+        const decoded = verifySealedBallot({ context, electionKey: Y, rules, payload: sealed.payload });
+        verifySealedBallotNative({ context, electionKey: keyBytes, rules, payload: sealed.payload });
+        expect(decoded.cells.map((c) => decryptSmall(c, 1))).to.deep.equal(cellValues(rules, choice));
+        expect(sealed.opening.map((o) => o.value)).to.deep.equal(cellValues(rules, choice));
+      }
+    });
+  }
+
+  it("adds up: the sum of many ballots' cells opens to the counts of their choices", () => {
+    const rules = RULES.single;
+    const context = sealedContext(ctxInput(rules));
+    const counts = [0, 0, 0];
+    const ballots = Array.from({ length: 12 }, () => {
+      const choice = randomChoice(rules) as { option: number };
+      counts[choice.option]++;
+      return decodeSealedPayload(rules, sealBallot({ context, electionKey: Y, rules, choice: { kind: BallotKind.SingleChoice, option: choice.option } }).payload);
+    });
+    const totals = [0, 1, 2].map((k) => decryptSmall(addCiphertexts(ballots.map((b) => b.cells[k])), 12));
+    expect(totals).to.deep.equal(counts);
+  });
+
+  it("seals the same choice twice to different bytes (fresh randomness: a ballot reveals nothing by equality)", () => {
+    const rules = RULES.single;
+    const context = sealedContext(ctxInput(rules));
+    const choice: Choice = { kind: BallotKind.SingleChoice, option: 2 };
+    const [a, b] = [sealBallot({ context, electionKey: Y, rules, choice }), sealBallot({ context, electionKey: Y, rules, choice })];
+    expect(a.tracker).not.to.equal(b.tracker);
+  });
+
+  it("binds every proof to the chain, the BallotBox, the ballot, the key, the rules and the voter", () => {
+    const rules = RULES.multiple;
+    const sealed = sealBallot({ context: sealedContext(ctxInput(rules)), electionKey: Y, rules, choice: { kind: BallotKind.MultipleChoice, options: [1] } });
+    const others: Partial<SealedContextInput>[] = [
+      { chainId: 31337n }, { ballotBox: "0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512" }, { ballotId: 5n },
+      { electionKeyHash: electionKeyHash(keyBytes, "0x" + "22".repeat(32)) }, { voter: "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC" },
+      { rules: { ...rules, maxChoices: 4 } },
+    ];
+    for (const over of others) {
+      const context = sealedContext(ctxInput(rules, over));
+      expect(verdict(() => verifySealedBallot({ context, electionKey: Y, rules, payload: sealed.payload })), JSON.stringify(over, (_k, v) => (typeof v === "bigint" ? v.toString() : v)))
+        .to.equal("ERR_INVALID_BALLOT_PROOF payload.cellProofs[0]");
+    }
+  });
+
+  it("keeps each proof to its kind: a cell's proof does not pass as a sum's", () => {
+    const rules = RULES.single;
+    const context = sealedContext(ctxInput(rules));
+    const sealed = sealBallot({ context, electionKey: Y, rules, choice: { kind: BallotKind.SingleChoice, option: 0 } });
+    const decoded = decodeSealedPayload(rules, sealed.payload);
+    const statement = { context, electionKey: Y, ciphertext: decoded.cells[0], values: CELL_VALUES };
+    expect(verifyMembership({ ...statement, domain: PROOF_DOMAIN.cell }, decoded.cellProofs[0])).to.equal(true);
+    expect(verifyMembership({ ...statement, domain: PROOF_DOMAIN.sum }, decoded.cellProofs[0])).to.equal(false);
+    // Nor for another set: {0, 1} proved, {1, 0} asked (the set is part of the statement).
+    expect(verifyMembership({ ...statement, domain: PROOF_DOMAIN.cell, values: [1n, 0n] }, decoded.cellProofs[0])).to.equal(false);
+  });
+
+  it("gives the same verdict, code and field from both verifiers on 150 ballots with one byte changed", () => {
+    const rules = RULES.judgment;
+    const context = sealedContext(ctxInput(rules));
+    const sealed = sealBallot({ context, electionKey: Y, rules, choice: randomChoice(rules) });
+    const seen = new Set<string>();
+    for (let i = 0; i < 150; i++) {
+      const payload = sealed.payload.slice();
+      const at = randomInt(payload.length);
+      payload[at] ^= 1 << randomInt(8);
+      const js = verdict(() => verifySealedBallot({ context, electionKey: Y, rules, payload }));
+      const native = verdict(() => verifySealedBallotNative({ context, electionKey: keyBytes, rules, payload }));
+      expect(native, `byte ${at}`).to.equal(js);
+      expect(js, `byte ${at}`).not.to.equal("valid");
+      seen.add(js.split(" ")[0]);
+    }
+    expect([...seen].sort()).to.deep.equal(["ERR_INVALID_BALLOT_PROOF", "ERR_INVALID_PAYLOAD"]);
+  });
+});

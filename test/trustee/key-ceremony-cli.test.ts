@@ -1,0 +1,108 @@
+// A key ceremony through the vote host (server/ceremonies/, server/api/ceremony-routes.ts)
+// with `urne trustee` (trustee/cli/trustee.ts): five trustees on their own state files,
+// 3 of 5, end with one election key and accepted transcript; the vote host keeps only
+// messages signed by the trustee they name, refuses a second package, early shares, a
+// wrong digest; a state file opens only with its passphrase.
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { Wallet, hexlify } from "ethers";
+import { round1PackageHash, signCeremonyStatement } from "../../protocol/sealed/ceremony-signatures.js";
+import { beginCeremony } from "../../protocol/sealed/trustee.js";
+import { run } from "../../trustee/cli/trustee.js";
+import { call, startTestStack, type TestStack } from "../server/api/stack-fixture.js";
+import { runUrne } from "../helpers/urne-cli.js";
+
+describe("urne trustee: a key ceremony relayed by the vote host", function () {
+  this.timeout(180_000);
+  let stack: TestStack;
+  let dir: string;
+  let apiKey: string;
+  const trustees = Array.from({ length: 5 }, () => Wallet.createRandom());
+  const passphrase = "correct horse battery staple";
+
+  before(async () => {
+    stack = await startTestStack();
+    dir = await mkdtemp(path.join(os.tmpdir(), "urne-trustees-"));
+    ({ apiKey } = await stack.apps.create({ name: "MaVoix", origins: ["https://mavoix.example"] }));
+  });
+  after(async () => {
+    await stack?.destroy();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const open = async (threshold = 3, who = trustees) => {
+    const res = await call(stack, "POST", "/v1/ceremonies", { key: apiKey, body: { threshold, trustees: who.map((w) => w.address) } });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    return res.body.ceremony as { ceremonyId: string; status: string; chainId: string; ballotBox: string; params: { ceremonyId: string; threshold: number; trustees: string[] } };
+  };
+  const trustee = (i: number, ceremonyId: string, step: string, extra: { key?: string; passphrase?: string } = {}) => {
+    const silent = console.log;
+    console.log = () => {};
+    return run([step, "--api", stack.apiUrl, "--ceremony", ceremonyId, "--state", path.join(dir, `${ceremonyId.slice(2, 10)}-${i}.json`)],
+      { URNE_TRUSTEE_KEY: extra.key ?? trustees[i].privateKey, URNE_TRUSTEE_PASSPHRASE: extra.passphrase ?? passphrase })
+      .finally(() => (console.log = silent));
+  };
+
+  it("ends with every trustee holding a key share of one election key, and the transcript accepted by all", async () => {
+    const { ceremonyId } = await open();
+    for (const step of ["join", "deal", "finish"]) {
+      for (let i = 0; i < 5; i++) expect(await trustee(i, ceremonyId, step), `${step} ${i}`).to.equal(0);
+    }
+    const { body } = await call(stack, "GET", `/v1/ceremonies/${ceremonyId}`);
+    expect(body.ceremony.status).to.equal("done");
+    expect(body.ceremony.electionKey).to.match(/^0x0[23][0-9a-f]{64}$/);
+    expect(Object.values(body.ceremony.accepts as Record<string, { transcriptDigest: string }>).map((a) => a.transcriptDigest)).to.deep.equal(Array(5).fill(body.ceremony.transcriptDigest));
+    for (let i = 0; i < 5; i++) expect(await trustee(i, ceremonyId, "check-key")).to.equal(0);
+    // The state file holds the key share encrypted: not a hex of it in the clear.
+    const text = await readFile(path.join(dir, `${ceremonyId.slice(2, 10)}-0.json`), "utf8");
+    expect(JSON.parse(text).urne).to.equal("urne-trustee-state/1");
+    expect(await trustee(0, ceremonyId, "check-key", { passphrase: "another passphrase!" })).to.equal(1);
+    const status = await runUrne(["trustee", "status", "--api", stack.apiUrl, "--ceremony", ceremonyId]);
+    expect(status.code, status.stderr).to.equal(0);
+    expect(status.stdout).to.include("3 of 5 trustees, status done").and.include(body.ceremony.electionKey);
+  });
+
+  it("keeps only what each trustee signed: a package signed by another account, or a second package, is refused", async () => {
+    const c = await open();
+    const where = { chainId: BigInt(c.chainId), ballotBox: c.ballotBox, params: c.params };
+    const { round1 } = beginCeremony(c.params, 2);
+    const forged = await signCeremonyStatement(trustees[0], where, { kind: "round1", index: 2, packageHash: round1PackageHash(round1) });
+    const refused = await call(stack, "POST", `/v1/ceremonies/${c.ceremonyId}/round1`, { body: { package: round1, signature: forged } });
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error).to.deep.include({ code: "ERR_KEY_CEREMONY", field: "trustees[1]" });
+    const signed = await signCeremonyStatement(trustees[1], where, { kind: "round1", index: 2, packageHash: round1PackageHash(round1) });
+    expect((await call(stack, "POST", `/v1/ceremonies/${c.ceremonyId}/round1`, { body: { package: round1, signature: signed } })).status).to.equal(200);
+    expect((await call(stack, "POST", `/v1/ceremonies/${c.ceremonyId}/round1`, { body: { package: round1, signature: signed } })).status, "the same package again").to.equal(200);
+    const other = beginCeremony(c.params, 2).round1;
+    const second = await call(stack, "POST", `/v1/ceremonies/${c.ceremonyId}/round1`, { body: { package: other, signature: await signCeremonyStatement(trustees[1], where, { kind: "round1", index: 2, packageHash: round1PackageHash(other) }) } });
+    expect(second.status).to.equal(409);
+    // Moved to another ceremony, the signature no longer holds.
+    const c2 = await open();
+    const moved = await call(stack, "POST", `/v1/ceremonies/${c2.ceremonyId}/round1`, { body: { package: round1, signature: signed } });
+    expect(moved.body.error).to.deep.include({ code: "ERR_KEY_CEREMONY", field: "trustees[1]" });
+  });
+
+  it("refuses shares before every trustee joined, an acceptance of another digest, bad input by name, and unknown ceremonies", async () => {
+    const { ceremonyId } = await open(2, trustees.slice(0, 3));
+    expect(await trustee(0, ceremonyId, "join")).to.equal(0);
+    const early = await call(stack, "POST", `/v1/ceremonies/${ceremonyId}/shares`, { body: { from: 1, messages: [], signature: "0x" + "00".repeat(65) } });
+    expect(early.status).to.equal(409);
+    expect(await trustee(0, ceremonyId, "deal")).to.equal(1); // not every trustee has joined yet
+    for (const i of [1, 2]) expect(await trustee(i, ceremonyId, "join")).to.equal(0);
+    for (const i of [0, 1, 2]) expect(await trustee(i, ceremonyId, "deal")).to.equal(0);
+    const wrong = await call(stack, "POST", `/v1/ceremonies/${ceremonyId}/accept`, { body: { index: 1, transcriptDigest: hexlify(new Uint8Array(32)), signature: "0x" + "11".repeat(65) } });
+    expect(wrong.status).to.equal(400);
+    expect(wrong.body.error.field).to.equal("transcriptDigest");
+    const badShare = await call(stack, "POST", `/v1/ceremonies/${ceremonyId}/shares`, { body: { from: 1, messages: [{ to: 1, envelope: "0x00" }], signature: "0x" } });
+    expect(badShare.body.error.field).to.equal("messages[0].to");
+    const badOpen = await call(stack, "POST", "/v1/ceremonies", { key: apiKey, body: { threshold: 4, trustees: trustees.slice(0, 3).map((w) => w.address) } });
+    expect(badOpen.status).to.equal(400);
+    expect(badOpen.body.error.field).to.equal("threshold");
+    expect((await call(stack, "POST", "/v1/ceremonies", { body: { threshold: 1, trustees: [trustees[0].address] } })).status, "no API key").to.equal(401);
+    expect((await call(stack, "GET", `/v1/ceremonies/0x${"ab".repeat(32)}`)).status).to.equal(404);
+    expect((await call(stack, "GET", "/v1/ceremonies/not-an-id")).status).to.equal(404);
+    expect(await trustee(3, ceremonyId, "join")).to.equal(1); // not a trustee of this ceremony
+  });
+});
