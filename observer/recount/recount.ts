@@ -234,7 +234,7 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
   }
   const reports: BallotReport[] = [];
   for (const b of [...ballots.values()].sort((x, y) => (x.ballotId < y.ballotId ? -1 : 1))) {
-    // A node that cannot answer (one that keeps its head's state only, asked for an older
+    // A node that cannot answer (one that keeps recent states only, asked for an older
     // block) leaves the counters unknown, and R3 says what it answered.
     let unreadable: string | undefined;
     const contract = await source.counters(b.ballotId).catch((error: unknown) => {

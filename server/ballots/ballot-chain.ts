@@ -100,27 +100,17 @@ export class BallotChain {
   }
 
   /**
-   * Counts and the block they were read at (one block for both: they agree). urne's own
-   * chain keeps the state of its head block only (docs/CHAIN.md §5.1): when a block is sealed
-   * between reading the head and the two calls, it answers -32000 "keeps the state of its
-   * head block" and both are read again at the new head (a vote landed meanwhile; at most
-   * three heads, then the refusal is thrown as it came).
+   * Counts and the block they were read at: both calls name the same block, so they agree
+   * whatever is sealed meanwhile (urne's own chain keeps the state of its recent blocks,
+   * docs/CHAIN.md §5.1, as any node does).
    */
   async tally(ballotId: bigint): Promise<{ counts: bigint[]; votersCount: number; blockNumber: number }> {
-    for (let attempt = 1; ; attempt++) {
-      const blockNumber = await this.read(() => this.provider.getBlockNumber());
-      try {
-        const [counts, voters] = await Promise.all([
-          this.box.tally(ballotId, { blockTag: blockNumber }) as Promise<bigint[]>,
-          this.box.votersCount(ballotId, { blockTag: blockNumber }) as Promise<bigint>,
-        ]);
-        return { counts: [...counts], votersCount: Number(voters), blockNumber };
-      } catch (error) {
-        if (attempt < 3 && String((error as Error).message).includes("keeps the state of its head block")) continue;
-        if (isError(error, "CALL_EXCEPTION")) throw error; // a revert: our bug, not the network
-        throw unavailable(error);
-      }
-    }
+    const blockNumber = await this.read(() => this.provider.getBlockNumber());
+    const [counts, voters] = await this.read(() => Promise.all([
+      this.box.tally(ballotId, { blockTag: blockNumber }) as Promise<bigint[]>,
+      this.box.votersCount(ballotId, { blockTag: blockNumber }) as Promise<bigint>,
+    ]));
+    return { counts: [...counts], votersCount: Number(voters), blockNumber };
   }
 
   async blockNumber(): Promise<number> {

@@ -1,82 +1,108 @@
-// The call executor's process (call-executor.ts starts it): a second engine (ethereumjs,
-// its state in memory), rebuilt from the journal's blocks the chain process sends, that runs
-// the public eth_call and eth_estimateGas the sealing engine must not. It holds no key and
-// writes nothing; when a call runs too long or takes too much memory, the chain process
-// kills it and starts another. Messages: process.send / process.on("message") (IPC), one
-// JSON object each.
-import { bytesToHex, createAddressFromString } from "@ethereumjs/util";
-import { BlockEngine } from "./engine/block-engine.js";
-import { CallRunner, type CallRequest } from "./engine/call-runner.js";
+// The call executor's process (call-executor.ts starts it): it runs the public eth_call and
+// eth_estimateGas the sealing engine must not, on a VM of its own over the chain's state.
+// It keeps no state and builds none: each call names the block whose state it reads (its
+// header, CallSite), and the trie nodes and code the call touches are asked of the chain
+// process one by one (IPC), which reads them from the derived store while that block's
+// state is kept (state-history.ts). Nodes are kept here by key, which is their hash: a
+// node once read is right for every later call. It holds no key and writes nothing; when
+// a call runs too long or takes too much memory, the chain process kills it and starts
+// another, which is ready at once. Messages: process.send / process.on("message").
+import { createBlockHeaderFromBytesArray } from "@ethereumjs/block";
+import type { Common } from "@ethereumjs/common";
+import { RLP } from "@ethereumjs/rlp";
+import { scratchVmOn } from "./engine/block-engine.js";
+import { CallRunner, type CallBase, type CallRequest } from "./engine/call-runner.js";
+import { chainCommon } from "./engine/chain-common.js";
+import type { CallSite } from "./engine/engine-rpc.js";
+import { RecentBlockHashes } from "./engine/recent-block-hashes.js";
+import type { NodeLevel } from "./engine/trie-node-store.js";
 import type { Genesis } from "./genesis.js";
-import type { BlockRecord } from "./journal.js";
 import { RpcError } from "./rpc-error.js";
 
 export type ToExecutor =
   | { type: "start"; genesis: Genesis }
-  | { type: "blocks"; records: BlockRecord[] }
-  | { type: "call"; id: number; method: string; params: unknown[] };
+  | { type: "call"; id: number; method: "eth_call" | "eth_estimateGas"; request: CallRequest; site: CallSite }
+  | { type: "node"; seq: number; value?: Uint8Array; gone?: string };
 
 export type FromExecutor =
-  | { type: "head"; number: number }
-  | { type: "answer"; id: number; result?: unknown; error?: { code: number; message: string; data?: unknown }; rss: number }
+  | { type: "ready" }
+  | { type: "node"; seq: number; number: number; key: Uint8Array }
+  | { type: "answer"; id: number; result?: unknown; error?: { code: number; message: string; data?: unknown }; rss: number; nodesAsked: number }
   | { type: "failed"; message: string };
 
-let engine: BlockEngine | undefined;
-let calls: CallRunner | undefined;
-// One message at a time, in arrival order: blocks must be executed before the calls sent after them.
+/** Nodes kept between calls (their keys are their hashes): about 50 MB of branch nodes at most. */
+const NODES_KEPT = 100_000;
+
+let common: Common | undefined;
+let runner: CallRunner | undefined;
+const nodes = new Map<string, Uint8Array>();
+const asked = new Map<number, { resolve: (value: Uint8Array | undefined) => void; reject: (error: Error) => void }>();
+let nextSeq = 1;
+let nodesAsked = 0;
+// Starts and calls in arrival order; node answers are taken as they come (a call waits for them).
 let queue: Promise<void> = Promise.resolve();
 
 const send = (message: FromExecutor) => process.send!(message);
 
-/** Calls run on the head's state only, as the chain process' own engine (engine-rpc.ts). */
-function checkBlock(ref: unknown): void {
-  const head = engine!.head;
-  const n = Number(head.header.number);
-  if (ref === undefined || ref === "latest" || ref === "pending" || ref === "safe" || ref === "finalized") return;
-  if (ref !== null && typeof ref === "object" && "blockHash" in ref) {
-    if (String((ref as { blockHash: unknown }).blockHash).toLowerCase() === bytesToHex(head.hash())) return;
-    throw new RpcError(-32000, `this node keeps the state of its head block (${n}) only; block ${String((ref as { blockHash: unknown }).blockHash)} was asked`);
-  }
-  const asked = ref === "earliest" ? 0 : typeof ref === "string" && /^0x[0-9a-f]+$/i.test(ref) ? Number(BigInt(ref)) : undefined;
-  if (asked === undefined) throw new RpcError(-32602, `invalid block tag ${JSON.stringify(ref)}`);
-  if (asked !== n) throw new RpcError(-32000, `this node keeps the state of its head block (${n}) only; block ${asked} was asked`);
+/** The chain's nodes for a call at block `number`, asked of the chain process. */
+function remoteNodes(number: number): NodeLevel {
+  return {
+    async get(key: Buffer): Promise<Uint8Array | undefined> {
+      const hex = key.toString("hex");
+      const kept = nodes.get(hex);
+      if (kept !== undefined) {
+        nodes.delete(hex);
+        nodes.set(hex, kept); // most recently used last
+        return kept;
+      }
+      const seq = nextSeq++;
+      nodesAsked++;
+      const value = await new Promise<Uint8Array | undefined>((resolve, reject) => {
+        asked.set(seq, { resolve, reject });
+        send({ type: "node", seq, number, key });
+      });
+      if (value !== undefined) {
+        nodes.set(hex, value);
+        if (nodes.size > NODES_KEPT) nodes.delete(nodes.keys().next().value!);
+      }
+      return value;
+    },
+  };
 }
 
-async function handle(message: ToExecutor): Promise<void> {
+async function handle(message: Exclude<ToExecutor, { type: "node" }>): Promise<void> {
   if (message.type === "start") {
-    engine = await BlockEngine.fromGenesis(message.genesis);
-    calls = new CallRunner(() => engine!);
-    send({ type: "head", number: Number(engine.head.header.number) });
-  } else if (message.type === "blocks") {
-    for (const record of message.records) await engine!.applyBlock(record);
-    send({ type: "head", number: Number(engine!.head.header.number) });
-  } else {
-    try {
-      let result: unknown;
-      if (message.method === "eth_call" || message.method === "eth_estimateGas") {
-        checkBlock(message.params[1]);
-        const request = message.params[0] as CallRequest;
-        result = await (message.method === "eth_call" ? calls!.call(request) : calls!.estimateGas(request));
-      } else if (message.method === "eth_blockNumber") {
-        result = `0x${engine!.head.header.number.toString(16)}`;
-      } else if (message.method === "eth_getBalance") {
-        checkBlock(message.params[1]);
-        const account = await engine!.vm.stateManager.getAccount(createAddressFromString(String(message.params[0]).toLowerCase()));
-        result = `0x${(account?.balance ?? 0n).toString(16)}`;
-      } else {
-        throw new RpcError(-32601, `the call executor runs eth_call and eth_estimateGas, not ${message.method}`);
-      }
-      send({ type: "answer", id: message.id, result, rss: process.memoryUsage.rss() });
-    } catch (error) {
-      const e = error instanceof RpcError ? { code: error.code, message: error.message, ...(error.data === undefined ? {} : { data: error.data }) } : { code: -32603, message: "internal error" };
-      send({ type: "answer", id: message.id, error: e, rss: process.memoryUsage.rss() });
-    }
+    common = chainCommon(message.genesis);
+    runner = new CallRunner(message.genesis, common);
+    send({ type: "ready" });
+    return;
+  }
+  const before = nodesAsked;
+  try {
+    const { site } = message;
+    const header = createBlockHeaderFromBytesArray(RLP.decode(site.headerRlp) as Uint8Array[], { common: common!, setHardfork: false });
+    const recent = new RecentBlockHashes();
+    for (const [n, hash] of site.hashes) recent.set(n, hash);
+    const base: CallBase = { header, next: site.next, vm: () => scratchVmOn(common!, remoteNodes(site.number), header.stateRoot, recent) };
+    const result = message.method === "eth_call" ? await runner!.call(base, message.request) : await runner!.estimateGas(base, message.request);
+    send({ type: "answer", id: message.id, result, rss: process.memoryUsage.rss(), nodesAsked: nodesAsked - before });
+  } catch (error) {
+    const e = error instanceof RpcError ? { code: error.code, message: error.message, ...(error.data === undefined ? {} : { data: error.data }) } : { code: -32603, message: "internal error" };
+    send({ type: "answer", id: message.id, error: e, rss: process.memoryUsage.rss(), nodesAsked: nodesAsked - before });
   }
 }
 
 process.on("message", (message: ToExecutor) => {
+  if (message.type === "node") {
+    const waiter = asked.get(message.seq);
+    asked.delete(message.seq);
+    // The state left the chain's window while the call ran: the call fails saying so (a
+    // missing node must never read as an empty account or slot).
+    if (message.gone !== undefined) waiter?.reject(new RpcError(-32000, message.gone));
+    else waiter?.resolve(message.value === undefined ? undefined : Buffer.from(message.value.buffer, message.value.byteOffset, message.value.byteLength));
+    return;
+  }
   queue = queue.then(() => handle(message)).catch((error: Error) => {
-    // A block that does not rebuild is the journal's problem, not a call's: say it and stop.
     send({ type: "failed", message: error.message });
     process.exit(1);
   });

@@ -1,32 +1,31 @@
 // Public eth_call and eth_estimateGas that may run arbitrary code go here, never to the
-// sealing engine: a second engine in a process of its own (call-executor-process.ts),
-// rebuilt from the journal on demand. An interpreter cannot be stopped half way from its
+// sealing engine: a VM in a process of its own (call-executor-process.ts) that reads the
+// chain's state node by node from this process, at the block each call names. An interpreter cannot be stopped half way from its
 // own thread (EDR could not either: an endless loop at the block gas limit once held the
 // one EVM lock for minutes and grew the process to 22 GB).
 // Here a call that runs past evmTimeoutMs, or a process that grows past
 // executorMemoryBytes, is ended the only sure way: the process is killed, the call
 // answered with an error, and the next call starts a new process. docs/CHAIN.md §5.2.
 //
-// The process catches up lazily: before each call it is sent the blocks sealed since its
-// last one, so an idle executor costs nothing while the chain works.
+// The process keeps no state of its own (only nodes it has read, by hash): a new one
+// answers its first call at once, however long the chain (before issue 13 it rebuilt the
+// whole chain in memory first: hours at a million votes).
 import { fork, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { setPriority } from "node:os";
 import type { FromExecutor, ToExecutor } from "./call-executor-process.js";
+import type { CallRequest } from "./engine/call-runner.js";
+import type { EngineEvm } from "./engine/engine-rpc.js";
 import type { Genesis } from "./genesis.js";
-import type { BlockRecord, Journal } from "./journal.js";
 import { RpcError, RPC_LIMIT_EXCEEDED } from "./rpc-error.js";
 import { execArgvFor, sibling } from "../../protocol/module-runtime.node.js";
 
 export type CallExecutorOptions = {
   genesis: Genesis;
-  journal: Journal;
-  /** The last final block: a call sees the chain up to it. */
-  head: () => number;
+  /** Where a call at a block runs, and the nodes of that block's state (engine-rpc.ts). */
+  chain: Pick<EngineEvm, "callSite" | "readNode">;
   evmTimeoutMs: number;
   memoryBytes: number;
-  /** How long a call may wait for the executor to catch up with the chain before it is refused. */
-  catchUpWaitMs?: number;
   /** Calls waiting beyond this are refused (the executor runs one at a time). */
   maxQueued?: number;
   /** Calls one client may have waiting; clients are served in turn, so one that sends endless loops delays each other client by one call at most. */
@@ -36,31 +35,29 @@ export type CallExecutorOptions = {
 
 /** geth's error for a call stopped by --rpc.evmtimeout. */
 export const RPC_EXECUTION_ERROR = -32000;
-const BLOCKS_PER_MESSAGE = 200;
 const MEMORY_POLL_MS = 100;
 
-type Child = { process: ChildProcess; head: number; ready: Promise<void>; failed?: Error };
+/** A process and the calls it was sent that it has not answered yet. */
+type Child = { process: ChildProcess; answers: Map<number, Pending>; ready: Promise<void>; failed?: Error };
 type Pending = { resolve: (value: unknown) => void; reject: (error: Error) => void };
 type Queued = { method: string; params: unknown[]; onWork?: (ms: number) => void } & Pending;
 
 export class CallExecutor {
   #child: Child | undefined;
   #nextId = 1;
-  readonly #answers = new Map<number, Pending>();
-  #headWaiters: (() => void)[] = [];
   /** Calls waiting, per client (in arrival order each); served one at a time, client after client. */
   readonly #queues = new Map<string, Queued[]>();
   #queued = 0;
   #running = false;
   #closed = false;
-  /** Processes started, calls killed by the timeout or the memory limit (tests, logs). */
-  readonly stats = { started: 0, timedOut: 0, overMemory: 0 };
+  /** Processes started, calls killed by the timeout or the memory limit, nodes the processes asked for (tests, logs). */
+  readonly stats = { started: 0, timedOut: 0, overMemory: 0, nodesServed: 0 };
 
   constructor(private readonly o: CallExecutorOptions) {}
 
   /**
    * Runs `method` (eth_call or eth_estimateGas, params already checked and capped) at the
-   * chain's head. `onWork` learns how long the call itself ran (not its wait in the queue).
+   * block its second parameter names (the head by default), if the chain keeps its state. `onWork` learns how long the call itself ran (not its wait in the queue).
    */
   request(method: string, params: unknown[], onWork?: (ms: number) => void, client = ""): Promise<unknown> {
     if (this.#closed) return Promise.reject(new RpcError(RPC_LIMIT_EXCEEDED, "the call executor is stopping"));
@@ -104,11 +101,17 @@ export class CallExecutor {
   }
 
   async #run(method: string, params: unknown[], onWork?: (ms: number) => void): Promise<unknown> {
-    const child = await this.#caughtUp();
+    if (method !== "eth_call" && method !== "eth_estimateGas") throw new RpcError(-32601, `the call executor runs eth_call and eth_estimateGas, not ${method}`);
+    const site = await this.o.chain.callSite(params[1]);
+    const child = this.#child ?? this.#start();
+    // The time limit counts the call's own work, not the new process' start.
+    await child.ready;
+    if (child.failed) throw new RpcError(RPC_LIMIT_EXCEEDED, `the call executor failed: ${child.failed.message}`);
+    if (this.#child !== child) throw new RpcError(RPC_LIMIT_EXCEEDED, "the call executor restarted; try again");
     const id = this.#nextId++;
     const started = performance.now();
-    const answer = new Promise<unknown>((resolve, reject) => this.#answers.set(id, { resolve, reject }));
-    child.process.send({ type: "call", id, method, params } satisfies ToExecutor);
+    const answer = new Promise<unknown>((resolve, reject) => child.answers.set(id, { resolve, reject }));
+    child.process.send({ type: "call", id, method, request: params[0] as CallRequest, site } satisfies ToExecutor);
     const timer = setTimeout(() => {
       this.stats.timedOut++;
       this.o.log?.("chain.call_aborted", { method, reason: "timeout", ms: this.o.evmTimeoutMs });
@@ -129,40 +132,6 @@ export class CallExecutor {
     }
   }
 
-  /** The executor process, holding every block up to the head (started and fed as needed). */
-  async #caughtUp(): Promise<Child> {
-    const child = this.#child ?? this.#start();
-    const wait = this.o.catchUpWaitMs ?? 30_000;
-    const deadline = Date.now() + wait;
-    await child.ready;
-    for (;;) {
-      if (child.failed) throw new RpcError(RPC_LIMIT_EXCEEDED, `the call executor failed: ${child.failed.message}`);
-      const target = this.o.head();
-      if (child.head >= target) return child;
-      if (Date.now() > deadline) throw new RpcError(RPC_LIMIT_EXCEEDED, `the call executor is catching up with the chain (block ${child.head} of ${target}); try again shortly`);
-      const records: BlockRecord[] = [];
-      for await (const record of this.o.journal.blocks(child.head + 1)) {
-        if (record.number > target) break;
-        records.push(record);
-        if (records.length >= BLOCKS_PER_MESSAGE) break;
-      }
-      const reached = records.at(-1)?.number ?? child.head;
-      child.process.send({ type: "blocks", records } satisfies ToExecutor);
-      await this.#untilHead(child, reached);
-      if (this.#child !== child) throw new RpcError(RPC_LIMIT_EXCEEDED, "the call executor restarted; try again");
-    }
-  }
-
-  #untilHead(child: Child, number: number): Promise<void> {
-    return new Promise((resolve) => {
-      const check = () => {
-        if (child.head >= number || this.#child !== child) return resolve();
-        this.#headWaiters.push(check);
-      };
-      check();
-    });
-  }
-
   #start(): Child {
     const module = sibling(import.meta.url, "./call-executor-process");
     const process = fork(module, [], {
@@ -180,19 +149,25 @@ export class CallExecutor {
     }
     let stderr = "";
     process.stderr?.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-2000)));
-    const child: Child = { process, head: -1, ready: Promise.resolve() };
-    child.ready = new Promise<void>((resolve) => {
-      const onFirst = () => resolve();
-      this.#headWaiters.push(onFirst);
-    });
+    let ready!: () => void;
+    const child: Child = { process, answers: new Map(), ready: new Promise<void>((resolve) => (ready = resolve)) };
     process.on("message", (message: FromExecutor) => {
-      if (message.type === "head") {
-        child.head = message.number;
-        const waiters = this.#headWaiters.splice(0);
-        for (const w of waiters) w();
+      if (message.type === "ready") {
+        ready();
+      } else if (message.type === "node") {
+        this.stats.nodesServed++;
+        this.o.chain.readNode(message.number, Buffer.from(message.key)).then(
+          (read) => {
+            if (this.#child === child) child.process.send({ type: "node", seq: message.seq, ...read } satisfies ToExecutor);
+          },
+          (error: Error) => {
+            // The store could not be read: the call cannot go on, and must not read a missing node as empty.
+            if (this.#child === child) child.process.send({ type: "node", seq: message.seq, gone: `the chain's state could not be read: ${error.message}` } satisfies ToExecutor);
+          },
+        );
       } else if (message.type === "answer") {
-        const pending = this.#answers.get(message.id);
-        this.#answers.delete(message.id);
+        const pending = child.answers.get(message.id);
+        child.answers.delete(message.id);
         if (message.error) pending?.reject(new RpcError(message.error.code, message.error.message, message.error.data));
         else pending?.resolve(message.result);
         // A call that left the process large: the next call gets a fresh one.
@@ -208,12 +183,11 @@ export class CallExecutor {
         if (!this.#closed) this.o.log?.("chain.call_executor_exited", { code, signal, stderr: stderr.slice(-500) });
       }
       child.failed ??= new Error(`exited (${code ?? signal})`);
-      for (const [id, pending] of this.#answers) {
-        this.#answers.delete(id);
+      ready();
+      for (const [id, pending] of child.answers) {
+        child.answers.delete(id);
         pending.reject(new RpcError(RPC_LIMIT_EXCEEDED, "the call executor restarted; try again"));
       }
-      const waiters = this.#headWaiters.splice(0);
-      for (const w of waiters) w();
     });
     process.send({ type: "start", genesis: this.o.genesis } satisfies ToExecutor);
     this.#child = child;
@@ -226,8 +200,8 @@ export class CallExecutor {
     if (!child) return;
     this.#child = undefined;
     if (id !== undefined && reason) {
-      const pending = this.#answers.get(id);
-      this.#answers.delete(id);
+      const pending = child.answers.get(id);
+      child.answers.delete(id);
       pending?.reject(reason);
     }
     child.process.kill("SIGKILL");

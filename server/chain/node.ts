@@ -226,7 +226,7 @@ function assemble(
     onDropped: (hashes, why) => o.log("chain.tx_dropped", { count: hashes.length, why }),
   });
   const executor = new CallExecutor({
-    genesis, journal, head: () => sealer.head.number, evmTimeoutMs: limits.evmTimeoutMs, memoryBytes: limits.executorMemoryBytes, log: o.log,
+    genesis, chain: evm, evmTimeoutMs: limits.evmTimeoutMs, memoryBytes: limits.executorMemoryBytes, log: o.log,
   });
   const door = createChainDoor({
     evm, mutex, sealer, limits, chainId, ballotBox, otherBallotBoxes: o.otherBallotBoxes, executor: o.inline ? undefined : executor, clientVersion: `urne-chain/${evm.engine}`,

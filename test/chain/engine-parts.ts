@@ -12,11 +12,11 @@ import { Journal } from "../../server/chain/journal.js";
 import { headOfBlock } from "../../server/chain/sealer.js";
 import { TxPool } from "../../server/chain/tx-pool.js";
 
-export async function engineParts(dir: string, genesis: Genesis, limits: DoorLimits = DEFAULT_DOOR_LIMITS) {
+export async function engineParts(dir: string, genesis: Genesis, limits: DoorLimits = DEFAULT_DOOR_LIMITS, opts: { stateHistory?: number } = {}) {
   const recorded: Genesis = { ...genesis, genesisHash: bytesToHex((await BlockEngine.fromGenesis(genesis)).head.hash()) };
   const journal = await Journal.open(path.join(dir, "chain"));
   await journal.putGenesis(recorded);
-  const chain = await DurableChain.open({ location: path.join(dir, "chain-state"), journal, genesis: recorded });
+  const chain = await DurableChain.open({ location: path.join(dir, "chain-state"), journal, genesis: recorded, stateHistory: opts.stateHistory });
   const evm = createEngineEvm(chain, journal, recorded, { pending: (hash) => pool.pendingTransaction(hash) });
   const pool = new TxPool({
     evm, common: chainCommon(recorded), blockGasLimit: BigInt(recorded.blockGasLimit), limits, chainId: BigInt(recorded.chainId), zeroBaseFee: hasZeroBaseFee(recorded), ballotBox: () => undefined,

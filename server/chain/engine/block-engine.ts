@@ -61,17 +61,30 @@ export class BlockEngine {
   ) {}
 
   /**
-   * A VM on the head's state whose writes go nowhere: reads reach the engine's trie nodes,
-   * writes stay in a map dropped with it (eth_call, eth_estimateGas: call-runner.ts). The
-   * engine's own state manager is never checkpointed for a call: reverting a call that wrote
-   * storage through it left its storage tries out of step with its caches (a "Stack
-   * underflow" from the trie on the next write).
+   * A VM on the state after `header` (the head's by default; an older block's while the
+   * store keeps it, state-history.ts) whose writes go nowhere: reads reach the engine's
+   * trie nodes, writes stay in a map dropped with it (eth_call, eth_estimateGas:
+   * call-runner.ts). The engine's own state manager is never checkpointed for a call:
+   * reverting a call that wrote storage through it left its storage tries out of step with
+   * its caches (a "Stack underflow" from the trie on the next write).
    */
-  async scratchVm(): Promise<VM> {
-    const scratch = new TrieNodeStore(new ScratchLevel(this.nodeStore));
-    const trie = new MerklePatriciaTrie({ common: this.common, useKeyHashing: true, db: scratch, valueEncoding: "view", root: this.headBlock.header.stateRoot });
-    const state = new MerkleStateManager({ common: this.common, trie, prefixStorageTrieKeys: true });
-    return createVM({ common: this.common, stateManager: state, blockchain: this.recent.shallowCopy(), setHardfork: false });
+  async scratchVm(header: BlockHeader = this.headBlock.header): Promise<VM> {
+    return scratchVmOn(this.common, { get: (key) => this.readNode(key) }, header.stateRoot, this.recent.shallowCopy());
+  }
+
+  /** A state manager on the state after `header`, for reads (balance, code, storage); writes through it go nowhere. */
+  async stateAt(header: BlockHeader): Promise<MerkleStateManager> {
+    return stateOn(this.common, { get: (key) => this.readNode(key) }, header.stateRoot);
+  }
+
+  /** A trie node or code by its key, held or stored (what a call executor's process asks for). */
+  async readNode(key: Buffer): Promise<Uint8Array | undefined> {
+    return (await this.nodeStore.get(key.toString("hex"))) as Uint8Array | undefined;
+  }
+
+  /** The hashes of blocks `from` to `to` the engine keeps for BLOCKHASH, oldest first (those it has). */
+  recentHashes(from: number, to: number): [number, Uint8Array][] {
+    return this.recent.range(from, to);
   }
 
   /** The trie nodes written (and pruned) since the last call; the caller writes them (durable-chain.ts). */
@@ -252,13 +265,18 @@ export class BlockEngine {
   }
 }
 
-/** What a scratch VM reads: the engine's nodes (its writes stay in its own TrieNodeStore). */
-class ScratchLevel implements NodeLevel {
-  constructor(private readonly nodes: TrieNodeStore) {}
+/**
+ * A state manager on the state whose root is `root`, reading its nodes from `level`; its
+ * writes stay in a map of its own (a scratch TrieNodeStore whose writes nobody takes).
+ */
+export function stateOn(common: Common, level: NodeLevel, root: Uint8Array): MerkleStateManager {
+  const trie = new MerklePatriciaTrie({ common, useKeyHashing: true, db: new TrieNodeStore(level), valueEncoding: "view", root });
+  return new MerkleStateManager({ common, trie, prefixStorageTrieKeys: true });
+}
 
-  async get(key: Buffer): Promise<Uint8Array | undefined> {
-    return (await this.nodes.get(key.toString("hex"))) as Uint8Array | undefined;
-  }
+/** A VM on `stateOn(common, level, root)` whose BLOCKHASH reads `blockchain` (eth_call, here or in the call executor's process). */
+export async function scratchVmOn(common: Common, level: NodeLevel, root: Uint8Array, blockchain: RecentBlockHashes): Promise<VM> {
+  return createVM({ common, stateManager: stateOn(common, level, root), blockchain, setHardfork: false });
 }
 
 /**

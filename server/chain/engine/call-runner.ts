@@ -1,17 +1,20 @@
-// eth_call and eth_estimateGas on the engine's head state: the call runs as a transaction
-// would (its intrinsic gas charged first, the sender, the target, the precompiles and the
-// coinbase warm as EIP-2929/3651 make them, at least the calldata floor of EIP-7623 paid),
-// in the environment of the block the sealer would seal next (its number, the current time
-// by the sealing rule, its base fee and prevRandao: a ballot's deadline is judged as the
-// next block will judge it, as EDR did with its clock advanced to now), on a scratch VM
-// whose writes are dropped (BlockEngine.scratchVm): nothing a call does stays.
+// eth_call and eth_estimateGas on a block's state (the head's, or a recent block's the
+// store still keeps): the call runs as a transaction would (its intrinsic gas charged
+// first, the sender, the target, the precompiles and the coinbase warm as EIP-2929/3651
+// make them, at least the calldata floor of EIP-7623 paid). At the head, it runs in the
+// environment of the block the sealer would seal next (its number, the current time by the
+// sealing rule, its base fee and prevRandao: a ballot's deadline is judged as the next
+// block will judge it, as EDR did with its clock advanced to now); at an older block, in
+// that block's own environment, as geth does. It runs on a scratch VM whose writes are
+// dropped (BlockEngine.scratchVm, or the call executor's process): nothing a call does stays.
 // ethereumjs' runTx needs a signed transaction, and a call has a sender but no signature, so
 // the EVM's public runCall is driven directly after the same preparation.
-import { createBlock, type Block } from "@ethereumjs/block";
+import { createBlock, type Block, type BlockHeader } from "@ethereumjs/block";
+import type { Common } from "@ethereumjs/common";
 import { createTx, getCalldataFloorGas } from "@ethereumjs/tx";
 import { bytesToHex, createAddressFromString, hexToBytes } from "@ethereumjs/util";
 import type { VM } from "@ethereumjs/vm";
-import type { BlockEngine } from "./block-engine.js";
+import type { Genesis } from "../genesis.js";
 import { RpcError } from "../rpc-error.js";
 import { nextBaseFee, prevRandaoFor, timestampFor } from "../sealer.js";
 
@@ -21,38 +24,41 @@ export type CallOutcome = { ok: true; returnValue: Uint8Array; gasUsed: bigint }
 const ZERO = "0x0000000000000000000000000000000000000000";
 const TX_BASE_GAS = 21_000n;
 
+/**
+ * Where a call runs: on the state after `header`, in the environment of the block that
+ * would follow it now (`next`: the head) or of `header`'s own block (an older one).
+ */
+export type CallBase = { header: BlockHeader; next: boolean; vm(): Promise<VM> };
+
 export class CallRunner {
   constructor(
-    private readonly engine: () => BlockEngine,
+    private readonly genesis: Genesis,
+    private readonly common: Common,
     private readonly now: () => number = Date.now,
   ) {}
 
-  private head(): Block {
-    return this.engine().head;
-  }
-
-  /** The environment of the next block: what the sealer would give it now (sealer.ts). */
-  nextBlock(): Block {
-    const engine = this.engine();
-    const h = engine.head.header;
+  /** The block a call at `base` runs in: the next one as the sealer would make it now (sealer.ts), or `base.header`'s. */
+  environment(base: CallBase): Block {
+    const h = base.header;
+    if (!base.next) return createBlock({ header: h }, { common: this.common, setHardfork: false });
     const head = { number: Number(h.number), hash: bytesToHex(h.hash()), timestamp: Number(h.timestamp), baseFeePerGas: h.baseFeePerGas ?? 0n, gasUsed: h.gasUsed, gasLimit: h.gasLimit };
     return createBlock({
       header: {
         parentHash: h.hash(), number: h.number + 1n, timestamp: BigInt(timestampFor(this.now(), head)), coinbase: h.coinbase, gasLimit: h.gasLimit,
-        baseFeePerGas: nextBaseFee(head, engine.genesis.baseFeeRule === "zero"), mixHash: hexToBytes(prevRandaoFor(head.hash) as `0x${string}`),
+        baseFeePerGas: nextBaseFee(head, this.genesis.baseFeeRule === "zero"), mixHash: hexToBytes(prevRandaoFor(head.hash) as `0x${string}`),
       },
-    }, { common: engine.common, setHardfork: false });
+    }, { common: this.common, setHardfork: false });
   }
 
-  /** Runs `call` with `gas` (the block gas limit when absent). */
-  async run(call: CallRequest, gas?: bigint): Promise<CallOutcome> {
-    const block = this.nextBlock();
+  /** Runs `call` at `base` with `gas` (the block gas limit when absent). */
+  async run(base: CallBase, call: CallRequest, gas?: bigint): Promise<CallOutcome> {
+    const block = this.environment(base);
     const gasLimit = gas ?? (call.gas !== undefined ? BigInt(call.gas) : block.header.gasLimit);
     const data = hexToBytes((call.data ?? call.input ?? "0x") as `0x${string}`);
     const value = BigInt(call.value ?? 0);
     const to = call.to ? createAddressFromString(call.to.toLowerCase()) : undefined;
     const caller = createAddressFromString((call.from ?? ZERO).toLowerCase());
-    const vm: VM = await this.engine().scratchVm();
+    const vm: VM = await base.vm();
     const tx = createTx({ to, data, value, gasLimit, gasPrice: 0n }, { common: vm.common });
     const intrinsic = tx.getIntrinsicGas();
     // EIP-7623 (Prague): a transaction pays at least its calldata floor, whatever it ran.
@@ -75,8 +81,8 @@ export class CallRunner {
   }
 
   /** eth_call: the return data, or EDR's error for a failed call (-32000, the revert data in `data`). */
-  async call(call: CallRequest): Promise<string> {
-    const outcome = await this.run(call);
+  async call(base: CallBase, call: CallRequest): Promise<string> {
+    const outcome = await this.run(base, call);
     if (!outcome.ok) throw failure(outcome);
     return `0x${Buffer.from(outcome.returnValue).toString("hex")}`;
   }
@@ -86,17 +92,17 @@ export class CallRunner {
    * what it used and the block gas limit); a call that fails with the block's gas fails the
    * estimate with the call's error.
    */
-  async estimateGas(call: CallRequest): Promise<string> {
-    const cap = call.gas !== undefined ? BigInt(call.gas) : this.head().header.gasLimit;
-    const first = await this.run(call, cap);
+  async estimateGas(base: CallBase, call: CallRequest): Promise<string> {
+    const cap = call.gas !== undefined ? BigInt(call.gas) : base.header.gasLimit;
+    const first = await this.run(base, call, cap);
     if (!first.ok) throw failure(first);
     let low = first.gasUsed - 1n; // fails (or is below what it used)
     let high = cap; // succeeds
-    if ((await this.run(call, first.gasUsed)).ok) high = first.gasUsed;
+    if ((await this.run(base, call, first.gasUsed)).ok) high = first.gasUsed;
     else {
       while (high - low > 1n) {
         const mid = (low + high) / 2n;
-        if ((await this.run(call, mid)).ok) high = mid;
+        if ((await this.run(base, call, mid)).ok) high = mid;
         else low = mid;
       }
     }

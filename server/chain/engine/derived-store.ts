@@ -12,12 +12,15 @@
 //   tx:<hash>            "<block>:<index>"
 //   hash:<block hash>    the block's number
 //   !nodes! sublevel     the state trie's nodes and contract code (trie-node-store.ts), binary
+//   !pruned! sublevel    the nodes a block replaced whose deletion waits (state-history.ts):
+//                        <block, 8 bytes big-endian><node key>, no value
 // One LevelDB batch per block holds the block's nodes, its index entries and the new head,
 // so the store always holds the state of the head it names. Writes are not synced: a crash
 // may lose the last blocks' batches, which the next start executes again from the journal.
 import { rm } from "node:fs/promises";
 import { openStore, type DurableLevel } from "../../store/durable-level.js";
 import type { HeldEntry } from "../../store/store-check.js";
+import { StateHistory, STATE_HISTORY_BLOCKS } from "./state-history.js";
 import type { NodeWrite } from "./trie-node-store.js";
 
 export const DERIVED_FORMAT = 1;
@@ -47,7 +50,7 @@ const HEADER_END = "header;";
 /** Names what damaged entries held, for store-check.ts. */
 function describeDerivedKeys(entries: HeldEntry[]): string {
   const blocks = entries.map((e) => /^(?:header|receipts):(\d{12})$/.exec(e.key)?.[1]).filter((n) => n !== undefined).map(Number);
-  const nodes = entries.filter((e) => e.key.startsWith("!nodes!")).length;
+  const nodes = entries.filter((e) => e.key.startsWith("!nodes!") || e.key.startsWith("!pruned!")).length;
   const parts = [];
   if (blocks.length > 0) parts.push(`derived data of blocks ${Math.min(...blocks)} to ${Math.max(...blocks)}`);
   if (nodes > 0) parts.push(`${nodes} state trie nodes`);
@@ -57,12 +60,16 @@ function describeDerivedKeys(entries: HeldEntry[]): string {
 export class DerivedStore {
   /** The sublevel of trie nodes and code, for TrieNodeStore and the trie checks. */
   readonly nodes;
+  /** The deferred deletions of replaced nodes (state-history.ts). */
+  readonly #pruned;
 
   private constructor(
     private readonly db: DurableLevel<string>,
     readonly location: string,
+    readonly history: StateHistory,
   ) {
     this.nodes = db.sublevel<Buffer, Uint8Array>("nodes", { keyEncoding: "buffer", valueEncoding: "view" });
+    this.#pruned = db.sublevel<Buffer, string>("pruned", { keyEncoding: "buffer", valueEncoding: "utf8" });
   }
 
   /**
@@ -71,7 +78,8 @@ export class DerivedStore {
    * rebuilds it from the journal (`rebuilt` says why). A store another process holds
    * (ERR_STORE_IN_USE) is refused, as every store.
    */
-  static async open(location: string, opts: { genesisHash: string; log?: (event: string, fields: Record<string, unknown>) => void }): Promise<{ store: DerivedStore; rebuilt?: string }> {
+  static async open(location: string, opts: { genesisHash: string; stateHistory?: number; log?: (event: string, fields: Record<string, unknown>) => void }): Promise<{ store: DerivedStore; rebuilt?: string }> {
+    const history = new StateHistory(opts.stateHistory ?? STATE_HISTORY_BLOCKS);
     const open = () => openStore<string>(location, { name: "chain state", describe: describeDerivedKeys, valueEncoding: "utf8", log: opts.log, inUseHint: "is urne already running on this data dir?" });
     let db: DurableLevel<string>;
     let rebuilt: string | undefined;
@@ -84,7 +92,7 @@ export class DerivedStore {
       await rm(location, { recursive: true, force: true });
       db = await open();
     }
-    let store = new DerivedStore(db, location);
+    let store = new DerivedStore(db, location, history);
     const meta = await db.get("meta");
     const expected = JSON.stringify({ format: DERIVED_FORMAT, genesisHash: opts.genesisHash });
     if (meta !== undefined && meta !== expected) {
@@ -92,6 +100,9 @@ export class DerivedStore {
       store = await store.#recreate();
     }
     if (meta === undefined || rebuilt) await store.db.put("meta", expected);
+    const waiting: Buffer[] = [];
+    for await (const key of store.#pruned.keys()) waiting.push(key);
+    history.load(waiting);
     return { store, ...(rebuilt ? { rebuilt } : {}) };
   }
 
@@ -100,7 +111,8 @@ export class DerivedStore {
     await this.db.close();
     await rm(this.location, { recursive: true, force: true });
     const db = await openStore<string>(this.location, { name: "chain state", describe: describeDerivedKeys, valueEncoding: "utf8", inUseHint: "is urne already running on this data dir?" });
-    return new DerivedStore(db, this.location);
+    this.history.clear();
+    return new DerivedStore(db, this.location, this.history);
   }
 
   /** Empties the store for a rebuild from the genesis (its meta kept). */
@@ -142,17 +154,23 @@ export class DerivedStore {
     return text === undefined ? undefined : Number(text);
   }
 
-  /** Writes `block`, the trie writes that built its state and the new head, in one batch. */
+  /**
+   * Writes `block`, the trie writes that built its state and the new head, in one batch; the
+   * nodes the block replaced are deleted `history.blocks` blocks later (state-history.ts).
+   */
   async commitBlock(block: DerivedBlock, nodeWrites: NodeWrite[]): Promise<void> {
-    const nodes = this.nodes;
     const ops: object[] = [];
-    for (const w of nodeWrites) ops.push(w.type === "put" ? { type: "put", sublevel: nodes, key: w.key, value: w.value } : { type: "del", sublevel: nodes, key: w.key });
+    for (const op of this.history.plan(block.number, nodeWrites)) {
+      const sublevel = op.to === "nodes" ? this.nodes : this.#pruned;
+      ops.push(op.type === "put" ? { type: "put", sublevel, key: op.key, value: op.to === "nodes" ? op.value : "" } : { type: "del", sublevel, key: op.key });
+    }
     ops.push({ type: "put", key: HEADER + pad(block.number), value: block.headerRlp });
     ops.push({ type: "put", key: `receipts:${pad(block.number)}`, value: JSON.stringify(block.receipts) });
     for (const [i, r] of block.receipts.entries()) ops.push({ type: "put", key: `tx:${r.hash}`, value: `${block.number}:${i}` });
     ops.push({ type: "put", key: `hash:${block.hash}`, value: String(block.number) });
     ops.push({ type: "put", key: "head", value: JSON.stringify({ number: block.number, hash: block.hash }) });
     await this.db.batch(ops as never);
+    this.history.applied(block.number, nodeWrites);
   }
 
   async close(): Promise<void> {

@@ -26,6 +26,7 @@ import { BlockEngine, type BuiltBlock } from "./block-engine.js";
 import { chainCommon, type ChainCommonOptions } from "./chain-common.js";
 import { DerivedStore, type StoredReceipt } from "./derived-store.js";
 import { checkStateTrie, type StateTrieCounts } from "./state-trie-check.js";
+import { RECENT_HASHES_KEPT } from "./recent-block-hashes.js";
 
 export type DurableChainOptions = {
   /** The derived store's directory, <data>/chain-state. */
@@ -34,6 +35,8 @@ export type DurableChainOptions = {
   genesis: Genesis;
   log?: (event: string, fields: Record<string, unknown>) => void;
   engine?: ChainCommonOptions;
+  /** Blocks before the head whose state stays readable (state-history.ts; STATE_HISTORY_BLOCKS by default). */
+  stateHistory?: number;
   /** Called after each block executed at open (rebuild or catch-up). */
   onProgress?: (number: number) => void;
 };
@@ -60,7 +63,7 @@ export class DurableChain {
   static async open(opts: DurableChainOptions): Promise<DurableChain> {
     const { genesis, journal } = opts;
     if (genesis.genesisHash === undefined) throw new Error("the journal's genesis has no genesisHash");
-    const opened = await DerivedStore.open(opts.location, { genesisHash: genesis.genesisHash, log: opts.log });
+    const opened = await DerivedStore.open(opts.location, { genesisHash: genesis.genesisHash, stateHistory: opts.stateHistory, log: opts.log });
     let store = opened.store;
     let rebuilt = opened.rebuilt;
     let verdict: Verdict | undefined;
@@ -108,6 +111,11 @@ export class DurableChain {
   /** The engine at the head, for calls between blocks (call-runner.ts). */
   get engineAtHead(): BlockEngine {
     return this.engine;
+  }
+
+  /** How many blocks before the head have their state kept (state-history.ts). */
+  get stateHistory(): number {
+    return this.store.history.blocks;
   }
 
   /** The head's state (the engine's state manager), for reads between blocks. */
@@ -187,7 +195,7 @@ async function checkAgainstJournal(store: DerivedStore, journal: Journal, genesi
     }
     parentHash = hash;
     recent.push(hash);
-    if (recent.length > 257) recent.shift();
+    if (recent.length > RECENT_HASHES_KEPT) recent.shift();
     return undefined;
   };
   try {

@@ -9,9 +9,9 @@
 // or mining method: the pool (tx-pool.ts) keeps waiting transactions and the sealer hands
 // them to DurableChain.seal.
 //
-// State: only the head's is kept (the trie is pruned, block-engine.ts). A state method
-// naming another block answers -32000 naming what is kept, as a pruned geth node does;
-// EDR keeps every state in memory and answers them.
+// State: the head's and that of the blocks just before it (STATE_HISTORY_BLOCKS, as a geth
+// full node keeps 128: state-history.ts). A state method naming an older block answers
+// -32000 naming what is kept, as a pruned geth node does; EDR kept every state in memory.
 import { createBlock, createBlockHeaderFromBytesArray, type Block, type BlockHeader } from "@ethereumjs/block";
 import { RLP } from "@ethereumjs/rlp";
 import { createTxFromRLP, type TypedTransaction } from "@ethereumjs/tx";
@@ -23,7 +23,7 @@ import { RpcError } from "../rpc-error.js";
 import { chainCommon } from "./chain-common.js";
 import type { StoredReceipt } from "./derived-store.js";
 import type { DurableChain } from "./durable-chain.js";
-import { CallRunner, type CallRequest } from "./call-runner.js";
+import { CallRunner, type CallBase, type CallRequest } from "./call-runner.js";
 import { nextBaseFee } from "../sealer.js";
 
 const qty = (n: bigint | number) => `0x${n.toString(16)}`;
@@ -41,14 +41,29 @@ export type Evm = {
   readonly engine: string;
 };
 
+/**
+ * Where a call runs, as sent to the call executor's process: the block whose state it reads
+ * (its header), whether it runs in the environment of the next block (the head) or of that
+ * block, and the hashes BLOCKHASH may read (the 256 blocks before the environment's).
+ */
+export type CallSite = { number: number; headerRlp: Uint8Array; next: boolean; hashes: [number, Uint8Array][] };
+
+/** The engine's JSON-RPC, and what the call executor's process needs from it. */
+export type EngineEvm = Evm & {
+  /** The site of a call at block `ref` (a tag, a number or { blockHash }), or the -32000 refusal a state method gives. */
+  callSite(ref: unknown): Promise<CallSite>;
+  /** A trie node or code by key, while block `number`'s state is kept; `gone` once it is not. */
+  readNode(number: number, key: Buffer): Promise<{ value?: Uint8Array; gone?: string }>;
+};
+
 /** A transaction waiting in the pool, as eth_getTransactionByHash shows it (blockNumber null). */
 export type PendingLookup = (hash: string) => Record<string, unknown> | undefined;
 
-export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: Genesis, opts: { pending?: PendingLookup; now?: () => number } = {}): Evm {
+export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: Genesis, opts: { pending?: PendingLookup; now?: () => number } = {}): EngineEvm {
   const common = chainCommon(genesis);
   const store = chain.derived;
   const headNumber = () => Number(chain.head.header.number);
-  const calls = new CallRunner(() => chain.engineAtHead, opts.now);
+  const calls = new CallRunner(genesis, common, opts.now);
 
   /** A block tag or number; `{ blockHash }` (EIP-1898) is resolved by blockRef. */
   const blockNumber = (tag: unknown): number | undefined => {
@@ -139,11 +154,45 @@ export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: 
     };
   };
 
-  /** The head's state, or a refusal naming what is kept (docs/CHAIN.md §5.1). */
-  const atHead = async (tag: unknown) => {
+  /** Why block `n`'s state cannot be read, if it cannot (docs/CHAIN.md §5.1). */
+  const notKept = (n: number): string | undefined => {
+    const head = headNumber();
+    if (n > head) return `header for block ${n} not found (the head is block ${head})`;
+    const oldest = Math.max(0, head - chain.stateHistory);
+    if (n < oldest) return `this node keeps the state of blocks ${oldest} to ${head} only (its head and the ${chain.stateHistory} before it); block ${n} was asked`;
+    return undefined;
+  };
+
+  /** The number of the block whose state `tag` names, or the refusal naming what is kept. */
+  const stateBlock = async (tag: unknown): Promise<number> => {
     const n = await blockRef(tag);
-    if (n !== headNumber()) throw new RpcError(-32000, `this node keeps the state of its head block (${headNumber()}) only; block ${n} was asked`);
-    return chain.state;
+    const why = notKept(n);
+    if (why !== undefined) throw new RpcError(-32000, why);
+    return n;
+  };
+
+  /**
+   * The state `tag` names: the head's own state manager, or a read-only one on a kept
+   * block's root. The caller holds the chain's mutex, so no block is sealed (and no node
+   * of a kept state deleted) while it reads.
+   */
+  const stateAt = async (tag: unknown) => {
+    const n = await stateBlock(tag);
+    if (n === headNumber()) return chain.state;
+    return chain.engineAtHead.stateAt((await header(n))!);
+  };
+
+  /** Where a call at `tag` runs (CallRunner, here or in the call executor's process). */
+  const callSite = async (tag: unknown): Promise<{ site: CallSite; base: CallBase }> => {
+    const n = await stateBlock(tag);
+    const engine = chain.engineAtHead;
+    const next = n === headNumber();
+    const h = next ? engine.head.header : (await header(n))!;
+    const environment = next ? n + 1 : n;
+    return {
+      site: { number: n, headerRlp: h.serialize(), next, hashes: engine.recentHashes(environment - 256, environment - 1) },
+      base: { header: h, next, vm: () => engine.scratchVm(h) },
+    };
   };
 
   /** Block by tag/number or by hash (null when there is none). */
@@ -227,26 +276,24 @@ export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: 
         return out;
       }
       case "eth_getBalance": {
-        const account = await (await atHead(params[1])).getAccount(createAddressFromString(String(params[0]).toLowerCase()));
+        const account = await (await stateAt(params[1])).getAccount(createAddressFromString(String(params[0]).toLowerCase()));
         return qty(account?.balance ?? 0n);
       }
       case "eth_getTransactionCount": {
-        const account = await (await atHead(params[1])).getAccount(createAddressFromString(String(params[0]).toLowerCase()));
+        const account = await (await stateAt(params[1])).getAccount(createAddressFromString(String(params[0]).toLowerCase()));
         return qty(account?.nonce ?? 0n);
       }
       case "eth_getCode":
-        return hex(await (await atHead(params[1])).getCode(createAddressFromString(String(params[0]).toLowerCase())));
+        return hex(await (await stateAt(params[1])).getCode(createAddressFromString(String(params[0]).toLowerCase())));
       case "eth_getStorageAt": {
         const slot = setLengthLeft(bigIntToBytes(BigInt(String(params[1]))), 32);
-        const value = await (await atHead(params[2])).getStorage(createAddressFromString(String(params[0]).toLowerCase()), slot);
+        const value = await (await stateAt(params[2])).getStorage(createAddressFromString(String(params[0]).toLowerCase()), slot);
         return hex(setLengthLeft(value, 32));
       }
       case "eth_call":
-        await atHead(params[1]);
-        return calls.call(params[0] as CallRequest);
+        return calls.call((await callSite(params[1])).base, params[0] as CallRequest);
       case "eth_estimateGas":
-        await atHead(params[1]);
-        return calls.estimateGas(params[0] as CallRequest);
+        return calls.estimateGas((await callSite(params[1])).base, params[0] as CallRequest);
       default:
         throw new RpcError(-32601, `Method ${method} is not supported by the ethereumjs engine`);
     }
@@ -292,7 +339,21 @@ export function createEngineEvm(chain: DurableChain, journal: Journal, genesis: 
     }
     return { oldestBlock: qty(oldest), baseFeePerGas, gasUsedRatio, ...(percentiles.length > 0 ? { reward } : {}) };
   };
-  return { request, engine: ENGINE_NAME };
+  return {
+    request,
+    engine: ENGINE_NAME,
+    callSite: async (ref) => (await callSite(ref ?? "latest")).site,
+    readNode: async (number, key) => {
+      // A node of a kept state is deleted only once that state has left the window
+      // (state-history.ts). A node found is right whatever happened since (its key is its
+      // hash); one not found is missing from the state only if the state is still kept
+      // after the read (a block may have been sealed meanwhile: this read holds no lock).
+      const value = await chain.engineAtHead.readNode(key);
+      if (value !== undefined) return { value };
+      const gone = notKept(number);
+      return gone !== undefined ? { gone } : {};
+    },
+  };
 }
 
 /**

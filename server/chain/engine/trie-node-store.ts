@@ -19,8 +19,10 @@ export class TrieNodeStore implements DB<string, Value> {
   constructor(private readonly level: NodeLevel) {}
 
   async get(key: string): Promise<Value | undefined> {
+    // A node deleted by a block being built is still a node of the states before it, which
+    // stay readable (state-history.ts): only a write held here shadows the level.
     const held = this.#pending.get(key);
-    if (held !== undefined) return held ?? undefined;
+    if (held) return held;
     return (await this.level.get(Buffer.from(key, "hex"))) ?? undefined;
   }
 

@@ -11,7 +11,7 @@ import { Level } from "level";
 import { bytesToHex, hexToBytes } from "@ethereumjs/util";
 import { RLP } from "@ethereumjs/rlp";
 import { DurableChain } from "../../../server/chain/engine/durable-chain.js";
-import { StateTrieDamage } from "../../../server/chain/engine/state-trie-check.js";
+import { checkStateTrie, StateTrieDamage } from "../../../server/chain/engine/state-trie-check.js";
 import { Journal, type BlockRecord } from "../../../server/chain/journal.js";
 import { ReplayMismatchError } from "../../../server/chain/replay.js";
 import type { ChainFixture } from "../../../scripts/make-chain-fixture.js";
@@ -25,7 +25,7 @@ describe("ethereumjs engine: durable state", function () {
   let journal: Journal;
   let logged: { event: string; fields: Record<string, unknown> }[];
   const state = () => path.join(dir, "chain-state");
-  const open = () => DurableChain.open({ location: state(), journal, genesis: fixture.genesis, log: (event, fields) => logged.push({ event, fields }) });
+  const open = (stateHistory?: number) => DurableChain.open({ location: state(), journal, genesis: fixture.genesis, stateHistory, log: (event, fields) => logged.push({ event, fields }) });
   const rebuildReason = () => logged.find((l) => l.event === "chain.state_rebuild")?.fields.reason as string | undefined;
 
   async function journalOf(blocks: BlockRecord[]) {
@@ -182,8 +182,8 @@ describe("ethereumjs engine: durable state", function () {
     });
   });
 
-  it("checks every node of the head's state, keeps no node the state does not reach, and names a damaged one", async () => {
-    const chain = await open();
+  it("checks every node of the head's state, keeps no node the state does not reach (no history kept), and names a damaged one", async () => {
+    const chain = await open(0);
     const counts = await chain.checkState();
     expect(counts.accounts).to.be.greaterThanOrEqual(5); // 3 operators, 2 system accounts, the BallotBox
     expect(counts.storageSlots).to.be.greaterThanOrEqual(10);
@@ -206,10 +206,51 @@ describe("ethereumjs engine: durable state", function () {
       value[value.length - 1] ^= 1;
       await nodes.put(victim!, value);
     });
-    const reopened = await open();
+    const reopened = await open(0);
     const error = await reopened.checkState().then(() => undefined, (e: unknown) => e);
     expect(error).to.be.instanceOf(StateTrieDamage);
     expect((error as Error).message).to.match(/storage of account .* does not hash to its key/);
     await reopened.close();
+  });
+
+  /** Every node key (hex) of block n's state, code aside, read back and re-hashed. */
+  async function nodesOfState(chain: DurableChain, n: number): Promise<Set<string>> {
+    const header = RLP.decode(hexToBytes((await chain.derived.headerRlp(n)) as `0x${string}`)) as Uint8Array[];
+    const keys = new Set<string>();
+    await checkStateTrie(async (key) => {
+      if (key[0] !== 0x63 || key.length !== 33) keys.add(key.toString("hex"));
+      return chain.derived.nodes.get(key);
+    }, header[3]);
+    return keys;
+  }
+
+  async function storedNodes(): Promise<Set<string>> {
+    const keys = new Set<string>();
+    await editStore(async (db) => {
+      for await (const key of db.sublevel<Buffer, Uint8Array>("nodes", { keyEncoding: "buffer", valueEncoding: "view" }).keys()) {
+        if (key[0] !== 0x63 || key.length !== 33) keys.add(key.toString("hex"));
+      }
+    });
+    return keys;
+  }
+
+  it("keeps the state of the head and of the blocks just before it, across a restart, and deletes the nodes only older states need", async () => {
+    const history = 2;
+    await journalOf(fixture.blocks.slice(0, 5));
+    const first = await open(history);
+    await first.close();
+    // A restart carries on the deletions that wait (the journal goes on to block 8).
+    await journalOf(fixture.blocks);
+    const chain = await open(history);
+    expect(chain.report.executed).to.equal(fixture.blocks.length - 5);
+    const head = Number(chain.head.header.number);
+    const kept = new Set<string>();
+    for (let n = head - history; n <= head; n++) for (const key of await nodesOfState(chain, n)) kept.add(key);
+    const older = await nodesOfState(chain, head - history - 1).then(() => "complete", (e: Error) => e.message);
+    await chain.close();
+    // Every node on disk belongs to a kept state, and every node of a kept state is there.
+    expect([...(await storedNodes())].sort()).to.deep.equal([...kept].sort());
+    // The state just before the window has lost a node it needed.
+    expect(older).to.match(/missing|does not hash/);
   });
 });

@@ -44,12 +44,12 @@ function recordedEdr(answers: Record<string, Recorded>): Evm {
 
 type Pair = { edr: Evm; ours: Evm; records: BlockRecord[]; close(): Promise<void> };
 
-async function pairOf(genesis: Genesis, records: BlockRecord[], edr: Evm): Promise<Pair> {
+async function pairOf(genesis: Genesis, records: BlockRecord[], edr: Evm, opts: { stateHistory?: number } = {}): Promise<Pair> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "urne-engine-rpc-"));
   const journal = await Journal.open(path.join(dir, "chain"));
   await journal.putGenesis(genesis);
   for (const r of records) await journal.appendBlock(r);
-  const chain = await DurableChain.open({ location: path.join(dir, "chain-state"), journal, genesis });
+  const chain = await DurableChain.open({ location: path.join(dir, "chain-state"), journal, genesis, stateHistory: opts.stateHistory });
   return {
     edr, ours: createEngineEvm(chain, journal, genesis), records,
     async close() {
@@ -182,15 +182,40 @@ describe("ethereumjs engine: JSON-RPC answers, field by field against EDR's (rec
     }
   });
 
-  it("refuses state reads of a block other than the head (it keeps the head's only), and methods it does not serve", async () => {
-    const pair = await pairOf(fixture.genesis, fixture.blocks, recordedEdr({}));
+  it("reads the state of the blocks it keeps, refuses older ones naming what is kept, and methods it does not serve", async () => {
+    const pair = await pairOf(fixture.genesis, fixture.blocks, recordedEdr({}), { stateHistory: 3 });
     try {
       const address = fixture.genesis.accounts[0].address;
-      const refusal = await rpcFailure(pair.ours.request({ method: "eth_getBalance", params: [address, "0x2"] }));
+      const balance = async (n: number) => pair.ours.request({ method: "eth_getBalance", params: [address, `0x${n.toString(16)}`] });
+      // The operator pays for every block's transactions: its balance differs from block to block.
+      const kept = await Promise.all([5, 6, 7, 8].map(balance));
+      expect(new Set(kept).size).to.be.greaterThan(1);
+      expect(kept[3]).to.equal(await pair.ours.request({ method: "eth_getBalance", params: [address, "latest"] }));
+      const refusal = await rpcFailure(pair.ours.request({ method: "eth_getBalance", params: [address, "0x4"] }));
       expect(refusal?.code).to.equal(-32000);
-      expect(refusal?.message).to.match(/head block \(8\) only; block 2 was asked/);
+      expect(refusal?.message).to.equal("this node keeps the state of blocks 5 to 8 only (its head and the 3 before it); block 4 was asked");
       expect((await rpcFailure(pair.ours.request({ method: "eth_call", params: [{ to: address }, "0x2"] })))?.code).to.equal(-32000);
+      expect((await rpcFailure(pair.ours.request({ method: "eth_getStorageAt", params: [address, "0x0", "0x9"] })))?.message).to.equal("header for block 9 not found (the head is block 8)");
       expect((await rpcFailure(pair.ours.request({ method: "evm_mine", params: [] })))?.code).to.equal(-32601);
+    } finally {
+      await pair.close();
+    }
+  });
+
+  it("answers eth_call at a kept block on that block's state, in that block's environment", async () => {
+    const pair = await pairOf(fixture.genesis, fixture.blocks, recordedEdr({}));
+    try {
+      // NUMBER, TIMESTAMP and BALANCE(operator) of the block the call runs in, as three words.
+      const address = fixture.genesis.accounts[0].address;
+      const code = `0x4360005242602052` + `73${address.slice(2).toLowerCase()}` + "3160405260606000f3"; // PUSH20 address, BALANCE, MSTORE at 0x40, RETURN 96 bytes
+      for (const n of [3, 6]) {
+        const answer = (await pair.ours.request({ method: "eth_call", params: [{ data: code }, `0x${n.toString(16)}`] })) as string;
+        const block = (await pair.ours.request({ method: "eth_getBlockByNumber", params: [`0x${n.toString(16)}`, false] })) as { timestamp: string };
+        const words = [0, 1, 2].map((i) => BigInt("0x" + answer.slice(2 + 64 * i, 66 + 64 * i)));
+        expect(words[0]).to.equal(BigInt(n));
+        expect(words[1]).to.equal(BigInt(block.timestamp));
+        expect(words[2]).to.equal(BigInt((await pair.ours.request({ method: "eth_getBalance", params: [address, `0x${n.toString(16)}`] })) as string));
+      }
     } finally {
       await pair.close();
     }
