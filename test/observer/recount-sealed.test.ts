@@ -29,6 +29,8 @@ import { ballotBoxFixture, randomVoter, voteArg, type BallotBoxFixture } from ".
 import { sealedFixture, type SealedTestBallot } from "../helpers/sealed-ballot-fixture.js";
 import { observedChains, type ObservedChain } from "./observed-chains.js";
 import { runCli } from "./run-cli.js";
+import { startLyingNode } from "../helpers/lying-node.js";
+import { EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
 
 const single = (option: number) => ({ kind: BallotKind.SingleChoice, option });
 
@@ -211,6 +213,23 @@ for (const backend of observedChains()) {
       expect(mirror.code, JSON.stringify(mirror.ballot.checks)).to.equal(0);
       expect(mirror.ballot.sealed).to.deep.equal(b.sealed);
       expect(mirror.ballot.checks.find((c) => c.step === "R3")!.message).to.contain("votersCount 7");
+    });
+
+    it("a node that alters a share's log: that share is named and left out, the recount goes on (exit 1)", async () => {
+      const liar = await startLyingNode(chain.rpcUrl, (method, _params, result) =>
+        method === "eth_getLogs" && Array.isArray(result)
+          ? (result as RawLog[]).map((l) => (l.topics[0] === EVENT_TOPICS.DecryptionShareSubmitted && l.topics[2].endsWith(wallets[3].address.slice(2).toLowerCase()) ? { ...l, data: l.data.slice(0, 2 + 64 * 3) } : l))
+          : result);
+      try {
+        const { code, ballot: b } = await recountJson("--rpc", liar.rpcUrl, "--ballot-box", fx.deployment.address, "--ballot", ballot.id.toString(), "--ceremony", ceremonyFile);
+        expect(code).to.equal(1);
+        const s4 = step(b, "S4");
+        expect(s4[0]).to.include({ ok: false });
+        expect(s4[0].message).to.match(/^DecryptionShareSubmitted for ballot \d+ in block \d+ \(tx 0x[0-9a-f]{64}\) does not decode \(.*\): left out$/);
+        expect(b.sealed).to.deep.include({ status: "awaiting decryption: 1 of 2 shares", counts: null });
+      } finally {
+        await liar.close();
+      }
     });
 
     it("refuses a --ceremony file that is not a transcript, naming the field (exit 2)", async () => {
