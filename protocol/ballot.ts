@@ -101,4 +101,10 @@ export type BallotOnChain = {
   votersCount: bigint;
   /** 256-byte RSA modulus, hex (§2.5). */
   issuerModulus: string;
+  /**
+   * A sealed ballot (§11.9): its payloads are checked by length and version byte (§6.2
+   * check 4′). Not a field of `BallotInfo`: the `sealing` view, or the ballot's
+   * BallotSealed event, tells it; absent means a public ballot.
+   */
+  isSealed?: boolean;
 };

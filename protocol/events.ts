@@ -19,6 +19,8 @@ export const EVENT_TOPICS = Object.freeze({
   VoteCast: topic("VoteCast"),
   VoteRejected: topic("VoteRejected"),
   BallotClosed: topic("BallotClosed"),
+  BallotSealed: topic("BallotSealed"),
+  DecryptionShareSubmitted: topic("DecryptionShareSubmitted"),
 });
 
 /** A log as JSON-RPC returns it (eth_getLogs, receipts); ethers' Log fits. */
@@ -82,7 +84,21 @@ export type BallotCreatedEvent = EventLocation & { event: "BallotCreated"; ballo
 export type VoteCastEvent = EventLocation & { event: "VoteCast"; vote: SignedVote };
 export type VoteRejectedEvent = EventLocation & { event: "VoteRejected"; ballotId: bigint; voter: string; revision: number; reason: string };
 export type BallotClosedEvent = EventLocation & { event: "BallotClosed"; ballotId: bigint; closedAt: bigint; tokensIssued: bigint; votersCount: bigint };
-export type BallotBoxEvent = BallotCreatedEvent | VoteCastEvent | VoteRejectedEvent | BallotClosedEvent;
+/** A sealed ballot's election key, its ceremony's digest, trustees and threshold (§11.9), emitted right after its BallotCreated. */
+export type BallotSealedEvent = EventLocation & {
+  event: "BallotSealed"; ballotId: bigint;
+  /** 0x hex as emitted: 33 bytes with prefix 02 or 03 (the contract checks no more; the curve is the reader's to check). */
+  electionKey: string;
+  keyCeremonyDigest: string;
+  /** Checksummed, in the order named at creation: trustee i (1-based) of the key ceremony is trustees[i − 1]. */
+  trustees: string[];
+  threshold: number;
+};
+/** A trustee's decryption share of a sealed ballot's tally (§11.6): `share` is 0x hex, checked by its reader (33·cells + 64 bytes, points, proof). */
+export type DecryptionShareSubmittedEvent = EventLocation & { event: "DecryptionShareSubmitted"; ballotId: bigint; trustee: string; tallyDigest: string; share: string };
+export type BallotBoxEvent = BallotCreatedEvent | VoteCastEvent | VoteRejectedEvent | BallotClosedEvent | BallotSealedEvent | DecryptionShareSubmittedEvent;
+
+const SEALED_EVENTS = new Set(["BallotSealed", "DecryptionShareSubmitted"]);
 
 const TOPIC_RE = /^0x[0-9a-fA-F]{64}$/;
 
@@ -115,6 +131,12 @@ export function decodeBallotBoxLog(log: RawLog, ballotBox: string): BallotBoxEve
     const expected = parsed ? 1 + parsed.fragment.inputs.filter((i) => i.indexed).length : 0;
     if (parsed && (log.topics.length !== expected || !log.topics.every(isTopic))) {
       throw new TypeError(`a ${parsed.name} log has ${expected} topics of 32 bytes, this one ${JSON.stringify(log.topics)}`);
+    }
+    // The sealed events carry what the recount computes with (a threshold, trustees, a
+    // share): ethers masks an integer word to its type's width and ignores trailing bytes,
+    // where Solidity would refuse them. The one encoding solc emits is required instead.
+    if (parsed && SEALED_EVENTS.has(parsed.name) && ballotBoxInterface.encodeEventLog(parsed.fragment, [...parsed.args]).data.toLowerCase() !== log.data.toLowerCase()) {
+      throw new TypeError(`a ${parsed.name} log's data is not the ABI encoding of its values`);
     }
     // Read inside the try: ethers defers some decoding errors (a string that is not UTF-8,
     // which the contract accepts as given) until the value is read.
@@ -151,6 +173,13 @@ function toEvent(name: string, a: Result, at: EventLocation): BallotBoxEvent | u
       return { ...at, event: "VoteRejected", ballotId: a.ballotId as bigint, voter: a.voter as string, revision: Number(a.revision), reason: a.reason as string };
     case "BallotClosed":
       return { ...at, event: "BallotClosed", ballotId: a.ballotId as bigint, closedAt: a.closedAt as bigint, tokensIssued: a.tokensIssued as bigint, votersCount: a.votersCount as bigint };
+    case "BallotSealed":
+      return {
+        ...at, event: "BallotSealed", ballotId: a.ballotId as bigint, electionKey: a.electionKey as string,
+        keyCeremonyDigest: a.keyCeremonyDigest as string, trustees: [...(a.trustees as string[])], threshold: Number(a.threshold),
+      };
+    case "DecryptionShareSubmitted":
+      return { ...at, event: "DecryptionShareSubmitted", ballotId: a.ballotId as bigint, trustee: a.trustee as string, tallyDigest: a.tallyDigest as string, share: a.share as string };
     default:
       return undefined; // OpenZeppelin's role events and the like
   }

@@ -12,6 +12,7 @@ import { issuerKeyFromModulus, type IssuerPublicKey } from "./token/issuer-key.j
 import { tokenMessage } from "./token/message.js";
 import { verifyToken } from "./token/verify.js";
 import { recoverVoter } from "./vote.js";
+import { SEALED_PAYLOAD_VERSION, sealedLayout } from "./sealed/sealed-layout.js";
 
 /** The contract's castVote errors (IBallotBox.sol), in check order. */
 export type VoteErrorName =
@@ -32,6 +33,8 @@ export type VoteErrorName =
  */
 export type VoteCheckResult =
   | { ok: true; choice: Choice }
+  /** A sealed ballot's vote: its choice is encrypted, its proofs are for its reader to check (§11.5). */
+  | { ok: true; sealed: true }
   | { ok: false; error: VoteErrorName; args: (bigint | string)[]; field: string };
 
 export type VoteCheckContext = {
@@ -100,16 +103,26 @@ export function checkVote(ballot: BallotOnChain | undefined, vote: SignedVote, c
   }
   // 4. The payload is the canonical encoding of a choice (§5); the one codec is payload.ts.
   const rules: BallotRules = { kind: ballot.kind as BallotRules["kind"], optionCount: ballot.optionCount, minChoices: ballot.minChoices, maxChoices: ballot.maxChoices };
-  let choice: Choice;
-  try {
-    choice = decodePayload(rules, vote.payload, "payload");
-  } catch (error) {
-    if (!(error instanceof UrneError) || error.code !== "ERR_INVALID_PAYLOAD") throw error;
-    const bytes = hexBytes(vote.payload);
-    const index = /^payload\[(\d+)\]$/.exec(error.field ?? "")?.[1];
-    if (index !== undefined) return fail("BallotBoxInvalidPayloadByte", [BigInt(index), BigInt(bytes[Number(index)])], error.field!);
-    const [min, max] = payloadLengthBounds(rules);
-    return fail("BallotBoxInvalidPayloadLength", [BigInt(bytes.length), BigInt(min), BigInt(max)], "payload");
+  let choice: Choice | undefined;
+  if (ballot.isSealed) {
+    // 4′. A sealed payload: its layout's length and the version byte, as the contract checks
+    // them (§11.9); its points and proofs are not the contract's to check.
+    const length = (vote.payload.length - 2) / 2;
+    const expected = BigInt(sealedLayout(rules).bytes);
+    if (BigInt(length) !== expected) return fail("BallotBoxInvalidPayloadLength", [BigInt(length), expected, expected], "payload");
+    const version = parseInt(vote.payload.slice(2, 4), 16);
+    if (version !== SEALED_PAYLOAD_VERSION) return fail("BallotBoxInvalidPayloadByte", [0n, BigInt(version)], "payload[0]");
+  } else {
+    try {
+      choice = decodePayload(rules, vote.payload, "payload");
+    } catch (error) {
+      if (!(error instanceof UrneError) || error.code !== "ERR_INVALID_PAYLOAD") throw error;
+      const bytes = hexBytes(vote.payload);
+      const index = /^payload\[(\d+)\]$/.exec(error.field ?? "")?.[1];
+      if (index !== undefined) return fail("BallotBoxInvalidPayloadByte", [BigInt(index), BigInt(bytes[Number(index)])], error.field!);
+      const [min, max] = payloadLengthBounds(rules);
+      return fail("BallotBoxInvalidPayloadLength", [BigInt(bytes.length), BigInt(min), BigInt(max)], "payload");
+    }
   }
   // 5. The token: the issuer blind-signed this voter address for this ballot (§3).
   const message = (ctx.tokenMessage ?? tokenMessage)({ chainId: ctx.chainId, ballotBox: ctx.ballotBox, ballotId, voter });
@@ -126,7 +139,7 @@ export function checkVote(ballot: BallotOnChain | undefined, vote: SignedVote, c
     recovered = ZeroAddress;
   }
   if (recovered !== voter) return fail("BallotBoxInvalidVoterSignature", [voter, recovered], "voterSignature");
-  return { ok: true, choice };
+  return choice === undefined ? { ok: true, sealed: true } : { ok: true, choice };
 }
 
 /** BallotChoice.decode's length bounds per kind (§5). */

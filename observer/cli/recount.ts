@@ -1,15 +1,19 @@
 // `urne recount`: re-verify and recount ballots without trusting the service.
 // docs/OBSERVERS.md; checks: PROTOCOL.md §9.3.
+import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { isAddress } from "ethers";
 import { mirrorSource, nodeSource, type EventSource } from "../recount/event-source.js";
 import { recount } from "../recount/recount.js";
 import { reportLines } from "../recount/report-text.js";
 import { NodeRequestError } from "../../protocol/json-rpc.js";
+import { UrneError } from "../../protocol/errors.js";
+import { parseCeremonyTranscript } from "../../protocol/sealed/ceremony-transcript.js";
+import type { CeremonyTranscript } from "../../protocol/sealed/key-ceremony.js";
 
 export const RECOUNT_EXIT = Object.freeze({ PASS: 0, FAIL: 1, USAGE: 2, UNREADABLE: 3 });
 
-export const RECOUNT_USAGE = `usage: urne recount (--rpc URL --ballot-box ADDRESS | --mirror DIR [--rpc URL]) [--ballot ID] [--api URL] [--json]
+export const RECOUNT_USAGE = `usage: urne recount (--rpc URL --ballot-box ADDRESS | --mirror DIR [--rpc URL]) [--ballot ID] [--ceremony FILE]... [--api URL] [--json]
 
 Re-verifies every VoteCast of each ballot against the protocol rules (PROTOCOL.md §6.2),
 recounts the latest accepted revision per voter, and checks PROTOCOL.md §9.3:
@@ -17,6 +21,11 @@ recounts the latest accepted revision per voter, and checks PROTOCOL.md §9.3:
   R2 every vote re-verified (rejected ones listed)
   R3 counts = the contract's tally and votersCount at the same block
   R4 voters <= tokens issued at the close      R5 results recomputed   R6 = the API's results
+and for a sealed ballot (PROTOCOL.md §11):
+  S1 BallotSealed and the key ceremony's transcript   S2 every ballot's proofs (a ballot whose
+  proofs fail is named and not counted)   S3 the tally digest   S4 every decryption share
+  (a bad one is named and left out)   S5 the counts from t valid shares, or
+  "awaiting decryption: k of t shares" and no number
 
 options:
   --rpc URL            a node: events read by eth_getLogs, counters by eth_call at its head;
@@ -24,6 +33,9 @@ options:
   --ballot-box ADDR    the BallotBox contract (with --rpc alone)
   --mirror DIR         a mirror made by urne observe: events and the counters it recorded
   --ballot ID          recount this ballot only (default: every ballot)
+  --ceremony FILE      a key ceremony's public transcript (JSON: {params, round1}, or the vote
+                       host's GET /v1/ceremonies/:id answer); a sealed ballot uses the one
+                       whose digest its BallotSealed names; repeat for several ballots
   --api URL            the service's API: compare its published results (R6)
   --json               one JSON report on stdout instead of text lines
   --threads N          worker threads for the signatures (default: one per core)
@@ -42,6 +54,7 @@ export async function run(args: string[]): Promise<number> {
         "ballot-box": { type: "string" },
         mirror: { type: "string" },
         ballot: { type: "string" },
+        ceremony: { type: "string", multiple: true },
         api: { type: "string" },
         json: { type: "boolean" },
         threads: { type: "string" },
@@ -67,6 +80,15 @@ export async function run(args: string[]): Promise<number> {
   const threads = values.threads === undefined ? undefined : Number(values.threads);
   if (threads !== undefined && (!Number.isSafeInteger(threads) || threads < 0 || threads > 64)) return usage(`--threads must be an integer in [0, 64], got "${values.threads}"`);
   const ballotId = values.ballot === undefined ? undefined : BigInt(values.ballot);
+  const ceremonies: CeremonyTranscript[] = [];
+  for (const file of values.ceremony ?? []) {
+    try {
+      ceremonies.push(parseCeremonyTranscript(JSON.parse(readFileSync(file, "utf8")) as unknown));
+    } catch (error) {
+      const why = error instanceof UrneError ? `${error.code}${error.field ? ` ${error.field}` : ""}: ${error.message}` : (error as Error).message;
+      return usage(`--ceremony ${file} is not a key ceremony transcript: ${why}`);
+    }
+  }
 
   let source: EventSource;
   try {
@@ -81,7 +103,7 @@ export async function run(args: string[]): Promise<number> {
     throw error;
   }
   try {
-    const report = await recount(source, { ballotId, api: values.api, threads });
+    const report = await recount(source, { ballotId, api: values.api, threads, ceremonies });
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else for (const line of reportLines(report)) console.log(line);
     return report.pass ? RECOUNT_EXIT.PASS : RECOUNT_EXIT.FAIL;

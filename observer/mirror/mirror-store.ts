@@ -33,7 +33,14 @@ export type StoredHeader = { number: number; hash: string; parentHash: string; t
 export type { BlockLog, BlockLogs };
 
 /** `tally` and `votersCount` of a ballot as `eth_call` gave them at one mirrored block (R3). */
-export type Counters = { ballotId: string; blockNumber: number; blockHash: string; tally: string[]; votersCount: string };
+export type Counters = {
+  ballotId: string; blockNumber: number; blockHash: string;
+  /** Empty for a sealed ballot: the chain keeps no counts of it (PROTOCOL.md §11.9). */
+  tally: string[];
+  votersCount: string;
+  /** A sealed ballot (the `sealing` view); absent in counters recorded before sealed ballots, and for a public one. */
+  sealed?: true;
+};
 
 const pad = (n: number | bigint, width: number) => n.toString().padStart(width, "0");
 const blockKey = (n: number) => `block:${pad(n, 12)}`;

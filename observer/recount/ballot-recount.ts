@@ -1,10 +1,12 @@
 // One ballot's recount (PROTOCOL.md §9.3): its parameters checked (R1), every VoteCast
 // re-verified in chain order by protocol/vote-check.ts (R2), the count rebuilt from the
 // latest accepted revision per voter (R3), the close checked (R4), results recomputed
-// by protocol/results.ts (R5). R6 (the API) is api-results.ts.
+// by protocol/results.ts (R5). R6 (the API) is api-results.ts. A sealed ballot's own steps
+// (S1-S5: its proofs, its tally digest, its decryption shares) are sealed-recount.ts's.
 import type { BallotOnChain } from "../../protocol/ballot.js";
 import { BallotKind, MAX_OPTIONS, MJ_GRADE_COUNT, rulesFromParams } from "../../protocol/ballot.js";
-import { decodeRejectionReason, type BallotClosedEvent, type BallotCreatedEvent, type RawLog, type VoteRejectedEvent } from "../../protocol/events.js";
+import { decodeRejectionReason, type BallotClosedEvent, type BallotCreatedEvent, type BallotSealedEvent, type DecryptionShareSubmittedEvent, type RawLog, type VoteRejectedEvent } from "../../protocol/events.js";
+import type { CeremonyTranscript } from "../../protocol/sealed/key-ceremony.js";
 import type { Choice } from "../../protocol/payload.js";
 import { computeResults } from "../../protocol/results.js";
 import { issuerKeyFromModulus } from "../../protocol/token/issuer-key.js";
@@ -14,8 +16,9 @@ import type { VoteErrorName } from "../../protocol/vote-check.js";
 import { checkVoteFast, type Deployment, type VoteJob, type VoteOutcome } from "../../protocol/vote-check.node.js";
 import { decodeVoteCast } from "../../protocol/vote-cast-decoder.node.js";
 import type { Counters } from "../mirror/mirror-store.js";
+import { SealedRecount, type SealedReport } from "./sealed-recount.js";
 
-export type RecountStep = "R1" | "R2" | "R3" | "R4" | "R5" | "R6";
+export type RecountStep = "R1" | "R2" | "R3" | "R4" | "R5" | "R6" | "S1" | "S2" | "S3" | "S4" | "S5";
 export type Check = { step: RecountStep; ok: boolean; skipped?: boolean; message: string };
 export type RejectedVote = {
   blockNumber: number; logIndex: number; transactionHash: string;
@@ -38,14 +41,18 @@ export class BallotRecount {
    * counted: votes are checked ahead on worker threads). Undefined before its BallotCreated is read, or when R1 fails.
    */
   private ballot?: BallotOnChain;
-  private readonly accepted = new Map<string, { revision: number; choice: Choice }>();
+  /** Each voter's latest revision accepted by the contract's rules (R2); no choice for a sealed ballot. */
+  private readonly accepted = new Map<string, { revision: number; choice?: Choice }>();
+  /** A sealed ballot's own steps, from its BallotSealed on (`sealedRead`). */
+  sealed?: SealedRecount;
 
   /** Its BallotCreated, once read (`createdRead`). */
   created?: BallotCreatedEvent;
   /** A BallotCreated was read that does not decode (`createdUndecodable`). */
   private createdUnreadable = false;
 
-  constructor(readonly ballotId: bigint, private readonly at: Deployment) {}
+  /** `transcripts`: the key ceremonies' transcripts the reader was given, by digest (lower-case). */
+  constructor(readonly ballotId: bigint, private readonly at: Deployment, private readonly transcripts: ReadonlyMap<string, CeremonyTranscript> = new Map()) {}
 
   /** Its BallotCreated, read before any other event of the ballot (votes before it count as cast in an unknown ballot). */
   createdRead(e: BallotCreatedEvent): void {
@@ -108,6 +115,26 @@ export class BallotRecount {
     return this.ballot;
   }
 
+  /**
+   * Its BallotSealed, read (before any vote of the ballot is dispatched): S1, and later
+   * votes are checked as sealed ones (§6.2 check 4′). A second one fails S1.
+   */
+  sealedRead(e: BallotSealedEvent): void {
+    if (this.sealed) {
+      this.checks.push({ step: "S1", ok: false, message: `a second BallotSealed in block ${e.blockNumber} (tx ${e.transactionHash}): ignored` });
+      return;
+    }
+    this.sealed = new SealedRecount(this.ballotId, this.at, e, this.ballot ? this.created : undefined, this.transcripts.get(e.keyCeremonyDigest.toLowerCase()));
+    this.checks.push(...this.sealed.checks);
+    if (this.ballot) this.ballot = { ...this.ballot, isSealed: true };
+  }
+
+  /** A DecryptionShareSubmitted read: judged with the tally (S4). One for a ballot that is not sealed is named in S4's place. */
+  shareRead(e: DecryptionShareSubmittedEvent, timestamp: bigint): void {
+    if (this.sealed) this.sealed.shareRead(e, timestamp);
+    else this.checks.push({ step: "S4", ok: false, message: `a DecryptionShareSubmitted of trustee ${e.trustee} in block ${e.blockNumber} (tx ${e.transactionHash}) for a ballot that is not sealed` });
+  }
+
   /** A BallotClosed read (before the votes after it are dispatched): later votes see the ballot closed. */
   closeRead(e: BallotClosedEvent): void {
     if (this.ballot) this.ballot = { ...this.ballot, closedAt: e.closedAt, tokensIssued: e.tokensIssued, votersCount: e.votersCount };
@@ -128,7 +155,9 @@ export class BallotRecount {
       result = checkVoteFast(ballot, decodeVoteCast(log, this.at.ballotBox).vote, { ...this.at, now: timestamp, recorded });
     }
     if (result.ok) {
-      this.accepted.set(outcome.voter, { revision: outcome.revision, choice: result.choice });
+      this.accepted.set(outcome.voter, { revision: outcome.revision, ...("choice" in result ? { choice: result.choice } : {}) });
+      // S2: the contract took it; whether it counts is its proofs' to say.
+      if (this.sealed) this.sealed.ballotAccepted(decodeVoteCast(job().log, this.at.ballotBox));
     } else {
       const e = decodeVoteCast(job().log, this.at.ballotBox);
       this.rejected.push({
@@ -155,6 +184,7 @@ export class BallotRecount {
     const mj = this.kind === BallotKind.MajorityJudgment;
     const counts = new Array<number>(mj ? optionCount * MJ_GRADE_COUNT : optionCount).fill(0);
     for (const { choice } of this.accepted.values()) {
+      if (!choice) continue; // a sealed ballot's: its counts are opened (S5), not read
       if (choice.kind === BallotKind.SingleChoice) counts[choice.option]++;
       else if (choice.kind === BallotKind.MultipleChoice) for (const o of choice.options) counts[o]++;
       else choice.grades.forEach((g, c) => counts[c * MJ_GRADE_COUNT + g]++);
@@ -162,15 +192,25 @@ export class BallotRecount {
     return counts.map(BigInt);
   }
 
-  /** R2 to R5, once every event up to the recount's block was applied. */
-  finish(contract: Counters | undefined, unreadable?: string) {
+  /** R2 to R5 (and S2-S5 for a sealed ballot), once every event up to the recount's block was applied; `unreadable`: what the node answered when the counters could not be read. */
+  finish(contract: Counters | undefined, unreadable?: string): { counts: bigint[]; results: ReturnType<typeof computeResults> | undefined; votersCount: number; sealed?: SealedReport } {
     if (!this.created && !this.createdUnreadable) this.checks.push({ step: "R1", ok: false, message: `no BallotCreated event for ballot ${this.ballotId}: its ${this.votesCast} VoteCast count for nothing` });
     this.checks.push(this.rejected.length === 0
       ? { step: "R2", ok: true, message: `${this.votesCast} VoteCast re-verified, all pass §6.2 (VoteRejected events, for information: ${this.voteRejected.length})` }
       : { step: "R2", ok: false, message: `${this.votesCast} VoteCast re-verified, ${this.rejected.length} fail §6.2 and are not counted (VoteRejected events, for information: ${this.voteRejected.length})` });
-    const counts = this.counts();
+    if (this.sealed) this.checks.push(this.sealed.proofsChecked());
+    let counts = this.counts();
     if (!contract && unreadable !== undefined) {
       this.checks.push({ step: "R3", ok: false, message: `the contract's counters could not be read: ${unreadable.slice(0, 300)}` });
+    } else if (this.sealed && contract) {
+      // §11.9: the chain keeps no counts of a sealed ballot; its voters are those the contract's rules took (R2).
+      const at = `at block ${contract.blockNumber} ${contract.blockHash}`;
+      const problems: string[] = [];
+      if (!contract.sealed) problems.push("the contract says the ballot is not sealed (sealing)");
+      if (BigInt(contract.votersCount) !== BigInt(this.votersCount)) problems.push(`votersCount: recount ${this.votersCount}, contract ${contract.votersCount}`);
+      this.checks.push(problems.length === 0
+        ? { step: "R3", ok: true, message: `sealed: no counts on chain (§11.9); votersCount ${this.votersCount} (ballots taken by the contract's rules, R2) equals votersCount ${at}` }
+        : { step: "R3", ok: false, message: `the contract's counters ${at} differ: ${problems.join("; ")}` });
     } else if (!contract) {
       this.checks.push({ step: "R3", ok: false, message: "the contract's counters are unknown (mirror made before this ballot's events, or no node): give --rpc" });
     } else {
@@ -195,11 +235,25 @@ export class BallotRecount {
         ? { step: "R4", ok: true, message: `closed in block ${c.blockNumber}: ${this.votersAtClose} voters <= ${c.tokensIssued} tokens issued` }
         : { step: "R4", ok: false, message: `closed in block ${c.blockNumber}: ${problems.join("; ")}` });
     }
-    const results = this.created ? computeResults({ kind: this.created.params.kind, options: this.created.params.options, counts, votersCount: this.votersCount }) : undefined;
+    let sealed: SealedReport | undefined;
+    let votersCount = this.votersCount;
+    if (this.sealed) {
+      const opened = this.sealed.open(this.closed, this.created?.params.closesAt ?? 0n);
+      this.checks.push(...opened.checks);
+      sealed = opened.report;
+      counts = sealed.counts?.map(BigInt) ?? [];
+      votersCount = sealed.ballotsCounted;
+      if (!sealed.counts) {
+        // Never a partial number: no results until t valid shares open the counts.
+        this.checks.push({ step: "R5", ok: true, skipped: true, message: `no results: ${sealed.status}` });
+        return { counts, results: undefined, votersCount, sealed };
+      }
+    }
+    const results = this.created ? computeResults({ kind: this.created.params.kind, options: this.created.params.options, counts, votersCount }) : undefined;
     this.checks.push(results
-      ? { step: "R5", ok: true, message: `results recomputed from the recount (${KIND_NAMES[this.created!.params.kind] ?? "unknown kind"})` }
+      ? { step: "R5", ok: true, message: `results recomputed from the ${sealed ? "opened counts (S5)" : "recount"} (${KIND_NAMES[this.created!.params.kind] ?? "unknown kind"})` }
       : { step: "R5", ok: false, message: "no results without a BallotCreated" });
-    return { counts, results };
+    return { counts, results, votersCount, sealed };
   }
 
   private laneName(i: number): string {

@@ -29,7 +29,7 @@ export type EventSource = {
   close(): Promise<void>;
 };
 
-const ALL_TOPICS = [EVENT_TOPICS.BallotCreated, EVENT_TOPICS.VoteCast, EVENT_TOPICS.VoteRejected, EVENT_TOPICS.BallotClosed];
+const ALL_TOPICS = [EVENT_TOPICS.BallotCreated, EVENT_TOPICS.VoteCast, EVENT_TOPICS.VoteRejected, EVENT_TOPICS.BallotClosed, EVENT_TOPICS.BallotSealed, EVENT_TOPICS.DecryptionShareSubmitted];
 
 /** From a mirror; with `rpc`, the counters are read from that node at the mirror's last block. */
 export async function mirrorSource(dir: string, opts: { ballotId?: bigint; rpc?: string } = {}): Promise<EventSource> {

@@ -5,8 +5,8 @@
 //
 // What keeps it right: a vote is checked against its ballot as the events before it left
 // it (PROTOCOL.md §9.3 R2), so a batch handed out raw must hold no event that changes a
-// ballot. `holdsBallotEvent` looks for the topics of BallotCreated and BallotClosed (and
-// VoteRejected, reported in place) in the bytes: in format 2 every topic is stored in
+// ballot. `holdsBallotEvent` looks for the topics of BallotCreated, BallotClosed and
+// BallotSealed (and VoteRejected and DecryptionShareSubmitted, read in place) in the bytes: in format 2 every topic is stored in
 // lower case, so a block holding one always matches. Such a block is parsed on the main
 // thread and takes the general path (recount.ts). A false match (the same 32 bytes inside
 // a vote) only costs time.
@@ -14,7 +14,7 @@
 // (protocol/vote-check-pool.node.ts checkBlocks).
 import { EVENT_TOPICS } from "../../protocol/events.js";
 
-const BALLOT_EVENT_TOPICS = [EVENT_TOPICS.BallotCreated, EVENT_TOPICS.BallotClosed, EVENT_TOPICS.VoteRejected].map((t) => Buffer.from(t, "latin1"));
+const BALLOT_EVENT_TOPICS = [EVENT_TOPICS.BallotCreated, EVENT_TOPICS.BallotClosed, EVENT_TOPICS.VoteRejected, EVENT_TOPICS.BallotSealed, EVENT_TOPICS.DecryptionShareSubmitted].map((t) => Buffer.from(t, "latin1"));
 
 /** Whether a stored block (its JSON bytes) may hold an event other than VoteCast that the recount must handle in order. */
 export function holdsBallotEvent(raw: Uint8Array): boolean {

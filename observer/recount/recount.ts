@@ -1,7 +1,8 @@
 // `urne recount`'s engine: reads a ballot box's logs in chain order from a source
 // (event-source.ts), hands batches of VoteCast logs to worker threads (decode + checkVote,
 // protocol/vote-check-pool.node.ts) while it reads on, then counts in chain order (ballot-recount.ts:
-// R1-R5) and compares with the API (api-results.ts: R6). From a mirror of format 2, runs
+// R1-R5, and a sealed ballot's S1-S5: sealed-recount.ts) and compares with the API
+// (api-results.ts: R6). From a mirror of format 2, runs
 // of blocks that hold votes only go to the threads as LevelDB's bytes (mirror-blocks.ts).
 import type { BallotOnChain } from "../../protocol/ballot.js";
 import { availableParallelism } from "node:os";
@@ -13,6 +14,8 @@ import { holdsBallotEvent, packBlocks } from "./mirror-blocks.js";
 import { BallotRecount, KIND_NAMES, type Check, type RejectedVote } from "./ballot-recount.js";
 import { compareWithApi } from "./api-results.js";
 import type { EventSource } from "./event-source.js";
+import type { CeremonyTranscript } from "../../protocol/sealed/key-ceremony.js";
+import { transcriptsByDigest, type SealedReport } from "./sealed-recount.js";
 
 export type RecountOptions = {
   ballotId?: bigint;
@@ -25,6 +28,8 @@ export type RecountOptions = {
   inlineBelow?: number;
   /** Fast path (a mirror of format 2): bytes of blocks per batch (default 3.9 MB, about 3,000 votes). */
   rawBatchBytes?: number;
+  /** Key ceremony transcripts (PROTOCOL.md §11.7): a sealed ballot's is the one hashing to its BallotSealed's keyCeremonyDigest. */
+  ceremonies?: readonly CeremonyTranscript[];
   /** Called after each batch is counted, with the VoteCast logs counted so far. */
   onProgress?: (votesCounted: number) => void;
 };
@@ -42,6 +47,8 @@ export type BallotReport = {
   voteRejected: { blockNumber: number; voter: string; revision: number; error: string }[];
   checks: Check[];
   results: unknown;
+  /** A sealed ballot's own findings (S1-S5); absent for a public ballot. */
+  sealed?: SealedReport;
   pass: boolean;
 };
 
@@ -49,7 +56,7 @@ export type RecountReport = { chainId: string; ballotBox: string; asOf: { blockN
 
 /** One log as the counting loop replays it: decoded here, or a vote checked on a worker. */
 type Step =
-  | { kind: "event"; event: Exclude<BallotBoxEvent, { event: "VoteCast" }> }
+  | { kind: "event"; event: Exclude<BallotBoxEvent, { event: "VoteCast" | "BallotSealed" | "DecryptionShareSubmitted" }> }
   | { kind: "vote"; ballotId: bigint; job: VoteJob; index: number };
 type Batch =
   | { steps: Step[]; outcomes: Promise<VoteOutcome[]> }
@@ -72,10 +79,11 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
   const read = new Map<bigint, "created" | "events">();
   const batchSize = opts.batchLogs ?? 4000;
   const queue: Batch[] = [];
+  const transcripts = transcriptsByDigest(opts.ceremonies ?? []);
 
   const ballotOf = (id: bigint) => {
     let b = ballots.get(id);
-    if (!b) ballots.set(id, (b = new BallotRecount(id, at)));
+    if (!b) ballots.set(id, (b = new BallotRecount(id, at, transcripts)));
     return b;
   };
 
@@ -98,7 +106,14 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
         event = decodeBallotBoxLog(log, source.ballotBox);
       } catch (error) {
         // A BallotCreated the contract took as given (a question that is not UTF-8) fails
-        // its own ballot's R1; the other ballots are recounted.
+        // its own ballot's R1; a sealed ballot's event that does not decode (a node that
+        // lies: the EVM emits the one encoding) fails its own ballot's S1 or S4; the other
+        // ballots are recounted.
+        const sealedEvent = undecodedSealedEvent(log, error);
+        if (sealedEvent) {
+          ballotOf(sealedEvent.ballotId).checks.push({ step: sealedEvent.step, ok: false, message: `${sealedEvent.name} for ballot ${sealedEvent.ballotId} in block ${Number(log.blockNumber)} (tx ${log.transactionHash}) does not decode (${sealedEvent.why}): left out` });
+          continue;
+        }
         const undecoded = undecodedCreation(log, error);
         if (!undecoded) throw error;
         const before = read.get(undecoded.ballotId);
@@ -107,6 +122,16 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
         continue;
       }
       if (!event) continue; // role events
+      // A sealed ballot's events: BallotSealed right after its BallotCreated, before any vote
+      // of it is dispatched (S1, and check 4′ for its votes); shares are judged with the tally.
+      if (event.event === "BallotSealed") {
+        ballotOf(event.ballotId).sealedRead(event);
+        continue;
+      }
+      if (event.event === "DecryptionShareSubmitted") {
+        ballotOf(event.ballotId).shareRead(event, timestamp);
+        continue;
+      }
       if (event.event === "VoteCast") throw new Error(`recount: a VoteCast in block ${event.blockNumber} was not taken as one`); // unreachable: caught above
       // R1 judges a BallotCreated by the events READ before it (never by what the counting
       // side has reached, which depends on batching): a vote before it is R2's to reject.
@@ -241,16 +266,17 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
       unreadable = error instanceof Error ? error.message : String(error);
       return undefined;
     });
-    const { counts, results } = b.finish(contract, unreadable);
-    if (opts.api) b.checks.push(await compareWithApi(opts.api, b.ballotId, { ...at, asOf: source.asOf.number }, { votersCount: b.votersCount, results: results as Record<string, unknown> | undefined }));
+    const { counts, results, votersCount, sealed } = b.finish(contract, unreadable);
+    if (opts.api) b.checks.push(await compareWithApi(opts.api, b.ballotId, { ...at, asOf: source.asOf.number }, { votersCount, results: results as Record<string, unknown> | undefined }));
     else b.checks.push({ step: "R6", ok: true, skipped: true, message: "no --api given: published results not compared" });
     reports.push({
       ballotId: b.ballotId.toString(),
       kind: b.kind === undefined ? null : (KIND_NAMES[b.kind] ?? String(b.kind)),
       question: b.created?.params.question ?? null,
       asOf: { blockNumber: source.asOf.number, blockHash: source.asOf.hash },
-      votesCast: b.votesCast, votersCount: b.votersCount, counts: counts.map(String),
+      votesCast: b.votesCast, votersCount, counts: counts.map(String),
       rejected: b.rejected, voteRejected: b.voteRejected, checks: b.checks, results,
+      ...(sealed ? { sealed } : {}),
       pass: b.checks.every((c) => c.ok),
     });
   }
@@ -266,6 +292,17 @@ function undecodedCreation(log: TimedLog["log"], error: unknown): { ballotId: bi
   if (!(error instanceof UrneError) || error.code !== ErrorCode.ERR_INVALID_EVENT) return undefined;
   if (log.topics[0]?.toLowerCase() !== EVENT_TOPICS.BallotCreated || log.topics.length !== 3 || !isTopic(log.topics[1])) return undefined;
   return { ballotId: BigInt(log.topics[1]), why: error.cause instanceof Error ? error.cause.message : error.message };
+}
+
+/** The ballot of a sealed ballot's event (by its topics) that failed to decode, the step it fails, and why; undefined for any other failure. */
+function undecodedSealedEvent(log: TimedLog["log"], error: unknown): { ballotId: bigint; name: string; step: "S1" | "S4"; why: string } | undefined {
+  if (!(error instanceof UrneError) || error.code !== ErrorCode.ERR_INVALID_EVENT) return undefined;
+  const topic0 = log.topics[0]?.toLowerCase();
+  const sealed = topic0 === EVENT_TOPICS.BallotSealed && log.topics.length === 2;
+  const share = topic0 === EVENT_TOPICS.DecryptionShareSubmitted && log.topics.length === 3;
+  if ((!sealed && !share) || !isTopic(log.topics[1])) return undefined;
+  const why = error.cause instanceof Error ? error.cause.message : error.message;
+  return { ballotId: BigInt(log.topics[1]), name: sealed ? "BallotSealed" : "DecryptionShareSubmitted", step: sealed ? "S1" : "S4", why };
 }
 
 /**

@@ -1,7 +1,8 @@
 // protocol/events.ts decodes the logs a real BallotBox emits (PROTOCOL.md §6.5), in both
 // shapes readers get them (ethers' Log, raw JSON-RPC with hex numbers); ignores logs that
 // are not BallotBox events; and refuses a log that claims a BallotBox event but does not
-// decode, naming the log and the block.
+// decode, naming the log and the block; a sealed ballot's BallotSealed and
+// DecryptionShareSubmitted too, in the one encoding solc emits.
 import { expect } from "chai";
 import { toBeHex, zeroPadValue, type Log, type TransactionReceipt } from "ethers";
 import { addressTopic, ballotIdTopic, decodeBallotBoxLog, decodeRejectionReason, EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
@@ -9,6 +10,9 @@ import { UrneError } from "../../protocol/errors.js";
 import { testBackends } from "../helpers/backends.js";
 import { useBallotBoxFixture, voteArg, type BallotBoxFixture } from "../helpers/ballot-box-fixture.js";
 import { rpcCall } from "../helpers/rpc.js";
+import { sealedFixture } from "../helpers/sealed-ballot-fixture.js";
+import { hexlify, type Contract } from "ethers";
+import { randomBytes } from "node:crypto";
 
 for (const backend of testBackends()) {
   describe(`protocol/events decodes a real BallotBox's logs (${backend.name})`, function () {
@@ -87,6 +91,72 @@ for (const backend of testBackends()) {
       for (const topics of [[topic0, id, voter, voter], [topic0, "0x01" + id.slice(2), voter], [topic0, id.slice(0, -2), "0x00" + voter.slice(2)], [topic0, id]]) {
         expect(() => decodeBallotBoxLog({ ...raw, topics }, fx.deployment.address), JSON.stringify(topics)).to.throw(UrneError).with.property("code", "ERR_INVALID_EVENT");
       }
+    });
+
+    describe("a sealed ballot's events", () => {
+      /** A sealed ballot closed early, one trustee's (arbitrary) share posted: its BallotSealed and DecryptionShareSubmitted logs, raw. */
+      async function sealedLogs() {
+        const sx = sealedFixture(fx);
+        const ballot = await sx.createSealedBallot();
+        await (await (fx.box.connect(fx.organizer) as Contract).closeBallot(ballot.id, 0n)).wait();
+        const trustee = ballot.trustees[1];
+        await sx.fund(trustee);
+        const tallyDigest = hexlify(randomBytes(32));
+        const share = hexlify(randomBytes(3 * 33 + 64));
+        const posted = (await (await (fx.box.connect(trustee.wallet) as Contract).submitDecryptionShare(ballot.id, tallyDigest, share)).wait()) as TransactionReceipt;
+        const [sealedLog] = (await rawLogs(ballot.receipt)).filter((l) => l.topics[0] === EVENT_TOPICS.BallotSealed);
+        const [shareLog] = await rawLogs(posted);
+        return { ballot, trustee, tallyDigest, share, posted, sealedLog, shareLog };
+      }
+
+      it("BallotSealed right after BallotCreated, and DecryptionShareSubmitted: every field, where it was emitted", async () => {
+        const { ballot, trustee, tallyDigest, share, posted, sealedLog, shareLog } = await sealedLogs();
+        const created = (await rawLogs(ballot.receipt)).map((l) => decodeBallotBoxLog(l, fx.deployment.address));
+        expect(created.map((e) => e?.event)).to.deep.equal(["BallotCreated", "BallotSealed"]);
+        expect(decodeBallotBoxLog(sealedLog, fx.deployment.address)).to.deep.equal({
+          event: "BallotSealed", ballotId: ballot.id, electionKey: ballot.sealed.electionKey.toLowerCase(), keyCeremonyDigest: ballot.sealed.keyCeremonyDigest,
+          trustees: ballot.sealed.trustees, threshold: 2,
+          blockNumber: ballot.receipt.blockNumber, blockHash: ballot.receipt.blockHash, transactionHash: ballot.receipt.hash, logIndex: Number(BigInt(sealedLog.logIndex!)),
+        });
+        expect(decodeBallotBoxLog(shareLog, fx.deployment.address)).to.deep.equal({
+          event: "DecryptionShareSubmitted", ballotId: ballot.id, trustee: trustee.wallet.address, tallyDigest, share,
+          blockNumber: posted.blockNumber, blockHash: posted.blockHash, transactionHash: posted.hash, logIndex: Number(BigInt(shareLog.logIndex!)),
+        });
+      });
+
+      it("refuses, with ERR_INVALID_EVENT naming the log, a wrong number of topics and data that is not the one ABI encoding", async () => {
+        const { sealedLog, shareLog } = await sealedLogs();
+        const refused = (log: RawLog, why: string) => {
+          let error: unknown;
+          try {
+            decodeBallotBoxLog(log, fx.deployment.address);
+          } catch (e) {
+            error = e;
+          }
+          expect(error, why).to.be.instanceOf(UrneError);
+          expect(error, why).to.include({ code: "ERR_INVALID_EVENT", field: "log" });
+          expect((error as Error).message, why).to.match(/^log \d+ of block \d+ does not decode as a BallotBox event$/);
+        };
+        const word = (data: string, i: number) => data.slice(2 + 64 * i, 2 + 64 * (i + 1));
+        const withWord = (data: string, i: number, w: string) => data.slice(0, 2 + 64 * i) + w + data.slice(2 + 64 * (i + 1));
+        // BallotSealed: (bytes electionKey, bytes32 digest, address[] trustees, uint8 threshold) after the id topic.
+        const [s0, sId] = sealedLog.topics;
+        refused({ ...sealedLog, topics: [s0] }, "no id topic");
+        refused({ ...sealedLog, topics: [s0, sId, sId] }, "one topic too many");
+        refused({ ...sealedLog, data: sealedLog.data.slice(0, -64) }, "truncated");
+        refused({ ...sealedLog, data: sealedLog.data + "00".repeat(32) }, "a word too many");
+        expect(BigInt("0x" + word(sealedLog.data, 3))).to.equal(2n);
+        refused({ ...sealedLog, data: withWord(sealedLog.data, 3, (0x102n).toString(16).padStart(64, "0")) }, "a threshold above 255, which ethers would mask to 2");
+        // DecryptionShareSubmitted: (bytes32 tallyDigest, bytes share) after the id and trustee topics.
+        const [d0, dId, dTrustee] = shareLog.topics;
+        refused({ ...shareLog, topics: [d0, dId] }, "no trustee topic");
+        refused({ ...shareLog, topics: [d0, dId, dTrustee, dTrustee] }, "one topic too many");
+        refused({ ...shareLog, topics: [d0, dId, "0x01" + dTrustee.slice(4)] }, "a trustee topic that is no address");
+        refused({ ...shareLog, data: shareLog.data.slice(0, 2 + 64 * 3) }, "a share shorter than its length");
+        refused({ ...shareLog, data: "0xzz" + shareLog.data.slice(4) }, "not hex");
+        // 163 bytes of share: the last word holds 3 of them and 29 bytes of zero padding.
+        refused({ ...shareLog, data: withWord(shareLog.data, (shareLog.data.length - 2) / 64 - 1, "ff".repeat(32)) }, "non-zero padding after the share's bytes");
+      });
     });
   });
 }

@@ -1,10 +1,12 @@
 // Casting sealed ballots (PROTOCOL.md §6.2 check 4, §11.9): real ballots sealed by
 // protocol/sealed for this chain, box, ballot and voter, through castVote and castVotes.
 // The chain checks a sealed payload's length and version byte only, records its tracker and
-// keeps no counts; every other check of §6.2 applies as for any ballot.
+// keeps no counts; every other check of §6.2 applies as for any ballot. protocol/vote-check.ts
+// (the relay's and the recount's copy of the rules) gives the contract's verdicts, check 4′ included.
 import { expect } from "chai";
 import { getBytes, keccak256, type Contract, type LogDescription, type TransactionReceipt } from "ethers";
-import { BallotKind, toHex, type SignedVote } from "../../../protocol/index.js";
+import { BallotKind, toHex, type BallotOnChain, type SignedVote } from "../../../protocol/index.js";
+import { checkVoteFast } from "../../../protocol/vote-check.node.js";
 import { sealedLayout } from "../../../protocol/sealed/sealed-layout.js";
 import { verifySealedBallot } from "../../../protocol/sealed/sealed-ballot.js";
 import { electionKeyHash, sealedContext } from "../../../protocol/sealed/ballot-context.js";
@@ -44,6 +46,16 @@ for (const backend of testBackends()) {
       return { vote: await fx.signedVote(ballot, payload, { voter, revision: opts.revision }), tracker };
     };
     const lengthOf = (b: SealedTestBallot) => BigInt(sealedLayout(b.rules).bytes);
+    /** The ballot as checkVote takes it: the `ballot` view, and `sealing`'s word. */
+    const onChain = async (b: SealedTestBallot): Promise<BallotOnChain> => {
+      const r = await fx.box.ballot(b.id);
+      const [isSealed] = (await fx.box.sealing(b.id)) as [boolean];
+      return {
+        kind: Number(r.kind), minChoices: Number(r.minChoices), maxChoices: Number(r.maxChoices), optionCount: Number(r.optionCount),
+        opensAt: r.opensAt, closesAt: r.closesAt, allowRevote: r.allowRevote, liveResults: r.liveResults, organizer: r.organizer,
+        closedAt: r.closedAt, tokensIssued: r.tokensIssued, votersCount: r.votersCount, issuerModulus: r.issuerModulus, isSealed,
+      };
+    };
 
     it("counts a sealed single-choice ballot: VoteCast with the payload as sealed, the tracker in the record, no counts", async () => {
       const { vote, tracker } = await sealedVote(sc, single(1));
@@ -159,6 +171,17 @@ for (const backend of testBackends()) {
         ];
         const reasons = await Promise.all(bad.map(async (v) => (await revertOf(fx.iface, fx.box.castVote.staticCall(voteArg(v)))).data));
         expect(reasons.map((r) => decodeError(fx.iface, r).name)).to.deep.equal(["BallotBoxInvalidPayloadLength", "BallotBoxInvalidPayloadByte", "BallotBoxInvalidPayloadLength"]);
+        // checkVote's check 4′ gives the same bytes, and takes the good ones as sealed votes.
+        const byId = new Map([[sc.id, await onChain(sc)], [mc.id, await onChain(mc)], [mj.id, await onChain(mj)]]);
+        const ctx = { chainId: fx.chainId, ballotBox: fx.deployment.address, now: await fx.now() };
+        for (const [i, v] of bad.entries()) {
+          const verdict = checkVoteFast(byId.get(v.ballotId), voteArg(v), ctx);
+          if (verdict.ok) throw new Error(`checkVote took bad vote ${i}`);
+          expect(fx.iface.encodeErrorResult(verdict.error, verdict.args), `bad vote ${i}`).to.equal(reasons[i]);
+        }
+        for (const { vote } of good) expect(checkVoteFast(byId.get(vote.ballotId), voteArg(vote), ctx)).to.deep.equal({ ok: true, sealed: true });
+        // Without the sealing's word, a sealed payload is no v1 payload.
+        expect(checkVoteFast({ ...byId.get(sc.id)!, isSealed: undefined }, voteArg(good[0].vote), ctx)).to.include({ ok: false, error: "BallotBoxInvalidPayloadLength" });
         const batch = [good[0].vote, bad[0], good[1].vote, bad[1], bad[2], good[2].vote];
         expect(await fx.box.castVotes.staticCall(batch.map(voteArg))).to.equal(3n);
         const emitted = events((await (await fx.box.castVotes(batch.map(voteArg))).wait())!);
