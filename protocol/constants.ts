@@ -23,6 +23,9 @@ export const ISSUER_KEY_PROOF_ROUNDS = Number(BallotBoxConstants.ISSUER_KEY_PROO
 /** Largest number of options or candidates of a ballot (PROTOCOL.md §2.2). */
 export const MAX_OPTIONS = Number(BallotBoxConstants.MAX_OPTIONS);
 
+/** Largest number of cells of a sealed ballot (PROTOCOL.md §11.9). */
+export const MAX_SEALED_CELLS = Number(BallotBoxConstants.MAX_SEALED_CELLS);
+
 /** Number of majority-judgment grades, 0 (worst) to 5 (best) (PROTOCOL.md §2.3). */
 export const MJ_GRADE_COUNT = Number(BallotBoxConstants.MJ_GRADE_COUNT);
 

@@ -3,11 +3,11 @@
 // ("vote.tokenSignature"). Shape only: what the contract decides (token, signature,
 // payload rules) is vote-check.ts's job. One parser for the relay and the observer tools.
 import type { SignedVote } from "./ballot.js";
-import { MAX_OPTIONS } from "./constants.js";
 import { UrneError } from "./errors.js";
 import { checkSafeInteger, parseAddress, parseDecimal } from "./fields.js";
 import { parseHex, toHex } from "./hex.js";
 import { MAX_REVISION } from "./vote.js";
+import { MAX_SEALED_PAYLOAD_BYTES } from "./sealed/sealed-layout.js";
 
 const FIELDS = new Set(["ballotId", "voter", "revision", "payload", "tokenSignature", "voterSignature"]);
 
@@ -20,8 +20,10 @@ export function parseVoteBody(body: unknown): SignedVote {
     if (!FIELDS.has(key)) throw new UrneError("ERR_INVALID_VOTE", `vote.${key} is not a field of a signed vote`, { field: `vote.${key}` });
   }
   const payload = parseHex(b.payload, "vote.payload");
-  if (payload.length > MAX_OPTIONS) {
-    throw new UrneError("ERR_INVALID_HEX", `vote.payload must be at most ${MAX_OPTIONS} bytes`, { field: "vote.payload" });
+  // A public ballot's payload has at most MAX_OPTIONS bytes, a sealed one's is longer
+  // (§11.3); which one a ballot takes is the vote check's business.
+  if (payload.length > MAX_SEALED_PAYLOAD_BYTES) {
+    throw new UrneError("ERR_INVALID_HEX", `vote.payload must be at most ${MAX_SEALED_PAYLOAD_BYTES} bytes (the longest sealed ballot)`, { field: "vote.payload" });
   }
   return {
     ballotId: parseDecimal(b.ballotId, "vote.ballotId"),

@@ -32,12 +32,14 @@ import type { BallotOnChain, SignedVote } from "./ballot.js";
 import { moduleWorker, sibling } from "./module-runtime.node.js";
 import { checkRawBlocks, checkVoteCast, checkVoteFast, type Deployment, type RawBlocks, type RawLogOutcome, type VoteJob, type VoteOutcome } from "./vote-check.node.js";
 import type { VoteCheckContext, VoteCheckResult } from "./vote-check.js";
+import { verifySealedBallotNative, type NativeVerifyInput } from "./sealed/verify-sealed.node.js";
 
 /** One message to a thread. `votes`: the checks of one event-loop turn, each ballot sent once. */
 export type ThreadRequest = { id: number } & (
   | { kind: "votes"; ballots: (BallotOnChain | undefined)[]; checks: { ballot: number; vote: SignedVote; ctx: VoteCheckContext }[] }
   | { kind: "logs"; at: Deployment; jobs: VoteJob[] }
   | { kind: "blocks"; at: Deployment; blocks: RawBlocks }
+  | { kind: "sealed"; input: NativeVerifyInput }
 );
 
 /** A thread's answer: the outcomes in request order (for `votes`, null where that check threw), or why the batch failed. */
@@ -85,6 +87,29 @@ export class VoteCheckPool {
       if (this.#outbox.length === 0) setImmediate(() => this.#postVotes());
       this.#outbox.push({ ballot, vote, ctx, resolve, inline: run });
     });
+  }
+
+  /**
+   * A sealed ballot's proofs (verifySealedBallotNative: a few ms to tens of ms each, one
+   * message each), off the calling thread. Resolves when they verify; otherwise throws the
+   * very error the calling thread's own check throws (the check runs again here to name
+   * the field), as it does when no thread can take it.
+   */
+  async verifySealed(input: NativeVerifyInput): Promise<void> {
+    const inline = () => verifySealedBallotNative(input);
+    const thread = this.threads === 0 ? undefined : this.#thread();
+    if (!thread) return inline();
+    const verified = await new Promise<boolean>((resolve) => this.#send(thread, { id: 0, kind: "sealed", input }, [], {
+      settle: ([ok]) => resolve(ok === true),
+      fail: () => resolve(false),
+    }));
+    if (verified) {
+      this.#answeredOnThreads++;
+      return;
+    }
+    inline();
+    // The thread refused what this thread accepts: the two disagree, and nothing is taken.
+    throw new Error("vote-check pool: a thread refused a sealed ballot that the calling thread's check accepts");
   }
 
   /** checkVoteCast on each job, in order (the recount's parsed logs). */

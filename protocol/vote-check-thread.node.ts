@@ -4,6 +4,7 @@
 import { parentPort } from "node:worker_threads";
 import type { ThreadAnswer, ThreadRequest } from "./vote-check-pool.node.js";
 import { checkRawBlocks, checkVoteCast, checkVoteFast } from "./vote-check.node.js";
+import { verifySealedBallotNative } from "./sealed/verify-sealed.node.js";
 
 function answer(request: ThreadRequest): ThreadAnswer {
   switch (request.kind) {
@@ -22,6 +23,13 @@ function answer(request: ThreadRequest): ThreadAnswer {
       return { id: request.id, outcomes: request.jobs.map((job) => checkVoteCast(job, request.at)) };
     case "blocks":
       return { id: request.id, outcomes: checkRawBlocks(request.blocks, request.at) };
+    case "sealed":
+      try {
+        verifySealedBallotNative(request.input);
+        return { id: request.id, outcomes: [true] };
+      } catch {
+        return { id: request.id, outcomes: [false] }; // the caller checks again, to throw the very same error
+      }
   }
 }
 

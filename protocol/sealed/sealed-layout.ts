@@ -5,7 +5,8 @@
 //                                    each candidate's 6 cells sum ∈ {1}
 // Cells follow v1's tally order (counts[option], counts[candidate·6 + grade]), so decrypted
 // counts are v1's counts and protocol/results.ts reads them unchanged.
-import { BallotKind, MJ_GRADE_COUNT, validateRules, type BallotRules } from "../ballot.js";
+import { BallotKind, MAX_OPTIONS, MJ_GRADE_COUNT, validateRules, type BallotRules } from "../ballot.js";
+import { MAX_SEALED_CELLS } from "../constants.js";
 import type { Choice } from "../payload.js";
 import { encodePayload } from "../payload.js";
 import { POINT_BYTES, SCALAR_BYTES } from "./group.js";
@@ -54,6 +55,26 @@ export function sealedLayout(rules: BallotRules): SealedLayout {
   const sumBytes = sums.reduce((total, s) => total + 2 * SCALAR_BYTES * s.values.length, 0);
   return { cells, sums, bytes: 1 + cells * (CELL_BYTES + CELL_PROOF_BYTES) + sumBytes };
 }
+
+/**
+ * The longest sealed payload of any ballot the contract accepts (at most MAX_SEALED_CELLS
+ * cells): what a reader of untrusted input may have to take (the relay's body limit).
+ */
+export const MAX_SEALED_PAYLOAD_BYTES = (() => {
+  let longest = 0;
+  for (let n = 2; n <= MAX_OPTIONS; n++) {
+    const candidates: BallotRules[] = [
+      { kind: BallotKind.SingleChoice, optionCount: n, minChoices: 0, maxChoices: 0 },
+      { kind: BallotKind.MultipleChoice, optionCount: n, minChoices: 1, maxChoices: n },
+      { kind: BallotKind.MajorityJudgment, optionCount: n, minChoices: 0, maxChoices: 0 },
+    ];
+    for (const rules of candidates) {
+      const layout = sealedLayout(rules);
+      if (layout.cells <= MAX_SEALED_CELLS) longest = Math.max(longest, layout.bytes);
+    }
+  }
+  return longest;
+})();
 
 /** The plaintext of each cell (0 or 1) for a valid choice; throws ERR_INVALID_CHOICE as encodePayload does. */
 export function cellValues(rules: BallotRules, choice: Choice): number[] {

@@ -1,14 +1,22 @@
 // What the relay reads from the BallotBox, through its standard views and logs only
-// (PROTOCOL.md §6.3, §6.5, §6.6): ballots (cached), a voter's counted revision, and the
-// VoteCast event of a given vote, which settles a ballot whose fate is unknown.
+// (PROTOCOL.md §6.3, §6.5, §6.6, §11.9): ballots (cached), whether a ballot is sealed and
+// under which election key (its BallotSealed event, kept: it never changes), a voter's
+// counted revision, and the VoteCast event of a given vote, which settles a ballot whose
+// fate is unknown.
 import { Contract, type JsonRpcProvider, type Log } from "ethers";
 import type { BallotOnChain, SignedVote } from "../../protocol/index.js";
 import type { JsonRpcClient } from "../../protocol/json-rpc.js";
 import { LOG_PAGE_BLOCKS } from "../../protocol/audit/node-answers.js";
 
 // The one ABI object, from the protocol module (events.ts).
-import { ballotBoxInterface } from "../../protocol/events.js";
+import { ballotBoxInterface, ballotIdTopic, decodeBallotBoxLog, EVENT_TOPICS, type BallotSealedEvent } from "../../protocol/events.js";
 export { ballotBoxInterface };
+
+/** A sealed ballot's election key and key ceremony as its BallotSealed event gave them. */
+export type SealingOnChain = Pick<BallotSealedEvent, "electionKey" | "keyCeremonyDigest" | "trustees" | "threshold">;
+
+/** Sealing answers kept at most (one per ballot id that exists). */
+const MAX_SEALINGS = 4096;
 
 /** The revert data of an ethers call error, if the node gave any. */
 export function revertData(error: unknown): string | undefined {
@@ -34,6 +42,7 @@ export type CastLocation = { txHash: string; blockNumber: number };
 export class BallotBoxView {
   readonly contract: Contract;
   #ballots = new Map<string, { at: number; info: Promise<BallotOnChain | undefined> }>();
+  #sealings = new Map<string, Promise<SealingOnChain | null>>();
 
   /**
    * `rpc`: the same node as `provider`, for the batched voteOf reads; `cacheMs`: how long a
@@ -59,16 +68,59 @@ export class BallotBoxView {
   async #readBallot(ballotId: bigint): Promise<BallotOnChain | undefined> {
     try {
       const r = await this.contract.ballot(ballotId);
+      const isSealed = (await this.sealing(ballotId)) !== null;
       return {
         kind: Number(r.kind), minChoices: Number(r.minChoices), maxChoices: Number(r.maxChoices), optionCount: Number(r.optionCount),
         opensAt: r.opensAt, closesAt: r.closesAt, allowRevote: r.allowRevote, liveResults: r.liveResults,
         organizer: r.organizer, closedAt: r.closedAt, tokensIssued: r.tokensIssued, votersCount: r.votersCount,
-        issuerModulus: r.issuerModulus,
+        issuerModulus: r.issuerModulus, isSealed,
       };
     } catch (error) {
       if (errorName(revertData(error)) === "BallotBoxUnknownBallot") return undefined;
       throw error;
     }
+  }
+
+  /**
+   * A sealed ballot's election key and ceremony (its BallotSealed event), null for a public
+   * ballot; read once per ballot (they never change) and kept. The ballot must exist.
+   */
+  sealing(ballotId: bigint): Promise<SealingOnChain | null> {
+    const key = ballotId.toString();
+    let read = this.#sealings.get(key);
+    if (!read) {
+      read = this.#readSealing(ballotId);
+      if (this.#sealings.size >= MAX_SEALINGS) this.#sealings.clear();
+      this.#sealings.set(key, read);
+      read.catch(() => this.#sealings.delete(key));
+    }
+    return read;
+  }
+
+  async #readSealing(ballotId: bigint): Promise<SealingOnChain | null> {
+    let isSealed: boolean;
+    try {
+      [isSealed] = (await this.contract.sealing(ballotId)) as unknown as [boolean];
+    } catch (error) {
+      // A BallotBox deployed before sealed ballots has no `sealing` view (a revert without
+      // data): all its ballots are public. Any other failure is the node's, and thrown.
+      const e = error as { code?: string; data?: unknown };
+      if (e.code === "CALL_EXCEPTION" && (e.data === "0x" || e.data === null || e.data === undefined) && revertData(error) === undefined) return null;
+      throw error;
+    }
+    if (!isSealed) return null;
+    const head = await this.provider.getBlockNumber();
+    const topics = [EVENT_TOPICS.BallotSealed, ballotIdTopic(ballotId)];
+    for (let from = 0; from <= head; from += LOG_PAGE_BLOCKS) {
+      const logs = await this.provider.getLogs({ address: this.address, topics, fromBlock: from, toBlock: Math.min(head, from + LOG_PAGE_BLOCKS - 1) });
+      for (const log of logs) {
+        const event = decodeBallotBoxLog(log, this.address);
+        if (event?.event === "BallotSealed" && event.ballotId === ballotId) {
+          return { electionKey: event.electionKey, keyCeremonyDigest: event.keyCeremonyDigest, trustees: event.trustees, threshold: event.threshold };
+        }
+      }
+    }
+    throw new Error(`ballot ${ballotId} is sealed but the node gave no BallotSealed event for it`);
   }
 
   /**

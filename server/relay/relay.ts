@@ -8,6 +8,9 @@ import { randomBytes } from "node:crypto";
 import type { Wallet } from "ethers";
 import { checkModulus, describeModulusProblem, issuerKeyFromModulus, UrneError, type BallotOnChain, type ModulusCheck, type SignedVote, type VoteErrorName } from "../../protocol/index.js";
 import { KeyedLock } from "../http/keyed-lock.js";
+import { getBytes } from "ethers";
+import { validateRules, type BallotKind } from "../../protocol/ballot.js";
+import { electionKeyHash, sealedContext } from "../../protocol/sealed/ballot-context.js";
 import type { BallotBoxView } from "./ballot-box-view.js";
 import { VoteCheckPool } from "../../protocol/vote-check-pool.node.js";
 import { storeVote, voteKey, type RelayJournal } from "./journal.js";
@@ -143,9 +146,29 @@ export class Relay {
     if (!verdict.ok) {
       throw new UrneError(CODE_BY_ERROR[verdict.error], `The ballot box would refuse this vote: ${verdict.error}.`, { field: `vote.${verdict.field}` });
     }
+    if ("sealed" in verdict) await this.#checkSealedProofs(ballot!, vote);
     const receipt = await this.journal.append(randomBytes(16).toString("hex"), vote);
     this.submitter.enqueue(receipt);
     return { receiptId: receipt.receiptId, vote };
+  }
+
+  /**
+   * A sealed ballot's proofs (PROTOCOL.md §11.5): the contract checks its length and version
+   * byte only, so a ballot whose proofs fail would land and then be left out by every
+   * counter. The relay carries none: ERR_INVALID_BALLOT_PROOF naming the proof. The context
+   * binds the chain, the BallotBox, the ballot, its election key and the voter, so a ballot
+   * copied to another voter fails here too.
+   */
+  async #checkSealedProofs(ballot: BallotOnChain, vote: SignedVote): Promise<void> {
+    const sealing = await chainRead(() => this.view.sealing(vote.ballotId));
+    if (!sealing) throw new Error(`ballot ${vote.ballotId}: the vote check says sealed, the BallotBox does not`);
+    const rules = validateRules({ kind: ballot.kind as BallotKind, optionCount: ballot.optionCount, minChoices: ballot.minChoices, maxChoices: ballot.maxChoices });
+    const electionKey = getBytes(sealing.electionKey);
+    const context = sealedContext({
+      chainId: this.opts.chainId, ballotBox: this.view.address, ballotId: vote.ballotId,
+      electionKeyHash: electionKeyHash(electionKey, sealing.keyCeremonyDigest), rules, voter: vote.voter,
+    });
+    await this.#checks.verifySealed({ context, electionKey, rules, payload: getBytes(vote.payload), field: "vote.payload" });
   }
 
   /**

@@ -7,9 +7,10 @@ import { parseBallotId } from "../http/ballot-id.js";
 import { jsonBody } from "../http/json-body.js";
 import { RateLimiter, type RateLimit } from "../http/rate-limiter.js";
 import type { Relay } from "./relay.js";
+import { MAX_SEALED_PAYLOAD_BYTES } from "../../protocol/sealed/sealed-layout.js";
 
-/** A signed vote is about 900 bytes of JSON; anything much larger is not one. */
-export const VOTE_BODY_LIMIT_BYTES = 4 * 1024;
+/** A public ballot's signed vote is about 900 bytes of JSON, a sealed one's up to about 52 KB (its payload in hex); anything larger is not one. */
+export const VOTE_BODY_LIMIT_BYTES = 2 * MAX_SEALED_PAYLOAD_BYTES + 4 * 1024;
 
 export type RelayRouteOptions = {
   /**
