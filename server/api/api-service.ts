@@ -115,6 +115,7 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
     const ledger = new TokenLedger(store.sublevel<string>("issuer-ledger") as never);
     // Results say how much of what the relay acknowledged is final on chain; the relay says it over HTTP.
     const ballots = new BallotService({
+      ceremonies,
       registry, vault: new IssuerKeyVault(store, opts.secrets.masterKey), chain: ballotChain, tokenLedger: ledger, finality: relayFinality(opts.relayUrl),
       relay: relaySettler({ relayUrl: opts.relayUrl, organizer: opts.chain.organizer, chainId: opts.chain.chainId, ballotBox: opts.chain.ballotBox }),
     });

@@ -12,6 +12,9 @@ import { ballotBoxInterface, EVENT_TOPICS } from "../../protocol/events.js";
 import { ballotFingerprint } from "../../protocol/ballot-fingerprint.js";
 export { ballotBoxInterface };
 
+/** IBallotBox.SealedParams: the election key of a finished key ceremony, its transcript digest, its trustees and threshold. */
+export type SealedBallotParams = { electionKey: string; keyCeremonyDigest: string; trustees: string[]; threshold: number };
+
 export type OnChainBallot = {
   kind: number; minChoices: number; maxChoices: number; optionCount: number;
   opensAt: number; closesAt: number; allowRevote: boolean; liveResults: boolean;
@@ -64,9 +67,12 @@ export class BallotChain {
     return true;
   }
 
-  /** Sends createBallot and waits for its receipt; returns the id from BallotCreated, and the ballot's fingerprint. */
-  async createBallot(params: BallotParams): Promise<ChainReceipt & { ballotId: bigint; organizer: string; fingerprint: string }> {
-    const receipt = await this.send("createBallot", [params]);
+  /**
+   * Sends createBallot (or createSealedBallot, with `sealed`) and waits for its receipt;
+   * returns the id from BallotCreated, and the ballot's fingerprint.
+   */
+  async createBallot(params: BallotParams, sealed?: SealedBallotParams): Promise<ChainReceipt & { ballotId: bigint; organizer: string; fingerprint: string }> {
+    const receipt = await (sealed ? this.send("createSealedBallot", [params, sealed]) : this.send("createBallot", [params]));
     const log = receipt.logs.find((l) => l.topics[0]?.toLowerCase() === EVENT_TOPICS.BallotCreated);
     const event = log && ballotBoxInterface.parseLog(log);
     if (!log || !event) throw new Error(`createBallot ${receipt.hash}: no BallotCreated event`);

@@ -31,9 +31,17 @@ export type BallotDraft = {
   allowRevote: boolean;
   liveResults: boolean;
   eligibility: { minimumAge: number | null };
+  /**
+   * PROTOCOL.md §11: a sealed ballot's choices are encrypted under the election key of a
+   * finished key ceremony of the same app; a public one's are in clear on chain (§5).
+   * Absent in records made before sealed ballots: public.
+   */
+  sealing?: BallotSealing;
 };
 
-const FIELDS = ["question", "kind", "options", "minChoices", "maxChoices", "opensAt", "closesAt", "allowRevote", "liveResults", "eligibility"];
+export type BallotSealing = { kind: "public" } | { kind: "sealed"; ceremonyId: string };
+
+const FIELDS = ["question", "kind", "options", "minChoices", "maxChoices", "opensAt", "closesAt", "allowRevote", "liveResults", "eligibility", "sealing"];
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 const fail = (field: string, why: string): never => {
@@ -131,6 +139,11 @@ export function parseBallotInput(body: unknown, now: number): BallotDraft {
     if (age !== undefined && age !== null) minimumAge = integer(age, "ballot.eligibility.minimumAge", 0, MINIMUM_AGE_MAX);
   }
 
+  const sealing = sealingOf(input.sealing);
+  const liveResults = bool(input.liveResults, "ballot.liveResults", false);
+  // §11.9: no count of a sealed ballot exists before its trustees open the tally.
+  if (sealing.kind === "sealed" && liveResults) fail("ballot.liveResults", "must be false for a sealed ballot: its counts exist only once its trustees open the tally after the close");
+
   return {
     question,
     kind,
@@ -140,7 +153,21 @@ export function parseBallotInput(body: unknown, now: number): BallotDraft {
     opensAt,
     closesAt,
     allowRevote: bool(input.allowRevote, "ballot.allowRevote", false),
-    liveResults: bool(input.liveResults, "ballot.liveResults", false),
+    liveResults,
     eligibility: { minimumAge },
+    sealing,
   };
+}
+
+/**
+ * `"public"`, or `{ "ceremony": "0x…" }` (a key ceremony's id, 32 bytes). Absent: public,
+ * for now (PROTOCOL.md §11: sealed becomes the default once the widget seals).
+ */
+function sealingOf(value: unknown): BallotSealing {
+  if (value === undefined || value === "public") return { kind: "public" };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return fail("ballot.sealing", `must be "public" or { "ceremony": "<key ceremony id>" }`);
+  for (const key of Object.keys(value)) if (key !== "ceremony") fail(`ballot.sealing.${key}`, `is not a sealing field (known: ceremony)`);
+  const ceremony = (value as { ceremony?: unknown }).ceremony;
+  if (typeof ceremony !== "string" || !/^0x[0-9a-fA-F]{64}$/.test(ceremony)) return fail("ballot.sealing.ceremony", "must be a key ceremony id (0x and 64 hex digits)");
+  return { kind: "sealed", ceremonyId: ceremony.toLowerCase() };
 }

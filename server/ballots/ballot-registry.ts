@@ -18,6 +18,8 @@ export type BallotRecord = {
    */
   chain: { chainId: string; ballotBox: string; organizer: string; txHash: string; blockNumber: number; fingerprint?: string };
   createdAt: string;
+  /** A sealed ballot's election key, key ceremony transcript digest, trustees and threshold, as sent to createSealedBallot. */
+  sealed?: { electionKey: string; keyCeremonyDigest: string; trustees: string[]; threshold: number };
   /** Set when closed through the API; `closedAt` in Unix seconds, from the chain. */
   closed?: { txHash: string; blockNumber: number; tokensIssued: number; closedAt: number };
 };

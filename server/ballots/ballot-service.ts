@@ -19,6 +19,8 @@ import type { FinalityReporter } from "./finality-reporter.js";
 import type { RelaySettler } from "./relay-settle.js";
 import type { TokenLedger } from "./token-ledger.js";
 import { Mutex } from "../chain/mutex.js";
+import type { CeremonyRegistry } from "../ceremonies/ceremony-registry.js";
+import type { SealedBallotParams } from "./ballot-chain.js";
 
 export type BallotServiceDeps = {
   registry: BallotRegistry;
@@ -28,6 +30,8 @@ export type BallotServiceDeps = {
   finality?: FinalityReporter;
   /** Asked to land every acknowledged ballot before an early close (relay-settle.ts); none: no relay to wait for. */
   relay?: RelaySettler;
+  /** Where a sealed ballot's key ceremony is read (server/ceremonies/); none: no sealed ballot can be created. */
+  ceremonies?: Pick<CeremonyRegistry, "get">;
   /** Unix seconds; replaceable in tests. */
   now?: () => number;
 };
@@ -45,6 +49,8 @@ export class BallotService {
 
   async create(app: App, body: unknown): Promise<BallotView> {
     const draft = parseBallotInput(body, this.now());
+    // Before any key is made: a ballot that cannot be sealed as asked is refused whole.
+    const sealed = draft.sealing?.kind === "sealed" ? await this.#sealedParams(app, draft.sealing.ceremonyId) : undefined;
     const { privateKey, publicKey } = generateIssuerKey();
     // Sealed and synced BEFORE the chain knows the key: a crash in between leaves an unused
     // sealed key, never a ballot whose tokens nobody can sign.
@@ -64,7 +70,7 @@ export class BallotService {
       question: draft.question,
       options: draft.options,
     };
-    const created = await this.deps.chain.createBallot(params);
+    const created = await this.deps.chain.createBallot(params, sealed);
     const record: BallotRecord = {
       id: created.ballotId.toString(),
       appId: app.id,
@@ -79,10 +85,34 @@ export class BallotService {
         blockNumber: created.blockNumber,
         fingerprint: created.fingerprint,
       },
+      ...(sealed ? { sealed } : {}),
       createdAt: new Date().toISOString(),
     };
     await this.deps.registry.put(record);
     return ballotView(record, undefined, this.now());
+  }
+
+  /**
+   * What createSealedBallot takes from a key ceremony (PROTOCOL.md §11.7, §11.9): one of this
+   * app's, on this chain and BallotBox, that every trustee finished (status "done"): its
+   * election key, its transcript digest, its trustees in order and its threshold.
+   */
+  async #sealedParams(app: App, ceremonyId: string): Promise<SealedBallotParams> {
+    const field = "ballot.sealing.ceremony";
+    if (!this.deps.ceremonies) throw new UrneError("ERR_KEY_CEREMONY", "This service relays no key ceremony: it cannot create a sealed ballot.", { field });
+    const ceremony = await this.deps.ceremonies.get(ceremonyId).catch((error: unknown) => {
+      if (error instanceof UrneError && error.code === "ERR_CEREMONY_NOT_FOUND") return undefined;
+      throw error;
+    });
+    // Another app's ceremony is not named: it does not exist for this app.
+    if (!ceremony || ceremony.appId !== app.id) throw new UrneError("ERR_CEREMONY_NOT_FOUND", "No key ceremony with this id for this app.", { field });
+    if (ceremony.chainId !== this.deps.chain.chainId.toString() || ceremony.ballotBox.toLowerCase() !== this.deps.chain.ballotBox.toLowerCase()) {
+      throw new UrneError("ERR_KEY_CEREMONY", `This key ceremony was held for chain ${ceremony.chainId} and BallotBox ${ceremony.ballotBox}, not this service's.`, { field });
+    }
+    if (ceremony.status !== "done" || !ceremony.electionKey || !ceremony.transcriptDigest) {
+      throw new UrneError("ERR_KEY_CEREMONY", `This key ceremony is not finished (status ${ceremony.status}): every trustee must accept its transcript first.`, { field });
+    }
+    return { electionKey: ceremony.electionKey, keyCeremonyDigest: ceremony.transcriptDigest, trustees: ceremony.params.trustees, threshold: ceremony.params.threshold };
   }
 
   /** The app's ballot, or ERR_BALLOT_NOT_FOUND (also for another app's ballot). */
@@ -148,6 +178,12 @@ export class BallotService {
     const status = ballotStatus(record.draft.opensAt, record.draft.closesAt, onChain.closedAt, this.now());
     if (!record.draft.liveResults && status !== "closed") {
       throw new UrneError("ERR_RESULTS_HIDDEN", "This ballot shows its results only once it is closed.", { field: "id" });
+    }
+    if (record.sealed) {
+      // §11.6: a sealed ballot's counts exist once t trustees posted their decryption shares
+      // on chain, and anyone combines them (`urne recount --ceremony`); this API does not
+      // combine them yet, and gives no number rather than a wrong one.
+      throw new UrneError("ERR_RESULTS_SEALED", "This ballot is sealed: its counts are opened by its trustees' decryption shares on chain, which `urne recount --ceremony FILE` combines; this API does not publish them yet.", { field: "id" });
     }
     const { counts, votersCount, blockNumber } = await this.deps.chain.tally(ballotId);
     return {

@@ -14,6 +14,13 @@ export const SECRECY_NOTICE_EN =
   "Protocol v1: choices are public on the chain. Anyone can read how each voting address voted, but not who holds it: " +
   "the blind-signed token separates the voter's identity from that address. This ballot is not secret in the sense of an encrypted vote.";
 
+export const SEALED_NOTICE_FR =
+  "Scrutin scellé (protocole v2) : chaque choix est chiffré dans le navigateur sous la clé de l'élection, partagée entre les garants " +
+  "désignés ; seuls les totaux sont déchiffrés, après la clôture, quand assez de garants publient leur part. Chacun peut recompter.";
+export const SEALED_NOTICE_EN =
+  "Sealed ballot (protocol v2): each choice is encrypted in the browser under the election key, shared among the named trustees; " +
+  "only the totals are decrypted, after the close, once enough trustees post their shares. Anyone can recount.";
+
 /** The widget reads it too: one declaration for both sides of HTTP. */
 export type { BallotStatus };
 
@@ -54,7 +61,11 @@ export function ballotView(record: BallotRecord, onChain: OnChainBallot | undefi
      */
     fingerprint: record.chain.fingerprint ?? null,
     chain: { ...record.chain, ballotId: record.id },
-    secrecy: { fr: SECRECY_NOTICE_FR, en: SECRECY_NOTICE_EN },
+    /** PROTOCOL.md §11: "public" (choices in clear on chain), or sealed under a key ceremony's election key. */
+    sealing: record.sealed
+      ? { kind: "sealed" as const, ceremonyId: record.draft.sealing?.kind === "sealed" ? record.draft.sealing.ceremonyId : null, ...record.sealed }
+      : { kind: "public" as const },
+    secrecy: record.sealed ? { fr: SEALED_NOTICE_FR, en: SEALED_NOTICE_EN } : { fr: SECRECY_NOTICE_FR, en: SECRECY_NOTICE_EN },
     createdAt: record.createdAt,
   };
 }

@@ -11,7 +11,9 @@ import { Wallet, hexlify } from "ethers";
 import { round1PackageHash, signCeremonyStatement } from "../../protocol/sealed/ceremony-signatures.js";
 import { beginCeremony } from "../../protocol/sealed/trustee.js";
 import { run } from "../../trustee/cli/trustee.js";
-import { call, startTestStack, type TestStack } from "../server/api/stack-fixture.js";
+import { call, inSeconds, startTestStack, type TestStack } from "../server/api/stack-fixture.js";
+import { ballotIdTopic, decodeBallotBoxLog, EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
+import { rpcCall } from "../helpers/rpc.js";
 import { runUrne } from "../helpers/urne-cli.js";
 
 describe("urne trustee: a key ceremony relayed by the vote host", function () {
@@ -45,6 +47,9 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
       .finally(() => (console.log = silent));
   };
 
+  /** The ceremony the first test finishes (the sealed-ballot tests create ballots from it). */
+  let finished: { ceremonyId: string; electionKey: string; transcriptDigest: string } | undefined;
+
   it("ends with every trustee holding a key share of one election key, and the transcript accepted by all", async () => {
     const { ceremonyId } = await open();
     for (const step of ["join", "deal", "finish"]) {
@@ -62,6 +67,57 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     const status = await runUrne(["trustee", "status", "--api", stack.apiUrl, "--ceremony", ceremonyId]);
     expect(status.code, status.stderr).to.equal(0);
     expect(status.stdout).to.include("3 of 5 trustees, status done").and.include(body.ceremony.electionKey);
+    finished = { ceremonyId, electionKey: body.ceremony.electionKey, transcriptDigest: body.ceremony.transcriptDigest };
+  });
+
+  it("creates a sealed ballot under the finished ceremony's key: BallotSealed names its key, transcript, trustees and threshold", async () => {
+    const c = finished!;
+    const res = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Adopter la loi ?", closesAt: inSeconds(3600), sealing: { ceremony: c.ceremonyId } } });
+    expect(res.status, JSON.stringify(res.body)).to.equal(201);
+    const ballot = res.body.ballot;
+    expect(ballot.sealing).to.deep.equal({
+      kind: "sealed", ceremonyId: c.ceremonyId.toLowerCase(), electionKey: c.electionKey, keyCeremonyDigest: c.transcriptDigest,
+      trustees: trustees.map((w) => w.address), threshold: 3,
+    });
+    expect(ballot.secrecy.en).to.match(/^Sealed ballot/);
+    // What the chain says, read from its logs: the same key, digest, trustees and threshold.
+    const logs = (await rpcCall(stack.rpcUrl, "eth_getLogs", [{ address: ballot.chain.ballotBox, fromBlock: "0x0", toBlock: "latest", topics: [EVENT_TOPICS.BallotSealed, ballotIdTopic(BigInt(ballot.id))] }])) as RawLog[];
+    expect(logs).to.have.length(1);
+    const event = decodeBallotBoxLog(logs[0], ballot.chain.ballotBox);
+    expect(event).to.deep.include({ event: "BallotSealed", electionKey: c.electionKey, keyCeremonyDigest: c.transcriptDigest, trustees: trustees.map((w) => w.address), threshold: 3 });
+    // No count exists before the trustees open the tally: the API publishes none, not even after the close.
+    expect((await call(stack, "GET", `/v1/ballots/${ballot.id}/results`)).body.error.code).to.equal("ERR_RESULTS_HIDDEN");
+    const closed = await call(stack, "POST", `/v1/ballots/${ballot.id}/close`, { key: apiKey, body: {} });
+    expect(closed.status, JSON.stringify(closed.body)).to.equal(200);
+    const results = await call(stack, "GET", `/v1/ballots/${ballot.id}/results`);
+    expect(results.status).to.equal(409);
+    expect(results.body.error.code).to.equal("ERR_RESULTS_SEALED");
+    const publicBallot = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Q ?", closesAt: inSeconds(3600), sealing: "public" } });
+    expect(publicBallot.body.ballot.sealing).to.deep.equal({ kind: "public" });
+  });
+
+  it("refuses a sealed ballot from an unfinished, unknown or other app's ceremony, with live results, or a malformed sealing", async () => {
+    const body = (sealing: unknown, extra: object = {}) => ({ key: apiKey, body: { question: "Q ?", closesAt: inSeconds(3600), sealing, ...extra } });
+    const unfinished = await open();
+    const refused = await call(stack, "POST", "/v1/ballots", body({ ceremony: unfinished.ceremonyId }));
+    expect(refused.status).to.equal(400);
+    expect(refused.body.error).to.deep.include({ code: "ERR_KEY_CEREMONY", field: "ballot.sealing.ceremony" });
+    expect(refused.body.error.message).to.include("status round1");
+    const unknown = await call(stack, "POST", "/v1/ballots", body({ ceremony: "0x" + "ab".repeat(32) }));
+    expect(unknown.status).to.equal(404);
+    expect(unknown.body.error).to.deep.include({ code: "ERR_CEREMONY_NOT_FOUND", field: "ballot.sealing.ceremony" });
+    const other = await stack.apps.create({ name: "Autre", origins: ["https://autre.example"] });
+    const foreign = await call(stack, "POST", "/v1/ballots", { ...body({ ceremony: finished!.ceremonyId }), key: other.apiKey });
+    expect(foreign.status).to.equal(404);
+    expect(foreign.body.error.code).to.equal("ERR_CEREMONY_NOT_FOUND");
+    const live = await call(stack, "POST", "/v1/ballots", body({ ceremony: finished!.ceremonyId }, { liveResults: true }));
+    expect(live.status).to.equal(400);
+    expect(live.body.error).to.deep.include({ code: "ERR_INVALID_BALLOT", field: "ballot.liveResults" });
+    for (const [sealing, field] of [["sealed", "ballot.sealing"], [{ ceremony: "0x12" }, "ballot.sealing.ceremony"], [{ ceremony: finished!.ceremonyId, key: "x" }, "ballot.sealing.key"], [null, "ballot.sealing"]] as const) {
+      const bad = await call(stack, "POST", "/v1/ballots", body(sealing));
+      expect(bad.status, JSON.stringify(sealing)).to.equal(400);
+      expect(bad.body.error.field, JSON.stringify(sealing)).to.equal(field);
+    }
   });
 
   it("keeps only what each trustee signed: a package signed by another account, or a second package, is refused", async () => {
