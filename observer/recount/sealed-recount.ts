@@ -16,14 +16,14 @@
 //      named and left out
 //   S5 t valid shares open the counts (threshold-decryption.ts); fewer: "awaiting
 //      decryption: k of t shares", and no number
-import { getBytes, hexlify } from "ethers";
+import { concat as concatBytes, getBytes, hexlify } from "ethers";
 import { rulesFromParams, type BallotRules } from "../../protocol/ballot.js";
 import { ErrorCode, UrneError } from "../../protocol/errors.js";
 import type { BallotClosedEvent, BallotCreatedEvent, BallotSealedEvent, DecryptionShareSubmittedEvent, EventLocation, VoteCastEvent } from "../../protocol/events.js";
 import { electionKeyHash, sealedContext } from "../../protocol/sealed/ballot-context.js";
 import { decodeDecryptionShare } from "../../protocol/sealed/decryption-share.js";
 import { addCiphertexts, type Ciphertext } from "../../protocol/sealed/elgamal.js";
-import { decodePoint, type Point } from "../../protocol/sealed/group.js";
+import { decodePoint, transcriptPoint, type Point } from "../../protocol/sealed/group.js";
 import { ceremonyDigest, electionKeyOf, verificationKeysOf, type CeremonyTranscript } from "../../protocol/sealed/key-ceremony.js";
 import { sealedLayout } from "../../protocol/sealed/sealed-layout.js";
 import { decodeSealedPayload } from "../../protocol/sealed/sealed-payload.js";
@@ -55,6 +55,12 @@ export type SealedReport = {
   excluded: ExcludedBallot[];
   /** 0x hex, or null when the ballot's key or rules could not be read (S1). */
   tallyDigest: string | null;
+  /**
+   * The counted ballots' sum per cell, A ‖ B as the tally digest hashes them (33 bytes each,
+   * zeros for the identity), 0x hex; null with the tally digest. A trustee's decryption share
+   * is over these (`urne trustee decrypt`).
+   */
+  aggregates: string[] | null;
   shares: ShareVerdict[];
   /** "opened", or "awaiting decryption: k of t shares" (never a partial number). */
   status: string;
@@ -177,7 +183,7 @@ export class SealedRecount {
     const report: SealedReport = {
       electionKey: e.electionKey, keyCeremonyDigest: e.keyCeremonyDigest, threshold: e.threshold, trustees: e.trustees,
       transcript: this.transcript !== undefined, ballotsCounted: this.counted.size, excluded: this.excluded,
-      tallyDigest: null, shares: [], status: `awaiting decryption: 0 of ${e.threshold} shares`, counts: null,
+      tallyDigest: null, aggregates: null, shares: [], status: `awaiting decryption: 0 of ${e.threshold} shares`, counts: null,
     };
     if (!this.rules || !this.keyHash) {
       const why = "S1 failed: no tally";
@@ -192,6 +198,7 @@ export class SealedRecount {
     const aggregates = Array.from({ length: cells }, (_, k) => addCiphertexts(ballots.map((b) => b.cells[k])));
     const tallyDigest = digest.digest(aggregates);
     report.tallyDigest = hexlify(tallyDigest);
+    report.aggregates = aggregates.map((c) => concatBytes([transcriptPoint(c.A), transcriptPoint(c.B)]));
     checks.push({ step: "S3", ok: true, message: `tally digest ${report.tallyDigest} over ${ballots.length} counted ballots in chain order and the aggregates of ${cells} cells (§11.6)` });
 
     // S4: every share judged, in chain order; only the candidates go to openTally, which checks the proofs.

@@ -47,6 +47,12 @@ export function transcriptPoint(point: Point): Uint8Array {
   return point.is0() ? new Uint8Array(POINT_BYTES) : point.toBytes(true);
 }
 
+/** The inverse of transcriptPoint: 33 zero bytes are the identity, anything else must be a valid compressed point. */
+export function decodeTranscriptPoint(bytes: Uint8Array, field: string): Point {
+  if (bytes.length === POINT_BYTES && bytes.every((b) => b === 0)) return Point.ZERO;
+  return decodePoint(bytes, field);
+}
+
 /** Reads a 32-byte big-endian scalar below n. */
 export function decodeScalar(bytes: Uint8Array, field: string): bigint {
   if (bytes.length !== SCALAR_BYTES) invalid(field, `must be ${SCALAR_BYTES} bytes, got ${bytes.length}`);

@@ -3,11 +3,16 @@
 // 3 of 5, end with one election key and accepted transcript; the vote host keeps only
 // messages signed by the trustee they name, refuses a second package, early shares, a
 // wrong digest; a state file opens only with its passphrase.
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { Wallet, hexlify } from "ethers";
+import { Contract, Wallet, getBytes, hexlify } from "ethers";
+import { BallotKind, blind, finalize, issuerKeyFromJwk, signVote, toHex, tokenMessage } from "../../protocol/index.js";
+import { blindSign } from "../../protocol/node.js";
+import { electionKeyHash, sealedContext } from "../../protocol/sealed/ballot-context.js";
+import { decodePoint } from "../../protocol/sealed/group.js";
+import { sealBallot } from "../../protocol/sealed/sealed-ballot.js";
 import { round1PackageHash, signCeremonyStatement } from "../../protocol/sealed/ceremony-signatures.js";
 import { beginCeremony } from "../../protocol/sealed/trustee.js";
 import { run } from "../../trustee/cli/trustee.js";
@@ -39,13 +44,48 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body.ceremony as { ceremonyId: string; status: string; chainId: string; ballotBox: string; params: { ceremonyId: string; threshold: number; trustees: string[] } };
   };
-  const trustee = (i: number, ceremonyId: string, step: string, extra: { key?: string; passphrase?: string } = {}) => {
+  const trustee = (i: number, ceremonyId: string, step: string, extra: { key?: string; passphrase?: string } = {}, more: string[] = []) => {
     const silent = console.log;
     console.log = () => {};
-    return run([step, "--api", stack.apiUrl, "--ceremony", ceremonyId, "--state", path.join(dir, `${ceremonyId.slice(2, 10)}-${i}.json`)],
+    return run([step, "--api", stack.apiUrl, "--ceremony", ceremonyId, "--state", path.join(dir, `${ceremonyId.slice(2, 10)}-${i}.json`), ...more],
       { URNE_TRUSTEE_KEY: extra.key ?? trustees[i].privateKey, URNE_TRUSTEE_PASSPHRASE: extra.passphrase ?? passphrase })
       .finally(() => (console.log = silent));
   };
+
+  /** What `run` wrote to stderr, with its exit code. */
+  async function captured(step: () => Promise<number>): Promise<{ code: number; stderr: string }> {
+    const lines: string[] = [];
+    const error = console.error;
+    console.error = (...args: unknown[]) => lines.push(args.join(" "));
+    try {
+      return { code: await step(), stderr: lines.join("\n") };
+    } finally {
+      console.error = error;
+    }
+  }
+
+  /** Sealed ballots of `choices` (single choice) cast by fresh voters, each with a token blind-signed by the ballot's key, in one castVotes from the chain's admin. */
+  async function castSealedVotes(ballot: { id: string; issuerKey: unknown; sealing: { electionKey: string; keyCeremonyDigest: string } }, choices: number[]) {
+    const chainId = stack.chain.chainId, ballotBox = stack.ballotChain.ballotBox, ballotId = BigInt(ballot.id);
+    const rules = { kind: BallotKind.SingleChoice, optionCount: 3, minChoices: 0, maxChoices: 0 };
+    const electionKey = getBytes(ballot.sealing.electionKey);
+    const publicKey = issuerKeyFromJwk(ballot.issuerKey);
+    const privateKey = await stack.ballots.issuerPrivateKey(ballot.id);
+    const votes = await Promise.all(choices.map(async (option) => {
+      const voter = Wallet.createRandom();
+      const context = sealedContext({ chainId, ballotBox, ballotId, electionKeyHash: electionKeyHash(electionKey, ballot.sealing.keyCeremonyDigest), rules, voter: voter.address });
+      const { payload } = sealBallot({ context, electionKey: decodePoint(electionKey, "electionKey"), rules, choice: { kind: BallotKind.SingleChoice, option } });
+      const message = tokenMessage({ chainId, ballotBox, ballotId, voter: voter.address });
+      const { blindedMessage, inverse } = blind(publicKey, message);
+      const token = finalize(publicKey, message, blindSign(privateKey, blindedMessage), inverse);
+      const payloadHex = toHex(payload);
+      const voterSignature = await signVote(voter, { chainId, ballotBox, ballotId, revision: 0, payload: payloadHex });
+      return { ballotId, voter: voter.address, revision: 0, payload: payloadHex, tokenSignature: toHex(token), voterSignature };
+    }));
+    const admin = new Wallet(stack.chain.operators.admin.privateKey, stack.ballotChain.provider);
+    const receipt = await (await (stack.ballotChain.box.connect(admin) as Contract).castVotes(votes)).wait();
+    expect(receipt!.status).to.equal(1);
+  }
 
   /** The ceremony the first test finishes (the sealed-ballot tests create ballots from it). */
   let finished: { ceremonyId: string; electionKey: string; transcriptDigest: string } | undefined;
@@ -94,6 +134,41 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     expect(results.body.error.code).to.equal("ERR_RESULTS_SEALED");
     const publicBallot = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Q ?", closesAt: inSeconds(3600), sealing: "public" } });
     expect(publicBallot.body.ballot.sealing).to.deep.equal({ kind: "public" });
+  });
+
+  it("decrypt: after the close, each trustee recounts from its own node and posts its share; t shares open the counts in urne recount", async () => {
+    const c = finished!;
+    const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Adopter l'amendement ?", closesAt: inSeconds(3600), sealing: { ceremony: c.ceremonyId } } });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const ballot = created.body.ballot;
+    const choices = [0, 1, 0, 2, 0];
+    await castSealedVotes(ballot, choices);
+    const decrypt = (i: number) => trustee(i, c.ceremonyId, "decrypt", {}, ["--rpc", stack.rpcUrl, "--ballot", ballot.id]);
+    // Before the close, the tally may still change: no share is made.
+    const early = await captured(() => decrypt(0));
+    expect(early.code).to.equal(1);
+    expect(early.stderr).to.match(/is not closed at block \d+/);
+    expect((await call(stack, "POST", `/v1/ballots/${ballot.id}/close`, { key: apiKey, body: {} })).status).to.equal(200);
+    const admin = new Wallet(stack.chain.operators.admin.privateKey, stack.ballotChain.provider);
+    for (const w of trustees.slice(0, 3)) await (await admin.sendTransaction({ to: w.address, value: 10n ** 17n })).wait();
+    const ceremonyFile = path.join(dir, "ceremony.json");
+    await writeFile(ceremonyFile, JSON.stringify((await call(stack, "GET", `/v1/ceremonies/${c.ceremonyId}`)).body.ceremony));
+    const recounted = async () => {
+      const r = await runUrne(["recount", "--rpc", stack.rpcUrl, "--ballot-box", ballot.chain.ballotBox, "--ballot", ballot.id, "--ceremony", ceremonyFile, "--json"]);
+      return JSON.parse(r.stdout).ballots[0].sealed as { status: string; counts: string[] | null; ballotsCounted: number; shares: { valid: boolean }[] };
+    };
+    expect((await captured(() => decrypt(0))).code).to.equal(0);
+    expect((await captured(() => decrypt(1))).code).to.equal(0);
+    expect(await recounted()).to.deep.include({ status: "awaiting decryption: 2 of 3 shares", counts: null, ballotsCounted: 5 });
+    // A second share of the same trustee is refused here, before it costs anything.
+    const again = await captured(() => decrypt(0));
+    expect(again.code).to.equal(1);
+    expect(again.stderr).to.include("already posted a share");
+    expect((await captured(() => decrypt(2))).code).to.equal(0);
+    const opened = await recounted();
+    expect(opened.status).to.equal("opened");
+    expect(opened.counts).to.deep.equal([0, 1, 2].map((o) => String(choices.filter((x) => x === o).length)));
+    expect(opened.shares.map((v) => v.valid)).to.deep.equal([true, true, true]);
   });
 
   it("refuses a sealed ballot from an unfinished, unknown or other app's ceremony, with live results, or a malformed sealing", async () => {

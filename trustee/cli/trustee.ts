@@ -14,8 +14,13 @@ import { beginCeremony, dealShares, finishCeremony, type ShareMessage, type Trus
 import type { CeremonyView } from "../../protocol/api-types.js";
 import { CeremonyClient, VoteHostError } from "../ceremony-client.js";
 import { readStateFile, StateFileError, writeStateFile } from "../trustee-state-file.js";
+import { DecryptionRefused, postDecryptionShare } from "../decryption-share-post.js";
+import { JsonRpcClient, NodeRequestError } from "../../protocol/json-rpc.js";
+import { nodeFailure } from "../../protocol/audit/node-answers.js";
+import { parseAddress } from "../../protocol/fields.js";
 
 export const TRUSTEE_USAGE = `usage: urne trustee <step> --api URL --ceremony ID [--state FILE]
+       urne trustee decrypt --api URL --ceremony ID --rpc NODE --ballot ID [--ballot-box ADDRESS] [--state FILE]
 
 A trustee's part in a ballot's key ceremony (PROTOCOL.md §11.7), in order:
   join       make this trustee's polynomial and encryption key, publish the round-1 package
@@ -24,11 +29,14 @@ A trustee's part in a ballot's key ceremony (PROTOCOL.md §11.7), in order:
              share, accept the transcript (its digest is what the ballot will name)
   check-key  re-derive this trustee's verification key from the state file and the transcript
   status     where the ceremony stands (no secret needed)
+  decrypt    after a sealed ballot under this ceremony's key closed: recount it from your own
+             node (--rpc), make this trustee's decryption share of its tally with its proof,
+             and post it on chain from URNE_TRUSTEE_KEY's account (it pays the gas)
   --state FILE   this trustee's secrets, encrypted (default trustee-<ceremony>.json)
 environment: URNE_TRUSTEE_KEY (the trustee's chain account key), URNE_TRUSTEE_PASSPHRASE
 (at least 12 characters; it encrypts the state file)
 
-exit codes: 0 done, 1 the ceremony or a trustee failed a check (named), 2 usage, 3 the vote host did not answer`;
+exit codes: 0 done, 1 the ceremony, a trustee or the ballot failed a check (named), 2 usage, 3 the vote host or the node did not answer`;
 
 export const TRUSTEE_EXIT = Object.freeze({ OK: 0, FAILED: 1, USAGE: 2, UNREACHABLE: 3 });
 
@@ -51,7 +59,7 @@ function checkedRound1(doc: CeremonyView): Round1Package[] {
 export async function run(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let values, positionals;
   try {
-    ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: { api: { type: "string" }, ceremony: { type: "string" }, state: { type: "string" }, help: { type: "boolean" } } }));
+    ({ values, positionals } = parseArgs({ args, allowPositionals: true, options: { api: { type: "string" }, ceremony: { type: "string" }, state: { type: "string" }, rpc: { type: "string" }, ballot: { type: "string" }, "ballot-box": { type: "string" }, help: { type: "boolean" } } }));
   } catch (error) {
     console.error(`urne trustee: ${(error as Error).message}\n\n${TRUSTEE_USAGE}`);
     return TRUSTEE_EXIT.USAGE;
@@ -62,7 +70,11 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
   }
   const step = positionals[0];
   try {
-    if (!["join", "deal", "finish", "check-key", "status"].includes(step ?? "")) throw new Usage(`unknown step ${JSON.stringify(step ?? "")}`);
+    if (!["join", "deal", "finish", "check-key", "status", "decrypt"].includes(step ?? "")) throw new Usage(`unknown step ${JSON.stringify(step ?? "")}`);
+    if (step === "decrypt") {
+      if (!values.rpc) throw new Usage("--rpc URL is required (your own node of the chain)");
+      if (!values.ballot || !/^[1-9][0-9]{0,76}$/.test(values.ballot)) throw new Usage("--ballot ID (a ballot id, decimal) is required");
+    }
     if (!values.api) throw new Usage("--api URL is required (the vote host)");
     if (!values.ceremony || !/^0x[0-9a-fA-F]{64}$/.test(values.ceremony)) throw new Usage("--ceremony ID (0x and 64 hex digits) is required");
     const client = new CeremonyClient(values.api, values.ceremony);
@@ -92,7 +104,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     }
     const saved = readStateFile<Saved>(file, passphrase);
     if (saved.ceremonyId.toLowerCase() !== doc.ceremonyId.toLowerCase()) throw new Usage(`${file} is the state of ceremony ${saved.ceremonyId}, not of this one`);
-    const wallet = step === "deal" || step === "finish" ? new Wallet(env.URNE_TRUSTEE_KEY ?? "") : undefined;
+    const wallet = step === "deal" || step === "finish" || step === "decrypt" ? new Wallet(env.URNE_TRUSTEE_KEY ?? "") : undefined;
     if (wallet && wallet.address !== saved.address) throw new Usage(`URNE_TRUSTEE_KEY is not the key of ${saved.address}, who joined with ${file}`);
     const index = saved.state.index;
     if (step === "deal") {
@@ -119,6 +131,15 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       console.log(`trustee ${index} holds its key share (in ${file}); verification key ${hexlify(encodePoint(key.verificationKey))}; election key ${hexlify(encodePoint(key.electionKey))}; accepted transcript ${key.ceremonyDigest}; ceremony ${after.status}`);
       return TRUSTEE_EXIT.OK;
     }
+    if (step === "decrypt") {
+      if (!saved.key) throw new Usage(`${file} holds no key share yet: run "urne trustee finish" first`);
+      const ballotBox = parseAddress(values["ballot-box"] ?? doc.ballotBox, "--ballot-box");
+      const node = new JsonRpcClient(values.rpc!, 30_000);
+      if (BigInt(await node.call<string>("eth_chainId")) !== BigInt(doc.chainId)) throw new Usage(`${values.rpc} is not on chain ${doc.chainId}, the ceremony's`);
+      const posted = await postDecryptionShare({ rpc: values.rpc!, ballotBox, ballotId: BigInt(values.ballot!), transcript, index, key: saved.key, wallet: wallet! });
+      console.log(`posted trustee ${index}'s decryption share of ballot ${values.ballot} (tally digest ${posted.tallyDigest}, ${posted.ballotsCounted} ballots counted, ${posted.cells} cells) in ${posted.txHash}, block ${posted.blockNumber}`);
+      return TRUSTEE_EXIT.OK;
+    }
     // check-key
     if (!saved.key) throw new Usage(`${file} holds no key share yet: run "urne trustee finish" first`);
     const expected = verificationKeysOf(transcript)[index - 1];
@@ -128,6 +149,14 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       : `FAIL: the key share in ${file} does not match trustee ${index}'s verification key in the published transcript`);
     return ok ? TRUSTEE_EXIT.OK : TRUSTEE_EXIT.FAILED;
   } catch (error) {
+    if (error instanceof DecryptionRefused) {
+      console.error(`urne trustee ${step}: ${error.message}`);
+      return TRUSTEE_EXIT.FAILED;
+    }
+    if (error instanceof NodeRequestError) {
+      console.error(`urne trustee ${step}: ${error.rpcCode !== undefined ? `refused by ${values.rpc}: ${error.message}` : nodeFailure(error)}`);
+      return error.rpcCode !== undefined ? TRUSTEE_EXIT.FAILED : TRUSTEE_EXIT.UNREACHABLE;
+    }
     if (error instanceof Usage || error instanceof StateFileError) {
       console.error(`urne trustee ${step ?? ""}: ${error.message}`);
       return error instanceof Usage && /is required|unknown step|--ceremony/.test(error.message) ? TRUSTEE_EXIT.USAGE : TRUSTEE_EXIT.FAILED;
