@@ -21,6 +21,20 @@ import type { TokenLedger } from "./token-ledger.js";
 import { Mutex } from "../chain/mutex.js";
 import type { CeremonyRegistry } from "../ceremonies/ceremony-registry.js";
 import type { SealedBallotParams } from "./ballot-chain.js";
+import { parseCeremonyTranscript } from "../../protocol/sealed/ceremony-transcript.js";
+import { nodeSource } from "../../observer/recount/event-source.js";
+import { recount } from "../../observer/recount/recount.js";
+
+/** How long a sealed ballot's recount that did not open it is reused before another is run. */
+const SEALED_TALLY_REUSE_MS = 10_000;
+
+/** What the results of a closed sealed ballot come from: the recount's verdict (S1-S5), and the counts once t shares opened them. */
+type SealedTally = {
+  opened: boolean;
+  counts: bigint[];
+  blockNumber: number;
+  sealed: { status: string; tallyDigest: string | null; threshold: number; trustees: string[]; ballotsCounted: number; ballotsExcluded: number; sharesValid: number };
+};
 
 export type BallotServiceDeps = {
   registry: BallotRegistry;
@@ -179,13 +193,8 @@ export class BallotService {
     if (!record.draft.liveResults && status !== "closed") {
       throw new UrneError("ERR_RESULTS_HIDDEN", "This ballot shows its results only once it is closed.", { field: "id" });
     }
-    if (record.sealed) {
-      // §11.6: a sealed ballot's counts exist once t trustees posted their decryption shares
-      // on chain, and anyone combines them (`urne recount --ceremony`); this API does not
-      // combine them yet, and gives no number rather than a wrong one.
-      throw new UrneError("ERR_RESULTS_SEALED", "This ballot is sealed: its counts are opened by its trustees' decryption shares on chain, which `urne recount --ceremony FILE` combines; this API does not publish them yet.", { field: "id" });
-    }
-    const { counts, votersCount, blockNumber } = await this.deps.chain.tally(ballotId);
+    const opened = record.sealed ? await this.#openedTally(record) : undefined;
+    const { counts, votersCount, blockNumber } = opened ?? (await this.deps.chain.tally(ballotId));
     return {
       ballotId: record.id,
       kind: record.draft.kind,
@@ -197,7 +206,49 @@ export class BallotService {
       ...computeResults(record.draft, counts, votersCount),
       asOf: { blockNumber, chainId: record.chain.chainId, ballotBox: record.chain.ballotBox },
       relayFinalShare: (await this.deps.finality?.finalShare(ballotId)) ?? null,
+      ...(opened ? { sealed: opened.sealed } : {}),
     };
+  }
+
+  /** Sealed tallies being recounted (one at a time per ballot) or recounted lately, by ballot id. */
+  readonly #sealedTallies = new Map<string, { at: number; tally: Promise<SealedTally> }>();
+
+  /**
+   * A closed sealed ballot's counts (PROTOCOL.md §11.6), as anyone opens them: the ballot
+   * recounted from the chain with its key ceremony's transcript (observer/recount, S1-S5:
+   * each ballot's proofs, the tally digest, each trustee's share). Fewer than t valid shares:
+   * 409 ERR_RESULTS_AWAITING_DECRYPTION saying how many, never a partial number. A recount
+   * reads every ballot and checks its proofs: one runs at a time per ballot, and its answer
+   * is kept for SEALED_TALLY_REUSE_MS (the counts once opened never change: the shares are
+   * of the closed tally).
+   */
+  async #openedTally(record: BallotRecord): Promise<{ counts: bigint[]; votersCount: number; blockNumber: number; sealed: SealedTally["sealed"] }> {
+    let entry = this.#sealedTallies.get(record.id);
+    const stale = entry !== undefined && Date.now() - entry.at > SEALED_TALLY_REUSE_MS && !(await entry.tally.then((t) => t.opened, () => false));
+    if (!entry || stale) {
+      entry = { at: Date.now(), tally: this.#recountSealed(record) };
+      this.#sealedTallies.set(record.id, entry);
+      entry.tally.catch(() => this.#sealedTallies.delete(record.id));
+    }
+    const tally = await entry.tally;
+    if (!tally.opened) throw new UrneError("ERR_RESULTS_AWAITING_DECRYPTION", `This sealed ballot's counts are not open yet: ${tally.sealed.status} (its trustees post them after the close).`, { field: "id" });
+    return { counts: tally.counts, votersCount: tally.sealed.ballotsCounted, blockNumber: tally.blockNumber, sealed: tally.sealed };
+  }
+
+  async #recountSealed(record: BallotRecord): Promise<SealedTally> {
+    const ceremonyId = record.draft.sealing?.kind === "sealed" ? record.draft.sealing.ceremonyId : undefined;
+    if (!ceremonyId || !this.deps.ceremonies) throw new Error(`sealed ballot ${record.id}: its key ceremony is unknown to this service`);
+    const transcript = parseCeremonyTranscript(await this.deps.ceremonies.get(ceremonyId), "ceremony");
+    const ballotId = BigInt(record.id);
+    const report = await recount(await nodeSource(this.deps.chain.opts.rpcUrl, record.chain.ballotBox, { ballotId }), { ballotId, ceremonies: [transcript], threads: 1 });
+    const b = report.ballots.find((x) => x.ballotId === record.id);
+    if (!b?.sealed) throw new Error(`sealed ballot ${record.id}: the recount found no sealed ballot`);
+    const s = b.sealed;
+    const sealed = {
+      status: s.status, tallyDigest: s.tallyDigest, threshold: s.threshold, trustees: s.trustees, ballotsCounted: s.ballotsCounted,
+      ballotsExcluded: s.excluded.length, sharesValid: s.shares.filter((v) => v.valid).length,
+    };
+    return { opened: s.counts !== null, counts: (s.counts ?? []).map(BigInt), blockNumber: report.asOf.blockNumber, sealed };
   }
 
   /** The ballot's issuer private key (for the issuer's blind signing only). */

@@ -131,7 +131,8 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     expect(closed.status, JSON.stringify(closed.body)).to.equal(200);
     const results = await call(stack, "GET", `/v1/ballots/${ballot.id}/results`);
     expect(results.status).to.equal(409);
-    expect(results.body.error.code).to.equal("ERR_RESULTS_SEALED");
+    expect(results.body.error.code).to.equal("ERR_RESULTS_AWAITING_DECRYPTION");
+    expect(results.body.error.message).to.include("awaiting decryption: 0 of 3 shares");
     const publicBallot = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Q ?", closesAt: inSeconds(3600), sealing: "public" } });
     expect(publicBallot.body.ballot.sealing).to.deep.equal({ kind: "public" });
   });
@@ -160,6 +161,9 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     expect((await captured(() => decrypt(0))).code).to.equal(0);
     expect((await captured(() => decrypt(1))).code).to.equal(0);
     expect(await recounted()).to.deep.include({ status: "awaiting decryption: 2 of 3 shares", counts: null, ballotsCounted: 5 });
+    const waiting = await call(stack, "GET", `/v1/ballots/${ballot.id}/results`);
+    expect(waiting.status).to.equal(409);
+    expect(waiting.body.error.message).to.include("awaiting decryption: 2 of 3 shares");
     // A second share of the same trustee is refused here, before it costs anything.
     const again = await captured(() => decrypt(0));
     expect(again.code).to.equal(1);
@@ -169,6 +173,17 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     expect(opened.status).to.equal("opened");
     expect(opened.counts).to.deep.equal([0, 1, 2].map((o) => String(choices.filter((x) => x === o).length)));
     expect(opened.shares.map((v) => v.valid)).to.deep.equal([true, true, true]);
+    // The API publishes what the recount opened (it reuses a recount that did not open for 10 s at most).
+    let published = await call(stack, "GET", `/v1/ballots/${ballot.id}/results`);
+    for (let i = 0; published.status === 409 && i < 60; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      published = await call(stack, "GET", `/v1/ballots/${ballot.id}/results`);
+    }
+    expect(published.status, JSON.stringify(published.body)).to.equal(200);
+    const results = published.body.results;
+    expect(results.sealed).to.deep.include({ status: "opened", threshold: 3, ballotsCounted: 5, ballotsExcluded: 0, sharesValid: 3 });
+    expect(results).to.include({ votersCount: 5, final: true });
+    expect(results.options.map((o: { votes: number }) => o.votes)).to.deep.equal([0, 1, 2].map((o) => choices.filter((x) => x === o).length));
   });
 
   it("refuses a sealed ballot from an unfinished, unknown or other app's ceremony, with live results, or a malformed sealing", async () => {
