@@ -3,7 +3,7 @@
 // exact byte lengths) so that one proof has one meaning. Checking it against a chain is
 // the observer's job (§9.2).
 import type { SignedVote } from "./ballot.js";
-import { MAX_OPTIONS } from "./constants.js";
+import { MAX_SEALED_PAYLOAD_BYTES } from "./sealed/sealed-layout.js";
 import { UrneError, ErrorCode } from "./errors.js";
 import { checkSafeInteger, parseAddress, parseDecimal } from "./fields.js";
 import { parseHex, toHex } from "./hex.js";
@@ -75,8 +75,9 @@ export function parseProof(json: unknown): ProofOfVote {
     ballotId: parseDecimal(o.ballotId, "proof.ballotId", 256, 1n),
     voter: parseAddress(o.voter, "proof.voter"),
     revision: checkSafeInteger(o.revision, "proof.revision", 0, MAX_REVISION),
-    // The payload's validity depends on the ballot's rules, which are on chain (§9.2).
-    payload: hexField(o.payload, "proof.payload", 1, MAX_OPTIONS),
+    // The payload's validity depends on the ballot's rules, which are on chain (§9.2): up to
+    // MAX_OPTIONS bytes for a public ballot, a sealed layout's length for a sealed one (§11.3).
+    payload: hexField(o.payload, "proof.payload", 1, MAX_SEALED_PAYLOAD_BYTES),
     tokenSignature: hexField(o.tokenSignature, "proof.tokenSignature", ISSUER_MODULUS_BYTES),
     voterSignature: hexField(o.voterSignature, "proof.voterSignature", 65),
     transactionHash: hexField(o.transactionHash, "proof.transactionHash", 32),

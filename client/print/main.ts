@@ -6,6 +6,9 @@ import "./print.css";
 import { parseProof } from "../../protocol/proof.js";
 import { h, showQuietly } from "../shared/dom.js";
 import { qrSvg } from "../shared/qr-svg.js";
+import { getBytes } from "ethers";
+import { MAX_OPTIONS } from "../../protocol/constants.js";
+import { trackerOf, trackerText } from "../../protocol/sealed/tracker.js";
 
 const root = document.getElementById("urne-print")!;
 const en = document.documentElement.lang === "en";
@@ -13,8 +16,25 @@ const say = (fr: string, english: string) => (en ? english : fr);
 
 type PrintMessage = { type: "urne:print-proof"; proof: string; question: string; ballotId: string };
 
+/**
+ * The whole proof as a QR code when it fits in one (a public ballot's proof, about 1 KB); a
+ * sealed ballot's is longer (its payload alone is 647 bytes to 25 KB): then the file is the proof.
+ */
+function proofFigure(compact: string): HTMLElement {
+  try {
+    return h("figure", {}, qrSvg(compact, say("QR code contenant la preuve de vote complète", "QR code holding the whole proof of vote")),
+      h("figcaption", {}, say("Le QR code contient le fichier de preuve complet.", "The QR code holds the whole proof file.")));
+  } catch {
+    return h("p", { class: "no-qr" }, say(
+      "Cette preuve est trop longue pour un QR code : gardez le fichier de preuve téléchargé, c'est lui que la page de vérification lit.",
+      "This proof is too long for a QR code: keep the downloaded proof file, which is what the verify page reads."));
+  }
+}
+
 function render(message: PrintMessage): void {
   const proof = parseProof(message.proof); // only a valid proof is printed
+  // A payload longer than any public ballot's is a sealed ballot (PROTOCOL.md §11.3): its tracker is what the voter compares.
+  const sealed = getBytes(proof.payload).length > MAX_OPTIONS;
   // Compact JSON in the QR code: the same proof, fewer modules to print and scan.
   const compact = JSON.stringify(JSON.parse(message.proof));
   const row = (label: string, value: string) => h("tr", {}, h("th", { scope: "row" }, label), h("td", {}, value));
@@ -26,8 +46,7 @@ function render(message: PrintMessage): void {
     h("p", {}, say(
       "Ce document ne dit pas qui vous êtes. Il permet à quiconque de vérifier, sur la chaîne, que ce bulletin a été compté tel qu'il a été envoyé.",
       "This document does not say who you are. It lets anyone check, on the chain, that this ballot was counted as it was sent.")),
-    h("figure", {}, qrSvg(compact, say("QR code contenant la preuve de vote complète", "QR code holding the whole proof of vote")),
-      h("figcaption", {}, say("Le QR code contient le fichier de preuve complet.", "The QR code holds the whole proof file."))),
+    proofFigure(compact),
     h("table", {},
       h("caption", {}, say("Détails de la preuve", "Proof details")),
       h("tbody", {},
@@ -36,6 +55,7 @@ function render(message: PrintMessage): void {
         row("BallotBox", proof.ballotBox),
         row(say("Adresse de vote", "Voting address"), proof.voter),
         row(say("Révision", "Revision"), String(proof.revision)),
+        ...(sealed ? [row(say("Code de suivi du bulletin scellé", "Sealed ballot's tracking code"), trackerText(trackerOf(getBytes(proof.payload))))] : []),
         row(say("Transaction", "Transaction"), proof.transactionHash),
         row(say("Bloc", "Block"), `${proof.blockNumber} (${proof.blockHash})`))),
     h("p", { class: "no-print" }, printButton, " ", h("a", { href: "/verify" }, say("Vérifier une preuve", "Verify a proof"))));

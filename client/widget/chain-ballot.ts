@@ -20,6 +20,12 @@ export type ChainBallot = {
   params: BallotParams;
   issuerKey: IssuerPublicKey;
   fingerprint: string;
+  /**
+   * A sealed ballot's election key and key ceremony digest (its BallotSealed event, in the
+   * same verified receipt as its BallotCreated): the widget seals every choice under it. The
+   * chain decides, never the vote host: absent, the ballot is public and the voter is told so.
+   */
+  sealing?: { electionKey: string; keyCeremonyDigest: string };
 };
 
 /** Why the ballot was refused; error-message.ts words each one. */
@@ -72,5 +78,6 @@ export async function readChainBallot(ballot: WidgetBallot, nodes: readonly RpcC
     || params.allowRevote !== ballot.allowRevote || params.liveResults !== ballot.liveResults
     || params.opensAt !== BigInt(Date.parse(ballot.opensAt) / 1000) || params.closesAt !== BigInt(Date.parse(ballot.closesAt) / 1000);
   if (differs) throw new ChainCheckError("shown-differs", "the question, options, rules or schedule shown differ from the chain's");
-  return { chainId: where.chainId, ballotBox: where.ballotBox, ballotId: where.ballotId, params, issuerKey, fingerprint: first.fingerprint };
+  const sealing = first.sealed ? { electionKey: first.sealed.electionKey, keyCeremonyDigest: first.sealed.keyCeremonyDigest } : undefined;
+  return { chainId: where.chainId, ballotBox: where.ballotBox, ballotId: where.ballotId, params, issuerKey, fingerprint: first.fingerprint, ...(sealing ? { sealing } : {}) };
 }

@@ -21,7 +21,7 @@ export class VoteRejectedError extends Error {
   readonly code = "ERR_VOTE_REJECTED";
 }
 
-type Cast = { choiceKey: string; vote: SignedVote; receiptId?: string };
+type Cast = { choiceKey: string; vote: SignedVote; receiptId?: string; trackerText?: string };
 
 const POLL_MS = 400;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -47,6 +47,8 @@ export class VoteSession {
   #cast?: Cast;
   #lastRevision = -1;
   proof?: ProofOfVote;
+  /** A sealed ballot's tracker as people read it (PROTOCOL.md §11.8), once cast. */
+  trackerText?: string;
 
   /** `nodes`: the chain nodes the ballot was checked on; the vote must be on every one of them. */
   constructor(readonly chain: ChainBallot, readonly nodes: readonly RpcCaller[], readonly relayUrl: string) {}
@@ -77,13 +79,23 @@ export class VoteSession {
       if (session === undefined) throw new Error("cast: no session to obtain a token");
       await this.obtainToken(session);
     }
-    const payload = toHex(encodePayload(rulesFromParams(params), choice));
-    const choiceKey = `${this.#lastRevision + 1}:${payload}`;
+    const rules = rulesFromParams(params);
+    // A sealed ballot's payload is new randomness each time: the same choice is sealed once,
+    // and a retry sends the very ballot already sealed and signed.
+    const choiceKey = `${this.#lastRevision + 1}:${JSON.stringify(choice)}`;
     onStep("signature");
     if (this.#cast?.choiceKey !== choiceKey) {
       const revision = this.#lastRevision + 1;
+      let payload: string, trackerText: string | undefined;
+      if (this.chain.sealing) {
+        // Loaded for sealed ballots only (its own chunk): the curve code a public ballot never needs.
+        const { sealVote } = await import("../../protocol/sealed/seal-vote.js");
+        ({ payload, trackerText } = sealVote({ chainId, ballotBox, ballotId, ...this.chain.sealing, rules, voter: this.#wallet.address, choice }));
+      } else {
+        payload = toHex(encodePayload(rules, choice));
+      }
       const voterSignature = await signVote(this.#wallet, { chainId, ballotBox, ballotId, revision, payload });
-      this.#cast = { choiceKey, vote: { ballotId, voter: this.#wallet.address, revision, payload, tokenSignature: toHex(this.#token!), voterSignature } };
+      this.#cast = { choiceKey, trackerText, vote: { ballotId, voter: this.#wallet.address, revision, payload, tokenSignature: toHex(this.#token!), voterSignature } };
     }
     const cast = this.#cast;
     if (cast.receiptId === undefined) {
@@ -94,6 +106,7 @@ export class VoteSession {
     onStep("sent");
     const proof = await this.#awaitFinal(cast, onStep);
     this.proof = proof;
+    this.trackerText = cast.trackerText;
     this.#lastRevision = cast.vote.revision;
     this.#cast = undefined;
     return serializeProof(proof);

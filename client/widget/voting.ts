@@ -98,7 +98,7 @@ function confirmScreen(ctx: WidgetContext, choice: Choice, words: string[]): voi
     h("h2", {}, t("confirmHeading")),
     h("p", {}, t("yourChoice")),
     h("ul", { class: "summary" }, ...words.map((w) => h("li", {}, w))),
-    h("p", { class: "hint" }, t("publicNotice")),
+    h("p", { class: "hint" }, t(session?.chain.sealing ? "sealedNotice" : "publicNotice")),
     h("div", { class: "actions" },
       button(t("confirm"), () => void progressScreen(ctx, choice), true),
       button(t("edit"), () => void ballotScreen(ctx, choice))));
@@ -170,6 +170,7 @@ function doneScreen(ctx: WidgetContext, proofJson: string, steps: HTMLElement): 
   show(ctx.root,
     h("h2", {}, t("doneHeading")),
     h("p", { role: "status" }, t("doneText", { block: proof.blockNumber })),
+    session!.trackerText ? h("p", { class: "tracker" }, t("trackerLabel"), " ", h("strong", { "data-tracker": "" }, session!.trackerText)) : null,
     steps,
     h("p", {}, t("keepProof")),
     h("div", { class: "actions" }, downloadLink(proofJson, ctx.ballot.id, t("downloadProof")), print),

@@ -5,12 +5,16 @@
 // a node that forges a whole block is caught by comparing nodes, or by the ballot's
 // fingerprint (ballot-fingerprint.ts). The widget and `urne fingerprint` use it.
 import { ballotFingerprint } from "../ballot-fingerprint.js";
-import { decodeBallotBoxLog, EVENT_TOPICS, type BallotCreatedEvent, type RawLog } from "../events.js";
+import { decodeBallotBoxLog, EVENT_TOPICS, type BallotCreatedEvent, type BallotSealedEvent, type RawLog } from "../events.js";
 import type { RpcCaller } from "../json-rpc.js";
 import { getBlock, getBlockReceipts, parseReceipt, receiptsMismatch } from "./node-answers.js";
 import { receiptsRoot } from "./receipts-root.js";
 
-export type VerifiedBallot = { event: BallotCreatedEvent; log: RawLog; blockHash: string; fingerprint: string };
+/**
+ * `sealed`: a sealed ballot's BallotSealed event (PROTOCOL.md §11.9), the log right after its
+ * BallotCreated in the same receipt, as createSealedBallot emits them; absent for a public ballot.
+ */
+export type VerifiedBallot = { event: BallotCreatedEvent; log: RawLog; blockHash: string; fingerprint: string; sealed?: BallotSealedEvent };
 
 /** Why a node's BallotCreated cannot be taken; the caller words it. */
 export type BallotCreatedFailure =
@@ -42,17 +46,20 @@ export async function verifiedBallotCreated(rpc: RpcCaller, where: { chainId: bi
   const receipts = await getBlockReceipts(rpc, block);
   const mismatch = receiptsMismatch(block, receipts) ?? (receiptsRoot(receipts) === block.receiptsRoot ? undefined : "the receipts do not hash to the block's receipts root");
   if (mismatch) throw new BallotCreatedError({ reason: "bad-receipts", blockNumber: where.blockNumber, detail: mismatch });
-  const found: { log: RawLog; event: BallotCreatedEvent }[] = [];
+  const found: { log: RawLog; event: BallotCreatedEvent; sealed?: BallotSealedEvent }[] = [];
   for (const receipt of receipts.map((r) => parseReceipt(r))) {
     if (receipt.status !== 1n) continue;
-    for (const log of receipt.logs) {
+    for (const [i, log] of receipt.logs.entries()) {
       if (log.address.toLowerCase() !== where.ballotBox.toLowerCase() || log.topics[0]?.toLowerCase() !== EVENT_TOPICS.BallotCreated) continue;
       const event = decodeBallotBoxLog(log, where.ballotBox);
-      if (event?.event === "BallotCreated" && event.ballotId === where.ballotId) found.push({ log, event });
+      if (event?.event !== "BallotCreated" || event.ballotId !== where.ballotId) continue;
+      const next = receipt.logs[i + 1];
+      const sealed = next && next.address.toLowerCase() === where.ballotBox.toLowerCase() && next.topics[0]?.toLowerCase() === EVENT_TOPICS.BallotSealed ? decodeBallotBoxLog(next, where.ballotBox) : undefined;
+      found.push({ log, event, ...(sealed?.event === "BallotSealed" && sealed.ballotId === where.ballotId ? { sealed } : {}) });
     }
   }
   if (found.length === 0) throw new BallotCreatedError({ reason: "not-found", blockNumber: where.blockNumber });
   if (found.length > 1) throw new BallotCreatedError({ reason: "several", blockNumber: where.blockNumber });
-  const [{ log, event }] = found;
-  return { event, log, blockHash: block.hash, fingerprint: ballotFingerprint(chainId, log) };
+  const [{ log, event, sealed }] = found;
+  return { event, log, blockHash: block.hash, fingerprint: ballotFingerprint(chainId, log), ...(sealed ? { sealed } : {}) };
 }

@@ -1,5 +1,6 @@
 // The proof-of-vote file (PROTOCOL.md §7): strict parsing that names the field.
 import { expect } from "chai";
+import { MAX_SEALED_PAYLOAD_BYTES } from "../../protocol/sealed/sealed-layout.js";
 import { ErrorCode, parseProof, serializeProof, type ProofOfVote } from "../../protocol/index.js";
 import { expectUrneError } from "./helpers.js";
 
@@ -60,7 +61,7 @@ describe("proof of vote", () => {
       ["a revision beyond uint32", { ...sample, revision: 2 ** 32 }, ErrorCode.ERR_INVALID_INTEGER, "proof.revision"],
       ["a revision as a string", { ...sample, revision: "0" }, ErrorCode.ERR_INVALID_INTEGER, "proof.revision"],
       ["an empty payload", { ...sample, payload: "0x" }, ErrorCode.ERR_INVALID_HEX, "proof.payload"],
-      ["a payload of 65 bytes", { ...sample, payload: "0x" + "00".repeat(65) }, ErrorCode.ERR_INVALID_HEX, "proof.payload"],
+      ["a payload longer than the longest sealed ballot", { ...sample, payload: "0x" + "00".repeat(MAX_SEALED_PAYLOAD_BYTES + 1) }, ErrorCode.ERR_INVALID_HEX, "proof.payload"],
       ["a token of 255 bytes", { ...sample, tokenSignature: "0x" + "ab".repeat(255) }, ErrorCode.ERR_INVALID_HEX, "proof.tokenSignature"],
       ["a voter signature of 64 bytes", { ...sample, voterSignature: "0x" + "cd".repeat(64) }, ErrorCode.ERR_INVALID_HEX, "proof.voterSignature"],
       ["a short transaction hash", { ...sample, transactionHash: "0x11" }, ErrorCode.ERR_INVALID_HEX, "proof.transactionHash"],

@@ -7,12 +7,10 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
-import { Contract, Wallet, getBytes, hexlify } from "ethers";
+import { Contract, Wallet, hexlify } from "ethers";
 import { BallotKind, blind, finalize, issuerKeyFromJwk, signVote, toHex, tokenMessage } from "../../protocol/index.js";
 import { blindSign } from "../../protocol/node.js";
-import { electionKeyHash, sealedContext } from "../../protocol/sealed/ballot-context.js";
-import { decodePoint } from "../../protocol/sealed/group.js";
-import { sealBallot } from "../../protocol/sealed/sealed-ballot.js";
+import { sealVote } from "../../protocol/sealed/seal-vote.js";
 import { round1PackageHash, signCeremonyStatement } from "../../protocol/sealed/ceremony-signatures.js";
 import { beginCeremony } from "../../protocol/sealed/trustee.js";
 import { run } from "../../trustee/cli/trustee.js";
@@ -68,17 +66,15 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
   async function castSealedVotes(ballot: { id: string; issuerKey: unknown; sealing: { electionKey: string; keyCeremonyDigest: string } }, choices: number[]) {
     const chainId = stack.chain.chainId, ballotBox = stack.ballotChain.ballotBox, ballotId = BigInt(ballot.id);
     const rules = { kind: BallotKind.SingleChoice, optionCount: 3, minChoices: 0, maxChoices: 0 };
-    const electionKey = getBytes(ballot.sealing.electionKey);
     const publicKey = issuerKeyFromJwk(ballot.issuerKey);
     const privateKey = await stack.ballots.issuerPrivateKey(ballot.id);
     const votes = await Promise.all(choices.map(async (option) => {
       const voter = Wallet.createRandom();
-      const context = sealedContext({ chainId, ballotBox, ballotId, electionKeyHash: electionKeyHash(electionKey, ballot.sealing.keyCeremonyDigest), rules, voter: voter.address });
-      const { payload } = sealBallot({ context, electionKey: decodePoint(electionKey, "electionKey"), rules, choice: { kind: BallotKind.SingleChoice, option } });
+      const { payload } = sealVote({ chainId, ballotBox, ballotId, ...ballot.sealing, rules, voter: voter.address, choice: { kind: BallotKind.SingleChoice, option } });
       const message = tokenMessage({ chainId, ballotBox, ballotId, voter: voter.address });
       const { blindedMessage, inverse } = blind(publicKey, message);
       const token = finalize(publicKey, message, blindSign(privateKey, blindedMessage), inverse);
-      const payloadHex = toHex(payload);
+      const payloadHex = payload;
       const voterSignature = await signVote(voter, { chainId, ballotBox, ballotId, revision: 0, payload: payloadHex });
       return { ballotId, voter: voter.address, revision: 0, payload: payloadHex, tokenSignature: toHex(token), voterSignature };
     }));

@@ -1,0 +1,114 @@
+// A sealed ballot in the "Je vote" widget, in real Chromium, end to end: an organizer's key
+// ceremony of 3 trustees (2 of 3) through the API with `urne trustee`, a sealed ballot made
+// from it, a citizen who votes in the widget on the partner's page (told that the ballot is
+// encrypted, shown a tracking code), the proof on chain holding a sealed payload whose
+// tracker is the voter's record, then the close, two trustees' shares, and the API's
+// results: the count of the option the citizen chose, which nobody read on the way.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { expect } from "chai";
+import { Wallet } from "ethers";
+import { parseProof } from "../../../protocol/index.js";
+import { sealedLayout } from "../../../protocol/sealed/sealed-layout.js";
+import { trackerOf, trackerText } from "../../../protocol/sealed/tracker.js";
+import { getBytes } from "ethers";
+import { embedSnippet } from "../../../server/web/demo/demo-page.js";
+import { call, inSeconds } from "../../server/api/stack-fixture.js";
+import { finishedCeremony, trusteeStep } from "../../helpers/key-ceremony.js";
+import { screenshot } from "../../helpers/browser.js";
+import { expectAccessible, logIn, startWidgetWorld, type WidgetWorld } from "./widget-fixture.js";
+
+describe("the Je vote widget on a sealed ballot (Chromium)", function () {
+  this.timeout(240_000);
+  let world: WidgetWorld;
+  let partner: http.Server;
+  let dir: string;
+  let page = "";
+
+  before(async () => {
+    world = await startWidgetWorld();
+    dir = await mkdtemp(path.join(os.tmpdir(), "urne-widget-sealed-"));
+    partner = http.createServer((_req, res) => {
+      res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(page);
+    });
+    await new Promise<void>((resolve) => partner.listen(0, "127.0.0.1", resolve));
+  });
+  after(async () => {
+    partner?.closeAllConnections();
+    await new Promise((resolve) => partner?.close(resolve));
+    await world?.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("seals the citizen's choice in the browser; the trustees' shares open it to the right count", async () => {
+    const { stack } = world;
+    const origin = `http://localhost:${(partner.address() as AddressInfo).port}`;
+    const { apiKey } = await stack.apps.create({ name: "Partenaire", origins: [origin] });
+    const trustees = Array.from({ length: 3 }, () => Wallet.createRandom());
+    const ceremony = await finishedCeremony(stack, apiKey, trustees, 2, dir);
+    const created = await call(stack, "POST", "/v1/ballots", {
+      key: apiKey, body: { question: "Faut-il ouvrir la médiathèque le dimanche ?", closesAt: inSeconds(3600), sealing: { ceremony: ceremony.ceremonyId } },
+    });
+    expect(created.status, JSON.stringify(created.body)).to.equal(201);
+    const ballot = created.body.ballot;
+    page = `<!doctype html><html lang="fr"><head><title>Partenaire</title></head><body><main><h1>Consultation</h1>
+${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</main></body></html>`;
+
+    const context = await world.browser.newContext({ acceptDownloads: true, viewport: { width: 900, height: 900 } });
+    try {
+      const tab = await context.newPage();
+      await tab.goto(origin + "/");
+      const frame = tab.frameLocator("iframe.urne-widget");
+      await frame.getByRole("heading", { name: /médiathèque/ }).waitFor();
+      await logIn(context, frame, "citizen-camille");
+      await frame.getByRole("button", { name: "Continuer" }).click();
+      await frame.getByRole("radio", { name: "Contre" }).check();
+      await frame.getByRole("button", { name: "Vérifier mon choix" }).click();
+      await frame.getByRole("heading", { name: "Confirmez votre vote" }).waitFor();
+      // The chain says sealed: the citizen is told the ballot is encrypted, not public.
+      await frame.getByText(/chiffré dans ce navigateur/).waitFor();
+      expect(await frame.getByText(/sera public sur la chaîne/).count()).to.equal(0);
+      await frame.getByRole("button", { name: "Confirmer et voter" }).click();
+      await frame.getByRole("heading", { name: "A voté !" }).waitFor({ timeout: 60_000 }).catch(async (error) => {
+        await screenshot(tab, "widget-sealed-stuck");
+        throw new Error(`${(error as Error).message}\nthe widget shows: ${(await frame.locator("body").textContent())?.slice(0, 600)}`);
+      });
+      const shown = await frame.locator("[data-tracker]").textContent();
+      expect(shown).to.match(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+      await screenshot(tab, "widget-sealed-done");
+      const frameHandle = await (await tab.locator("iframe.urne-widget").elementHandle())!.contentFrame();
+      await expectAccessible(frameHandle!, "sealed done screen");
+
+      const downloading = tab.waitForEvent("download");
+      await frame.getByRole("link", { name: /Télécharger la preuve/ }).click();
+      const proof = parseProof(await readFile((await (await downloading).path())!, "utf8"));
+      // The payload on chain is a sealed ballot of this layout; its tracker is the one shown and the voter's record.
+      const rules = { kind: 0 as const, optionCount: 3, minChoices: 0, maxChoices: 0 };
+      expect(getBytes(proof.payload).length).to.equal(sealedLayout(rules).bytes);
+      const tracker = trackerOf(getBytes(proof.payload));
+      expect(trackerText(tracker)).to.equal(shown);
+      expect(await stack.ballotChain.box.trackerOf(BigInt(ballot.id), proof.voter)).to.equal("0x" + tracker.slice(-48));
+    } finally {
+      await context.close();
+    }
+
+    // The close, two of the three trustees' shares, and the API's results: one vote for "Contre".
+    expect((await call(stack, "POST", `/v1/ballots/${ballot.id}/close`, { key: apiKey, body: {} })).status).to.equal(200);
+    const admin = new Wallet(stack.chain.operators.admin.privateKey, stack.ballotChain.provider);
+    for (const [i, w] of trustees.slice(0, 2).entries()) {
+      await (await admin.sendTransaction({ to: w.address, value: 10n ** 17n })).wait();
+      expect(await trusteeStep(stack.apiUrl, dir, ceremony.ceremonyId, w, i, "decrypt", ["--rpc", stack.rpcUrl, "--ballot", ballot.id])).to.equal(0);
+    }
+    let results = await call(stack, "GET", `/v1/ballots/${ballot.id}/results`);
+    for (let i = 0; results.status === 409 && i < 60; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      results = await call(stack, "GET", `/v1/ballots/${ballot.id}/results`);
+    }
+    expect(results.status, JSON.stringify(results.body)).to.equal(200);
+    expect(results.body.results.options.map((o: { label: string; votes: number }) => [o.label, o.votes])).to.deep.equal([["Pour", 0], ["Contre", 1], ["Abstention", 0]]);
+    expect(results.body.results.sealed).to.deep.include({ status: "opened", sharesValid: 2, ballotsCounted: 1 });
+  });
+});
