@@ -22,7 +22,10 @@ subtask(TASK_COMPILE_SOLIDITY_GET_SOLC_BUILD, async (args, _hre, runSuper) => {
 module.exports = {
   solidity: {
     version: SOLC_VERSION,
-    settings: { evmVersion, optimizer: { enabled: true, runs: 10000 } },
+    // storageLayout: the slots of BallotBox's mappings reach protocol/generated (export-abi.ts),
+    // for readers of a voter's record by eth_getStorageAt. Output selection does not enter the
+    // metadata: the bytecode is the same.
+    settings: { evmVersion, optimizer: { enabled: true, runs: 10000 }, outputSelection: { "*": { "*": ["storageLayout"] } } },
   },
   paths: { sources: "./contracts", artifacts: "./build/artifacts", cache: "./build/cache" },
 };

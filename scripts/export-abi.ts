@@ -46,6 +46,12 @@ function collect(ast: AstNode, constants: Record<string, string | bigint>, enums
   visit(ast);
 }
 
+/** [label, slot] of every state variable of `name`, inherited ones included (solc names the contract whose layout it is). */
+function storageSlots(c: { storageLayout?: { storage: { label: string; slot: string; contract: string }[] } }, name: string): [string, string][] {
+  if (!c.storageLayout) throw new Error(`export-abi: no storageLayout for ${name}: hardhat.config.cjs must select it`);
+  return c.storageLayout.storage.filter((v) => v.contract.endsWith(`:${name}`)).map((v) => [v.label, v.slot]);
+}
+
 const literal = (v: string | bigint) => (typeof v === "bigint" ? `${v}n` : JSON.stringify(v));
 
 mkdirSync(outDir, { recursive: true });
@@ -75,6 +81,8 @@ for (const file of new Set(Object.entries(EXPORTED).map(([source, names]) => bui
         `export const ${name}Constants = {\n${Object.entries(constants).map(([k, v]) => `  ${k}: ${literal(v)},`).join("\n")}\n} as const;`,
         `export const ${name}Enums = ${JSON.stringify(enums, null, 2)} as const;`,
         `export const ${name}CompilerVersion = ${JSON.stringify(info.solcLongVersion)};`,
+        // The storage slot of each state variable the contract declares (solc's storageLayout).
+        `export const ${name}StorageSlots = {\n${storageSlots(c, name).map(([k, v]) => `  ${k}: ${v}n,`).join("\n")}\n} as const;`,
         "",
       ];
       writeFileSync(path.join(outDir, `${name}.ts`), lines.join("\n"));

@@ -7,6 +7,7 @@ import { Contract, type JsonRpcProvider, type Log } from "ethers";
 import type { BallotOnChain, SignedVote } from "../../protocol/index.js";
 import type { JsonRpcClient } from "../../protocol/json-rpc.js";
 import { LOG_PAGE_BLOCKS } from "../../protocol/audit/node-answers.js";
+import { decodeVoterRecord, voterRecordSlot } from "../../protocol/voter-record.js";
 
 // The one ABI object, from the protocol module (events.ts).
 import { ballotBoxInterface, ballotIdTopic, decodeBallotBoxLog, EVENT_TOPICS, type BallotSealedEvent } from "../../protocol/events.js";
@@ -124,33 +125,34 @@ export class BallotBoxView {
   }
 
   /**
-   * The voter's counted revision (`voteOf`), undefined if it has not voted. Asked for every
-   * ballot the relay receives: the calls made in one turn of the event loop go to the node
-   * as one JSON-RPC batch (one HTTP request, protocol/json-rpc.ts), encoded by hand (a
-   * selector and two words), instead of one request each through ethers' Contract machinery,
-   * which cost about 1 ms of CPU per ballot between the relay and the node (scripts/bench/api.ts).
-   * One call's error (a revert) fails that call only.
+   * The voter's counted revision (what `voteOf` answers), undefined if it has not voted;
+   * the ballot must exist (the relay reads it first). Asked for every ballot the relay
+   * receives, so read as cheaply as a node can answer: the record's storage word
+   * (protocol/voter-record.ts), not an eth_call, which on urne's chain runs the EVM over the
+   * contract's whole code (scripts/bench/api.ts --cpu-prof: about 4 ms of the chain's CPU per
+   * ballot). The reads of one turn of the event loop go to the node as one JSON-RPC batch
+   * (one HTTP request, protocol/json-rpc.ts). One read's error fails that read only.
    */
   voteOf(ballotId: bigint, voter: string): Promise<{ revision: number } | undefined> {
     return new Promise((resolve, reject) => {
-      this.#voteOfQueue.push({ data: VOTE_OF_SELECTOR + word(ballotId) + word(BigInt(voter)), resolve, reject });
+      this.#voteOfQueue.push({ slot: voterRecordSlot(ballotId, voter), resolve, reject });
       if (this.#voteOfQueue.length === 1) setImmediate(() => this.#flushVoteOf());
     });
   }
 
-  #voteOfQueue: { data: string; resolve: (v: { revision: number } | undefined) => void; reject: (e: unknown) => void }[] = [];
+  #voteOfQueue: { slot: string; resolve: (v: { revision: number } | undefined) => void; reject: (e: unknown) => void }[] = [];
 
   async #flushVoteOf() {
     const queue = this.#voteOfQueue.splice(0);
     for (let i = 0; i < queue.length; i += VOTE_OF_BATCH) {
       const part = queue.slice(i, i + VOTE_OF_BATCH);
       try {
-        const answers = await this.rpc.batchSettled(part.map((q) => ({ method: "eth_call", params: [{ to: this.address, data: q.data }, "latest"] })));
+        const answers = await this.rpc.batchSettled(part.map((q) => ({ method: "eth_getStorageAt", params: [this.address, q.slot, "latest"] })));
         part.forEach((q, i) => {
           const answer = answers[i];
           if (answer.status === "rejected") return q.reject(answer.reason);
           try {
-            q.resolve(decodeVoteOf(answer.value));
+            q.resolve(decodeVoterRecord(answer.value));
           } catch (error) {
             q.reject(error);
           }
@@ -187,16 +189,5 @@ export class BallotBoxView {
 
 const sameHex = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
 
-const VOTE_OF_SELECTOR = ballotBoxInterface.getFunction("voteOf")!.selector;
 /** Calls per JSON-RPC batch: hosted nodes commonly accept 100; ours up to 1000 (rpc-front.ts). */
 const VOTE_OF_BATCH = 100;
-const word = (n: bigint) => n.toString(16).padStart(64, "0");
-
-/** `voteOf`'s (bool voted, uint32 revision), checked as strictly as ethers' decoder would. */
-function decodeVoteOf(result: unknown): { revision: number } | undefined {
-  if (typeof result !== "string" || !/^0x[0-9a-fA-F]{128}$/.test(result)) throw new Error("voteOf: the node answered something that is not (bool, uint32)");
-  const voted = BigInt("0x" + result.slice(2, 66));
-  const revision = BigInt("0x" + result.slice(66, 130));
-  if (voted > 1n || revision > 0xffffffffn) throw new Error("voteOf: the node answered an out-of-range value");
-  return voted === 1n ? { revision: Number(revision) } : undefined;
-}

@@ -1,7 +1,9 @@
-// BallotBoxView.voteOf sends the calls of one event-loop turn as one JSON-RPC batch,
-// encoded and decoded by hand: its answers must be the contract's own (voteOf through
-// ethers' Contract), for voters who voted, revoted or never voted, in batches larger than
-// one request holds, and a node that does not answer must fail every waiting call.
+// BallotBoxView.voteOf reads the voter's record from storage (protocol/voter-record.ts, the
+// slot from the compiler's storage layout), the reads of one event-loop turn as one JSON-RPC
+// batch: its answers must be the contract's own (voteOf through ethers' Contract), for
+// voters who voted, revoted or never voted, on public and sealed ballots (whose records hold
+// a tracker above the revision), in batches larger than one request holds, and a node that
+// does not answer must fail every waiting read.
 import { expect } from "chai";
 import { BallotBoxView } from "../../../server/relay/ballot-box-view.js";
 import { JsonRpcProvider, Network } from "ethers";
@@ -10,9 +12,11 @@ import { testBackends, type TestChain } from "../../helpers/backends.js";
 import { randomVoter } from "../../helpers/ballot-box-fixture.js";
 import { relayFixture, voteBody, type RelayFixture } from "./relay-fixture.js";
 import { JsonRpcClient } from "../../../protocol/json-rpc.js";
+import { BallotKind } from "../../../protocol/index.js";
+import { sealedFixture } from "../../helpers/sealed-ballot-fixture.js";
 
 for (const backend of testBackends()) {
-  describe(`relay: BallotBoxView.voteOf in JSON-RPC batches (${backend.name})`, function () {
+  describe(`relay: BallotBoxView.voteOf from storage, in JSON-RPC batches (${backend.name})`, function () {
     this.timeout(120_000);
     let chain: TestChain;
     let rf: RelayFixture;
@@ -45,9 +49,22 @@ for (const backend of testBackends()) {
       }));
       expect(got).to.deep.equal(expected);
       expect(got.slice(0, 3)).to.deep.equal([{ revision: 0 }, { revision: 3 }, undefined]);
-      // An unknown ballot: the contract reverts, and so does this call (the relay asks only for known ballots).
-      const unknown = await Promise.allSettled([view.voteOf(ballot.id + 1000n, once.address), fx.box.voteOf(ballot.id + 1000n, once.address)]);
-      expect(unknown.map((r) => r.status)).to.deep.equal(["rejected", "rejected"]);
+      // An unknown ballot: the contract reverts, its storage holds no record (the relay asks only for ballots it read).
+      expect(await view.voteOf(ballot.id + 1000n, once.address)).to.equal(undefined);
+
+      // A sealed ballot's record holds the tracker above the revision: the same answers.
+      const sf = sealedFixture(fx);
+      const sealed = await sf.createSealedBallot({ allowRevote: true });
+      const sealedVoter = randomVoter();
+      for (const revision of [0, 2]) {
+        const { payload } = sf.seal(sealed, sealedVoter.address, { kind: BallotKind.SingleChoice, option: revision % 3 });
+        const answer = await rf.post(voteBody(await fx.signedVote(sealed, payload, { voter: sealedVoter, revision })));
+        expect((await rf.settled(answer.body.receiptId)).status).to.equal("final");
+      }
+      expect(await view.voteOf(sealed.id, sealedVoter.address)).to.deep.equal({ revision: 2 });
+      const [voted, revision] = await fx.box.voteOf(sealed.id, sealedVoter.address);
+      expect([voted, Number(revision)]).to.deep.equal([true, 2]);
+      expect(await view.voteOf(sealed.id, randomVoter().address)).to.equal(undefined);
     });
 
     it("fails every waiting call when the node does not answer", async () => {
