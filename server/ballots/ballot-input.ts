@@ -34,7 +34,7 @@ export type BallotDraft = {
   /**
    * PROTOCOL.md §11: a sealed ballot's choices are encrypted under the election key of a
    * finished key ceremony of the same app; a public one's are in clear on chain (§5).
-   * Absent in records made before sealed ballots: public.
+   * Absent in records made before sealed ballots: public. Required in every new ballot.
    */
   sealing?: BallotSealing;
 };
@@ -160,11 +160,13 @@ export function parseBallotInput(body: unknown, now: number): BallotDraft {
 }
 
 /**
- * `"public"`, or `{ "ceremony": "0x…" }` (a key ceremony's id, 32 bytes). Absent: public,
- * for now (PROTOCOL.md §11: sealed becomes the default once the widget seals).
+ * `{ "ceremony": "0x…" }` (a key ceremony's id, 32 bytes): a sealed ballot, what a ballot is
+ * unless its organizer says otherwise (PROTOCOL.md §11); `"public"`: choices in clear on
+ * chain, said so to voters. Never left to a default: a ballot is not made public by omission.
  */
 function sealingOf(value: unknown): BallotSealing {
-  if (value === undefined || value === "public") return { kind: "public" };
+  if (value === undefined) return fail("ballot.sealing", `is required: { "ceremony": "<id of a finished key ceremony>" } for a sealed ballot, or "public" for a ballot whose choices are public on chain`);
+  if (value === "public") return { kind: "public" };
   if (typeof value !== "object" || value === null || Array.isArray(value)) return fail("ballot.sealing", `must be "public" or { "ceremony": "<key ceremony id>" }`);
   for (const key of Object.keys(value)) if (key !== "ceremony") fail(`ballot.sealing.${key}`, `is not a sealing field (known: ceremony)`);
   const ceremony = (value as { ceremony?: unknown }).ceremony;

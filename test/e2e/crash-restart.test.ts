@@ -67,7 +67,7 @@ describe("e2e: kill -9 of `urne start` and its processes amid 1,000 ballots, the
     const { apiKey } = await createApp(dir, "MaVoix", [WIDGET]);
     let urne = await startUrne(dir);
     processes.push(urne);
-    const created = await call(`${urne.ready.api}/v1/ballots`, { key: apiKey, body: { question: "Tenir bon ?", closesAt: new Date(Date.now() + 3_600_000).toISOString(), liveResults: true } });
+    const created = await call(`${urne.ready.api}/v1/ballots`, { key: apiKey, body: { sealing: "public", question: "Tenir bon ?", closesAt: new Date(Date.now() + 3_600_000).toISOString(), liveResults: true } });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const id: string = created.body.ballot.id;
     const ballotId = BigInt(id);

@@ -34,7 +34,7 @@ describe("e2e: urne start on a damaged data directory, and while its chain repla
     pristine = path.join(root, "pristine");
     const { apiKey } = await createApp(pristine, "MaVoix", ["https://mavoix.example"]);
     const first = await startUrne(pristine);
-    const created = await call(`${first.ready.api}/v1/ballots`, { key: apiKey, body: { question: "Tenir bon ?", closesAt: new Date(Date.now() + 3_600_000).toISOString(), liveResults: true } });
+    const created = await call(`${first.ready.api}/v1/ballots`, { key: apiKey, body: { sealing: "public", question: "Tenir bon ?", closesAt: new Date(Date.now() + 3_600_000).toISOString(), liveResults: true } });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     ballotId = created.body.ballot.id;
     await stopUrne(first);

@@ -87,7 +87,7 @@ describe("e2e: the full flow through `urne start` (login popup, blind token, rel
       judgment: { question: "Jugez les candidats", kind: "majority_judgment", options: ["Alice", "Bob"] },
     };
     for (const [name, spec] of Object.entries(specs)) {
-      const created = await call(api("/v1/ballots"), { key: apiKey, body: { closesAt: inSeconds(3600), liveResults: true, ...spec } });
+      const created = await call(api("/v1/ballots"), { key: apiKey, body: { sealing: "public", closesAt: inSeconds(3600), liveResults: true, ...spec } });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const view = created.body.ballot;
       const ballotId = BigInt(view.id);

@@ -43,7 +43,7 @@ describe("urne check-client: does a vote host serve the release?", function () {
     stack = await startTestStack();
     manifest = JSON.parse(readFileSync(manifestFile, "utf8")) as ClientManifest;
     const { apiKey } = await stack.apps.create({ name: "Partenaire", origins: ["https://partner.example"] });
-    const { ballot } = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Un banc ?", closesAt: inSeconds(3600) } })).body;
+    const { ballot } = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Un banc ?", closesAt: inSeconds(3600) } })).body;
     pages = ["/verify", "/observer", "/proof/print", `/results/${ballot.id}`, `/widget/${ballot.id}?host=https://partner.example`];
   });
   after(async () => stack?.destroy());

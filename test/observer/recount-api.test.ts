@@ -80,7 +80,7 @@ describe("urne recount of ballots voted through the real API", function () {
       judgment: { question: "Jugez les candidats", kind: "majority_judgment", options: ["Alice", "Bob", "Chloé"] },
     };
     for (const [name, spec] of Object.entries(specs)) {
-      const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { closesAt: inSeconds(3600), liveResults: true, ...spec } });
+      const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", closesAt: inSeconds(3600), liveResults: true, ...spec } });
       expect(created.status, JSON.stringify(created.body)).to.equal(201);
       const view = created.body.ballot;
       const options: string[] = (spec as { options?: string[] }).options ?? ["Pour", "Contre", "Abstention"];

@@ -182,7 +182,7 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     expect(results.options.map((o: { votes: number }) => o.votes)).to.deep.equal([0, 1, 2].map((o) => choices.filter((x) => x === o).length));
   });
 
-  it("refuses a sealed ballot from an unfinished, unknown or other app's ceremony, with live results, or a malformed sealing", async () => {
+  it("refuses a ballot that does not say its sealing, and a sealed ballot from an unfinished, unknown or other app's ceremony, with live results, or a malformed sealing", async () => {
     const body = (sealing: unknown, extra: object = {}) => ({ key: apiKey, body: { question: "Q ?", closesAt: inSeconds(3600), sealing, ...extra } });
     const unfinished = await open();
     const refused = await call(stack, "POST", "/v1/ballots", body({ ceremony: unfinished.ceremonyId }));
@@ -199,6 +199,11 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     const live = await call(stack, "POST", "/v1/ballots", body({ ceremony: finished!.ceremonyId }, { liveResults: true }));
     expect(live.status).to.equal(400);
     expect(live.body.error).to.deep.include({ code: "ERR_INVALID_BALLOT", field: "ballot.liveResults" });
+    // No sealing said: refused, never a public ballot by omission.
+    const unsaid = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Q ?", closesAt: inSeconds(3600) } });
+    expect(unsaid.status).to.equal(400);
+    expect(unsaid.body.error).to.deep.include({ code: "ERR_INVALID_BALLOT", field: "ballot.sealing" });
+    expect(unsaid.body.error.message).to.include("is required");
     for (const [sealing, field] of [["sealed", "ballot.sealing"], [{ ceremony: "0x12" }, "ballot.sealing.ceremony"], [{ ceremony: finished!.ceremonyId, key: "x" }, "ballot.sealing.key"], [null, "ballot.sealing"]] as const) {
       const bad = await call(stack, "POST", "/v1/ballots", body(sealing));
       expect(bad.status, JSON.stringify(sealing)).to.equal(400);

@@ -83,7 +83,7 @@ export async function benchStack(o: StackBenchOptions): Promise<void> {
   // A ballot of the app, through the API like an organizer's back end.
   const created = await fetch(`${apiUrl}/v1/ballots`, {
     method: "POST", headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify({ question: "Benchmark ?", closesAt: new Date(Date.now() + 3600_000).toISOString() }),
+    body: JSON.stringify({ sealing: "public", question: "Benchmark ?", closesAt: new Date(Date.now() + 3600_000).toISOString() }),
   });
   const { ballot } = (await created.json()) as { ballot: { id: string; issuerKey: unknown; chain: { chainId: string | number; ballotBox: string } } };
   if (created.status !== 201) throw new Error(`POST /v1/ballots answered ${created.status}`);

@@ -9,7 +9,8 @@ export const DEMO_BALLOT_DAYS = 30;
 
 export function demoBallotBody(name: DemoBallotName, now: Date): Record<string, unknown> {
   const closesAt = new Date(now.getTime() + DEMO_BALLOT_DAYS * 86_400_000).toISOString();
-  const common = { closesAt, liveResults: true, eligibility: { minimumAge: 18 } };
+  // Public ballots, said so to voters: the demo has no trustees to open a sealed one (PROTOCOL.md §11).
+  const common = { closesAt, liveResults: true, eligibility: { minimumAge: 18 }, sealing: "public" };
   switch (name) {
     case "single":
       return { ...common, kind: "single_choice", question: "Faut-il piétonniser la place du Marché le dimanche ?", options: ["Pour", "Contre", "Abstention"] };

@@ -35,7 +35,7 @@ describe("client/results: the results and observer pages in Chromium", function 
   });
 
   const create = async (ballot: Record<string, unknown>) => {
-    const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { closesAt: inSeconds(3600), liveResults: true, ...ballot } });
+    const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", closesAt: inSeconds(3600), liveResults: true, ...ballot } });
     expect(status).to.equal(201);
     return body.ballot as { id: string; issuerKey: unknown };
   };

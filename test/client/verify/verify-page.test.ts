@@ -20,7 +20,7 @@ describe("client/verify: the verify page in Chromium", function () {
   before(async () => {
     [stack, browser] = await Promise.all([startTestStack(), launchBrowser()]);
     const { apiKey } = await stack.apps.create({ name: "MaVoix", origins: ["https://mavoix.example"] });
-    const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Faut-il un budget participatif ?", closesAt: inSeconds(3600), liveResults: true } });
+    const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Faut-il un budget participatif ?", closesAt: inSeconds(3600), liveResults: true } });
     expect(created.status).to.equal(201);
     proof = await voteWithProof(stack, created.body.ballot, [0]);
   });

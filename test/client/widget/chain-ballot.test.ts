@@ -21,7 +21,7 @@ describe("widget: the ballot's check on chain (Node)", function () {
   before(async () => {
     stack = await startTestStack();
     const { apiKey } = await stack.apps.create({ name: "MaVoix", origins: ["https://mavoix.example"] });
-    const created = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Une fontaine ?", closesAt: inSeconds(3600) } })).body.ballot;
+    const created = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Une fontaine ?", closesAt: inSeconds(3600) } })).body.ballot;
     fingerprint = created.fingerprint;
     ballot = (await call(stack, "GET", `/v1/widget/ballots/${created.id}`)).body.ballot;
   });

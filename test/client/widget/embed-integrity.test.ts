@@ -43,7 +43,7 @@ describe("embed.js with Subresource Integrity (Chromium)", function () {
     await new Promise<void>((resolve) => partner.listen(0, "127.0.0.1", resolve));
     partnerOrigin = `http://localhost:${(partner.address() as AddressInfo).port}`;
     const { apiKey } = await world.stack.apps.create({ name: "Partenaire", origins: [partnerOrigin] });
-    ballot = (await call(world.stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Un banc ?", closesAt: inSeconds(3600) } })).body.ballot;
+    ballot = (await call(world.stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Un banc ?", closesAt: inSeconds(3600) } })).body.ballot;
   });
   after(async () => {
     for (const c of contexts) await c.close();

@@ -33,7 +33,7 @@ describe("a hostile partner page (Chromium)", function () {
     const { apiKey } = await world.stack.apps.create({ name: "Partenaire", origins: [partnerUrl] });
     const created = await fetch(`${world.stack.apiUrl}/v1/ballots`, {
       method: "POST", headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ question: "Un nouveau kiosque ?", closesAt: new Date(Date.now() + 3_600_000).toISOString() }),
+      body: JSON.stringify({ sealing: "public", question: "Un nouveau kiosque ?", closesAt: new Date(Date.now() + 3_600_000).toISOString() }),
     });
     ballotId = ((await created.json()) as { ballot: { id: string } }).ballot.id;
   });

@@ -321,7 +321,7 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
 
   it("on a closed ballot, says so and offers no login", async () => {
     const app = (await world.stack.apps.get(world.demo.state.appId))!;
-    const { id } = await world.stack.ballots.create(app, { question: "Un scrutin bientôt clos ?", closesAt: new Date(Date.now() + 3_600_000).toISOString() });
+    const { id } = await world.stack.ballots.create(app, { sealing: "public", question: "Un scrutin bientôt clos ?", closesAt: new Date(Date.now() + 3_600_000).toISOString() });
     await world.stack.ballots.close(app, id);
     const context = await world.browser.newContext();
     try {

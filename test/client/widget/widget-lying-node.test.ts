@@ -34,7 +34,7 @@ describe("the widget against a lying node (Chromium)", function () {
     const { apiKey } = await world.stack.apps.create({ name: "Partenaire", origins: [siteUrl] });
     const created = await fetch(`${world.stack.apiUrl}/v1/ballots`, {
       method: "POST", headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-      body: JSON.stringify({ question: "Faut-il rénover le lavoir ?", closesAt: new Date(Date.now() + 3_600_000).toISOString() }),
+      body: JSON.stringify({ sealing: "public", question: "Faut-il rénover le lavoir ?", closesAt: new Date(Date.now() + 3_600_000).toISOString() }),
     });
     const body = (await created.json()) as { ballot: { id: string; fingerprint: string; chain: { blockNumber: number } } };
     ballot = { id: body.ballot.id, fingerprint: body.ballot.fingerprint, blockNumber: body.ballot.chain.blockNumber };

@@ -42,7 +42,7 @@ describe("widget routes", function () {
     stack = await startTestStack();
     app = (await stack.apps.create({ name: "partner", origins: [PARTNER, SECOND] })).app;
     ballotId = (await stack.ballots.create(app, {
-      question: "Pour ou contre ?", closesAt: inSeconds(3600), eligibility: { minimumAge: 16 }, allowRevote: true,
+      sealing: "public", question: "Pour ou contre ?", closesAt: inSeconds(3600), eligibility: { minimumAge: 16 }, allowRevote: true,
     })).id;
   });
   after(async () => stack?.destroy());
@@ -102,7 +102,7 @@ describe("widget routes", function () {
 
     it("may be framed by nobody once the app is revoked", async () => {
       const other = (await stack.apps.create({ name: "gone", origins: ["https://gone.example"] })).app;
-      const id = (await stack.ballots.create(other, { question: "Q ?", closesAt: inSeconds(3600) })).id;
+      const id = (await stack.ballots.create(other, { sealing: "public", question: "Q ?", closesAt: inSeconds(3600) })).id;
       expect(csp((await page(stack, `/widget/${id}`)).headers).get("frame-ancestors")).to.equal("https://gone.example");
       await stack.apps.revoke(other.id);
       const { status, headers } = await page(stack, `/widget/${id}`);

@@ -17,7 +17,7 @@ describe("urne fingerprint", function () {
   before(async () => {
     stack = await startTestStack();
     const { apiKey } = await stack.apps.create({ name: "MaVoix", origins: ["https://mavoix.example"] });
-    ballot = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Un lavoir ?", closesAt: inSeconds(3600) } })).body.ballot;
+    ballot = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Un lavoir ?", closesAt: inSeconds(3600) } })).body.ballot;
   });
   after(async () => {
     for (const l of liars) await l.close();

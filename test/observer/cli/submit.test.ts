@@ -23,7 +23,7 @@ describe("urne submit: a free ballot straight to a node", function () {
     stack = await startTestStack();
     dir = await mkdtemp(path.join(os.tmpdir(), "urne-submit-"));
     const { apiKey } = await stack.apps.create({ name: "MaVoix", origins: ["https://mavoix.example"] });
-    ballot = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Un marché le soir ?", closesAt: inSeconds(3600) } })).body.ballot;
+    ballot = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Un marché le soir ?", closesAt: inSeconds(3600) } })).body.ballot;
   });
   after(async () => {
     await stack?.destroy();

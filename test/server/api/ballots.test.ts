@@ -24,7 +24,7 @@ describe("server/api ballots (organizer endpoints, real chain and LevelDB)", fun
   describe("POST /v1/ballots", () => {
     it("creates a single-choice ballot on the default options Pour / Contre / Abstention", async () => {
       const closesAt = inSeconds(3600);
-      const { status, body, headers } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Faut-il un budget participatif ?", closesAt } });
+      const { status, body, headers } = await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question: "Faut-il un budget participatif ?", closesAt } });
       expect(status).to.equal(201);
       const b = body.ballot;
       expect(headers.get("location")).to.equal(`/v1/ballots/${b.id}`);
@@ -46,7 +46,7 @@ describe("server/api ballots (organizer endpoints, real chain and LevelDB)", fun
     it("creates a multiple-choice ballot with its bounds, revoting and live results", async () => {
       const opensAt = inSeconds(60), closesAt = inSeconds(7200);
       const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: {
-        question: "Quels projets financer ?", kind: "multiple_choice", options: ["Parc", "Piste cyclable", "Bibliothèque", "Marché"],
+        sealing: "public", question: "Quels projets financer ?", kind: "multiple_choice", options: ["Parc", "Piste cyclable", "Bibliothèque", "Marché"],
         minChoices: 1, maxChoices: 2, opensAt, closesAt, allowRevote: true, liveResults: true, eligibility: { minimumAge: 16 },
       } });
       expect(status).to.equal(201);
@@ -61,7 +61,7 @@ describe("server/api ballots (organizer endpoints, real chain and LevelDB)", fun
 
     it("creates a majority-judgment ballot", async () => {
       const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: {
-        question: "Comment jugez-vous ces candidats ?", kind: "majority_judgment", options: ["Alice", "Bob", "Chloé"], closesAt: inSeconds(3600),
+        sealing: "public", question: "Comment jugez-vous ces candidats ?", kind: "majority_judgment", options: ["Alice", "Bob", "Chloé"], closesAt: inSeconds(3600),
       } });
       expect(status).to.equal(201);
       const { params } = await createdEvent(body.ballot.chain.txHash);
@@ -81,7 +81,7 @@ describe("server/api ballots (organizer endpoints, real chain and LevelDB)", fun
     });
 
     it("answers 404 to another app's key for my ballot (read and close), and lists only its own", async () => {
-      const { body } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Mine?", closesAt: inSeconds(3600) } });
+      const { body } = await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question: "Mine?", closesAt: inSeconds(3600) } });
       const id = body.ballot.id;
       for (const [method, route] of [["GET", `/v1/ballots/${id}`], ["POST", `/v1/ballots/${id}/close`]]) {
         const answer = await call(stack, method, route, { key: otherKey });
@@ -100,7 +100,7 @@ describe("server/api ballots (organizer endpoints, real chain and LevelDB)", fun
       const { apiKey: pagedKey } = await stack.apps.create({ name: "Paged", origins: ["https://paged.example"] });
       const created: string[] = [];
       for (let i = 0; i < 5; i++) {
-        created.push((await call(stack, "POST", "/v1/ballots", { key: pagedKey, body: { question: `Page ${i} ?`, closesAt: inSeconds(3600) } })).body.ballot.id);
+        created.push((await call(stack, "POST", "/v1/ballots", { key: pagedKey, body: { sealing: "public", question: `Page ${i} ?`, closesAt: inSeconds(3600) } })).body.ballot.id);
       }
       const seen: string[] = [];
       let before: string | null = null;
@@ -128,7 +128,7 @@ describe("server/api ballots (organizer endpoints, real chain and LevelDB)", fun
 
   describe("GET /v1/ballots/:id", () => {
     it("answers the ballot with its state on chain", async () => {
-      const { body } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Lire ?", closesAt: inSeconds(3600) } });
+      const { body } = await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question: "Lire ?", closesAt: inSeconds(3600) } });
       const { status, body: read } = await call(stack, "GET", `/v1/ballots/${body.ballot.id}`, { key });
       expect(status).to.equal(200);
       expect(read.ballot).to.include({ id: body.ballot.id, votersCount: 0, closedAt: null, tokensIssued: null });
@@ -142,7 +142,7 @@ describe("server/api ballots (organizer endpoints, real chain and LevelDB)", fun
 
   describe("POST /v1/ballots/:id/close", () => {
     it("closes early and records the issuer's token count on chain; a second close is 409", async () => {
-      const { body } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Clore ?", closesAt: inSeconds(3600) } });
+      const { body } = await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question: "Clore ?", closesAt: inSeconds(3600) } });
       const id = body.ballot.id;
       // Two voters got a token (as the issuer records them), then the organizer closes.
       for (const voter of ["a", "b"]) await stack.ledger.record(BigInt(id), voter.repeat(64), new Uint8Array(256).fill(7));

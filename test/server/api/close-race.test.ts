@@ -25,7 +25,7 @@ describe("closing a ballot while the relay holds acknowledged ballots", function
 
   for (let attempt = 1; attempt <= 3; attempt++) {
     it(`counts every ballot answered 202 before the close (attempt ${attempt})`, async () => {
-      const ballot = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: `Tenir bon ${attempt} ?`, closesAt: inSeconds(3600) } })).body.ballot;
+      const ballot = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: `Tenir bon ${attempt} ?`, closesAt: inSeconds(3600) } })).body.ballot;
       const votes = await Promise.all(Array.from({ length: 30 }, (_, i) => signedVote(stack, ballot, [i % 3])));
       const receipts: string[] = [];
       for (const v of votes) {
@@ -47,7 +47,7 @@ describe("closing a ballot while the relay holds acknowledged ballots", function
   }
 
   it("takes no ballot it could not land before the scheduled close", async () => {
-    const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Bientôt clos ?", closesAt: inSeconds(8) } });
+    const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Bientôt clos ?", closesAt: inSeconds(8) } });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const late = await relay("/v1/votes", voteBody(await signedVote(stack, created.body.ballot, [0])));
     expect(late.status).to.equal(409);
@@ -55,7 +55,7 @@ describe("closing a ballot while the relay holds acknowledged ballots", function
   });
 
   it("takes a settle request only from the ballot's organizer, signed, not expired", async () => {
-    const ballot = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Signé ?", closesAt: inSeconds(3600) } })).body.ballot;
+    const ballot = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Signé ?", closesAt: inSeconds(3600) } })).body.ballot;
     const expiresAt = Math.floor(Date.now() / 1000) + 60;
     const request = { chainId: stack.chain.chainId, ballotBox: stack.ballotChain.ballotBox, ballotId: BigInt(ballot.id), expiresAt };
     const stranger = await Wallet.createRandom().signMessage(settleMessage(request));

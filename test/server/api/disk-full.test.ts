@@ -21,7 +21,7 @@ describe("vote host on a full disk (urne api under a file-size limit)", function
     ], fileSizeBlocks === undefined ? {} : { fileSizeBlocks });
   const createBallot = (url: string) => fetch(`${url}/v1/ballots`, {
     method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}` },
-    body: JSON.stringify({ question: "Tenir bon ?", closesAt: new Date(Date.now() + 3_600_000).toISOString(), liveResults: true }),
+    body: JSON.stringify({ sealing: "public", question: "Tenir bon ?", closesAt: new Date(Date.now() + 3_600_000).toISOString(), liveResults: true }),
   });
 
   before(async () => {

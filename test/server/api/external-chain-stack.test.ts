@@ -48,7 +48,7 @@ describe("server/api on an external chain (anvil, URNE_CHAIN_RPC_URL)", function
 
   it("creates a ballot on anvil, relays a vote there and counts it", async () => {
     const { apiKey } = await stack.apps.create({ name: "Ext", origins: ["https://ext.example"] });
-    const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Sur une autre chaîne ?", closesAt: inSeconds(3600), liveResults: true } });
+    const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Sur une autre chaîne ?", closesAt: inSeconds(3600), liveResults: true } });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const ballot = created.body.ballot;
     const box = new Contract(ballotBox, ballotBoxInterface, new NodeProvider(anvil.rpcUrl, anvil.chainId));

@@ -24,7 +24,7 @@ describe("server/api public endpoints and data at rest", function () {
   });
 
   it("GET /.well-known/urne.json names the protocol, the chain, the BallotBox, the RPC URLs and each ballot's issuer key", async () => {
-    const created = (await call(stack, "POST", "/v1/ballots", { key, body: { question: "Q ?", closesAt: inSeconds(600) } })).body.ballot;
+    const created = (await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question: "Q ?", closesAt: inSeconds(600) } })).body.ballot;
     const { status, body, headers } = await call(stack, "GET", "/.well-known/urne.json", { headers: { origin: "http://localhost:3000" } });
     expect(status).to.equal(200);
     expect(headers.get("access-control-allow-origin")).to.equal("http://localhost:3000");
@@ -49,7 +49,7 @@ describe("server/api public endpoints and data at rest", function () {
   });
 
   it("keeps issuer private keys encrypted: no PKCS#8 bytes, base64 or PEM in the LevelDB files", async () => {
-    const created = (await call(stack, "POST", "/v1/ballots", { key, body: { question: "Clé ?", closesAt: inSeconds(600) } })).body.ballot;
+    const created = (await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question: "Clé ?", closesAt: inSeconds(600) } })).body.ballot;
     const privateKey = await stack.ballots.issuerPrivateKey(created.id);
     const der = privateKey.export({ format: "der", type: "pkcs8" });
     const jwk = privateKey.export({ format: "jwk" });

@@ -13,7 +13,7 @@ describe("server/api GET /v1/ballots/:id/results (counts from the contract)", fu
   after(() => stack?.destroy());
 
   const create = async (ballot: Record<string, unknown>) => {
-    const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { closesAt: inSeconds(3600), liveResults: true, ...ballot } });
+    const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", closesAt: inSeconds(3600), liveResults: true, ...ballot } });
     expect(status).to.equal(201);
     return body.ballot;
   };

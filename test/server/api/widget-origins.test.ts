@@ -22,7 +22,7 @@ describe("server/api widget origins and malformed requests", function () {
     stack = await startTestStack();
     await stack.apps.create({ name: "A", origins: [SITE_A] });
     const { apiKey } = await stack.apps.create({ name: "B", origins: [SITE_B] });
-    const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Pour ou contre ?", closesAt: inSeconds(3600) } });
+    const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Pour ou contre ?", closesAt: inSeconds(3600) } });
     expect(created.status).to.equal(201);
     ballotOfB = created.body.ballot.id;
     sessionKey = loadSecrets(stack.dataDir).secrets.sessionKey;
