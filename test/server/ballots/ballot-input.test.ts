@@ -4,7 +4,7 @@ import { parseBallotInput } from "../../../server/ballots/ballot-input.js";
 
 const NOW = 1_800_000_000;
 const iso = (s: number) => new Date(s * 1000).toISOString();
-const base = { question: "Q ?", closesAt: iso(NOW + 3600) };
+const base = { sealing: "public", question: "Q ?", closesAt: iso(NOW + 3600) };
 
 /** The field named by the error parseBallotInput throws for `body`. */
 function fieldOf(body: unknown): string | undefined {
@@ -22,7 +22,7 @@ describe("server/ballots/ballot-input", () => {
   it("fills the defaults: single choice, Pour/Contre/Abstention, opens now, no revote, results at the close", () => {
     expect(parseBallotInput(base, NOW)).to.deep.equal({
       question: "Q ?", kind: "single_choice", options: ["Pour", "Contre", "Abstention"], minChoices: 0, maxChoices: 0,
-      opensAt: NOW, closesAt: NOW + 3600, allowRevote: false, liveResults: false, eligibility: { minimumAge: null },
+      opensAt: NOW, closesAt: NOW + 3600, allowRevote: false, liveResults: false, eligibility: { minimumAge: null }, sealing: { kind: "public" },
     });
   });
 
@@ -35,6 +35,10 @@ describe("server/ballots/ballot-input", () => {
     const cases: [string, unknown, string][] = [
       ["a body that is not an object", [1], "ballot"],
       ["an unknown field", { ...base, colour: "red" }, "ballot.colour"],
+      ["no sealing said (never public by omission)", { question: base.question, closesAt: base.closesAt }, "ballot.sealing"],
+      ["a sealing that is neither public nor a ceremony", { ...base, sealing: "private" }, "ballot.sealing"],
+      ["a ceremony id that is not 32 bytes", { ...base, sealing: { ceremony: "0x1234" } }, "ballot.sealing.ceremony"],
+      ["live results on a sealed ballot", { ...base, sealing: { ceremony: "0x" + "12".repeat(32) }, liveResults: true }, "ballot.liveResults"],
       ["a missing question", { closesAt: base.closesAt }, "ballot.question"],
       ["a blank question", { ...base, question: "   " }, "ballot.question"],
       ["a question too long", { ...base, question: "x".repeat(1001) }, "ballot.question"],
