@@ -1,6 +1,7 @@
 // One test per attack on the relay's door (docs/STYLE.md habit 7). Each is refused with the
 // coded error the contract's verdict maps to, naming the field; nothing is journaled.
 import { expect } from "chai";
+import { VOTE_BODY_LIMIT_BYTES } from "../../../server/relay/routes.js";
 import { checkVote, toHex, tokenMessage } from "../../../protocol/index.js";
 import { testBackends, type TestChain } from "../../helpers/backends.js";
 import { randomVoter, testIssuer, voteArg, type TestBallot } from "../../helpers/ballot-box-fixture.js";
@@ -133,7 +134,8 @@ for (const backend of testBackends()) {
 
     it("refuses a body too large (413)", async () => {
       const good = voteBody(await rf.fx.signedVote(ballot, "0x00"));
-      refused(await rf.post({ ...good, padding: "x".repeat(10_000) }), 413, "ERR_BODY_TOO_LARGE", "body");
+      // Above the limit, which takes the longest sealed ballot (about 52 KB of JSON).
+      refused(await rf.post({ ...good, padding: "x".repeat(VOTE_BODY_LIMIT_BYTES) }), 413, "ERR_BODY_TOO_LARGE", "body");
     });
 
     it("answers 404 for an unknown receipt", async () => {
