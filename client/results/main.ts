@@ -68,6 +68,10 @@ async function load(): Promise<void> {
       live = !answer.results.final;
     } else if (answer.error?.code === "ERR_RESULTS_HIDDEN") {
       notice(t("hidden"), t("hiddenHint"));
+    } else if (answer.error?.code === "ERR_RESULTS_AWAITING_DECRYPTION") {
+      // A sealed ballot, closed: no count exists until its trustees' shares open it (PROTOCOL.md §11.6).
+      const shares = /(\d+) of (\d+) shares/.exec(answer.error.message);
+      notice(t("awaitingDecryption"), shares ? t("awaitingShares", { valid: shares[1], needed: shares[2] }) : undefined);
     } else if (res.status === 404) {
       notice(t("notFound"));
       live = false;

@@ -97,6 +97,17 @@ ${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</ma
 
     // The close, two of the three trustees' shares, and the API's results: one vote for "Contre".
     expect((await call(stack, "POST", `/v1/ballots/${ballot.id}/close`, { key: apiKey, body: {} })).status).to.equal(200);
+    // Closed, no share yet: the results page says what it waits for, and no number.
+    const resultsContext = await world.browser.newContext();
+    try {
+      const resultsPage = await resultsContext.newPage();
+      await resultsPage.goto(`${stack.apiUrl}/results/${ballot.id}`);
+      await resultsPage.getByText("Scrutin scellé : les résultats seront publiés quand assez de garants auront déchiffré le total.").waitFor();
+      await resultsPage.getByText("Parts de déchiffrement valides publiées : 0 sur 2 nécessaires.").waitFor();
+      await screenshot(resultsPage, "results-sealed-awaiting");
+    } finally {
+      await resultsContext.close();
+    }
     const admin = new Wallet(stack.chain.operators.admin.privateKey, stack.ballotChain.provider);
     for (const [i, w] of trustees.slice(0, 2).entries()) {
       await (await admin.sendTransaction({ to: w.address, value: 10n ** 17n })).wait();

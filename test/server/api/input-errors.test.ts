@@ -139,7 +139,7 @@ describe("server/api bad input: coded 4xx, never a 500", function () {
     it("takes well-formed text outside the BMP and keeps it as given, not normalized", async () => {
       const question = "Quel logo 🗳️ pour la fête ?";
       const decomposed = "Cafe\u0301"; // "Café" in NFD: stored as sent
-      const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { question, options: [decomposed, "Thé"], closesAt: inSeconds(600) } });
+      const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question, options: [decomposed, "Thé"], closesAt: inSeconds(600) } });
       expect(status, JSON.stringify(body)).to.equal(201);
       expect(body.ballot.question).to.equal(question);
       expect(body.ballot.options[0]).to.equal(decomposed);
@@ -148,7 +148,7 @@ describe("server/api bad input: coded 4xx, never a 500", function () {
       expect(event.args.params.question).to.equal(question);
       expect(event.args.params.options[0]).to.equal(decomposed);
       // Equal under NFC: one option twice.
-      const twice = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Q", options: [decomposed, "Café"], closesAt: inSeconds(600) } });
+      const twice = await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question: "Q", options: [decomposed, "Café"], closesAt: inSeconds(600) } });
       expect(twice.body.error).to.include({ code: "ERR_INVALID_BALLOT", field: "ballot.options[1]" });
     });
 
@@ -165,7 +165,7 @@ describe("server/api bad input: coded 4xx, never a 500", function () {
       const question = "🗳".repeat(499) + "?"; // 999 UTF-16 code units, 1,997 bytes of UTF-8
       const options = Array.from({ length: 64 }, (_, i) => String(i).padStart(2, "0") + "字".repeat(198));
       // As Python's json.dumps writes it by default (ensure_ascii): 6 bytes per UTF-16 unit.
-      const raw = JSON.stringify({ question, kind: "majority_judgment", options, closesAt: inSeconds(600) })
+      const raw = JSON.stringify({ sealing: "public", question, kind: "majority_judgment", options, closesAt: inSeconds(600) })
         .replace(/[\u0080-\uffff]/g, (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"));
       expect(raw.length).to.be.greaterThan(80_000);
       const { status, body } = await call(stack, "POST", "/v1/ballots", { key, raw });
@@ -183,7 +183,7 @@ describe("server/api bad input: coded 4xx, never a 500", function () {
       expect(refused).not.to.be.instanceOf(UrneError);
       expect(isError(refused, "INVALID_ARGUMENT"), String(refused)).to.equal(true);
       // The organizer's next ballot goes through: the nonce was not spent.
-      expect((await call(stack, "POST", "/v1/ballots", { key, body: { question: "Encore ?", closesAt: inSeconds(600) } })).status).to.equal(201);
+      expect((await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question: "Encore ?", closesAt: inSeconds(600) } })).status).to.equal(201);
     });
 
     it("left no sealed issuer key without its ballot (checked in the store, the service stopped)", async () => {
