@@ -19,6 +19,9 @@ import { receiptsRoot } from "./receipts-root.js";
 import { blockNumberOf, getBlock, getBlockReceipts, getLogs, getReceipt, nodeFailure, parseReceipt, quantity, type BlockHeader, type Receipt } from "./node-answers.js";
 import { STEP_LABELS, type ProofCheck, type ProofStep, type Text } from "./proof-steps.js";
 import { describeVoteDifference } from "./vote-difference.js";
+import { keccak256 } from "ethers";
+import { MAX_OPTIONS } from "../constants.js";
+import { trackerText } from "../sealed/tracker.js";
 
 export type CheckProofOptions = {
   /** Called as each step ends, in order, so that a page can show progress. */
@@ -143,7 +146,12 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
     const events = receipt!.logs.map((log) => decodeBallotBoxLog(log, p.ballotBox)).filter((e) => e !== undefined);
     const mine = events.filter((e): e is VoteCastEvent => e.event === "VoteCast" && e.vote.ballotId === p.ballotId && same(e.vote.voter, p.voter));
     cast = mine.find((e) => describeVoteDifference(e.vote, p) === undefined);
-    if (cast) return t(`VoteCast n° ${cast.logIndex} : scrutin ${p.ballotId}, révision ${p.revision}, bulletin ${p.payload}`, `VoteCast #${cast.logIndex}: ballot ${p.ballotId}, revision ${p.revision}, payload ${p.payload}`);
+    if (cast) {
+      // A sealed ballot's payload (longer than any public one, §11.3) is named by its tracker, not shown as kilobytes of hex.
+      const bytes = (p.payload.length - 2) / 2;
+      const shown = bytes > MAX_OPTIONS ? { fr: `bulletin scellé de ${bytes} octets, code de suivi ${trackerText(keccak256(p.payload))}`, en: `sealed ballot of ${bytes} bytes, tracking code ${trackerText(keccak256(p.payload))}` } : { fr: `bulletin ${p.payload}`, en: `payload ${p.payload}` };
+      return t(`VoteCast n° ${cast.logIndex} : scrutin ${p.ballotId}, révision ${p.revision}, ${shown.fr}`, `VoteCast #${cast.logIndex}: ballot ${p.ballotId}, revision ${p.revision}, ${shown.en}`);
+    }
     if (mine.length > 0) {
       const diff = describeVoteDifference(mine[0].vote, p)!;
       fail(`le vote enregistré diffère de la preuve : ${diff.fr}`, `the recorded vote differs from the proof: ${diff.en}`);

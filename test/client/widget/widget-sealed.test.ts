@@ -12,6 +12,8 @@ import path from "node:path";
 import { expect } from "chai";
 import { Wallet } from "ethers";
 import { parseProof } from "../../../protocol/index.js";
+import { checkProof } from "../../../protocol/audit/proof-checks.js";
+import { JsonRpcClient } from "../../../protocol/json-rpc.js";
 import { sealedLayout } from "../../../protocol/sealed/sealed-layout.js";
 import { trackerOf, trackerText } from "../../../protocol/sealed/tracker.js";
 import { getBytes } from "ethers";
@@ -84,13 +86,18 @@ ${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</ma
 
       const downloading = tab.waitForEvent("download");
       await frame.getByRole("link", { name: /Télécharger la preuve/ }).click();
-      const proof = parseProof(await readFile((await (await downloading).path())!, "utf8"));
+      const proofText = await readFile((await (await downloading).path())!, "utf8");
+      const proof = parseProof(proofText);
       // The payload on chain is a sealed ballot of this layout; its tracker is the one shown and the voter's record.
       const rules = { kind: 0 as const, optionCount: 3, minChoices: 0, maxChoices: 0 };
       expect(getBytes(proof.payload).length).to.equal(sealedLayout(rules).bytes);
       const tracker = trackerOf(getBytes(proof.payload));
       expect(trackerText(tracker)).to.equal(shown);
       expect(await stack.ballotChain.box.trackerOf(BigInt(ballot.id), proof.voter)).to.equal("0x" + tracker.slice(-48));
+      // The proof of a sealed vote passes P1-P9 against the node, P4 naming its tracker.
+      const checks = await checkProof(proofText, new JsonRpcClient(stack.rpcUrl));
+      expect(checks.map((c) => [c.step, c.ok])).to.deep.equal(["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"].map((step) => [step, true]));
+      expect(checks.find((c) => c.step === "P4")!.detail.fr).to.include(`code de suivi ${shown}`);
     } finally {
       await context.close();
     }
