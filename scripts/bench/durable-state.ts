@@ -14,7 +14,7 @@
 // CPU is this process's user + system time. The 1,000,000-vote figures are extrapolated
 // linearly from the largest size (how: printed with them).
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -22,7 +22,7 @@ import { parseArgs } from "node:util";
 import { DurableChain } from "../../server/chain/engine/durable-chain.js";
 import { Journal } from "../../server/chain/journal.js";
 import { buildVoteChain } from "./lib/vote-chain.js";
-import { peakRssMb } from "./lib/chain-replay.js";
+import { diskBytes, peakRssMb } from "./lib/chain-replay.js";
 
 const { values } = parseArgs({
   args: process.argv.slice(3),
@@ -38,14 +38,6 @@ const { values } = parseArgs({
 const bench = (name: string, value: number, unit: string) => console.log(`BENCH ${name} ${+value.toFixed(3)} ${unit}`);
 const cpuSeconds = (since: NodeJS.CpuUsage) => ((c) => (c.user + c.system) / 1e6)(process.cpuUsage(since));
 
-async function diskBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await readdir(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name);
-    total += entry.isDirectory() ? await diskBytes(p) : (await stat(p)).size;
-  }
-  return total;
-}
 
 /** One phase, in a fresh process; prints its BENCH lines. */
 async function phase(name: string, dataDir: string, votes: number) {

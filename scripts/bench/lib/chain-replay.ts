@@ -5,7 +5,7 @@
 // start after a lost store, costs); without, it is a restart. Used by `bench chain`, `bench
 // replay` and `bench durable-state`.
 import { readFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
+import { readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import { DurableChain } from "../../../server/chain/engine/durable-chain.js";
 import { Journal } from "../../../server/chain/journal.js";
@@ -40,6 +40,16 @@ export function peakRssMb(): number {
   } catch {
     return Number.NaN;
   }
+}
+
+/** Bytes under `dir`, recursively (a journal's or a store's size on disk). */
+export async function diskBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    total += entry.isDirectory() ? await diskBytes(p) : (await stat(p)).size;
+  }
+  return total;
 }
 
 /** `chainDir` is `<data>/chain`; the node must not be running on it (LevelDB lock). */
