@@ -4,7 +4,7 @@
 // the event (another issuer key, another question) under an honest block hash is caught;
 // a node that forges a whole block is caught by comparing nodes, or by the ballot's
 // fingerprint (ballot-fingerprint.ts). The widget and `urne fingerprint` use it.
-import { ballotFingerprint } from "../ballot-fingerprint.js";
+import { ballotFingerprint, sealedLogAfter } from "../ballot-fingerprint.js";
 import { decodeBallotBoxLog, EVENT_TOPICS, type BallotCreatedEvent, type BallotSealedEvent, type RawLog } from "../events.js";
 import type { RpcCaller } from "../json-rpc.js";
 import { getBlock, getBlockReceipts, parseReceipt, receiptsMismatch } from "./node-answers.js";
@@ -46,20 +46,21 @@ export async function verifiedBallotCreated(rpc: RpcCaller, where: { chainId: bi
   const receipts = await getBlockReceipts(rpc, block);
   const mismatch = receiptsMismatch(block, receipts) ?? (receiptsRoot(receipts) === block.receiptsRoot ? undefined : "the receipts do not hash to the block's receipts root");
   if (mismatch) throw new BallotCreatedError({ reason: "bad-receipts", blockNumber: where.blockNumber, detail: mismatch });
-  const found: { log: RawLog; event: BallotCreatedEvent; sealed?: BallotSealedEvent }[] = [];
+  const found: { log: RawLog; event: BallotCreatedEvent; sealedLog?: RawLog; sealed?: BallotSealedEvent }[] = [];
   for (const receipt of receipts.map((r) => parseReceipt(r))) {
     if (receipt.status !== 1n) continue;
     for (const [i, log] of receipt.logs.entries()) {
       if (log.address.toLowerCase() !== where.ballotBox.toLowerCase() || log.topics[0]?.toLowerCase() !== EVENT_TOPICS.BallotCreated) continue;
       const event = decodeBallotBoxLog(log, where.ballotBox);
       if (event?.event !== "BallotCreated" || event.ballotId !== where.ballotId) continue;
-      const next = receipt.logs[i + 1];
-      const sealed = next && next.address.toLowerCase() === where.ballotBox.toLowerCase() && next.topics[0]?.toLowerCase() === EVENT_TOPICS.BallotSealed ? decodeBallotBoxLog(next, where.ballotBox) : undefined;
-      found.push({ log, event, ...(sealed?.event === "BallotSealed" && sealed.ballotId === where.ballotId ? { sealed } : {}) });
+      const sealedLog = sealedLogAfter(receipt.logs, i);
+      const sealed = sealedLog && decodeBallotBoxLog(sealedLog, where.ballotBox);
+      found.push({ log, event, ...(sealed?.event === "BallotSealed" ? { sealedLog, sealed } : {}) });
     }
   }
   if (found.length === 0) throw new BallotCreatedError({ reason: "not-found", blockNumber: where.blockNumber });
   if (found.length > 1) throw new BallotCreatedError({ reason: "several", blockNumber: where.blockNumber });
-  const [{ log, event, sealed }] = found;
-  return { event, log, blockHash: block.hash, fingerprint: ballotFingerprint(chainId, log), ...(sealed ? { sealed } : {}) };
+  const [{ log, event, sealedLog, sealed }] = found;
+  // The fingerprint covers the BallotSealed event too: the election key is pinned by the embed tag as the question is.
+  return { event, log, blockHash: block.hash, fingerprint: ballotFingerprint(chainId, log, sealedLog), ...(sealed ? { sealed } : {}) };
 }

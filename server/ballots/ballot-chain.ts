@@ -9,7 +9,7 @@ import { Mutex } from "../chain/mutex.js";
 
 // The one ABI object, from the protocol module (events.ts).
 import { ballotBoxInterface, EVENT_TOPICS } from "../../protocol/events.js";
-import { ballotFingerprint } from "../../protocol/ballot-fingerprint.js";
+import { ballotFingerprint, sealedLogAfter } from "../../protocol/ballot-fingerprint.js";
 export { ballotBoxInterface };
 
 /** IBallotBox.SealedParams: the election key of a finished key ceremony, its transcript digest, its trustees and threshold. */
@@ -73,21 +73,25 @@ export class BallotChain {
    */
   async createBallot(params: BallotParams, sealed?: SealedBallotParams): Promise<ChainReceipt & { ballotId: bigint; organizer: string; fingerprint: string }> {
     const receipt = await (sealed ? this.send("createSealedBallot", [params, sealed]) : this.send("createBallot", [params]));
-    const log = receipt.logs.find((l) => l.topics[0]?.toLowerCase() === EVENT_TOPICS.BallotCreated);
+    const index = receipt.logs.findIndex((l) => l.topics[0]?.toLowerCase() === EVENT_TOPICS.BallotCreated);
+    const log = receipt.logs[index];
     const event = log && ballotBoxInterface.parseLog(log);
     if (!log || !event) throw new Error(`createBallot ${receipt.hash}: no BallotCreated event`);
+    const sealedLog = sealedLogAfter(receipt.logs, index);
+    if (sealed && !sealedLog) throw new Error(`createSealedBallot ${receipt.hash}: no BallotSealed event after BallotCreated`);
     return {
       ballotId: event.args.ballotId as bigint, organizer: event.args.organizer as string, txHash: receipt.hash, blockNumber: receipt.blockNumber,
-      fingerprint: ballotFingerprint(this.chainId, log),
+      fingerprint: ballotFingerprint(this.chainId, log, sealedLog),
     };
   }
 
   /** The fingerprint of the ballot created by transaction `txHash` (records made before fingerprints). */
   async fingerprintOf(txHash: string, ballotId: bigint): Promise<string> {
     const receipt = await this.read(() => this.provider.getTransactionReceipt(txHash));
-    const log = receipt?.logs.find((l) => l.topics[0]?.toLowerCase() === EVENT_TOPICS.BallotCreated && BigInt(l.topics[1]) === ballotId);
-    if (!log) throw new Error(`transaction ${txHash} holds no BallotCreated of ballot ${ballotId}`);
-    return ballotFingerprint(this.chainId, log);
+    const logs = receipt?.logs ?? [];
+    const index = logs.findIndex((l) => l.topics[0]?.toLowerCase() === EVENT_TOPICS.BallotCreated && BigInt(l.topics[1]) === ballotId);
+    if (index < 0) throw new Error(`transaction ${txHash} holds no BallotCreated of ballot ${ballotId}`);
+    return ballotFingerprint(this.chainId, logs[index], sealedLogAfter(logs, index));
   }
 
   async closeBallot(ballotId: bigint, tokensIssued: number): Promise<ChainReceipt> {

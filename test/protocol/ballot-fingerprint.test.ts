@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { expect } from "chai";
 import { concat, getBytes, hexlify, toBeHex, toUtf8Bytes, zeroPadValue } from "ethers";
-import { ballotFingerprint, FINGERPRINT_DOMAIN, isFingerprint } from "../../protocol/ballot-fingerprint.js";
+import { ballotFingerprint, FINGERPRINT_DOMAIN, isFingerprint, sealedLogAfter } from "../../protocol/ballot-fingerprint.js";
 import type { BallotParams } from "../../protocol/ballot.js";
 import { ballotBoxInterface, EVENT_TOPICS, type RawLog } from "../../protocol/events.js";
 import { keccak256Bytes } from "../../protocol/keccak.node.js";
@@ -72,5 +72,24 @@ describe("ballot fingerprint (PROTOCOL.md §6.7)", () => {
     const log = vectorLog();
     expect(() => ballotFingerprint(1n, { ...log, topics: [EVENT_TOPICS.VoteCast, log.topics[1], log.topics[2]] })).to.throw(TypeError);
     expect(() => ballotFingerprint(1n, { ...log, topics: log.topics.slice(0, 2) })).to.throw(TypeError);
+  });
+
+  it("covers a sealed ballot's BallotSealed event: another election key beside the same BallotCreated is another fingerprint", () => {
+    const log = vectorLog();
+    const chainId = BigInt(vectors.chainId);
+    const ballotId = BigInt(vectors.ballots[0].ballotId);
+    const sealedLog = (electionKey: string) => ({ address: log.address, ...ballotBoxInterface.encodeEventLog("BallotSealed", [ballotId, electionKey, "0x" + "11".repeat(32), [ORGANIZER], 1]) });
+    const genuine = sealedLog("0x02" + "22".repeat(32));
+    const forged = sealedLog("0x03" + "33".repeat(32));
+    const sealed = ballotFingerprint(chainId, log, genuine);
+    expect(sealed).to.not.equal(FINGERPRINT);
+    expect(ballotFingerprint(chainId, log, forged)).to.not.equal(sealed);
+    // Found only right after its BallotCreated, for the same ballot and box.
+    expect(sealedLogAfter([log, genuine], 0)).to.equal(genuine);
+    expect(sealedLogAfter([log], 0)).to.equal(undefined);
+    const otherBallot = { ...genuine, topics: [genuine.topics[0], toBeHex(ballotId + 1n, 32)] };
+    expect(sealedLogAfter([log, otherBallot], 0)).to.equal(undefined);
+    expect(() => ballotFingerprint(chainId, log, otherBallot)).to.throw(TypeError);
+    expect(() => ballotFingerprint(chainId, log, { ...genuine, address: "0x0000000000000000000000000000000000000001" })).to.throw(TypeError);
   });
 });
