@@ -7,7 +7,10 @@
 //   - client/<page>/main.ts → /assets/<page>.js (and .css), ES modules with code
 //     splitting, so that a first screen loads little and the crypto arrives when it is
 //     needed. Chunks are named by content hash (served immutable); entries keep stable
-//     names, which the page shells name.
+//     names, which the page shells name;
+//   - client/workers/<name>.ts → /assets/<name>.js, one self-contained classic script per
+//     Web Worker (no import: a page fetches it with the integrity value its import map
+//     names and runs it from a blob: URL, so that all of the worker's code is checked).
 // manifest.json lists every file with its SHA-384 Subresource Integrity value: the vote
 // host serves those values at /.well-known/urne.json, and anyone who builds the release's
 // tag gets the same files and values (a test builds from another directory and compares;
@@ -52,6 +55,12 @@ export async function buildClient(outDir: string, options: { clientDir?: string;
   if (existsSync(embedEntry)) {
     const embed = await build({ ...common, entryPoints: [embedEntry], format: "iife", outfile: "/embed.js" });
     outputs.push({ urlPath: "/embed.js", body: embed.outputFiles[0].contents });
+  }
+  const workersDir = path.join(clientDir, "workers");
+  const workers = existsSync(workersDir) ? readdirSync(workersDir).filter((f) => f.endsWith(".ts")).sort() : [];
+  for (const file of workers) {
+    const worker = await build({ ...common, entryPoints: [path.join(workersDir, file)], format: "iife", outfile: `/assets/${file.slice(0, -3)}.js` });
+    outputs.push({ urlPath: `/assets/${file.slice(0, -3)}.js`, body: worker.outputFiles[0].contents });
   }
 
   const manifest: ClientManifest = {

@@ -1,7 +1,10 @@
 // The verify page (GET /verify): a citizen drops, chooses or pastes a proof of vote, or an
 // image of its QR code, picks ANY node of the chain, and sees the checks P1-P9 of
 // PROTOCOL.md §9.2 pass or fail one by one. The checks are protocol/audit/proof-checks.ts,
-// the same code as `urne verify`; they are loaded only when a proof is checked.
+// the same code as `urne verify`; they are loaded only when a proof is checked. Given the
+// audit file of a sealed ballot the widget opened (the Benaloh challenge, PROTOCOL.md
+// §11.8), it runs A1-A4 instead (protocol/sealed/audit-checks.ts, the checks of `urne
+// audit-ballot`): no node is needed, the file holds all it needs.
 import "../shared/public-pages.css";
 import { h } from "../shared/dom.js";
 import { publicHeader } from "../shared/public-header.js";
@@ -29,7 +32,7 @@ const results = h("section", { "aria-labelledby": "result-heading", hidden: true
   h("p", { class: "hint" }, h("a", { href: `/observer?lang=${lang}#proof-checks` }, t("stepsLink"))));
 const form = h("form", { novalidate: true },
   h("h2", {}, t("proofHeading")),
-  h("div", { class: "field" }, dropzone),
+  h("div", { class: "field" }, dropzone, h("p", { class: "hint" }, t("auditFileHint"))),
   h("div", { class: "field" }, h("label", { for: "proof-qr" }, t("qrLabel")), qrInput),
   h("div", { class: "field" }, h("label", { for: "proof-text" }, t("pasteLabel")), textarea, message),
   h("h2", {}, t("nodeHeading")),
@@ -73,6 +76,7 @@ async function verify(): Promise<void> {
     textarea.focus();
     return;
   }
+  if (claimedField(text, "urne") === "audit/2") return verifyAudit(text);
   const [{ JsonRpcClient }, { checkProof, proofIsValid }] = await Promise.all([
     import("../../protocol/json-rpc.js"), import("../../protocol/audit/proof-checks.js"),
   ]);
@@ -113,8 +117,22 @@ async function verify(): Promise<void> {
   }
 }
 
+/** A ballot audit file: A1-A4, in this browser. */
+async function verifyAudit(text: string): Promise<void> {
+  const { auditChecks } = await import("../../protocol/sealed/audit-checks.js");
+  results.hidden = false;
+  summary.hidden = false;
+  list.replaceChildren();
+  const { checks } = auditChecks(text);
+  for (const check of checks) list.append(checkItem(check, lang, t));
+  const failed = checks.filter((c) => c.ok !== true).map((c) => c.step);
+  summary.dataset.state = failed.length === 0 ? "ok" : "fail";
+  summary.textContent = failed.length === 0 ? t("auditPassed") : t("auditFailed", { steps: failed.join(", ") });
+  results.scrollIntoView?.({ block: "start" });
+}
+
 /** A string field of the proof's JSON, for the links and the warning around the checks. */
-function claimedField(text: string, field: "ballotBox" | "ballotId"): string | undefined {
+function claimedField(text: string, field: "ballotBox" | "ballotId" | "urne"): string | undefined {
   try {
     const value = JSON.parse(text) as Record<string, unknown>;
     return typeof value[field] === "string" ? value[field] : undefined;

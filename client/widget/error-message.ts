@@ -4,6 +4,7 @@
 import { ApiError } from "./api.js";
 import { ChainCheckError } from "./chain-ballot.js";
 import type { WidgetContext } from "./context.js";
+import { WorkerIntegrityError } from "./sealing-worker.js";
 import { VoteRejectedError } from "./vote-session.js";
 
 export type Remedy = "retry" | "login" | "none";
@@ -15,6 +16,7 @@ export function errorMessage(ctx: WidgetContext, error: unknown): { text: string
       : error.reason === "unsafe-key" ? t("errUnsafeKey") : t("errChainCheck");
     return { text, remedy: "none" };
   }
+  if (error instanceof WorkerIntegrityError) return { text: t("errWorkerIntegrity"), remedy: "none" };
   if (error instanceof VoteRejectedError) return { text: t("errRejected", { reason: error.message }), remedy: "none" };
   if (!(error instanceof ApiError)) {
     // A JSON-RPC node that did not answer is a network fault; anything else is a bug.

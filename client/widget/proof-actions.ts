@@ -1,4 +1,5 @@
-// What a voter does with the proof file (PROTOCOL.md §7): download it, or print it with
+// What a voter does with the proof file (PROTOCOL.md §7), or with the audit file of a
+// sealed ballot opened for checking (§11.8): download it, or print the proof with
 // a QR code on the printable page (client/print). The printable page is opened on this
 // same origin and asks for the proof by message; we answer only that window, at exactly
 // this origin, so the proof never travels through a URL, a cookie or the partner page.
@@ -8,9 +9,22 @@ export function proofFileName(ballotId: string): string {
   return `preuve-de-vote-${ballotId}.json`;
 }
 
+/** The audit file's name: the ballot and the audited ballot's tracker (PROTOCOL.md §11.8). */
+export function auditFileName(ballotId: string, trackerText: string): string {
+  return `audit-bulletin-${ballotId}-${trackerText}.json`;
+}
+
+function fileLink(json: string, name: string, label: string): HTMLAnchorElement {
+  const url = URL.createObjectURL(new Blob([json], { type: "application/json" }));
+  return h("a", { class: "button", href: url, download: name }, label);
+}
+
 export function downloadLink(proofJson: string, ballotId: string, label: string): HTMLAnchorElement {
-  const url = URL.createObjectURL(new Blob([proofJson], { type: "application/json" }));
-  return h("a", { class: "button", href: url, download: proofFileName(ballotId) }, label);
+  return fileLink(proofJson, proofFileName(ballotId), label);
+}
+
+export function auditDownloadLink(auditJson: string, ballotId: string, trackerText: string, label: string): HTMLAnchorElement {
+  return fileLink(auditJson, auditFileName(ballotId, trackerText), label);
 }
 
 export type PrintData = { proof: string; question: string; ballotId: string };

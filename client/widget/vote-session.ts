@@ -13,6 +13,7 @@ import { getReceipt as readNodeReceipt } from "../../protocol/audit/node-answers
 import type { RpcCaller } from "../../protocol/json-rpc.js";
 import { getReceipt, requestBlindSignature, submitVote } from "./api.js";
 import type { ChainBallot } from "./chain-ballot.js";
+import { SealingWorker, type HeldBallot } from "./sealing-worker.js";
 
 export type Step = "token" | "signature" | "sent" | "recorded" | "final";
 export const STEPS: readonly Step[] = ["token", "signature", "sent", "recorded", "final"];
@@ -46,6 +47,9 @@ export class VoteSession {
   #token?: Uint8Array;
   #cast?: Cast;
   #lastRevision = -1;
+  /** A sealed ballot made for a choice, shown by its tracker before it is cast (PROTOCOL.md §11.8). */
+  #held?: { choiceKey: string; ballot: HeldBallot };
+  #sealer?: SealingWorker;
   proof?: ProofOfVote;
   /** A sealed ballot's tracker as people read it (PROTOCOL.md §11.8), once cast. */
   trackerText?: string;
@@ -71,6 +75,38 @@ export class VoteSession {
     this.#blinding = undefined; // the inverse links the token to the request: forget it
   }
 
+  /** The key of a choice at the next revision: a ballot sealed or signed for one is never sent for another. */
+  #choiceKey(choice: Choice): string {
+    return `${this.#lastRevision + 1}:${JSON.stringify(choice)}`;
+  }
+
+  /**
+   * A sealed ballot only: seals `choice` in the sealing worker (a fresh encryption each
+   * time) and returns its tracker as people read it, to show before it is cast.
+   */
+  async seal(choice: Choice, onProgress?: (done: number, total: number) => void): Promise<string> {
+    const { chainId, ballotBox, ballotId, params, sealing } = this.chain;
+    if (!sealing) throw new Error("seal: this ballot is public");
+    this.#sealer ??= new SealingWorker();
+    const choiceKey = this.#choiceKey(choice);
+    this.#held = undefined;
+    const ballot = await this.#sealer.seal({ chainId, ballotBox, ballotId, ...sealing, rules: rulesFromParams(params), voter: this.#wallet.address, choice }, onProgress);
+    this.#held = { choiceKey, ballot };
+    return ballot.trackerText;
+  }
+
+  /**
+   * The Benaloh challenge (PROTOCOL.md §11.8): the audit file of the ballot just sealed,
+   * its randomness revealed. That ballot is dropped here and in the worker: it is never
+   * cast, and the next cast seals the choice again.
+   */
+  async auditSealed(): Promise<{ file: string; trackerText: string }> {
+    const held = this.#held;
+    if (!held || !this.#sealer) throw new Error("auditSealed: no sealed ballot to audit");
+    this.#held = undefined;
+    return { file: await this.#sealer.audit(held.ballot), trackerText: held.ballot.trackerText };
+  }
+
   /** Casts `choice` (or resumes its cast after an error) and returns the proof file's text. */
   async cast(choice: Choice, session: string | undefined, onStep: (step: Step) => void): Promise<string> {
     const { chainId, ballotBox, ballotId, params } = this.chain;
@@ -80,17 +116,19 @@ export class VoteSession {
       await this.obtainToken(session);
     }
     const rules = rulesFromParams(params);
-    // A sealed ballot's payload is new randomness each time: the same choice is sealed once,
-    // and a retry sends the very ballot already sealed and signed.
-    const choiceKey = `${this.#lastRevision + 1}:${JSON.stringify(choice)}`;
+    // A sealed ballot's payload is new randomness each time: the ballot whose tracker the
+    // voter saw is the one cast, and a retry sends the very ballot already sealed and signed.
+    const choiceKey = this.#choiceKey(choice);
     onStep("signature");
     if (this.#cast?.choiceKey !== choiceKey) {
       const revision = this.#lastRevision + 1;
       let payload: string, trackerText: string | undefined;
       if (this.chain.sealing) {
-        // Loaded for sealed ballots only (its own chunk): the curve code a public ballot never needs.
-        const { sealVote } = await import("../../protocol/sealed/seal-vote.js");
-        ({ payload, trackerText } = sealVote({ chainId, ballotBox, ballotId, ...this.chain.sealing, rules, voter: this.#wallet.address, choice }));
+        if (this.#held?.choiceKey !== choiceKey) await this.seal(choice);
+        const { ballot } = this.#held!;
+        this.#held = undefined;
+        ({ payload, trackerText } = ballot);
+        await this.#sealer!.forget(ballot); // cast from here on: its randomness must not be kept
       } else {
         payload = toHex(encodePayload(rules, choice));
       }

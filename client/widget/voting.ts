@@ -8,7 +8,7 @@ import { nodesFor, readChainBallot, type ChainBallot } from "./chain-ballot.js";
 import type { WidgetContext } from "./context.js";
 import { errorMessage } from "./error-message.js";
 import { login } from "./login.js";
-import { downloadLink, openPrintPage } from "./proof-actions.js";
+import { auditDownloadLink, downloadLink, openPrintPage } from "./proof-actions.js";
 import { formatDate } from "./strings.js";
 import { STEPS, VoteSession, type Step } from "./vote-session.js";
 
@@ -91,17 +91,63 @@ async function ballotScreen(ctx: WidgetContext, previous?: Choice): Promise<void
   show(ctx.root, h("h2", {}, t("ballotHeading")), session.proof ? h("p", { class: "hint" }, t("changingVote")) : null, element);
 }
 
-/** (3a) The choice in words, before it leaves. */
+/**
+ * (3a) The choice in words, before it leaves. A sealed ballot is sealed here, in the
+ * sealing worker with its progress shown, and its tracker shown before it is cast; the
+ * voter may open it instead to check the encryption (auditScreen).
+ */
 function confirmScreen(ctx: WidgetContext, choice: Choice, words: string[]): void {
   const { t } = ctx;
+  const sealed = session?.chain.sealing !== undefined;
+  const confirm = button(t("confirm"), () => void progressScreen(ctx, choice), true);
+  const edit = button(t("edit"), () => void ballotScreen(ctx, choice));
+  const sealing = h("div", { class: "sealing", role: "status" });
+  const actions = h("div", { class: "actions" }, ...(sealed ? [edit] : [confirm, edit]));
   show(ctx.root,
     h("h2", {}, t("confirmHeading")),
     h("p", {}, t("yourChoice")),
     h("ul", { class: "summary" }, ...words.map((w) => h("li", {}, w))),
-    h("p", { class: "hint" }, t(session?.chain.sealing ? "sealedNotice" : "publicNotice")),
+    h("p", { class: "hint" }, t(sealed ? "sealedNotice" : "publicNotice")),
+    sealed ? sealing : null,
+    actions);
+  if (!sealed) return;
+  const label = h("span", {}, t("sealingStarted"));
+  const bar = h("progress", { max: 1, value: 0, "aria-hidden": "true" });
+  sealing.replaceChildren(label, bar);
+  session!.seal(choice, (done, total) => {
+    bar.max = total;
+    bar.value = done;
+    label.textContent = t("sealingProgress", { done, total });
+  }).then((tracker) => {
+    sealing.replaceChildren(
+      h("p", { class: "tracker" }, t("sealedTrackerLabel"), " ", h("strong", { "data-tracker-pending": "" }, tracker)),
+      h("p", { class: "hint" }, t("trackerBeforeCast")),
+      h("p", { class: "hint" }, t("auditHint")));
+    actions.replaceChildren(confirm, button(t("auditButton"), () => void auditScreen(ctx, choice, words)), edit);
+  }, (error) => showError(ctx, error, () => confirmScreen(ctx, choice, words)));
+}
+
+/**
+ * (3a') The Benaloh challenge (PROTOCOL.md §11.8): the ballot just sealed is opened, its
+ * audit file offered for download and checked elsewhere (the verify page, `urne
+ * audit-ballot`); it is never cast. Going on seals the choice again.
+ */
+async function auditScreen(ctx: WidgetContext, choice: Choice, words: string[]): Promise<void> {
+  const { t } = ctx;
+  let audit: { file: string; trackerText: string };
+  try {
+    audit = await session!.auditSealed();
+  } catch (error) {
+    showError(ctx, error, () => confirmScreen(ctx, choice, words));
+    return;
+  }
+  show(ctx.root,
+    h("h2", {}, t("auditHeading")),
+    h("p", {}, t("auditText", { tracker: audit.trackerText })),
     h("div", { class: "actions" },
-      button(t("confirm"), () => void progressScreen(ctx, choice), true),
-      button(t("edit"), () => void ballotScreen(ctx, choice))));
+      auditDownloadLink(audit.file, ctx.ballot.id, audit.trackerText, t("downloadAudit")),
+      button(t("auditContinue"), () => confirmScreen(ctx, choice, words), true)),
+    links(ctx));
 }
 
 /** (3b) The vote on its way, step by step. */

@@ -23,6 +23,7 @@ import { encrypt } from "./elgamal.js";
 import { decodePoint, decodeScalar, encodeScalar, type Point } from "./group.js";
 import { cellValues } from "./sealed-layout.js";
 import { verifySealedBallot, type SealedBallot } from "./sealed-ballot.js";
+import type { SealedPayload } from "./sealed-payload.js";
 import { trackerOf } from "./tracker.js";
 
 export const AUDIT_TAG = "audit/2";
@@ -105,13 +106,21 @@ export function parseBallotAudit(text: string): BallotAudit {
   };
 }
 
-/** A2-A4: the audited ballot is valid and encrypts the file's choice; throws naming the first check that fails. */
-export function checkBallotAudit(a: BallotAudit): { tracker: string; choice: Choice } {
-  const payload = parseHex(a.payload, "payload");
-  if (trackerOf(payload) !== a.tracker) throw new UrneError(ErrorCode.ERR_AUDIT_MISMATCH, "tracker is not keccak256(payload) (A2)", { field: "tracker" });
+/** A2: the tracker is keccak256(payload). */
+export function checkAuditTracker(a: BallotAudit): void {
+  if (trackerOf(parseHex(a.payload, "payload")) !== a.tracker) throw new UrneError(ErrorCode.ERR_AUDIT_MISMATCH, "tracker is not keccak256(payload) (A2)", { field: "tracker" });
+}
+
+/** A3: the payload is a valid sealed ballot of the file's voter, ballot and key (every proof); its cells. */
+export function checkAuditProofs(a: BallotAudit): SealedPayload {
   const electionKey = decodePoint(parseHex(a.electionKey, "electionKey"), "electionKey");
   const context = sealedContext({ chainId: a.chainId, ballotBox: a.ballotBox, ballotId: a.ballotId, electionKeyHash: a.electionKeyHash, rules: a.rules, voter: a.voter });
-  const decoded = verifySealedBallot({ context, electionKey, rules: a.rules, payload }); // A3
+  return verifySealedBallot({ context, electionKey, rules: a.rules, payload: parseHex(a.payload, "payload") });
+}
+
+/** A4: each cell is exactly the encryption of the file's choice with the file's randomness. */
+export function checkAuditEncryption(a: BallotAudit, decoded: SealedPayload): void {
+  const electionKey = decodePoint(parseHex(a.electionKey, "electionKey"), "electionKey");
   let values: number[];
   try {
     values = cellValues(a.rules, a.choice);
@@ -126,6 +135,12 @@ export function checkBallotAudit(a: BallotAudit): { tracker: string; choice: Cho
       throw new UrneError(ErrorCode.ERR_AUDIT_MISMATCH, `cell ${k} does not encrypt ${m} with randomness[${k}]: the ballot does not encrypt this choice (A4)`, { field: `randomness[${k}]` });
     }
   });
+}
+
+/** A2-A4: the audited ballot is valid and encrypts the file's choice; throws naming the first check that fails. */
+export function checkBallotAudit(a: BallotAudit): { tracker: string; choice: Choice } {
+  checkAuditTracker(a);
+  checkAuditEncryption(a, checkAuditProofs(a));
   return { tracker: a.tracker, choice: a.choice };
 }
 

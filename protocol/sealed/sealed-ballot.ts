@@ -23,6 +23,8 @@ export type SealInput = {
   choice: Choice;
   /** Draws the secret scalars (default: the CSPRNG). Test vectors pass a deterministic one. */
   random?: () => bigint;
+  /** Called after each proof made (`done` of `total`): the widget shows the sealing's progress. */
+  onProgress?: (done: number, total: number) => void;
 };
 
 export type SealedBallot = {
@@ -40,14 +42,17 @@ export function sealBallot(input: SealInput): SealedBallot {
   const Y = input.electionKey;
   const opening = values.map((value) => ({ value, randomness: random() }));
   const cells = opening.map((o) => encrypt(Y, BigInt(o.value), o.randomness));
+  const steps = cells.length + layout.sums.length;
+  let done = 0;
+  const proved = <T>(proof: T): T => (input.onProgress?.(++done, steps), proof);
   const cellProofs = cells.map((ciphertext, k) =>
-    proveMembership({ domain: PROOF_DOMAIN.cell, context: input.context, electionKey: Y, ciphertext, values: CELL_VALUES }, opening[k].randomness, opening[k].value, random));
+    proved(proveMembership({ domain: PROOF_DOMAIN.cell, context: input.context, electionKey: Y, ciphertext, values: CELL_VALUES }, opening[k].randomness, opening[k].value, random)));
   const sumProofs = layout.sums.map((rule) => {
     const part = opening.slice(rule.first, rule.first + rule.count);
     const total = BigInt(part.reduce((n, o) => n + o.value, 0));
     const r = mod(part.reduce((n, o) => n + o.randomness, 0n));
     const ciphertext = addCiphertexts(cells.slice(rule.first, rule.first + rule.count));
-    return proveMembership({ domain: PROOF_DOMAIN.sum, context: input.context, electionKey: Y, ciphertext, values: rule.values }, r, rule.values.indexOf(total), random);
+    return proved(proveMembership({ domain: PROOF_DOMAIN.sum, context: input.context, electionKey: Y, ciphertext, values: rule.values }, r, rule.values.indexOf(total), random));
   });
   const payload = encodeSealedPayload(input.rules, { cells, cellProofs, sumProofs });
   return { payload, tracker: trackerOf(payload), opening };

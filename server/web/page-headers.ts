@@ -1,7 +1,8 @@
 // Headers of the pages the vote host serves to citizens (the widget frame, the printable
 // proof). The Content-Security-Policy is the widget's main defence after the same-origin
 // policy: scripts from this origin only (no inline script but the page's import map,
-// allowed by its hash; no inline handler, no eval),
+// allowed by its hash; no inline handler, no eval; the widget's workers from blob: URLs
+// only, made of code fetched under integrity),
 // connections to this origin and the public chain nodes only, and `frame-ancestors`
 // listing EXACTLY the sites that may frame the page (the browser enforces it, so the
 // widget cannot be framed, and clicks cannot be hijacked, on any other site).
@@ -14,6 +15,11 @@ export type PagePolicy = {
   connect?: readonly string[];
   /** The inline scripts the page may run, by hash ('sha256-...'): its import map (page-code.ts). */
   scriptHashes?: readonly string[];
+  /**
+   * The page starts Web Workers from blob: URLs holding code it fetched with an integrity
+   * check (the widget's sealing worker, client/widget/sealing-worker.ts); without it, none.
+   */
+  blobWorkers?: boolean;
 };
 
 export function contentSecurityPolicy(policy: PagePolicy): string {
@@ -24,6 +30,7 @@ export function contentSecurityPolicy(policy: PagePolicy): string {
   return [
     "default-src 'none'",
     "script-src " + ["'self'", ...(policy.scriptHashes ?? [])].join(" "),
+    ...(policy.blobWorkers ? ["worker-src blob:"] : []),
     "style-src 'self'",
     "img-src 'self' data:",
     "connect-src " + ["'self'", ...(policy.connect ?? [])].join(" "),

@@ -146,7 +146,7 @@ export function widgetRoutes(deps: WidgetRouteDeps, code: (page: string) => Page
       const config: WidgetPageConfig = { ballotId: record.id, lang, host, relayUrl: deps.relayUrl, ...(fingerprint ? { fingerprint } : {}), ...(nodes ? { nodes } : {}) };
       // The page may reach the nodes it reads (the tag's, else ours) and the relay, nothing else.
       const connect = [...(nodes ?? deps.rpcUrls).map((n) => new URL(n).origin), new URL(deps.relayUrl).origin];
-      setPageHeaders(res, { frameAncestors: ancestors, connect: [...new Set(connect)], scriptHashes: widgetCode.scriptHashes }).send(`<!doctype html>
+      setPageHeaders(res, { frameAncestors: ancestors, connect: [...new Set(connect)], scriptHashes: widgetCode.scriptHashes, blobWorkers: true }).send(`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${lang === "en" ? "Vote" : "Je vote"} — ${record.draft.question}`)}</title>
 ${widgetCode.head}</head>

@@ -4,9 +4,14 @@
 // encrypted, shown a tracking code), the proof on chain holding a sealed payload whose
 // tracker is the voter's record, then the close, two trustees' shares, and the API's
 // results: the count of the option the citizen chose, which nobody read on the way.
+// On the way, the Benaloh challenge: the citizen opens a first sealed ballot ("Vérifier le
+// chiffrement"), whose audit file `urne audit-ballot` and the verify page accept (and
+// refuse once changed), and which never reaches the chain; the ballot cast is a fresh one,
+// the tracker shown before casting. A sealing worker whose code is not the release's is
+// refused by the browser: nothing is sealed, nothing sent.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
@@ -16,6 +21,8 @@ import { checkProof } from "../../../protocol/audit/proof-checks.js";
 import { JsonRpcClient } from "../../../protocol/json-rpc.js";
 import { sealedLayout } from "../../../protocol/sealed/sealed-layout.js";
 import { trackerOf, trackerText } from "../../../protocol/sealed/tracker.js";
+import { parseBallotAudit } from "../../../protocol/sealed/ballot-audit.js";
+import { run as auditBallot } from "../../../observer/cli/audit-ballot.js";
 import { getBytes } from "ethers";
 import { embedSnippet } from "../../../server/web/demo/demo-page.js";
 import { call, inSeconds } from "../../server/api/stack-fixture.js";
@@ -59,7 +66,33 @@ describe("the Je vote widget on a sealed ballot (Chromium)", function () {
     page = `<!doctype html><html lang="fr"><head><title>Partenaire</title></head><body><main><h1>Consultation</h1>
 ${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</main></body></html>`;
 
+    // A sealing worker changed on the way (a cache, a CDN): the browser refuses its code, nothing is sealed or sent.
+    const tampered = await world.browser.newContext({ viewport: { width: 900, height: 900 } });
+    try {
+      let workerFetched = 0;
+      await tampered.route("**/assets/seal-worker.js", async (route) => {
+        workerFetched += 1;
+        const original = await route.fetch();
+        await route.fulfill({ response: original, body: (await original.text()).replace("use strict", "use strict;self.leak=1") });
+      });
+      const tab = await tampered.newPage();
+      await tab.goto(origin + "/");
+      const frame = tab.frameLocator("iframe.urne-widget");
+      await logIn(tampered, frame, "citizen-lucas");
+      await frame.getByRole("button", { name: "Continuer" }).click();
+      await frame.getByRole("radio", { name: "Pour" }).check();
+      await frame.getByRole("button", { name: "Vérifier mon choix" }).click();
+      await frame.getByRole("alert").getByText(/Le code de chiffrement reçu n'est pas celui de ce service/).waitFor();
+      expect(workerFetched).to.equal(1);
+      expect(await frame.locator("[data-tracker-pending]").count()).to.equal(0);
+      expect(await frame.getByRole("button", { name: "Confirmer et voter" }).count()).to.equal(0);
+      await screenshot(tab, "widget-sealed-worker-refused");
+    } finally {
+      await tampered.close();
+    }
+
     const context = await world.browser.newContext({ acceptDownloads: true, viewport: { width: 900, height: 900 } });
+    let auditText = "";
     try {
       const tab = await context.newPage();
       await tab.goto(origin + "/");
@@ -73,13 +106,48 @@ ${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</ma
       // The chain says sealed: the citizen is told the ballot is encrypted, not public.
       await frame.getByText(/chiffré dans ce navigateur/).waitFor();
       expect(await frame.getByText(/sera public sur la chaîne/).count()).to.equal(0);
+      // Sealed before it is cast: its tracker is shown, with the choice to open it instead.
+      const pending = frame.locator("[data-tracker-pending]");
+      await pending.waitFor();
+      const audited = (await pending.textContent())!;
+      expect(audited).to.match(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+      await screenshot(tab, "widget-sealed-confirm");
+      const confirmHandle = await (await tab.locator("iframe.urne-widget").elementHandle())!.contentFrame();
+      await expectAccessible(confirmHandle!, "sealed confirm screen");
+
+      // The Benaloh challenge: this ballot is opened, its audit file downloaded; it is never cast.
+      await frame.getByRole("button", { name: "Vérifier le chiffrement" }).click();
+      await frame.getByRole("heading", { name: "Bulletin ouvert pour vérification" }).waitFor();
+      await frame.getByText(new RegExp(`Le bulletin ${audited} a été ouvert`)).waitFor();
+      const auditDownload = tab.waitForEvent("download");
+      await frame.getByRole("link", { name: "Télécharger le fichier d'audit" }).click();
+      const download = await auditDownload;
+      expect(download.suggestedFilename()).to.equal(`audit-bulletin-${ballot.id}-${audited}.json`);
+      const auditPath = path.join(dir, "audit.json");
+      await download.saveAs(auditPath);
+      auditText = await readFile(auditPath, "utf8");
+      const audit = parseBallotAudit(auditText);
+      expect(audit.choice).to.deep.equal({ kind: 0, option: 1 }); // "Contre"
+      expect(trackerText(audit.tracker)).to.equal(audited);
+      expect(await auditBallot([auditPath])).to.equal(0);
+      const forgedPath = path.join(dir, "audit-forged.json");
+      await writeFile(forgedPath, JSON.stringify({ ...JSON.parse(auditText), choice: { kind: 0, option: 0 } }));
+      expect(await auditBallot([forgedPath])).to.equal(1);
+      await screenshot(tab, "widget-sealed-audit");
+
+      // Going on seals the choice again: a new tracker, and that ballot is the one cast.
+      await frame.getByRole("button", { name: "Chiffrer à nouveau et continuer" }).click();
+      await frame.getByRole("heading", { name: "Confirmez votre vote" }).waitFor();
+      await pending.waitFor();
+      const castTracker = await pending.textContent();
+      expect(castTracker).to.not.equal(audited);
       await frame.getByRole("button", { name: "Confirmer et voter" }).click();
       await frame.getByRole("heading", { name: "A voté !" }).waitFor({ timeout: 60_000 }).catch(async (error) => {
         await screenshot(tab, "widget-sealed-stuck");
         throw new Error(`${(error as Error).message}\nthe widget shows: ${(await frame.locator("body").textContent())?.slice(0, 600)}`);
       });
       const shown = await frame.locator("[data-tracker]").textContent();
-      expect(shown).to.match(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
+      expect(shown).to.equal(castTracker);
       await screenshot(tab, "widget-sealed-done");
       const frameHandle = await (await tab.locator("iframe.urne-widget").elementHandle())!.contentFrame();
       await expectAccessible(frameHandle!, "sealed done screen");
@@ -98,8 +166,32 @@ ${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</ma
       const checks = await checkProof(proofText, new JsonRpcClient(stack.rpcUrl));
       expect(checks.map((c) => [c.step, c.ok])).to.deep.equal(["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"].map((step) => [step, true]));
       expect(checks.find((c) => c.step === "P4")!.detail.fr).to.include(`code de suivi ${shown}`);
+      // The audited ballot is nowhere on chain: no log of the ballot box holds its payload.
+      const auditedPayload = parseBallotAudit(auditText).payload.slice(2);
+      const logs = await stack.ballotChain.provider.getLogs({ address: await stack.ballotChain.box.getAddress(), fromBlock: 0, toBlock: "latest" });
+      expect(logs.some((log) => log.data.includes(proof.payload.slice(2)))).to.equal(true);
+      expect(logs.some((log) => log.data.includes(auditedPayload))).to.equal(false);
     } finally {
       await context.close();
+    }
+
+    // The verify page checks the audit file in the browser (A1-A4), and names the step a changed file fails.
+    const verifyContext = await world.browser.newContext();
+    try {
+      const verifyPage = await verifyContext.newPage();
+      await verifyPage.goto(`${stack.apiUrl}/verify`);
+      await verifyPage.locator("#proof-file").setInputFiles({ name: "audit.json", mimeType: "application/json", buffer: Buffer.from(auditText) });
+      await verifyPage.getByText(/Fichier d'audit valide/).waitFor();
+      expect(await verifyPage.locator("ol.checks li[data-ok=true]").evaluateAll((items) => items.map((li) => li.getAttribute("data-step")))).to.deep.equal(["A1", "A2", "A3", "A4"]);
+      await verifyPage.getByText("il chiffre : réponse n° 2").waitFor();
+      await screenshot(verifyPage, "verify-audit-valid");
+      const forged = JSON.stringify({ ...JSON.parse(auditText), choice: { kind: 0, option: 0 } });
+      await verifyPage.locator("#proof-file").setInputFiles({ name: "audit-forged.json", mimeType: "application/json", buffer: Buffer.from(forged) });
+      await verifyPage.getByText(/Fichier d'audit NON valide \(A4\)/).waitFor();
+      expect(await verifyPage.locator('ol.checks li[data-step="A4"]').getAttribute("data-ok")).to.equal("false");
+      await screenshot(verifyPage, "verify-audit-forged");
+    } finally {
+      await verifyContext.close();
     }
 
     // The close, two of the three trustees' shares, and the API's results: one vote for "Contre".
