@@ -83,7 +83,10 @@ export async function run(args: string[]): Promise<number> {
   const ceremonies: CeremonyTranscript[] = [];
   for (const file of values.ceremony ?? []) {
     try {
-      ceremonies.push(parseCeremonyTranscript(JSON.parse(readFileSync(file, "utf8")) as unknown));
+      const json = JSON.parse(readFileSync(file, "utf8")) as Record<string, unknown> | null;
+      // The vote host's GET /v1/ceremonies/:id answer holds the transcript under `ceremony`.
+      const answer = typeof json === "object" && json !== null && !("params" in json) && typeof json.ceremony === "object";
+      ceremonies.push(parseCeremonyTranscript(answer ? json.ceremony : json));
     } catch (error) {
       const why = error instanceof UrneError ? `${error.code}${error.field ? ` ${error.field}` : ""}: ${error.message}` : (error as Error).message;
       return usage(`--ceremony ${file} is not a key ceremony transcript: ${why}`);

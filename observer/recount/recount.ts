@@ -52,7 +52,11 @@ export type BallotReport = {
   pass: boolean;
 };
 
-export type RecountReport = { chainId: string; ballotBox: string; asOf: { blockNumber: number; blockHash: string }; countersFrom: string; ballots: BallotReport[]; pass: boolean };
+export type RecountReport = {
+  chainId: string; ballotBox: string; asOf: { blockNumber: number; blockHash: string }; countersFrom: string; ballots: BallotReport[]; pass: boolean;
+  /** Checks (votes, sealed ballots' proofs) made on the worker threads rather than the main one. */
+  checkedOnThreads: number;
+};
 
 /** One log as the counting loop replays it: decoded here, or a vote checked on a worker. */
 type Step =
@@ -83,7 +87,7 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
 
   const ballotOf = (id: bigint) => {
     let b = ballots.get(id);
-    if (!b) ballots.set(id, (b = new BallotRecount(id, at, transcripts)));
+    if (!b) ballots.set(id, (b = new BallotRecount(id, at, transcripts, (input) => pool.verifySealed(input))));
     return b;
   };
 
@@ -165,6 +169,8 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
   const apply = async (batch: Batch) => {
     if ("blocks" in batch) await applyRaw(batch);
     else await applyParsed(batch);
+    // A sealed ballot's proofs, checked on the pool's threads meanwhile: their verdicts, in order.
+    for (const b of ballots.values()) await b.sealed?.settle();
     opts.onProgress?.(votesCounted);
   };
 
@@ -246,10 +252,12 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
     if (pending.length > 0) dispatch(pending);
   };
 
+  let checkedOnThreads: number;
   try {
     await (source.rawBlocks ? readRaw(source.rawBlocks) : readParsed());
     while (queue.length > 0) await apply(queue.shift()!);
   } finally {
+    checkedOnThreads = pool.answeredOnThreads;
     await pool.close();
   }
 
@@ -283,7 +291,7 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
   return {
     chainId: source.chainId.toString(), ballotBox: source.ballotBox,
     asOf: { blockNumber: source.asOf.number, blockHash: source.asOf.hash }, countersFrom: source.countersFrom,
-    ballots: reports, pass: reports.every((r) => r.pass),
+    ballots: reports, pass: reports.every((r) => r.pass), checkedOnThreads,
   };
 }
 

@@ -30,7 +30,7 @@ import { decodeSealedPayload } from "../../protocol/sealed/sealed-payload.js";
 import { TallyDigest } from "../../protocol/sealed/tally-digest.js";
 import { openTally, type TrusteeShare } from "../../protocol/sealed/threshold-decryption.js";
 import { trackerOf } from "../../protocol/sealed/tracker.js";
-import { verifySealedBallotNative } from "../../protocol/sealed/verify-sealed.node.js";
+import { verifySealedBallotNative, type NativeVerifyInput } from "../../protocol/sealed/verify-sealed.node.js";
 import type { Deployment } from "../../protocol/vote-check.node.js";
 import type { Check } from "./ballot-recount.js";
 
@@ -70,6 +70,12 @@ export type SealedReport = {
 
 type Counted = Place & { tracker: string; cells: Ciphertext[] };
 
+/** Checks one sealed ballot's proofs; rejects with the UrneError naming the field when they fail. */
+export type SealedVerifier = (input: NativeVerifyInput) => Promise<void>;
+
+/** On the calling thread (the recount passes its vote-check pool's threads instead). */
+const verifyHere: SealedVerifier = async (input) => verifySealedBallotNative(input);
+
 const place = (e: EventLocation): Place => ({ blockNumber: e.blockNumber, logIndex: e.logIndex, transactionHash: e.transactionHash });
 const before = (a: Place, b: Place) => a.blockNumber < b.blockNumber || (a.blockNumber === b.blockNumber && a.logIndex < b.logIndex);
 
@@ -85,12 +91,14 @@ export class SealedRecount {
   /** Each trustee's verification key, in the ceremony's order (trustee i is identifier i). */
   private readonly verificationKeys?: Point[];
   private ballotsChecked = 0;
+  /** Ballots accepted by R2 whose proofs are being checked, in chain order (`settle`). */
+  #checking: { e: VoteCastEvent; payload: Uint8Array; verdict: Promise<unknown> }[] = [];
 
   /**
    * S1. `created` is the ballot's BallotCreated when R1 passed (undefined otherwise);
    * `transcript` the one whose digest the event names, if the reader was given it.
    */
-  constructor(readonly ballotId: bigint, private readonly at: Deployment, readonly event: BallotSealedEvent, created: BallotCreatedEvent | undefined, private readonly transcript: CeremonyTranscript | undefined) {
+  constructor(readonly ballotId: bigint, private readonly at: Deployment, readonly event: BallotSealedEvent, created: BallotCreatedEvent | undefined, private readonly transcript: CeremonyTranscript | undefined, private readonly verify: SealedVerifier = verifyHere) {
     const where = `BallotSealed in block ${event.blockNumber} (tx ${event.transactionHash})`;
     const problems: string[] = [];
     if (!created) problems.push("its ballot has no valid BallotCreated (R1)");
@@ -145,15 +153,29 @@ export class SealedRecount {
     const payload = getBytes(v.payload);
     if (!this.rules || !this.electionKey || !this.keyHash) return;
     const context = sealedContext({ chainId: this.at.chainId, ballotBox: this.at.ballotBox, ballotId: this.ballotId, electionKeyHash: this.keyHash, rules: this.rules, voter: v.voter });
-    try {
-      verifySealedBallotNative({ context, electionKey: this.electionKey, rules: this.rules, payload });
-    } catch (error) {
-      if (!(error instanceof UrneError)) throw error;
-      this.excluded.push({ ...place(e), voter: v.voter, revision: v.revision, tracker: trackerOf(payload), code: error.code, field: error.field ?? "payload", message: error.message });
-      return;
+    // Checked off this thread (the verifier's); its verdict is taken in chain order by `settle`.
+    const verdict = this.verify({ context, electionKey: this.electionKey, rules: this.rules, payload }).then(() => undefined, (error: unknown) => error ?? new Error("sealed proof check failed"));
+    this.#checking.push({ e, payload, verdict });
+  }
+
+  /**
+   * The verdicts of the ballots `ballotAccepted` handed to the verifier, in chain order: a
+   * ballot whose proofs verify becomes its voter's counted one; one whose proofs fail is
+   * named, and the voter's earlier counted ballot, if any, stays. The recount awaits it
+   * after each batch of events, and before `proofsChecked` and `open`.
+   */
+  async settle(): Promise<void> {
+    for (const { e, payload, verdict } of this.#checking.splice(0)) {
+      const error = await verdict;
+      const v = e.vote;
+      if (error !== undefined) {
+        if (!(error instanceof UrneError)) throw error;
+        this.excluded.push({ ...place(e), voter: v.voter, revision: v.revision, tracker: trackerOf(payload), code: error.code, field: error.field ?? "payload", message: error.message });
+        continue;
+      }
+      // Verified natively; read again as points to add them up (the same parser: it cannot disagree).
+      this.counted.set(v.voter, { ...place(e), tracker: trackerOf(payload), cells: decodeSealedPayload(this.rules!, payload).cells });
     }
-    // Verified natively; read again as points to add them up (the same parser: it cannot disagree).
-    this.counted.set(v.voter, { ...place(e), tracker: trackerOf(payload), cells: decodeSealedPayload(this.rules, payload).cells });
   }
 
   /** A DecryptionShareSubmitted, judged by `open` once the whole chain is read. */
@@ -168,6 +190,7 @@ export class SealedRecount {
 
   /** S2's verdict, once every VoteCast was applied. */
   proofsChecked(): Check {
+    if (this.#checking.length > 0) throw new Error("SealedRecount: proofsChecked before settle()");
     if (!this.usable) return { step: "S2", ok: false, message: `${this.ballotsChecked} ballots accepted by R2 not checked: S1 failed` };
     const excluded = this.excluded.length;
     return { step: "S2", ok: true, message: `${this.ballotsChecked} ballots accepted by R2 checked (§11.5), ${this.counted.size} voters counted; ${excluded === 0 ? "every proof verifies" : `${excluded} whose proofs fail excluded from the tally (named below)`}` };
