@@ -1,13 +1,15 @@
 // The results page (GET /results/:ballotId): the question, the number of ballots, the
 // counts and shares as charts with their tables, whether they are final, and links to
 // check a proof or recount. Read from the public API on this origin; refreshed while the
-// vote is open (the API hides the counts until the close when the ballot asks it to).
+// vote is open (the API hides the counts until the close when the ballot asks it to). A
+// sealed ballot's page also lists its counted ballots by tracking code (tracker-list.ts).
 import "../shared/public-pages.css";
 import type { ChoiceResults, MajorityJudgmentResults } from "../../protocol/results.js";
 import { h } from "../shared/dom.js";
 import { publicHeader } from "../shared/public-header.js";
 import { formatNumber, pageLang, translator } from "../shared/public-i18n.js";
 import { choiceChart, majorityJudgmentChart } from "./charts.js";
+import { trackerSection } from "./tracker-list.js";
 
 /** GET /v1/ballots/:id/results (server/ballots/ballot-service.ts). */
 type Results = {
@@ -85,3 +87,5 @@ async function load(): Promise<void> {
 }
 
 void load();
+// A sealed ballot's counted ballots by tracking code: a voter finds theirs (none for a public ballot).
+trackerSection(ballotId, lang, t).then((section) => section && main.insertBefore(section, links), () => {});

@@ -16,7 +16,7 @@ import type { VoteErrorName } from "../../protocol/vote-check.js";
 import { checkVoteFast, type Deployment, type VoteJob, type VoteOutcome } from "../../protocol/vote-check.node.js";
 import { decodeVoteCast } from "../../protocol/vote-cast-decoder.node.js";
 import type { Counters } from "../mirror/mirror-store.js";
-import { SealedRecount, type SealedReport, type SealedVerifier } from "./sealed-recount.js";
+import { SealedRecount, type SealedRecountOptions, type SealedReport } from "./sealed-recount.js";
 
 export type RecountStep = "R1" | "R2" | "R3" | "R4" | "R5" | "R6" | "S1" | "S2" | "S3" | "S4" | "S5";
 export type Check = { step: RecountStep; ok: boolean; skipped?: boolean; message: string };
@@ -52,8 +52,8 @@ export class BallotRecount {
   private createdUnreadable = false;
 
   /** `transcripts`: the key ceremonies' transcripts the reader was given, by digest (lower-case). */
-  /** `verifySealed`: where a sealed ballot's proofs are checked (the recount's vote-check threads; this thread by default). */
-  constructor(readonly ballotId: bigint, private readonly at: Deployment, private readonly transcripts: ReadonlyMap<string, CeremonyTranscript> = new Map(), private readonly verifySealed?: SealedVerifier) {}
+  /** `sealedOptions`: how a sealed ballot's steps run (where its proofs are checked, whether its trackers are listed). */
+  constructor(readonly ballotId: bigint, private readonly at: Deployment, private readonly transcripts: ReadonlyMap<string, CeremonyTranscript> = new Map(), private readonly sealedOptions: SealedRecountOptions = {}) {}
 
   /** Its BallotCreated, read before any other event of the ballot (votes before it count as cast in an unknown ballot). */
   createdRead(e: BallotCreatedEvent): void {
@@ -125,7 +125,7 @@ export class BallotRecount {
       this.checks.push({ step: "S1", ok: false, message: `a second BallotSealed in block ${e.blockNumber} (tx ${e.transactionHash}): ignored` });
       return;
     }
-    this.sealed = new SealedRecount(this.ballotId, this.at, e, this.ballot ? this.created : undefined, this.transcripts.get(e.keyCeremonyDigest.toLowerCase()), this.verifySealed);
+    this.sealed = new SealedRecount(this.ballotId, this.at, e, this.ballot ? this.created : undefined, this.transcripts.get(e.keyCeremonyDigest.toLowerCase()), this.sealedOptions);
     this.checks.push(...this.sealed.checks);
     if (this.ballot) this.ballot = { ...this.ballot, isSealed: true };
   }

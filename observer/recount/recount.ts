@@ -30,6 +30,8 @@ export type RecountOptions = {
   rawBatchBytes?: number;
   /** Key ceremony transcripts (PROTOCOL.md §11.7): a sealed ballot's is the one hashing to its BallotSealed's keyCeremonyDigest. */
   ceremonies?: readonly CeremonyTranscript[];
+  /** A sealed ballot's report lists its counted ballots' trackers (SealedReport.trackers). */
+  listTrackers?: boolean;
   /** Called after each batch is counted, with the VoteCast logs counted so far. */
   onProgress?: (votesCounted: number) => void;
 };
@@ -87,7 +89,7 @@ export async function recount(source: EventSource, opts: RecountOptions = {}): P
 
   const ballotOf = (id: bigint) => {
     let b = ballots.get(id);
-    if (!b) ballots.set(id, (b = new BallotRecount(id, at, transcripts, (input) => pool.verifySealed(input))));
+    if (!b) ballots.set(id, (b = new BallotRecount(id, at, transcripts, { verify: (input) => pool.verifySealed(input), listTrackers: opts.listTrackers })));
     return b;
   };
 

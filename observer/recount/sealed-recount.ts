@@ -66,6 +66,8 @@ export type SealedReport = {
   status: string;
   /** Per cell (v1's tally order), only once opened. */
   counts: string[] | null;
+  /** The counted ballots' trackers in chain order, when asked (`listTrackers`). */
+  trackers?: CountedTracker[];
 };
 
 type Counted = Place & { tracker: string; cells: Ciphertext[] };
@@ -75,6 +77,16 @@ export type SealedVerifier = (input: NativeVerifyInput) => Promise<void>;
 
 /** On the calling thread (the recount passes its vote-check pool's threads instead). */
 const verifyHere: SealedVerifier = async (input) => verifySealedBallotNative(input);
+
+export type SealedRecountOptions = {
+  /** Where each ballot's proofs are checked (default: this thread). */
+  verify?: SealedVerifier;
+  /** The report lists the counted ballots' trackers (the vote host's public list, a voter's check). */
+  listTrackers?: boolean;
+};
+
+/** A counted ballot as the tracker list shows it: its tracker (keccak256 of its payload) and where it is on chain. */
+export type CountedTracker = Place & { tracker: string };
 
 const place = (e: EventLocation): Place => ({ blockNumber: e.blockNumber, logIndex: e.logIndex, transactionHash: e.transactionHash });
 const before = (a: Place, b: Place) => a.blockNumber < b.blockNumber || (a.blockNumber === b.blockNumber && a.logIndex < b.logIndex);
@@ -98,7 +110,7 @@ export class SealedRecount {
    * S1. `created` is the ballot's BallotCreated when R1 passed (undefined otherwise);
    * `transcript` the one whose digest the event names, if the reader was given it.
    */
-  constructor(readonly ballotId: bigint, private readonly at: Deployment, readonly event: BallotSealedEvent, created: BallotCreatedEvent | undefined, private readonly transcript: CeremonyTranscript | undefined, private readonly verify: SealedVerifier = verifyHere) {
+  constructor(readonly ballotId: bigint, private readonly at: Deployment, readonly event: BallotSealedEvent, created: BallotCreatedEvent | undefined, private readonly transcript: CeremonyTranscript | undefined, private readonly options: SealedRecountOptions = {}) {
     const where = `BallotSealed in block ${event.blockNumber} (tx ${event.transactionHash})`;
     const problems: string[] = [];
     if (!created) problems.push("its ballot has no valid BallotCreated (R1)");
@@ -154,7 +166,7 @@ export class SealedRecount {
     if (!this.rules || !this.electionKey || !this.keyHash) return;
     const context = sealedContext({ chainId: this.at.chainId, ballotBox: this.at.ballotBox, ballotId: this.ballotId, electionKeyHash: this.keyHash, rules: this.rules, voter: v.voter });
     // Checked off this thread (the verifier's); its verdict is taken in chain order by `settle`.
-    const verdict = this.verify({ context, electionKey: this.electionKey, rules: this.rules, payload }).then(() => undefined, (error: unknown) => error ?? new Error("sealed proof check failed"));
+    const verdict = (this.options.verify ?? verifyHere)({ context, electionKey: this.electionKey, rules: this.rules, payload }).then(() => undefined, (error: unknown) => error ?? new Error("sealed proof check failed"));
     this.#checking.push({ e, payload, verdict });
   }
 
@@ -216,6 +228,7 @@ export class SealedRecount {
     }
     const cells = sealedLayout(this.rules).cells;
     const ballots = [...this.counted.values()].sort((a, b) => (before(a, b) ? -1 : 1));
+    if (this.options.listTrackers) report.trackers = ballots.map((b) => ({ blockNumber: b.blockNumber, logIndex: b.logIndex, transactionHash: b.transactionHash, tracker: b.tracker }));
     const digest = new TallyDigest({ chainId: this.at.chainId, ballotBox: this.at.ballotBox, ballotId: this.ballotId, electionKeyHash: this.keyHash, rules: this.rules });
     for (const b of ballots) digest.add(b.tracker);
     const aggregates = Array.from({ length: cells }, (_, k) => addCiphertexts(ballots.map((b) => b.cells[k])));

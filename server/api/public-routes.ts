@@ -4,6 +4,8 @@
 //   GET /.well-known/urne.json     what a widget or an observer needs to start
 //   GET /v1/ballots/:id/results    counts, percentages, majority judgment; hidden until
 //                                  the close when the ballot has no live results
+//   GET /v1/ballots/:id/trackers   a sealed ballot's counted ballots by tracker (and those
+//                                  left out), as the service's recount finds them
 import { Router } from "express";
 import { PROTOCOL_VERSION } from "../../protocol/constants.js";
 import type { AppRegistry } from "../apps/app-registry.js";
@@ -62,6 +64,11 @@ export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: B
   router.options("/v1/ballots/:id/results", ballotsApp);
   router.get("/v1/ballots/:id/results", ballotsApp, async (req, res) => {
     res.set("Cache-Control", "no-store").json({ results: await ballots.results(String(req.params.id)) });
+  });
+
+  router.options("/v1/ballots/:id/trackers", ballotsApp);
+  router.get("/v1/ballots/:id/trackers", ballotsApp, async (req, res) => {
+    res.set("Cache-Control", "no-store").json({ trackers: await ballots.trackers(String(req.params.id)) });
   });
 
   return router;

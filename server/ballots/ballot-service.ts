@@ -24,6 +24,8 @@ import type { SealedBallotParams } from "./ballot-chain.js";
 import { parseCeremonyTranscript } from "../../protocol/sealed/ceremony-transcript.js";
 import { nodeSource } from "../../observer/recount/event-source.js";
 import { recount } from "../../observer/recount/recount.js";
+import type { CountedTracker, ExcludedBallot } from "../../observer/recount/sealed-recount.js";
+import { trackerText } from "../../protocol/sealed/tracker.js";
 
 /** How long a sealed ballot's recount that did not open it is reused before another is run. */
 const SEALED_TALLY_REUSE_MS = 10_000;
@@ -34,6 +36,18 @@ type SealedTally = {
   counts: bigint[];
   blockNumber: number;
   sealed: { status: string; tallyDigest: string | null; threshold: number; trustees: string[]; ballotsCounted: number; ballotsExcluded: number; sharesValid: number };
+  /** The counted ballots' trackers in chain order, and the ballots whose proofs fail (S2). */
+  trackers: CountedTracker[];
+  excluded: ExcludedBallot[];
+};
+
+/** GET /v1/ballots/:id/trackers: a sealed ballot's counted ballots by tracker, as the service's recount finds them. */
+export type TrackerList = {
+  ballotId: string;
+  asOf: { blockNumber: number; chainId: string; ballotBox: string };
+  status: string;
+  counted: { code: string; tracker: string; blockNumber: number; transactionHash: string }[];
+  excluded: { code: string; tracker: string; revision: number; reason: string; blockNumber: number; transactionHash: string }[];
 };
 
 export type BallotServiceDeps = {
@@ -223,6 +237,13 @@ export class BallotService {
    * of the closed tally).
    */
   async #openedTally(record: BallotRecord): Promise<{ counts: bigint[]; votersCount: number; blockNumber: number; sealed: SealedTally["sealed"] }> {
+    const tally = await this.#sealedTally(record);
+    if (!tally.opened) throw new UrneError("ERR_RESULTS_AWAITING_DECRYPTION", `This sealed ballot's counts are not open yet: ${tally.sealed.status} (its trustees post them after the close).`, { field: "id" });
+    return { counts: tally.counts, votersCount: tally.sealed.ballotsCounted, blockNumber: tally.blockNumber, sealed: tally.sealed };
+  }
+
+  /** The ballot's recount, shared by the results and the tracker list: one at a time, reused SEALED_TALLY_REUSE_MS until opened. */
+  async #sealedTally(record: BallotRecord): Promise<SealedTally> {
     let entry = this.#sealedTallies.get(record.id);
     const stale = entry !== undefined && Date.now() - entry.at > SEALED_TALLY_REUSE_MS && !(await entry.tally.then((t) => t.opened, () => false));
     if (!entry || stale) {
@@ -230,9 +251,26 @@ export class BallotService {
       this.#sealedTallies.set(record.id, entry);
       entry.tally.catch(() => this.#sealedTallies.delete(record.id));
     }
-    const tally = await entry.tally;
-    if (!tally.opened) throw new UrneError("ERR_RESULTS_AWAITING_DECRYPTION", `This sealed ballot's counts are not open yet: ${tally.sealed.status} (its trustees post them after the close).`, { field: "id" });
-    return { counts: tally.counts, votersCount: tally.sealed.ballotsCounted, blockNumber: tally.blockNumber, sealed: tally.sealed };
+    return entry.tally;
+  }
+
+  /**
+   * A sealed ballot's counted ballots by tracker (PROTOCOL.md §11.8), so that a voter can
+   * find theirs from any device, and the ballots left out because their proofs fail. The
+   * service's own recount (the same as the results'); anyone's recount lists the same
+   * (`SealedReport.trackers`). A public ballot has none: its choices are on chain.
+   */
+  async trackers(id: string): Promise<TrackerList> {
+    const record = await this.record(id);
+    if (!record.sealed) throw new UrneError("ERR_BALLOT_NOT_SEALED", "This ballot is public: its choices are on chain and it has no trackers.", { field: "id" });
+    const tally = await this.#sealedTally(record);
+    return {
+      ballotId: record.id,
+      asOf: { blockNumber: tally.blockNumber, chainId: record.chain.chainId, ballotBox: record.chain.ballotBox },
+      status: tally.sealed.status,
+      counted: tally.trackers.map((t) => ({ code: trackerText(t.tracker), tracker: t.tracker, blockNumber: t.blockNumber, transactionHash: t.transactionHash })),
+      excluded: tally.excluded.map((e) => ({ code: trackerText(e.tracker), tracker: e.tracker, revision: e.revision, reason: `${e.code}: ${e.message}`, blockNumber: e.blockNumber, transactionHash: e.transactionHash })),
+    };
   }
 
   async #recountSealed(record: BallotRecord): Promise<SealedTally> {
@@ -240,7 +278,7 @@ export class BallotService {
     if (!ceremonyId || !this.deps.ceremonies) throw new Error(`sealed ballot ${record.id}: its key ceremony is unknown to this service`);
     const transcript = parseCeremonyTranscript(await this.deps.ceremonies.get(ceremonyId), "ceremony");
     const ballotId = BigInt(record.id);
-    const report = await recount(await nodeSource(this.deps.chain.opts.rpcUrl, record.chain.ballotBox, { ballotId }), { ballotId, ceremonies: [transcript], threads: 1 });
+    const report = await recount(await nodeSource(this.deps.chain.opts.rpcUrl, record.chain.ballotBox, { ballotId }), { ballotId, ceremonies: [transcript], threads: 1, listTrackers: true });
     const b = report.ballots.find((x) => x.ballotId === record.id);
     if (!b?.sealed) throw new Error(`sealed ballot ${record.id}: the recount found no sealed ballot`);
     const s = b.sealed;
@@ -248,7 +286,7 @@ export class BallotService {
       status: s.status, tallyDigest: s.tallyDigest, threshold: s.threshold, trustees: s.trustees, ballotsCounted: s.ballotsCounted,
       ballotsExcluded: s.excluded.length, sharesValid: s.shares.filter((v) => v.valid).length,
     };
-    return { opened: s.counts !== null, counts: (s.counts ?? []).map(BigInt), blockNumber: report.asOf.blockNumber, sealed };
+    return { opened: s.counts !== null, counts: (s.counts ?? []).map(BigInt), blockNumber: report.asOf.blockNumber, sealed, trackers: s.trackers ?? [], excluded: s.excluded };
   }
 
   /** The ballot's issuer private key (for the issuer's blind signing only). */

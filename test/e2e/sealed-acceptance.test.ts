@@ -31,6 +31,7 @@ import { decodePoint, randomScalar } from "../../protocol/sealed/group.js";
 import { sealVote, type SealVoteInput } from "../../protocol/sealed/seal-vote.js";
 import { moduleWorker } from "../../protocol/module-runtime.node.js";
 import { SEALED_PAYLOAD_VERSION, sealedLayout } from "../../protocol/sealed/sealed-layout.js";
+import { trackerOf, trackerText } from "../../protocol/sealed/tracker.js";
 import { readOperatorKeys } from "../../server/chain/operator-keys.js";
 import { issueSessionToken } from "../../server/identity/session-token.js";
 import { forgeSealedPayload } from "../../scripts/vectors/forge-sealed.js";
@@ -248,6 +249,14 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     expect(results.body.results.sealed).to.deep.include({ status: "opened", sharesValid: 3, ballotsCounted: VOTERS, ballotsExcluded: 1 });
 
     lap("results published");
+    // The public list of counted ballots by tracker: each voter's latest valid ballot, the invalid revote named apart.
+    const listed = (await call(`${ready.api}/v1/ballots/${id}/trackers`)).body.trackers;
+    const latest = new Set(voters.map((v) => trackerOf(getBytes(v.sealed.payload))));
+    expect(new Set(listed.counted.map((c: { tracker: string }) => c.tracker))).to.deep.equal(latest);
+    expect(listed.counted.map((c: { code: string; tracker: string }) => c.code)).to.deep.equal(listed.counted.map((c: { tracker: string }) => trackerText(c.tracker)));
+    expect(listed.excluded.map((e: { tracker: string }) => e.tracker)).to.deep.equal([trackerOf(getBytes(forged))]);
+    expect(latest.has(audited!.tracker)).to.equal(false);
+
     // The observer's own mirror, and `urne recount` from it: the same counts, the invalid revote named.
     const mirror = path.join(dir, "mirror");
     const observed = await runCli(observeCli, ["--rpc", ready.rpc, "--data", mirror, "--ballot-box", ready.ballotBox, "--once"]);
@@ -263,6 +272,7 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     expect(ballot.sealed!.shares.filter((s) => s.valid)).to.have.length(3);
     expect(ballot.sealed!.excluded.map((e) => [e.voter, e.revision, e.code])).to.deep.equal([[cheat.wallet.address, 1, "ERR_INVALID_BALLOT_PROOF"]]);
     expect(recount.code, recount.out.join("\n")).to.equal(0);
+    expect(ballot.sealed!.trackers).to.equal(undefined); // listed only when asked (the API's recount asks)
     // Every ballot's proofs checked on the recount's worker threads (with the votes' own checks).
     expect(report.checkedOnThreads).to.be.at.least(VOTERS + REVOTERS + 1);
 

@@ -93,6 +93,8 @@ ${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</ma
 
     const context = await world.browser.newContext({ acceptDownloads: true, viewport: { width: 900, height: 900 } });
     let auditText = "";
+    let audited = "";
+    let castTracker: string | null = null;
     try {
       const tab = await context.newPage();
       await tab.goto(origin + "/");
@@ -109,7 +111,7 @@ ${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</ma
       // Sealed before it is cast: its tracker is shown, with the choice to open it instead.
       const pending = frame.locator("[data-tracker-pending]");
       await pending.waitFor();
-      const audited = (await pending.textContent())!;
+      audited = (await pending.textContent())!;
       expect(audited).to.match(/^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){3}$/);
       await screenshot(tab, "widget-sealed-confirm");
       const confirmHandle = await (await tab.locator("iframe.urne-widget").elementHandle())!.contentFrame();
@@ -139,7 +141,7 @@ ${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</ma
       await frame.getByRole("button", { name: "Chiffrer à nouveau et continuer" }).click();
       await frame.getByRole("heading", { name: "Confirmez votre vote" }).waitFor();
       await pending.waitFor();
-      const castTracker = await pending.textContent();
+      castTracker = await pending.textContent();
       expect(castTracker).to.not.equal(audited);
       await frame.getByRole("button", { name: "Confirmer et voter" }).click();
       await frame.getByRole("heading", { name: "A voté !" }).waitFor({ timeout: 60_000 }).catch(async (error) => {
@@ -203,7 +205,16 @@ ${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</ma
       await resultsPage.goto(`${stack.apiUrl}/results/${ballot.id}`);
       await resultsPage.getByText("Scrutin scellé : les résultats seront publiés quand assez de garants auront déchiffré le total.").waitFor();
       await resultsPage.getByText("Parts de déchiffrement valides publiées : 0 sur 2 nécessaires.").waitFor();
+      // The voter finds their ballot by its tracking code, typed as people type it; the audited one is not there.
+      await resultsPage.getByRole("heading", { name: "Codes de suivi des bulletins comptés" }).waitFor();
+      await resultsPage.getByLabel("Votre code de suivi").fill(castTracker!.toLowerCase().replace(/-/g, " "));
+      await resultsPage.getByRole("button", { name: "Chercher" }).click();
+      await resultsPage.getByText(`Trouvé : le bulletin ${castTracker} est compté`).waitFor();
+      await resultsPage.getByLabel("Votre code de suivi").fill(audited);
+      await resultsPage.getByRole("button", { name: "Chercher" }).click();
+      await resultsPage.getByText(`Le code ${audited} n'est pas parmi les bulletins comptés.`).waitFor();
       await screenshot(resultsPage, "results-sealed-awaiting");
+      await expectAccessible(resultsPage.mainFrame(), "sealed results page with trackers");
     } finally {
       await resultsContext.close();
     }

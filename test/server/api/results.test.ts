@@ -73,6 +73,14 @@ describe("server/api GET /v1/ballots/:id/results (counts from the contract)", fu
     expect(shown.body.results.options[2].votes).to.equal(1);
   });
 
+  it("a public ballot has no tracker list: 409 ERR_BALLOT_NOT_SEALED; an unknown ballot 404", async () => {
+    const ballot = await create({ question: "Public ?" });
+    const answer = await call(stack, "GET", `/v1/ballots/${ballot.id}/trackers`);
+    expect(answer.status).to.equal(409);
+    expect(answer.body.error).to.include({ code: "ERR_BALLOT_NOT_SEALED", field: "id" });
+    expect((await call(stack, "GET", "/v1/ballots/999999/trackers")).status).to.equal(404);
+  });
+
   describe("CORS", () => {
     it("allows the ballot's app's origins only", async () => {
       const ballot = await create({ question: "CORS ?" });
