@@ -87,5 +87,5 @@ async function load(): Promise<void> {
 }
 
 void load();
-// A sealed ballot's counted ballots by tracking code: a voter finds theirs (none for a public ballot).
-trackerSection(ballotId, lang, t).then((section) => section && main.insertBefore(section, links), () => {});
+// A sealed ballot's counted ballots by tracking code: a voter finds theirs (a public ballot has none).
+if (main.dataset.sealed === "true") trackerSection(ballotId, lang, t).then((section) => section && main.insertBefore(section, links), () => {});

@@ -13,7 +13,7 @@ import type { CeremonyTranscript } from "../../protocol/sealed/key-ceremony.js";
 
 export const RECOUNT_EXIT = Object.freeze({ PASS: 0, FAIL: 1, USAGE: 2, UNREADABLE: 3 });
 
-export const RECOUNT_USAGE = `usage: urne recount (--rpc URL --ballot-box ADDRESS | --mirror DIR [--rpc URL]) [--ballot ID] [--ceremony FILE]... [--api URL] [--json]
+export const RECOUNT_USAGE = `usage: urne recount (--rpc URL --ballot-box ADDRESS | --mirror DIR [--rpc URL]) [--ballot ID] [--ceremony FILE]... [--api URL] [--json [--trackers]]
 
 Re-verifies every VoteCast of each ballot against the protocol rules (PROTOCOL.md §6.2),
 recounts the latest accepted revision per voter, and checks PROTOCOL.md §9.3:
@@ -38,6 +38,9 @@ options:
                        whose digest its BallotSealed names; repeat for several ballots
   --api URL            the service's API: compare its published results (R6)
   --json               one JSON report on stdout instead of text lines
+  --trackers           with --json: a sealed ballot's report lists its counted ballots'
+                       trackers (sealed.trackers, chain order), to compare with the list
+                       the vote host publishes (GET /v1/ballots/:id/trackers)
   --threads N          worker threads for the signatures (default: one per core)
   --help
 
@@ -57,6 +60,7 @@ export async function run(args: string[]): Promise<number> {
         ceremony: { type: "string", multiple: true },
         api: { type: "string" },
         json: { type: "boolean" },
+        trackers: { type: "boolean" },
         threads: { type: "string" },
         help: { type: "boolean" },
       },
@@ -106,7 +110,7 @@ export async function run(args: string[]): Promise<number> {
     throw error;
   }
   try {
-    const report = await recount(source, { ballotId, api: values.api, threads, ceremonies });
+    const report = await recount(source, { ballotId, api: values.api, threads, ceremonies, listTrackers: values.trackers === true });
     if (values.json) console.log(JSON.stringify(report, null, 2));
     else for (const line of reportLines(report)) console.log(line);
     return report.pass ? RECOUNT_EXIT.PASS : RECOUNT_EXIT.FAIL;

@@ -20,7 +20,7 @@ import { concat as concatBytes, getBytes, hexlify } from "ethers";
 import { rulesFromParams, type BallotRules } from "../../protocol/ballot.js";
 import { ErrorCode, UrneError } from "../../protocol/errors.js";
 import type { BallotClosedEvent, BallotCreatedEvent, BallotSealedEvent, DecryptionShareSubmittedEvent, EventLocation, VoteCastEvent } from "../../protocol/events.js";
-import { electionKeyHash, sealedContext } from "../../protocol/sealed/ballot-context.js";
+import { electionKeyHash, sealedContexts } from "../../protocol/sealed/ballot-context.js";
 import { decodeDecryptionShare } from "../../protocol/sealed/decryption-share.js";
 import { addCiphertexts, type Ciphertext } from "../../protocol/sealed/elgamal.js";
 import { decodePoint, transcriptPoint, type Point } from "../../protocol/sealed/group.js";
@@ -103,6 +103,8 @@ export class SealedRecount {
   /** Each trustee's verification key, in the ceremony's order (trustee i is identifier i). */
   private readonly verificationKeys?: Point[];
   private ballotsChecked = 0;
+  /** Each voter's context (PROTOCOL.md §11.4), the ballot's part encoded once. */
+  #contextOf?: (voter: string) => Uint8Array;
   /** Ballots accepted by R2 whose proofs are being checked, in chain order (`settle`). */
   #checking: { e: VoteCastEvent; payload: Uint8Array; verdict: Promise<unknown> }[] = [];
 
@@ -164,7 +166,8 @@ export class SealedRecount {
     const v = e.vote;
     const payload = getBytes(v.payload);
     if (!this.rules || !this.electionKey || !this.keyHash) return;
-    const context = sealedContext({ chainId: this.at.chainId, ballotBox: this.at.ballotBox, ballotId: this.ballotId, electionKeyHash: this.keyHash, rules: this.rules, voter: v.voter });
+    this.#contextOf ??= sealedContexts({ chainId: this.at.chainId, ballotBox: this.at.ballotBox, ballotId: this.ballotId, electionKeyHash: this.keyHash, rules: this.rules });
+    const context = this.#contextOf(v.voter);
     // Checked off this thread (the verifier's); its verdict is taken in chain order by `settle`.
     const verdict = (this.options.verify ?? verifyHere)({ context, electionKey: this.electionKey, rules: this.rules, payload }).then(() => undefined, (error: unknown) => error ?? new Error("sealed proof check failed"));
     this.#checking.push({ e, payload, verdict });

@@ -41,8 +41,23 @@ export type SealedContextInput = {
 
 /** The 32-byte context of one voter's ballot. */
 export function sealedContext(c: SealedContextInput): Uint8Array {
-  return getBytes(keccak256(abi.encode(
-    ["bytes32", "uint256", "address", "uint256", "bytes32", "bytes32", "address"],
-    [SEALED_DOMAIN, c.chainId, parseAddress(c.ballotBox, "ballotBox"), c.ballotId, c.electionKeyHash, rulesHash(c.rules), parseAddress(c.voter, "voter")],
-  )));
+  return sealedContexts(c)(c.voter);
+}
+
+/**
+ * The contexts of one ballot's voters: the words before the voter's encoded once (the ABI
+ * encoding of static types is their 32-byte words one after the other), then each voter's
+ * context is keccak256 of those words and its own (a recount makes one per ballot it reads).
+ */
+export function sealedContexts(c: Omit<SealedContextInput, "voter">): (voter: string) => Uint8Array {
+  const head = getBytes(abi.encode(
+    ["bytes32", "uint256", "address", "uint256", "bytes32", "bytes32"],
+    [SEALED_DOMAIN, c.chainId, parseAddress(c.ballotBox, "ballotBox"), c.ballotId, c.electionKeyHash, rulesHash(c.rules)],
+  ));
+  return (voter) => {
+    const words = new Uint8Array(head.length + 32);
+    words.set(head, 0);
+    words.set(getBytes(parseAddress(voter, "voter")), head.length + 12);
+    return getBytes(keccak256(words));
+  };
 }

@@ -10,7 +10,7 @@ import { checkModulus, describeModulusProblem, issuerKeyFromModulus, UrneError, 
 import { KeyedLock } from "../http/keyed-lock.js";
 import { getBytes } from "ethers";
 import { validateRules, type BallotKind } from "../../protocol/ballot.js";
-import { electionKeyHash, sealedContext } from "../../protocol/sealed/ballot-context.js";
+import { electionKeyHash, sealedContexts } from "../../protocol/sealed/ballot-context.js";
 import type { BallotBoxView } from "./ballot-box-view.js";
 import { VoteCheckPool } from "../../protocol/vote-check-pool.node.js";
 import { storeVote, voteKey, type RelayJournal } from "./journal.js";
@@ -164,12 +164,17 @@ export class Relay {
     if (!sealing) throw new Error(`ballot ${vote.ballotId}: the vote check says sealed, the BallotBox does not`);
     const rules = validateRules({ kind: ballot.kind as BallotKind, optionCount: ballot.optionCount, minChoices: ballot.minChoices, maxChoices: ballot.maxChoices });
     const electionKey = getBytes(sealing.electionKey);
-    const context = sealedContext({
-      chainId: this.opts.chainId, ballotBox: this.view.address, ballotId: vote.ballotId,
-      electionKeyHash: electionKeyHash(electionKey, sealing.keyCeremonyDigest), rules, voter: vote.voter,
-    });
-    await this.#checks.verifySealed({ context, electionKey, rules, payload: getBytes(vote.payload), field: "vote.payload" });
+    // A ballot's rules and key never change once sealed: its part of every context is encoded once.
+    let contextOf = this.#sealedContexts.get(vote.ballotId);
+    if (!contextOf) {
+      contextOf = sealedContexts({ chainId: this.opts.chainId, ballotBox: this.view.address, ballotId: vote.ballotId, electionKeyHash: electionKeyHash(electionKey, sealing.keyCeremonyDigest), rules });
+      this.#sealedContexts.set(vote.ballotId, contextOf);
+    }
+    await this.#checks.verifySealed({ context: contextOf(vote.voter), electionKey, rules, payload: getBytes(vote.payload), field: "vote.payload" });
   }
+
+  /** Each sealed ballot's voter contexts (PROTOCOL.md §11.4), by ballot id. */
+  readonly #sealedContexts = new Map<bigint, (voter: string) => Uint8Array>();
 
   /**
    * POST /v1/ballots/:id/settle, before an early close: the ballot's organizer (checked by its

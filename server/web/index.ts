@@ -22,7 +22,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(assetRoutes(deps.bundle));
   router.use(widgetRoutes(deps.widget, code));
   router.use(verifyRoutes(code));
-  router.use(resultsRoutes(code));
+  router.use(resultsRoutes(code, deps.widget.ballots));
   router.use(observerRoutes({ rpcUrl: deps.widget.rpcUrls[0], ballotBox: deps.widget.chain.ballotBox, code }));
   return router;
 }

@@ -147,10 +147,33 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     const chainId = BigInt(ready.chainId);
     const where = { chainId, ballotBox: ready.ballotBox, ballotId, electionKey: view.sealing.electionKey as string, keyCeremonyDigest: view.sealing.keyCeremonyDigest as string, rules };
 
-    // 1,000 voters: a session, a token over HTTP, the choice sealed, the ballot signed (revision 0).
+    const relay = ready.relay;
+    const post = async (body: Record<string, unknown>) => {
+      const posted = await call(`${relay}/v1/votes`, { body });
+      if (posted.status !== 202) throw new Error(`ballot of ${body.voter}: ${posted.status} ${JSON.stringify(posted.body)}`);
+      return posted.body.receiptId as string;
+    };
+    const waitFinal = async (receipts: string[]) => {
+      const pending = new Set(receipts);
+      const deadline = Date.now() + 240_000;
+      while (pending.size > 0) {
+        if (Date.now() > deadline) throw new Error(`${pending.size} receipts not final: ${urne!.output.join("").slice(-2000)}`);
+        await pool(pending.size, 8, async (k) => {
+          const receiptId = [...pending][k];
+          const r = await call(`${relay}/v1/receipts/${receiptId}`);
+          expect(r.body.status, `receipt ${receiptId}`).to.not.equal("rejected");
+          if (r.body.status === "final") pending.delete(receiptId);
+        });
+        if (pending.size > 0) await sleep(250);
+      }
+    };
+
+    // 1,000 voters: a session, a token over HTTP, the choice sealed, the ballot signed
+    // (revision 0) and posted to the relay, as each widget does, many at once.
     const sessionKey = await sessionKeyOf(dir);
     type Voter = { wallet: Wallet; token: string; choice: number; sealed: Sealed; body: Record<string, unknown> };
     const voters: Voter[] = [];
+    const first: string[] = [];
     const AUDITOR = 7;
     let audited: ReturnType<typeof parseBallotAudit> | undefined;
     await pool(VOTERS, 16, async (i) => {
@@ -168,30 +191,10 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
       const sealed = await sealer.seal({ ...where, voter: voter.wallet.address, choice: single(choice) });
       const voterSignature = await signVote(voter.wallet, { chainId, ballotBox: ready.ballotBox, ballotId, revision: 0, payload: sealed.payload });
       voters[i] = { wallet: voter.wallet, token, choice, sealed, body: { ballotId: id, voter: voter.wallet.address, revision: 0, payload: sealed.payload, tokenSignature: token, voterSignature } };
+      first[i] = await post(voters[i].body);
     });
 
-    lap("voters prepared");
-    const relay = ready.relay;
-    const castAll = async (bodies: Record<string, unknown>[]) => {
-      const receipts: string[] = [];
-      await pool(bodies.length, 16, async (i) => {
-        const posted = await call(`${relay}/v1/votes`, { body: bodies[i] });
-        if (posted.status !== 202) throw new Error(`ballot ${i}: ${posted.status} ${JSON.stringify(posted.body)}`);
-        receipts[i] = posted.body.receiptId;
-      });
-      const pending = new Set(receipts);
-      const deadline = Date.now() + 240_000;
-      while (pending.size > 0) {
-        if (Date.now() > deadline) throw new Error(`${pending.size} receipts not final: ${urne!.output.join("").slice(-2000)}`);
-        for (const receiptId of [...pending]) {
-          const r = await call(`${relay}/v1/receipts/${receiptId}`);
-          expect(r.body.status, `receipt ${receiptId}`).to.not.equal("rejected");
-          if (r.body.status === "final") pending.delete(receiptId);
-        }
-        if (pending.size > 0) await sleep(250);
-      }
-    };
-    await castAll(voters.map((v) => v.body));
+    await waitFinal(first);
 
     lap("1,000 ballots final");
     // 50 revotes (revision 1, another choice): the latest valid one counts.
@@ -201,7 +204,7 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
       const voterSignature = await signVote(v.wallet, { chainId, ballotBox: ready.ballotBox, ballotId, revision: 1, payload: v.sealed.payload });
       return { ballotId: id, voter: v.wallet.address, revision: 1, payload: v.sealed.payload, tokenSignature: v.token, voterSignature };
     }));
-    await castAll(revotes);
+    await waitFinal(await Promise.all(revotes.map(post)));
 
     lap("revotes final");
     // A revote whose proofs fail (a cell encrypting 2): the relay refuses it; sent around the
@@ -263,7 +266,7 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     expect(observed.code, observed.out.join("\n")).to.equal(0);
     const transcript = path.join(dir, "ceremony.json");
     await writeFile(transcript, JSON.stringify((await call(`${ready.api}/v1/ceremonies/${ceremony.ceremonyId}`)).body));
-    const recount = await runCli(recountCli, ["--mirror", mirror, "--ballot", id, "--ceremony", transcript, "--api", ready.api, "--json"]);
+    const recount = await runCli(recountCli, ["--mirror", mirror, "--ballot", id, "--ceremony", transcript, "--api", ready.api, "--json", "--trackers"]);
     expect(recount.out.join(""), `urne recount exited ${recount.code}: ${recount.err.join("\n")}`).to.not.equal("");
     const report = JSON.parse(recount.out.join("\n")) as RecountReport;
     const ballot = report.ballots.find((b) => b.ballotId === id)!;
@@ -272,7 +275,8 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     expect(ballot.sealed!.shares.filter((s) => s.valid)).to.have.length(3);
     expect(ballot.sealed!.excluded.map((e) => [e.voter, e.revision, e.code])).to.deep.equal([[cheat.wallet.address, 1, "ERR_INVALID_BALLOT_PROOF"]]);
     expect(recount.code, recount.out.join("\n")).to.equal(0);
-    expect(ballot.sealed!.trackers).to.equal(undefined); // listed only when asked (the API's recount asks)
+    // Asked (--trackers), the observer's recount lists the very trackers the vote host publishes, in the same order.
+    expect(ballot.sealed!.trackers!.map((c) => c.tracker)).to.deep.equal(listed.counted.map((c: { tracker: string }) => c.tracker));
     // Every ballot's proofs checked on the recount's worker threads (with the votes' own checks).
     expect(report.checkedOnThreads).to.be.at.least(VOTERS + REVOTERS + 1);
 
