@@ -1,12 +1,14 @@
 // `npm run bench -- widget-seal`: the widget's sealing in real Chromium, as voters' browsers
 // run it: the release's sealing worker (dist/client/assets/seal-worker.js, built by `npm run
 // build`) in a Web Worker of a page, timed from the page's request to the sealed ballot
-// (encrypt + prove every cell and sum rule), median of several runs, then again with
-// Chromium's CPU throttled 4× (DevTools' Emulation.setCPUThrottlingRate, a slow phone):
-//   BENCH widget_seal_ms_single                 pour/contre/abstention (3 cells, 1 sum rule)
-//   BENCH widget_seal_ms_mj10                   majority judgment, 10 candidates (60 cells, 10 sum rules)
-//   BENCH widget_seal_ms_<kind>_throttled_4x    the same, throttled
-// Goals (issue "Sealed ballots"): single ≤ 100 ms; mj10 ≤ 2 s throttled 4×.
+// (encrypt + prove every cell and sum rule), median of several runs:
+//   BENCH widget_seal_ms_single              pour/contre/abstention (3 cells, 1 sum rule)
+//   BENCH widget_seal_ms_mj10                majority judgment, 10 candidates (60 cells, 10 sum rules)
+//   BENCH widget_seal_ms_mj10_4x_slower_cpu  4 × the mj10 figure: a CPU 4 times slower (a slow phone)
+// Goals (issue "Sealed ballots"): single ≤ 100 ms; mj10 ≤ 2 s with the CPU throttled 4×.
+// Chromium's throttling (DevTools' Emulation.setCPUThrottlingRate) slows the page's main
+// thread, not its Web Workers: measured here, the sealing worker was no slower with it (28 →
+// 15 ms single, 299 → 187 ms mj10, warmer), so the slow CPU is the measured time times 4.
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -54,7 +56,6 @@ try {
   const tab = await context.newPage();
   await tab.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
   await tab.waitForFunction(() => "seal" in window);
-  const cdp = await context.newCDPSession(tab);
   const median = async (kind: keyof typeof kinds, runs: number) => {
     const times: number[] = [];
     for (let i = 0; i < runs + 1; i++) {
@@ -65,10 +66,9 @@ try {
     return times.sort((a, b) => a - b)[times.length >> 1];
   };
   bench("widget_seal_ms_single", await median("single", 9), "ms");
-  bench("widget_seal_ms_mj10", await median("mj10", 3), "ms");
-  await cdp.send("Emulation.setCPUThrottlingRate", { rate: 4 });
-  bench("widget_seal_ms_single_throttled_4x", await median("single", 5), "ms");
-  bench("widget_seal_ms_mj10_throttled_4x", await median("mj10", 3), "ms");
+  const mj10 = await median("mj10", 3);
+  bench("widget_seal_ms_mj10", mj10, "ms");
+  bench("widget_seal_ms_mj10_4x_slower_cpu", 4 * mj10, "ms");
   await context.close();
 } finally {
   await browser.close();
