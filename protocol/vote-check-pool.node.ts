@@ -32,7 +32,7 @@ import type { BallotOnChain, SignedVote } from "./ballot.js";
 import { moduleWorker, sibling } from "./module-runtime.node.js";
 import { checkRawBlocks, checkVoteCast, checkVoteFast, type Deployment, type RawBlocks, type RawLogOutcome, type VoteJob, type VoteOutcome } from "./vote-check.node.js";
 import type { VoteCheckContext, VoteCheckResult } from "./vote-check.js";
-import { verifySealedBallotNative, type NativeVerifyInput } from "./sealed/verify-sealed.node.js";
+import { verifySealedBallotNative, type NativeCells, type NativeVerifyInput } from "./sealed/verify-sealed.node.js";
 
 /** One message to a thread. `votes`: the checks of one event-loop turn, each ballot sent once. */
 export type ThreadRequest = { id: number } & (
@@ -91,21 +91,21 @@ export class VoteCheckPool {
 
   /**
    * A sealed ballot's proofs (verifySealedBallotNative: a few ms to tens of ms each, one
-   * message each), off the calling thread. Resolves when they verify; otherwise throws the
-   * very error the calling thread's own check throws (the check runs again here to name
-   * the field), as it does when no thread can take it.
+   * message each), off the calling thread. Resolves with its cells (uncompressed) when they
+   * verify; otherwise throws the very error the calling thread's own check throws (the check
+   * runs again here to name the field), as it does when no thread can take it.
    */
-  async verifySealed(input: NativeVerifyInput): Promise<void> {
+  async verifySealed(input: NativeVerifyInput): Promise<NativeCells> {
     const inline = () => verifySealedBallotNative(input);
     const thread = this.threads === 0 ? undefined : this.#thread();
     if (!thread) return inline();
-    const verified = await new Promise<boolean>((resolve) => this.#send(thread, { id: 0, kind: "sealed", input }, [], {
-      settle: ([ok]) => resolve(ok === true),
-      fail: () => resolve(false),
+    const cells = await new Promise<NativeCells | undefined>((resolve) => this.#send(thread, { id: 0, kind: "sealed", input }, [], {
+      settle: ([answer]) => resolve(Array.isArray(answer) ? (answer as NativeCells) : undefined),
+      fail: () => resolve(undefined),
     }));
-    if (verified) {
+    if (cells) {
       this.#answeredOnThreads++;
-      return;
+      return cells;
     }
     inline();
     // The thread refused what this thread accepts: the two disagree, and nothing is taken.

@@ -25,8 +25,7 @@ function answer(request: ThreadRequest): ThreadAnswer {
       return { id: request.id, outcomes: checkRawBlocks(request.blocks, request.at) };
     case "sealed":
       try {
-        verifySealedBallotNative(request.input);
-        return { id: request.id, outcomes: [true] };
+        return { id: request.id, outcomes: [verifySealedBallotNative(request.input)] };
       } catch {
         return { id: request.id, outcomes: [false] }; // the caller checks again, to throw the very same error
       }

@@ -23,14 +23,13 @@ import type { BallotClosedEvent, BallotCreatedEvent, BallotSealedEvent, Decrypti
 import { electionKeyHash, sealedContexts } from "../../protocol/sealed/ballot-context.js";
 import { decodeDecryptionShare } from "../../protocol/sealed/decryption-share.js";
 import { addCiphertexts, type Ciphertext } from "../../protocol/sealed/elgamal.js";
-import { decodePoint, transcriptPoint, type Point } from "../../protocol/sealed/group.js";
+import { decodePoint, pointFromUncompressed, transcriptPoint, type Point } from "../../protocol/sealed/group.js";
 import { ceremonyDigest, electionKeyOf, verificationKeysOf, type CeremonyTranscript } from "../../protocol/sealed/key-ceremony.js";
 import { sealedLayout } from "../../protocol/sealed/sealed-layout.js";
-import { decodeSealedPayload } from "../../protocol/sealed/sealed-payload.js";
 import { TallyDigest } from "../../protocol/sealed/tally-digest.js";
 import { openTally, type TrusteeShare } from "../../protocol/sealed/threshold-decryption.js";
 import { trackerOf } from "../../protocol/sealed/tracker.js";
-import { verifySealedBallotNative, type NativeVerifyInput } from "../../protocol/sealed/verify-sealed.node.js";
+import { verifySealedBallotNative, type NativeCells, type NativeVerifyInput } from "../../protocol/sealed/verify-sealed.node.js";
 import type { Deployment } from "../../protocol/vote-check.node.js";
 import type { Check } from "./ballot-recount.js";
 
@@ -72,8 +71,8 @@ export type SealedReport = {
 
 type Counted = Place & { tracker: string; cells: Ciphertext[] };
 
-/** Checks one sealed ballot's proofs; rejects with the UrneError naming the field when they fail. */
-export type SealedVerifier = (input: NativeVerifyInput) => Promise<void>;
+/** Checks one sealed ballot's proofs and gives its cells (uncompressed); rejects with the UrneError naming the field when they fail. */
+export type SealedVerifier = (input: NativeVerifyInput) => Promise<NativeCells>;
 
 /** On the calling thread (the recount passes its vote-check pool's threads instead). */
 const verifyHere: SealedVerifier = async (input) => verifySealedBallotNative(input);
@@ -106,7 +105,7 @@ export class SealedRecount {
   /** Each voter's context (PROTOCOL.md §11.4), the ballot's part encoded once. */
   #contextOf?: (voter: string) => Uint8Array;
   /** Ballots accepted by R2 whose proofs are being checked, in chain order (`settle`). */
-  #checking: { e: VoteCastEvent; payload: Uint8Array; verdict: Promise<unknown> }[] = [];
+  #checking: { e: VoteCastEvent; payload: Uint8Array; verdict: Promise<NativeCells | { error: unknown }> }[] = [];
 
   /**
    * S1. `created` is the ballot's BallotCreated when R1 passed (undefined otherwise);
@@ -169,7 +168,7 @@ export class SealedRecount {
     this.#contextOf ??= sealedContexts({ chainId: this.at.chainId, ballotBox: this.at.ballotBox, ballotId: this.ballotId, electionKeyHash: this.keyHash, rules: this.rules });
     const context = this.#contextOf(v.voter);
     // Checked off this thread (the verifier's); its verdict is taken in chain order by `settle`.
-    const verdict = (this.options.verify ?? verifyHere)({ context, electionKey: this.electionKey, rules: this.rules, payload }).then(() => undefined, (error: unknown) => error ?? new Error("sealed proof check failed"));
+    const verdict = (this.options.verify ?? verifyHere)({ context, electionKey: this.electionKey, rules: this.rules, payload }).then((cells) => cells, (error: unknown) => ({ error }));
     this.#checking.push({ e, payload, verdict });
   }
 
@@ -181,15 +180,16 @@ export class SealedRecount {
    */
   async settle(): Promise<void> {
     for (const { e, payload, verdict } of this.#checking.splice(0)) {
-      const error = await verdict;
+      const answer = await verdict;
       const v = e.vote;
-      if (error !== undefined) {
+      if (!Array.isArray(answer)) {
+        const { error } = answer;
         if (!(error instanceof UrneError)) throw error;
         this.excluded.push({ ...place(e), voter: v.voter, revision: v.revision, tracker: trackerOf(payload), code: error.code, field: error.field ?? "payload", message: error.message });
         continue;
       }
-      // Verified natively; read again as points to add them up (the same parser: it cannot disagree).
-      this.counted.set(v.voter, { ...place(e), tracker: trackerOf(payload), cells: decodeSealedPayload(this.rules!, payload).cells });
+      // Verified natively, its cells read there: taken as points to add them up, no square root taken again.
+      this.counted.set(v.voter, { ...place(e), tracker: trackerOf(payload), cells: answer.map((c) => ({ A: pointFromUncompressed(c.A), B: pointFromUncompressed(c.B) })) });
     }
   }
 

@@ -36,6 +36,18 @@ export function decodePoint(bytes: Uint8Array, field: string): Point {
   return point;
 }
 
+/**
+ * A point another verifier already read from its compressed form and hands over
+ * uncompressed (65 bytes, prefix 04: verify-sealed.node.ts's cells), so that no square root
+ * is taken twice; still checked to be on the curve. Never a wire format.
+ */
+export function pointFromUncompressed(bytes: Uint8Array): Point {
+  if (bytes.length !== 65 || bytes[0] !== 4) throw new TypeError("pointFromUncompressed: 65 bytes with prefix 04 expected");
+  const point = Point.fromBytes(bytes);
+  point.assertValidity();
+  return point;
+}
+
 /** The 33-byte SEC1 compressed form of a non-identity point. */
 export function encodePoint(point: Point): Uint8Array {
   if (point.is0()) throw new TypeError("encodePoint: the identity has no encoding in a ballot or a key");

@@ -102,8 +102,14 @@ export type NativeVerifyInput = {
   field?: string;
 };
 
-/** Same contract as verifySealedBallot: throws ERR_INVALID_PAYLOAD or ERR_INVALID_BALLOT_PROOF naming the field. */
-export function verifySealedBallotNative(input: NativeVerifyInput): void {
+/** A verified ballot's cells, each point 65 bytes uncompressed (as libsecp256k1 read them: no square root left to take). */
+export type NativeCells = { A: Uint8Array; B: Uint8Array }[];
+
+/**
+ * Same contract as verifySealedBallot: throws ERR_INVALID_PAYLOAD or ERR_INVALID_BALLOT_PROOF
+ * naming the field. Returns the cells, uncompressed, for whoever adds them up (the recount).
+ */
+export function verifySealedBallotNative(input: NativeVerifyInput): NativeCells {
   const field = input.field ?? "payload";
   const Y = input.electionKey.length === POINT_BYTES ? uncompress(input.electionKey) : undefined;
   if (!Y) throw new TypeError("verifySealedBallotNative: electionKey is not a compressed point");
@@ -130,4 +136,5 @@ export function verifySealedBallotNative(input: NativeVerifyInput): void {
     const statement = { encoded: { ...base, domain: PROOF_DOMAIN.sum, A: transcript(A), B: transcript(B), values: rule.values }, Y, A, B };
     if (!verifyMembershipNative(statement, parts.sumProofs[i])) throw new UrneError(ErrorCode.ERR_INVALID_BALLOT_PROOF, `${name} does not verify`, { field: name });
   }
+  return cells.map((c) => ({ A: c.A!, B: c.B! }));
 }

@@ -10,7 +10,7 @@ import type { Choice } from "../../../protocol/payload.js";
 import { electionKeyHash, sealedContext, type SealedContextInput } from "../../../protocol/sealed/ballot-context.js";
 import { PROOF_DOMAIN } from "../../../protocol/sealed/challenge.js";
 import { addCiphertexts } from "../../../protocol/sealed/elgamal.js";
-import { G, encodePoint, randomScalar } from "../../../protocol/sealed/group.js";
+import { G, Point, encodePoint, pointFromUncompressed, randomScalar } from "../../../protocol/sealed/group.js";
 import { verifyMembership } from "../../../protocol/sealed/membership-proof.js";
 import { cellValues, CELL_VALUES, sealedLayout } from "../../../protocol/sealed/sealed-layout.js";
 import { sealBallot, verifySealedBallot } from "../../../protocol/sealed/sealed-ballot.js";
@@ -72,12 +72,28 @@ describe("sealed ballots: seal, verify, open", function () {
         const sealed = sealBallot({ context, electionKey: Y, rules, choice });
         expect(sealed.payload.length).to.equal(sealedLayout(rules).bytes);
         const decoded = verifySealedBallot({ context, electionKey: Y, rules, payload: sealed.payload });
-        verifySealedBallotNative({ context, electionKey: keyBytes, rules, payload: sealed.payload });
+        const native = verifySealedBallotNative({ context, electionKey: keyBytes, rules, payload: sealed.payload });
+        // The native verifier's cells, uncompressed, are the very points the JavaScript one read.
+        expect(native).to.have.length(decoded.cells.length);
+        native.forEach((c, k) => {
+          expect(pointFromUncompressed(c.A).equals(decoded.cells[k].A), `cell ${k} A`).to.equal(true);
+          expect(pointFromUncompressed(c.B).equals(decoded.cells[k].B), `cell ${k} B`).to.equal(true);
+        });
         expect(decoded.cells.map((c) => decryptSmall(c, 1))).to.deep.equal(cellValues(rules, choice));
         expect(sealed.opening.map((o) => o.value)).to.deep.equal(cellValues(rules, choice));
       }
     });
   }
+
+  it("reads a point handed over uncompressed only if it is one, on the curve", () => {
+    const bytes = G.multiply(randomScalar()).toBytes(false);
+    expect(pointFromUncompressed(bytes).toBytes(true)).to.deep.equal(Uint8Array.from(Buffer.from(encodePoint(Point.fromBytes(bytes)))));
+    const off = Uint8Array.from(bytes);
+    off[64] ^= 1; // y no longer matches x
+    expect(() => pointFromUncompressed(off)).to.throw();
+    expect(() => pointFromUncompressed(bytes.subarray(0, 64))).to.throw(TypeError);
+    expect(() => pointFromUncompressed(G.toBytes(true))).to.throw(TypeError);
+  });
 
   it("adds up: the sum of many ballots' cells opens to the counts of their choices", () => {
     const rules = RULES.single;
