@@ -4,7 +4,8 @@
 // API (a token each, asked over HTTP, then the ballot sealed as the widget seals it and
 // posted to the relay); 50 of them vote again, one opens a ballot first to audit it (the
 // Benaloh challenge: it is never cast), and one sends a revote whose proofs fail straight
-// to the chain, around the relay (which refuses it). After the close, two shares are not
+// to the chain, around the relay (which refuses it). After the close (the trustees' `urne
+// trustee decrypt`, compiled, each in its own process), two shares are not
 // enough (409, no number); with three, the API publishes the counts, and `urne recount`
 // from the observer's own mirror reproduces them, naming the invalid revote and keeping
 // that voter's earlier ballot. The chain's journal never holds a choice: every ballot on it
@@ -14,11 +15,13 @@
 // session key, as the login callback would (test/e2e/crash-restart.test.ts does the same);
 // each token is then asked over HTTP from one of ten loopback addresses.
 import { expect } from "chai";
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import http from "node:http";
 import os from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { Wallet, getBytes, hexlify } from "ethers";
 import { run as observeCli } from "../../observer/cli/observe.js";
 import { run as recountCli } from "../../observer/cli/recount.js";
@@ -35,9 +38,10 @@ import { trackerOf, trackerText } from "../../protocol/sealed/tracker.js";
 import { readOperatorKeys } from "../../server/chain/operator-keys.js";
 import { issueSessionToken } from "../../server/identity/session-token.js";
 import { forgeSealedPayload } from "../../scripts/vectors/forge-sealed.js";
-import { finishedCeremony, trusteeStep } from "../helpers/key-ceremony.js";
+import { TRUSTEE_PASSPHRASE, finishedCeremony, trusteeStateFile } from "../helpers/key-ceremony.js";
+import { urneChildEnv } from "../helpers/urne-cli.js";
 import { runCli } from "../observer/run-cli.js";
-import { call, createApp, newVoter, observer, sleep, startUrne, stopUrne, type UrneProcess } from "./urne-process.js";
+import { ROOT, call, createApp, newVoter, observer, sleep, startUrne, stopUrne, urneArgs, type UrneProcess } from "./urne-process.js";
 
 const WIDGET = "https://mavoix.example";
 const VOTERS = 1000;
@@ -226,12 +230,13 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     // The close; two shares are not enough: a status, never a number.
     expect((await call(`${ready.api}/v1/ballots/${id}/close`, { key: apiKey, body: {} })).status).to.equal(200);
     const admin = new Wallet(readOperatorKeys(dir)!.find((k) => k.name === "admin")!.privateKey, observer(ready).provider);
+    // Each trustee on its own: the compiled `urne trustee decrypt` in its own process, as on its machine.
+    for (const i of [0, 3, 4]) await (await admin.sendTransaction({ to: trustees[i].address, value: 10n ** 17n })).wait();
     const decrypt = async (i: number) => {
-      await (await admin.sendTransaction({ to: trustees[i].address, value: 10n ** 17n })).wait();
-      expect(await trusteeStep(ready.api, trusteeDir, ceremony.ceremonyId, trustees[i], i, "decrypt", ["--rpc", ready.rpc, "--ballot", id])).to.equal(0);
+      const args = [...urneArgs("urne", true), "trustee", "decrypt", "--api", ready.api, "--ceremony", ceremony.ceremonyId, "--state", trusteeStateFile(trusteeDir, ceremony.ceremonyId, i), "--rpc", ready.rpc, "--ballot", id];
+      await promisify(execFile)(process.execPath, args, { cwd: ROOT, timeout: 120_000, env: urneChildEnv({ URNE_TRUSTEE_KEY: trustees[i].privateKey, URNE_TRUSTEE_PASSPHRASE: TRUSTEE_PASSPHRASE }) });
     };
-    await decrypt(0);
-    await decrypt(3);
+    await Promise.all([decrypt(0), decrypt(3)]);
     const awaiting = await call(`${ready.api}/v1/ballots/${id}/results`);
     expect(awaiting.status).to.equal(409);
     expect(awaiting.body.error.code).to.equal("ERR_RESULTS_AWAITING_DECRYPTION");
@@ -239,6 +244,12 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     await decrypt(4);
 
     lap("two shares posted");
+    // The observer's own mirror of the chain, for `urne recount` below (made meanwhile: the
+    // service reuses its last recount, which had two shares, for up to 10 s).
+    const mirror = path.join(dir, "mirror");
+    const observed = await runCli(observeCli, ["--rpc", ready.rpc, "--data", mirror, "--ballot-box", ready.ballotBox, "--once"]);
+    expect(observed.code, observed.out.join("\n")).to.equal(0);
+
     // Three shares: the API's counts are those of each voter's latest valid choice.
     const expected = [0, 0, 0];
     for (const v of voters) expected[v.choice] += 1;
@@ -260,10 +271,7 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     expect(listed.excluded.map((e: { tracker: string }) => e.tracker)).to.deep.equal([trackerOf(getBytes(forged))]);
     expect(latest.has(audited!.tracker)).to.equal(false);
 
-    // The observer's own mirror, and `urne recount` from it: the same counts, the invalid revote named.
-    const mirror = path.join(dir, "mirror");
-    const observed = await runCli(observeCli, ["--rpc", ready.rpc, "--data", mirror, "--ballot-box", ready.ballotBox, "--once"]);
-    expect(observed.code, observed.out.join("\n")).to.equal(0);
+    // `urne recount` from the observer's mirror: the same counts, the invalid revote named.
     const transcript = path.join(dir, "ceremony.json");
     await writeFile(transcript, JSON.stringify((await call(`${ready.api}/v1/ceremonies/${ceremony.ceremonyId}`)).body));
     const recount = await runCli(recountCli, ["--mirror", mirror, "--ballot", id, "--ceremony", transcript, "--api", ready.api, "--json", "--trackers"]);

@@ -91,7 +91,8 @@ for (const backend of testBackends()) {
     it("sends long sealed ballots (majority judgment) in batches under the chain's transaction size", async () => {
       const ballot = await sf.createSealedBallot({ kind: BallotKind.MajorityJudgment, options: ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J"] });
       const before = events.length;
-      const cast = await Promise.all(Array.from({ length: 14 }, (_, i) => sealedVote(ballot, { kind: BallotKind.MajorityJudgment, grades: Array.from({ length: 10 }, (_, c) => (c + i) % 6) })));
+      // 8 ballots of 12.8 KB: more than one transaction's 96 KiB, so at least two transactions.
+      const cast = await Promise.all(Array.from({ length: 8 }, (_, i) => sealedVote(ballot, { kind: BallotKind.MajorityJudgment, grades: Array.from({ length: 10 }, (_, c) => (c + i) % 6) })));
       expect((cast[0].vote.payload.length - 2) / 2).to.be.above(12_000);
       // Sealing them held this process' one thread for seconds, the relay's server's too: the
       // keep-alive sockets of the earlier tests expired meanwhile on both sides, and their
@@ -101,10 +102,11 @@ for (const backend of testBackends()) {
       for (const a of answers) expect(a.status, JSON.stringify(a.body)).to.equal(202);
       for (const a of answers) expect((await rf.settled(a.body.receiptId)).status).to.equal("final");
       const sent = events.slice(before).filter((e) => e.event === "relay.tx_sent").map((e) => e.fields.ballots as number);
-      expect(sent.reduce((a, b) => a + b, 0)).to.equal(14);
+      expect(sent.reduce((a, b) => a + b, 0)).to.equal(8);
+      expect(sent.length).to.be.at.least(2);
       expect(Math.max(...sent)).to.be.at.most(7); // 96 KiB of payloads at most per transaction (12.8 KB each)
       expect(events.map((e) => e.event)).to.not.include("relay.tx_reverted");
-      expect(await rf.fx.box.votersCount(ballot.id)).to.equal(14n);
+      expect(await rf.fx.box.votersCount(ballot.id)).to.equal(8n);
     });
 
     it("takes at most the longest sealed payload at its door", async () => {
