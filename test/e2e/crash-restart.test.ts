@@ -10,46 +10,16 @@
 // requests come from 127.0.0.2-11, a hundred each, below one address's bucket.
 import { expect } from "chai";
 import { randomBytes } from "node:crypto";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import http from "node:http";
+import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { BallotKind, encodePayload, issuerKeyFromJwk } from "../../protocol/index.js";
 import { issueSessionToken } from "../../server/identity/session-token.js";
-import { call, createApp, newVoter, observer, signedVoteBody, sleep, startUrne, stopUrne, type UrneProcess } from "./urne-process.js";
+import { call, createApp, newVoter, observer, pool, postFrom, sessionKeyOf, signedVoteBody, sleep, startUrne, stopUrne, type UrneProcess } from "./urne-process.js";
 
 const WIDGET = "https://mavoix.example";
 const BALLOTS = 1000;
 const SOURCES = 10;
-
-/** The session key as server/config/secrets.ts stores it: 64 hex or 43 base64url characters. */
-async function sessionKeyOf(dataDir: string): Promise<Buffer> {
-  const value = (JSON.parse(await readFile(path.join(dataDir, "secrets.json"), "utf8")) as { secrets: { sessionKey: string } }).secrets.sessionKey;
-  const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64url");
-  if (key.length !== 32) throw new Error("secrets.json: sessionKey is not 32 bytes");
-  return key;
-}
-
-/** POST JSON from a chosen loopback address (fetch cannot choose its source address). */
-function postFrom(localAddress: string, url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: any }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: "POST", localAddress, timeout: 15_000, headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(data) } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-    });
-    req.on("timeout", () => req.destroy(new Error("timeout"))).on("error", reject);
-    req.end(data);
-  });
-}
-
-/** Runs `task` on 0..n-1 with `width` workers. */
-async function pool(n: number, width: number, task: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await task(next++);
-  }));
-}
 
 describe("e2e: kill -9 of `urne start` and its processes amid 1,000 ballots, then start again", function () {
   this.timeout(240_000);

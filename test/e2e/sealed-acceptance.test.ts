@@ -18,7 +18,6 @@ import { expect } from "chai";
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
@@ -41,7 +40,7 @@ import { forgeSealedPayload } from "../../scripts/vectors/forge-sealed.js";
 import { TRUSTEE_PASSPHRASE, finishedCeremony, trusteeStateFile } from "../helpers/key-ceremony.js";
 import { urneChildEnv } from "../helpers/urne-cli.js";
 import { runCli } from "../observer/run-cli.js";
-import { ROOT, call, createApp, newVoter, observer, sleep, startUrne, stopUrne, urneArgs, type UrneProcess } from "./urne-process.js";
+import { call, createApp, newVoter, observer, pool, postFrom, ROOT, sessionKeyOf, sleep, startUrne, stopUrne, urneArgs, type UrneProcess } from "./urne-process.js";
 
 const WIDGET = "https://mavoix.example";
 const VOTERS = 1000;
@@ -49,31 +48,6 @@ const REVOTERS = 50;
 const SOURCES = 10;
 const rules: BallotRules = { kind: BallotKind.SingleChoice, optionCount: 3, minChoices: 0, maxChoices: 0 };
 const single = (option: number) => ({ kind: BallotKind.SingleChoice, option }) as const;
-
-async function sessionKeyOf(dataDir: string): Promise<Buffer> {
-  const value = (JSON.parse(await readFile(path.join(dataDir, "secrets.json"), "utf8")) as { secrets: { sessionKey: string } }).secrets.sessionKey;
-  return /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64url");
-}
-
-/** POST JSON from a chosen loopback address (the issuer limits requests per client address). */
-function postFrom(localAddress: string, url: string, headers: Record<string, string>, body: unknown): Promise<{ status: number; body: any }> {
-  const data = JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: "POST", localAddress, timeout: 15_000, headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(data) } }, (res) => {
-      let text = "";
-      res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
-    });
-    req.on("timeout", () => req.destroy(new Error("timeout"))).on("error", reject);
-    req.end(data);
-  });
-}
-
-async function pool(n: number, width: number, task: (i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < n) await task(next++);
-  }));
-}
 
 /** A sealed ballot as the test keeps it: its payload, and its audit file (the voter's randomness). */
 type Sealed = { payload: string; audit(): string };

@@ -4,6 +4,8 @@
 // runs the TypeScript sources through tsx, or, with `compiled`, the JavaScript that
 // `npm run build` wrote in dist/, with plain node, as `npm start` and the `urne` command do.
 import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { readFile } from "node:fs/promises";
+import http from "node:http";
 import path from "node:path";
 import { promisify } from "node:util";
 import { Contract, Wallet, hexlify, type InterfaceAbi } from "ethers";
@@ -142,6 +144,36 @@ export async function signedVoteBody(ready: Ready, ballotId: bigint, issuerKey: 
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A data directory's session key as server/config/secrets.ts stores it (64 hex or 43 base64url characters): what a test mints widget sessions with, as the login callback would. */
+export async function sessionKeyOf(dataDir: string): Promise<Buffer> {
+  const value = (JSON.parse(await readFile(path.join(dataDir, "secrets.json"), "utf8")) as { secrets: { sessionKey: string } }).secrets.sessionKey;
+  const key = /^[0-9a-f]{64}$/i.test(value) ? Buffer.from(value, "hex") : Buffer.from(value, "base64url");
+  if (key.length !== 32) throw new Error("secrets.json: sessionKey is not 32 bytes");
+  return key;
+}
+
+/** POST JSON from a chosen loopback address (fetch cannot choose its source address; the issuer limits requests per client address). */
+export function postFrom(localAddress: string, url: string, headers: Record<string, string>, body: unknown): Promise<Answer> {
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: "POST", localAddress, timeout: 15_000, headers: { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(data) } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: res.statusCode!, body: JSON.parse(text) }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout"))).on("error", reject);
+    req.end(data);
+  });
+}
+
+/** Runs `task` on 0..n-1 with `width` workers. */
+export async function pool(n: number, width: number, task: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < n) await task(next++);
+  }));
+}
+
 
 /** True while any process of the group `pgid` is alive. */
 function groupAlive(pgid: number): boolean {
