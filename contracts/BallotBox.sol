@@ -80,6 +80,7 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
     struct Sealing {
         uint8 threshold;
         uint8 trusteeCount;
+        bool operatorShared; // the organizer posted its operator share (PROTOCOL.md §11.7)
     }
 
     uint256 private _ballotCount;
@@ -171,7 +172,7 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
             organizer: msg.sender,
             tokensIssued: 0
         });
-        if (isSealed) _sealings[ballotId] = Sealing(threshold, trusteeCount);
+        if (isSealed) _sealings[ballotId] = Sealing(threshold, trusteeCount, false);
         emit BallotCreated(ballotId, msg.sender, params);
     }
 
@@ -221,19 +222,26 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
 
     /// @inheritdoc IBallotBox
     function submitDecryptionShare(uint256 ballotId, bytes32 tallyDigest, bytes calldata share) external {
-        Config memory c = _existing(ballotId).config;
+        Ballot storage b = _existing(ballotId);
+        Config memory c = b.config;
         uint256 sender;
         assembly ("memory-safe") {
             sender := caller()
         }
         uint256 status = _trustees[ballotId][sender];
-        if (status == 0) revert BallotBoxNotTrustee(ballotId, msg.sender);
+        // Not a trustee: the organizer's one operator share (the ceremony says whether it is needed), or no one.
+        bool asOperator = status == 0 && c.isSealed && msg.sender == b.organizer;
+        if (status == 0 && !asOperator) revert BallotBoxNotTrustee(ballotId, msg.sender);
         if (c.closedAt == 0 && block.timestamp < c.closesAt) revert BallotBoxNotClosed(ballotId, c.closesAt);
-        if (status == _TRUSTEE_SHARED) revert BallotBoxShareAlreadySubmitted(ballotId, msg.sender);
+        Sealing storage sealing = _sealings[ballotId];
+        if (asOperator ? sealing.operatorShared : status == _TRUSTEE_SHARED) {
+            revert BallotBoxShareAlreadySubmitted(ballotId, msg.sender);
+        }
         // D_1 ‖ … ‖ D_K ‖ c ‖ v (PROTOCOL.md §11.6). Its proof is not checked here: see the interface.
         uint256 expected = _sealedCells(c.kind, c.optionCount) * _POINT_BYTES + 2 * _SCALAR_BYTES;
         if (share.length != expected) revert BallotBoxInvalidShareLength(share.length, expected);
-        _trustees[ballotId][sender] = _TRUSTEE_SHARED;
+        if (asOperator) sealing.operatorShared = true;
+        else _trustees[ballotId][sender] = _TRUSTEE_SHARED;
         emit DecryptionShareSubmitted(ballotId, msg.sender, tallyDigest, share);
     }
 

@@ -4,6 +4,7 @@
 // the widget in production. Browser-safe.
 import type { CeremonyParams, Round1Package } from "./sealed/key-ceremony.js";
 import type { ShareMessage } from "./sealed/trustee.js";
+import type { OperatorPackage } from "./sealed/operator-key.js";
 
 /** A ballot's state, by its schedule and an early close. */
 export type BallotStatus = "scheduled" | "open" | "closed";
@@ -67,6 +68,8 @@ export type CeremonyRecord = {
   round1: Record<string, { package: Round1Package; signature: string }>;
   shares: Record<string, { messages: ShareMessage[]; signature: string }>;
   accepts: Record<string, { transcriptDigest: string; signature: string }>;
+  /** The operator's key and its proof, when params.operator names one (operator-key.ts); its secret is in the vote host's key vault. */
+  operator?: OperatorPackage;
 };
 
 /**

@@ -2,7 +2,8 @@
 // counts and shares as charts with their tables, whether they are final, and links to
 // check a proof or recount. Read from the public API on this origin; refreshed while the
 // vote is open (the API hides the counts until the close when the ballot asks it to). A
-// sealed ballot's page also lists its counted ballots by tracking code (tracker-list.ts).
+// sealed ballot's page also lists its counted ballots by tracking code (tracker-list.ts),
+// and until its counts are open, whose decryption share is in (decryption-status.ts).
 import "../shared/public-pages.css";
 import type { ChoiceResults, MajorityJudgmentResults } from "../../protocol/results.js";
 import { h } from "../shared/dom.js";
@@ -10,6 +11,7 @@ import { publicHeader } from "../shared/public-header.js";
 import { formatNumber, pageLang, translator } from "../shared/public-i18n.js";
 import { choiceChart, majorityJudgmentChart } from "./charts.js";
 import { trackerSection } from "./tracker-list.js";
+import { decryptionStatus } from "./decryption-status.js";
 
 /** GET /v1/ballots/:id/results (server/ballots/ballot-service.ts). */
 type Results = {
@@ -71,9 +73,11 @@ async function load(): Promise<void> {
     } else if (answer.error?.code === "ERR_RESULTS_HIDDEN") {
       notice(t("hidden"), t("hiddenHint"));
     } else if (answer.error?.code === "ERR_RESULTS_AWAITING_DECRYPTION") {
-      // A sealed ballot, closed: no count exists until its trustees' shares open it (PROTOCOL.md §11.6).
-      const shares = /(\d+) of (\d+) shares/.exec(answer.error.message);
-      notice(t("awaitingDecryption"), shares ? t("awaitingShares", { valid: shares[1], needed: shares[2] }) : undefined);
+      // A sealed ballot, closed: no count exists until its trustees' shares open it (PROTOCOL.md §11.6);
+      // whose share is in, and the operator's when the ceremony has its key (§11.7.1).
+      notice(t("awaitingDecryption"));
+      const status = await decryptionStatus(ballotId, t).catch(() => null);
+      if (status) body.append(...status);
     } else if (res.status === 404) {
       notice(t("notFound"));
       live = false;

@@ -240,7 +240,9 @@ interface IBallotBox {
 
     /**
      * @notice Posts the caller's decryption share of a sealed ballot's tally (PROTOCOL.md §11.6): by one of the
-     * trustees named at creation, once the ballot is closed (early or by time), once per trustee. The contract
+     * trustees named at creation, once the ballot is closed (early or by time), once per trustee; or once by the
+     * ballot's organizer, whose share is the operator's when the key ceremony has an operator's key (§11.7: readers
+     * need it then, and ignore it otherwise; the transcript, named by its digest, says which). The contract
      * checks the share's length (`33·cells + 64` bytes: `D_1 ‖ … ‖ D_K ‖ c ‖ v`) and nothing else: it cannot
      * check the share's Chaum-Pedersen proof (no secp256k1 arithmetic on the EVM) nor `tallyDigest`. Whoever
      * opens the tally checks each share's proof and leaves out those that fail (a trustee cannot replace one).

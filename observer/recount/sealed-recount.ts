@@ -3,7 +3,8 @@
 // transcript. R1-R4 (ballot-recount.ts) still hold the contract's own rules; on top of them:
 //   S1 BallotSealed: once, right after the ballot's BallotCreated; the election key a
 //      point of the curve; the transcript (matched by its digest) gives that key, those
-//      trustees in that order and that threshold
+//      trustees in that order and that threshold; with an operator's key (§11.7), its
+//      proof of knowledge verifies and the operator is the ballot's organizer
 //   S2 every VoteCast R2 accepted: its proofs (§11.5) under its own voter's context (§11.4);
 //      the voter's latest accepted revision whose proofs verify is the one counted, a
 //      ballot whose proofs fail is named and counted nowhere, and does not replace the
@@ -12,22 +13,23 @@
 //      tally digest (§11.6)
 //   S4 each DecryptionShareSubmitted: from a trustee of the ballot, once, after the close,
 //      for this tally digest, 33·cells + 64 bytes of valid points and scalars, and its
-//      proof against the trustee's verification key from the transcript; any other is
+//      proof against the trustee's verification key from the transcript; the organizer's
+//      share likewise against the operator's key when the ceremony has one; any other is
 //      named and left out
-//   S5 t valid shares open the counts (threshold-decryption.ts); fewer: "awaiting
-//      decryption: k of t shares", and no number
+//   S5 t valid shares (and the operator's, with an operator's key) open the counts
+//      (threshold-decryption.ts); fewer: "awaiting decryption: k of t shares", and no number
 import { concat as concatBytes, getBytes, hexlify } from "ethers";
 import { rulesFromParams, type BallotRules } from "../../protocol/ballot.js";
 import { ErrorCode, UrneError } from "../../protocol/errors.js";
 import type { BallotClosedEvent, BallotCreatedEvent, BallotSealedEvent, DecryptionShareSubmittedEvent, EventLocation, VoteCastEvent } from "../../protocol/events.js";
 import { electionKeyHash, sealedContexts } from "../../protocol/sealed/ballot-context.js";
-import { decodeDecryptionShare } from "../../protocol/sealed/decryption-share.js";
+import { decodeDecryptionShare, type DecryptionShare } from "../../protocol/sealed/decryption-share.js";
 import { addCiphertexts, type Ciphertext } from "../../protocol/sealed/elgamal.js";
 import { decodePoint, pointFromUncompressed, transcriptPoint, type Point } from "../../protocol/sealed/group.js";
-import { ceremonyDigest, electionKeyOf, verificationKeysOf, type CeremonyTranscript } from "../../protocol/sealed/key-ceremony.js";
+import { ceremonyDigest, electionKeyOf, operatorKeyOfTranscript, verificationKeysOf, type CeremonyTranscript } from "../../protocol/sealed/key-ceremony.js";
 import { sealedLayout } from "../../protocol/sealed/sealed-layout.js";
 import { TallyDigest } from "../../protocol/sealed/tally-digest.js";
-import { openTally, type TrusteeShare } from "../../protocol/sealed/threshold-decryption.js";
+import { openTally, type OperatorShareVerdict, type TrusteeShare } from "../../protocol/sealed/threshold-decryption.js";
 import { trackerOf } from "../../protocol/sealed/tracker.js";
 import { verifySealedBallotNative, type NativeCells, type NativeVerifyInput } from "../../protocol/sealed/verify-sealed.node.js";
 import type { Deployment } from "../../protocol/vote-check.node.js";
@@ -39,8 +41,8 @@ type Place = { blockNumber: number; logIndex: number; transactionHash: string };
 /** A ballot the contract took whose proofs fail (S2): counted nowhere. */
 export type ExcludedBallot = Place & { voter: string; revision: number; tracker: string; code: string; field: string; message: string };
 
-/** A DecryptionShareSubmitted as S4 judged it. */
-export type ShareVerdict = Place & { trustee: string; tallyDigest: string; valid: boolean; why?: string };
+/** A DecryptionShareSubmitted as S4 judged it; `operator` when it is the ceremony operator's share (§11.7). */
+export type ShareVerdict = Place & { trustee: string; tallyDigest: string; valid: boolean; why?: string; operator?: true };
 
 export type SealedReport = {
   electionKey: string;
@@ -61,7 +63,13 @@ export type SealedReport = {
    */
   aggregates: string[] | null;
   shares: ShareVerdict[];
-  /** "opened", or "awaiting decryption: k of t shares" (never a partial number). */
+  /**
+   * The operator's account when the key ceremony has an operator's key (the ballot's
+   * organizer, whose share is needed besides t trustees'), and its share's verdict; null
+   * without operator, or when no transcript was given.
+   */
+  operator: { account: string; share: OperatorShareVerdict } | null;
+  /** "opened", or "awaiting decryption: k of t shares" (and the operator's share), never a partial number. */
   status: string;
   /** Per cell (v1's tally order), only once opened. */
   counts: string[] | null;
@@ -101,6 +109,8 @@ export class SealedRecount {
   private readonly keyHash?: string;
   /** Each trustee's verification key, in the ceremony's order (trustee i is identifier i). */
   private readonly verificationKeys?: Point[];
+  /** The ceremony's operator (its account, the ballot's organizer) and key O, when it has one. */
+  private readonly operator?: { account: string; key: Point };
   private ballotsChecked = 0;
   /** Each voter's context (PROTOCOL.md §11.4), the ballot's part encoded once. */
   #contextOf?: (voter: string) => Uint8Array;
@@ -127,6 +137,7 @@ export class SealedRecount {
     if (event.threshold < 1 || event.threshold > event.trustees.length) problems.push(`threshold ${event.threshold} of ${event.trustees.length} trustees`);
     if (new Set(event.trustees.map((t) => t.toLowerCase())).size !== event.trustees.length) problems.push("a trustee is named twice");
     let verificationKeys: Point[] | undefined;
+    let operator: { account: string; key: Point } | undefined;
     if (transcript && key) {
       const t = transcript.params;
       if (!electionKeyOf(transcript).equals(key)) problems.push("the transcript's election key is not the ballot's");
@@ -135,15 +146,21 @@ export class SealedRecount {
         problems.push("the transcript's trustees are not the ballot's, in the same order");
       }
       verificationKeys = verificationKeysOf(transcript);
+      const operatorKey = operatorKeyOfTranscript(transcript);
+      if (operatorKey && created && t.operator!.toLowerCase() !== created.organizer.toLowerCase()) {
+        problems.push(`the transcript's operator ${t.operator} is not the ballot's organizer ${created.organizer}: the operator's share could never be posted`);
+      }
+      if (operatorKey) operator = { account: t.operator!, key: operatorKey };
     }
     if (created && key && problems.length === 0) {
       this.rules = rulesFromParams(created.params);
       this.electionKey = getBytes(event.electionKey);
       this.keyHash = electionKeyHash(this.electionKey, event.keyCeremonyDigest);
       this.verificationKeys = verificationKeys;
+      this.operator = operator;
     }
     const ceremony = transcript
-      ? `the key ceremony's transcript hashes to ${event.keyCeremonyDigest} and gives this key, these ${event.trustees.length} trustees and threshold ${event.threshold}`
+      ? `the key ceremony's transcript hashes to ${event.keyCeremonyDigest} and gives this key, these ${event.trustees.length} trustees and threshold ${event.threshold}${operator ? `, and the operator's key of ${operator.account}, the organizer` : ""}`
       : `no key ceremony transcript hashing to ${event.keyCeremonyDigest} was given (--ceremony FILE): the trustees' verification keys are unknown`;
     this.checks.push(problems.length === 0
       ? { step: "S1", ok: true, message: `${where}: election key ${event.electionKey} is a point of secp256k1, ${event.threshold} of ${event.trustees.length} trustees; ${ceremony}` }
@@ -221,7 +238,7 @@ export class SealedRecount {
     const report: SealedReport = {
       electionKey: e.electionKey, keyCeremonyDigest: e.keyCeremonyDigest, threshold: e.threshold, trustees: e.trustees,
       transcript: this.transcript !== undefined, ballotsCounted: this.counted.size, excluded: this.excluded,
-      tallyDigest: null, aggregates: null, shares: [], status: `awaiting decryption: 0 of ${e.threshold} shares`, counts: null,
+      tallyDigest: null, aggregates: null, shares: [], operator: null, status: `awaiting decryption: 0 of ${e.threshold} shares`, counts: null,
     };
     if (!this.rules || !this.keyHash) {
       const why = "S1 failed: no tally";
@@ -244,21 +261,27 @@ export class SealedRecount {
     const index = new Map(e.trustees.map((t, i) => [t.toLowerCase(), i]));
     const seen = new Set<string>();
     const candidates: { verdict: ShareVerdict; share: TrusteeShare }[] = [];
+    const operatorAccount = this.operator?.account.toLowerCase();
+    let operatorShare: { verdict: ShareVerdict; share: DecryptionShare } | undefined;
     for (const { event: s, timestamp } of this.shares) {
       const verdict: ShareVerdict = { ...place(s), trustee: s.trustee, tallyDigest: s.tallyDigest, valid: false };
       report.shares.push(verdict);
-      const i = index.get(s.trustee.toLowerCase());
+      const poster = s.trustee.toLowerCase();
+      const i = index.get(poster);
+      const asOperator = i === undefined && poster === operatorAccount;
+      if (asOperator) verdict.operator = true;
       const afterClose = (closed !== undefined && before(closed, s)) || timestamp >= closesAt;
-      if (i === undefined) verdict.why = "not a trustee of this ballot";
-      else if (seen.has(s.trustee.toLowerCase())) verdict.why = "a second share of this trustee";
+      if (i === undefined && !asOperator) verdict.why = this.verificationKeys ? "not a trustee of this ballot, nor its ceremony's operator" : "not a trustee of this ballot";
+      else if (seen.has(poster)) verdict.why = asOperator ? "a second share of the operator" : "a second share of this trustee";
       else if (!afterClose) verdict.why = "posted before the ballot closed";
       else if (s.tallyDigest.toLowerCase() !== report.tallyDigest) verdict.why = `a share of tally digest ${s.tallyDigest}, not of this tally`;
       else if (!this.verificationKeys) verdict.why = "not checkable: no key ceremony transcript given";
-      if (i !== undefined) seen.add(s.trustee.toLowerCase());
+      if (i !== undefined || asOperator) seen.add(poster);
       if (verdict.why !== undefined) continue;
       try {
         const share = decodeDecryptionShare(getBytes(s.share), cells, "share");
-        candidates.push({ verdict, share: { identifier: BigInt(i! + 1), verificationKey: this.verificationKeys![i!], share } });
+        if (asOperator) operatorShare = { verdict, share };
+        else candidates.push({ verdict, share: { identifier: BigInt(i! + 1), verificationKey: this.verificationKeys![i!], share } });
       } catch (error) {
         if (!(error instanceof UrneError) || error.code !== ErrorCode.ERR_INVALID_PAYLOAD) throw error;
         verdict.why = error.message;
@@ -266,7 +289,10 @@ export class SealedRecount {
     }
     let opening: ReturnType<typeof openTally>;
     try {
-      opening = openTally({ tallyDigest, aggregates, ballots: ballots.length, threshold: e.threshold, shares: candidates.map((c) => c.share) });
+      opening = openTally({
+        tallyDigest, aggregates, ballots: ballots.length, threshold: e.threshold, shares: candidates.map((c) => c.share),
+        ...(this.operator ? { operator: { verificationKey: this.operator.key, ...(operatorShare ? { share: operatorShare.share } : {}) } } : {}),
+      });
     } catch (error) {
       // Valid proofs over these aggregates cannot give a count out of range: the inputs are not one tally's.
       checks.push({ step: "S4", ok: false, message: `${report.shares.length} decryption shares` }, { step: "S5", ok: false, message: (error as Error).message });
@@ -279,6 +305,11 @@ export class SealedRecount {
       if (why === undefined) c.verdict.valid = true;
       else c.verdict.why = why;
     }
+    if (this.operator) report.operator = { account: this.operator.account, share: opening.operator };
+    if (operatorShare) {
+      if (opening.operator === "valid") operatorShare.verdict.valid = true;
+      else operatorShare.verdict.why = "its proof does not verify for this tally and the operator's key";
+    }
     const valid = report.shares.filter((v) => v.valid).length;
     const named = report.shares.length - valid;
     const unchecked = !this.verificationKeys && report.shares.some((v) => v.why?.startsWith("not checkable"));
@@ -289,10 +320,13 @@ export class SealedRecount {
     if (opening.status === "opened") {
       report.status = "opened";
       report.counts = opening.counts.map(String);
-      checks.push({ step: "S5", ok: true, message: `counts opened with the shares of trustees ${opening.used.map((id) => e.trustees[Number(id) - 1]).join(", ")}: [${report.counts.join(", ")}]` });
+      const withOperator = opening.operator === "valid" ? ` and of the operator ${this.operator!.account}` : "";
+      checks.push({ step: "S5", ok: true, message: `counts opened with the shares of trustees ${opening.used.map((id) => e.trustees[Number(id) - 1]).join(", ")}${withOperator}: [${report.counts.join(", ")}]` });
     } else {
-      report.status = `awaiting decryption: ${valid} of ${e.threshold} shares`;
-      checks.push({ step: "S5", ok: true, skipped: true, message: `${report.status}: no count before ${e.threshold} valid shares` });
+      const trusteesValid = candidates.filter((c) => c.verdict.valid).length;
+      const operatorNeeded = opening.operator === "missing" || opening.operator === "invalid" ? " and the operator's share" : "";
+      report.status = `awaiting decryption: ${trusteesValid} of ${e.threshold} shares${operatorNeeded}`;
+      checks.push({ step: "S5", ok: true, skipped: true, message: `${report.status}: no count before ${e.threshold} valid shares${operatorNeeded ? " and the operator's" : ""}` });
     }
     return { checks, report };
   }

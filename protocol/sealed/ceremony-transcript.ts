@@ -3,13 +3,14 @@
 // election key and each trustee's verification key (key-ceremony.ts). The chain names the
 // transcript by its digest only (BallotSealed's keyCeremonyDigest, §11.9): the recount
 // takes it from a file and checks it against that digest. Two shapes are read, strictly:
-//   { "params": {...}, "round1": [package of trustee 1, ..., package of trustee n] }
+//   { "params": {...}, "round1": [package of trustee 1, ..., package of trustee n], "operator"?: {...} }
 //   the vote host's GET /v1/ceremonies/:id answer (api-types.ts CeremonyView), whose
 //   `round1` is keyed by index ({"1": {"package": {...}, "signature": "0x…"}, ...})
 // The packages' signatures are not needed: a transcript that hashes to the ballot's digest
 // is the ballot's, whoever hands it over.
 import { UrneError, ErrorCode } from "../errors.js";
-import { transcriptCommitments, type CeremonyTranscript, type Round1Package } from "./key-ceremony.js";
+import { operatorKeyOfTranscript, transcriptCommitments, type CeremonyParams, type CeremonyTranscript, type Round1Package } from "./key-ceremony.js";
+import type { OperatorPackage } from "./operator-key.js";
 
 const invalid = (field: string, why: string): never => {
   throw new UrneError(ErrorCode.ERR_KEY_CEREMONY, `${field} ${why}`, { field });
@@ -47,7 +48,8 @@ export function parseCeremonyTranscript(json: unknown, field = "transcript"): Ce
   if (typeof p.ceremonyId !== "string") invalid(`${field}.params.ceremonyId`, "must be a string");
   if (!Number.isSafeInteger(p.threshold)) invalid(`${field}.params.threshold`, "must be an integer");
   if (!Array.isArray(p.trustees) || !p.trustees.every((t) => typeof t === "string")) invalid(`${field}.params.trustees`, "must be an array of addresses");
-  const params = { ceremonyId: p.ceremonyId as string, threshold: p.threshold as number, trustees: [...(p.trustees as string[])] };
+  if (p.operator !== undefined && typeof p.operator !== "string") invalid(`${field}.params.operator`, "must be an address");
+  const params: CeremonyParams = { ceremonyId: p.ceremonyId as string, threshold: p.threshold as number, trustees: [...(p.trustees as string[])], ...(p.operator !== undefined ? { operator: p.operator as string } : {}) };
   let round1: Round1Package[];
   if (Array.isArray(json.round1)) {
     round1 = json.round1.map((pkg, i) => round1Package(pkg, `${field}.round1[${i}]`));
@@ -63,7 +65,13 @@ export function parseCeremonyTranscript(json: unknown, field = "transcript"): Ce
   } else {
     return invalid(`${field}.round1`, "must be the round-1 packages (an array in index order, or an object keyed by index)");
   }
-  const transcript: CeremonyTranscript = { params, round1 };
+  let operator: OperatorPackage | undefined;
+  if (json.operator !== undefined) {
+    if (!isObject(json.operator)) return invalid(`${field}.operator`, "must be the operator's package");
+    operator = { key: hexString(json.operator.key, `${field}.operator.key`), proofOfKnowledge: hexString(json.operator.proofOfKnowledge, `${field}.operator.proofOfKnowledge`) };
+  }
+  const transcript: CeremonyTranscript = { params, round1, ...(operator ? { operator } : {}) };
   transcriptCommitments(transcript); // parameters, order, points: CeremonyError naming the trustee
+  operatorKeyOfTranscript(transcript); // the operator's package is there exactly when named, and proves its key
   return transcript;
 }

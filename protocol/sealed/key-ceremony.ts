@@ -4,7 +4,7 @@
 // proof of knowledge of a_{i,0} (the DKG of FROST, RFC 9591's ciphersuite on secp256k1,
 // through @noble/curves), then send f_i(j) to each trustee j, encrypted to its key
 // (share-envelope.ts). From the public transcript alone:
-//   election key         Y   = Σ_i C_{i,0}
+//   election key         Y   = Σ_i C_{i,0}   (+ O, the operator's key, when the ceremony has one: operator-key.ts)
 //   verification key of j Y_j = Σ_i Σ_k j^k·C_{i,k}     (= s_j·G for j's key share s_j)
 //   a share f_i(j) is right iff f_i(j)·G = Σ_k j^k·C_{i,k}   (Feldman's check: names a cheater)
 // No one ever holds the election secret x = Σ_i a_{i,0}; any t trustees can open a tally
@@ -13,10 +13,13 @@ import { AbiCoder, getBytes, hexlify, keccak256, toUtf8Bytes } from "ethers";
 import { UrneError, ErrorCode } from "../errors.js";
 import { parseAddress } from "../fields.js";
 import { G, ORDER, Point, decodePoint, encodePoint, mulPublic } from "./group.js";
+import { operatorKeyOf, type OperatorPackage } from "./operator-key.js";
 
 /** At most this many trustees in one ceremony. */
 export const MAX_TRUSTEES = 16;
 export const KEY_CEREMONY_DOMAIN = keccak256(toUtf8Bytes("urne.key-ceremony.v2"));
+/** The transcript's domain when it has an operator's key. */
+export const KEY_CEREMONY_OPERATOR_DOMAIN = keccak256(toUtf8Bytes("urne.key-ceremony.v2.operator"));
 
 export type CeremonyParams = {
   /** 32 random bytes, hex, chosen by the organizer: binds every message to this ceremony. */
@@ -24,6 +27,11 @@ export type CeremonyParams = {
   threshold: number;
   /** The trustees' chain addresses; trustee i (1-based) is trustees[i − 1]. */
   trustees: string[];
+  /**
+   * The operator's chain account when the election key has an operator's part (Belenios'
+   * rule, operator-key.ts): the ballot's organizer, which must then post its share too.
+   */
+  operator?: string;
 };
 
 /** What trustee `index` publishes in round 1. */
@@ -37,7 +45,8 @@ export type Round1Package = {
   encryptionKey: string;
 };
 
-export type CeremonyTranscript = { params: CeremonyParams; round1: Round1Package[] };
+/** The operator's package is there exactly when the parameters name an operator. */
+export type CeremonyTranscript = { params: CeremonyParams; round1: Round1Package[]; operator?: OperatorPackage };
 
 /** ERR_KEY_CEREMONY; `field` is "trustees[i]" (0-based) for the trustee at fault, when one is. */
 export class CeremonyError extends UrneError {
@@ -59,6 +68,9 @@ export function checkCeremonyParams(p: CeremonyParams): CeremonyParams {
   }
   const addresses = p.trustees.map((a, i) => parseAddress(a, `trustees[${i}]`).toLowerCase());
   if (new Set(addresses).size !== n) throw new CeremonyError("a trustee is named twice");
+  if (p.operator !== undefined && addresses.includes(parseAddress(p.operator, "operator").toLowerCase())) {
+    throw new CeremonyError("the operator cannot be one of the trustees: its share must be one more");
+  }
   return p;
 }
 
@@ -95,10 +107,30 @@ export function commitmentAt(commitment: readonly Point[], x: bigint): Point {
   return result;
 }
 
-/** The election key Y = Σ_i C_{i,0}. */
+/** The trustees' part of the election key, Σ_i C_{i,0} (the key of their DKG). */
+export function trusteesKeyOf(t: CeremonyTranscript): Point {
+  return transcriptCommitments(t).reduce((sum, c) => sum.add(c[0]), Point.ZERO);
+}
+
+/**
+ * The operator's key O once its package checks (operator-key.ts), or undefined for a
+ * ceremony without operator; a package without operator named, or the reverse, is refused.
+ */
+export function operatorKeyOfTranscript(t: CeremonyTranscript): Point | undefined {
+  checkCeremonyParams(t.params);
+  if (t.params.operator === undefined) {
+    if (t.operator !== undefined) throw new CeremonyError("the transcript holds an operator's package but its parameters name no operator");
+    return undefined;
+  }
+  if (t.operator === undefined) throw new CeremonyError(`the parameters name operator ${t.params.operator} but the transcript holds no operator's package`);
+  return operatorKeyOf(t.params, t.operator);
+}
+
+/** The election key Y = Σ_i C_{i,0} (+ O with an operator). */
 export function electionKeyOf(t: CeremonyTranscript): Point {
-  const key = transcriptCommitments(t).reduce((sum, c) => sum.add(c[0]), Point.ZERO);
-  if (key.is0()) throw new CeremonyError("the trustees' commitments add up to no key");
+  const operator = operatorKeyOfTranscript(t);
+  const key = operator ? trusteesKeyOf(t).add(operator) : trusteesKeyOf(t);
+  if (key.is0()) throw new CeremonyError("the commitments add up to no key");
   return key;
 }
 
@@ -121,15 +153,21 @@ const abi = AbiCoder.defaultAbiCoder();
  */
 export function ceremonyDigest(t: CeremonyTranscript): string {
   transcriptCommitments(t); // the shape is checked before hashing
-  return keccak256(abi.encode(
-    ["bytes32", "bytes32", "uint8", "address[]", "bytes[]", "bytes[]", "bytes[]"],
-    [
-      KEY_CEREMONY_DOMAIN, t.params.ceremonyId, t.params.threshold, t.params.trustees.map((a, i) => parseAddress(a, `trustees[${i}]`)),
-      t.round1.map((p) => hexlify(Uint8Array.from(p.commitment.flatMap((c) => [...getBytes(c)])))),
-      t.round1.map((p) => p.proofOfKnowledge),
-      t.round1.map((p) => p.encryptionKey),
-    ],
-  ));
+  const operator = operatorKeyOfTranscript(t);
+  const types = ["bytes32", "bytes32", "uint8", "address[]", "bytes[]", "bytes[]", "bytes[]"];
+  const values: unknown[] = [
+    KEY_CEREMONY_DOMAIN, t.params.ceremonyId, t.params.threshold, t.params.trustees.map((a, i) => parseAddress(a, `trustees[${i}]`)),
+    t.round1.map((p) => hexlify(Uint8Array.from(p.commitment.flatMap((c) => [...getBytes(c)])))),
+    t.round1.map((p) => p.proofOfKnowledge),
+    t.round1.map((p) => p.encryptionKey),
+  ];
+  // With an operator, its account, key and proof follow, under their own domain.
+  if (operator) {
+    values[0] = KEY_CEREMONY_OPERATOR_DOMAIN;
+    types.push("address", "bytes", "bytes");
+    values.push(parseAddress(t.params.operator!, "operator"), t.operator!.key, t.operator!.proofOfKnowledge);
+  }
+  return keccak256(abi.encode(types, values));
 }
 
 /** The compressed election key, hex. */

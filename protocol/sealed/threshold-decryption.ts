@@ -5,7 +5,10 @@
 // so each cell's plaintext point is M_k = ΣB_k − Σ_j λ_j·D_{j,k} = count_k·G, and its count
 // the small discrete logarithm below the number of ballots counted. Each share's proof is
 // checked first; a share that fails is named and left out. Fewer than t valid shares open
-// nothing: no partial number exists.
+// nothing: no partial number exists. With an operator's key (operator-key.ts) the
+// operator's share D_O,k = o·A_k is needed as well, checked against O:
+//   M_k = ΣB_k − (Σ_j λ_j·D_{j,k} + D_O,k)
+// so t trustees without the operator open nothing, nor the operator without t trustees.
 import type { Ciphertext } from "./elgamal.js";
 import { smallDiscreteLog } from "./discrete-log.js";
 import { mod, ORDER, Point } from "./group.js";
@@ -18,9 +21,15 @@ export type TrusteeShare = {
   share: DecryptionShare;
 };
 
+/**
+ * The operator's share: "none" when the ceremony has no operator, "missing" when none was
+ * posted, "invalid" when its proof fails for this tally (it is then left out).
+ */
+export type OperatorShareVerdict = "none" | "valid" | "missing" | "invalid";
+
 export type TallyOpening =
-  | { status: "opened"; counts: number[]; used: bigint[]; refused: { identifier: bigint; why: string }[] }
-  | { status: "not enough shares"; valid: number; threshold: number; refused: { identifier: bigint; why: string }[] };
+  | { status: "opened"; counts: number[]; used: bigint[]; operator: "none" | "valid"; refused: { identifier: bigint; why: string }[] }
+  | { status: "not enough shares"; valid: number; threshold: number; operator: OperatorShareVerdict; refused: { identifier: bigint; why: string }[] };
 
 /** Modular inverse mod n (n is prime): a^(n−2). */
 function inverse(a: bigint): bigint {
@@ -57,6 +66,8 @@ export type OpenTallyInput = {
   ballots: number;
   threshold: number;
   shares: readonly TrusteeShare[];
+  /** The ceremony's operator key O and the operator's share if one was posted; absent without operator. */
+  operator?: { verificationKey: Point; share?: DecryptionShare };
 };
 
 export function openTally(o: OpenTallyInput): TallyOpening {
@@ -73,15 +84,22 @@ export function openTally(o: OpenTallyInput): TallyOpening {
       valid.push(s);
     }
   }
-  if (valid.length < o.threshold) return { status: "not enough shares", valid: valid.length, threshold: o.threshold, refused };
+  let operator: OperatorShareVerdict = "none";
+  if (o.operator) {
+    const { verificationKey, share } = o.operator;
+    operator = share === undefined ? "missing" : verifyDecryptionShare({ tallyDigest: o.tallyDigest, verificationKey, aggregates: o.aggregates.map((c) => c.A) }, share) ? "valid" : "invalid";
+  }
+  if (valid.length < o.threshold || operator === "missing" || operator === "invalid") {
+    return { status: "not enough shares", valid: valid.length, threshold: o.threshold, operator, refused };
+  }
   const used = valid.slice(0, o.threshold);
   const lambdas = lagrangeAtZero(used.map((s) => s.identifier));
   const counts = o.aggregates.map((c, k) => {
-    let xA = Point.ZERO;
+    let xA = operator === "valid" ? o.operator!.share!.shares[k] : Point.ZERO;
     used.forEach((s, j) => (xA = xA.add(s.share.shares[k].multiplyUnsafe(lambdas[j]))));
     const count = smallDiscreteLog(c.B.subtract(xA), o.ballots);
     if (count === undefined) throw new Error(`cell ${k} does not open to a count in [0, ${o.ballots}]: the shares or the aggregates are not this tally's`);
     return count;
   });
-  return { status: "opened", counts, used: used.map((s) => s.identifier), refused };
+  return { status: "opened", counts, used: used.map((s) => s.identifier), operator, refused };
 }

@@ -12,8 +12,9 @@
 import { secp256k1_FROST } from "@noble/curves/secp256k1.js";
 import { getBytes, hexlify } from "ethers";
 import { G, decodePoint, encodePoint, randomScalar, type Point } from "./group.js";
-import { CeremonyError, ceremonyDigest, checkCeremonyParams, electionKeyOf, shareMatchesCommitment, transcriptCommitments, verificationKeysOf, type CeremonyParams, type CeremonyTranscript, type Round1Package } from "./key-ceremony.js";
+import { CeremonyError, ceremonyDigest, checkCeremonyParams, electionKeyOf, operatorKeyOfTranscript, shareMatchesCommitment, transcriptCommitments, trusteesKeyOf, verificationKeysOf, type CeremonyParams, type CeremonyTranscript, type Round1Package } from "./key-ceremony.js";
 import { openShare, sealShare } from "./share-envelope.js";
+import type { OperatorPackage } from "./operator-key.js";
 
 const DKG = secp256k1_FROST.DKG;
 type DkgSecret = ReturnType<typeof DKG.round1>["secret"];
@@ -70,10 +71,16 @@ export type TrusteeKey = {
   ceremonyDigest: string;
 };
 
-/** Opens and checks the shares sent to this trustee and derives its key share. A share that does not open or check names its sender. */
-export async function finishCeremony(state: TrusteeState, round1: Round1Package[], received: ShareMessage[]): Promise<TrusteeKey> {
-  const transcript: CeremonyTranscript = { params: state.params, round1 };
+/**
+ * Opens and checks the shares sent to this trustee and derives its key share. A share that
+ * does not open or check names its sender. `operator`: the operator's package of a ceremony
+ * that names one (its proof of knowledge is checked here too: the trustee accepts no key
+ * the operator could have chosen to cancel theirs).
+ */
+export async function finishCeremony(state: TrusteeState, round1: Round1Package[], received: ShareMessage[], operator?: OperatorPackage): Promise<TrusteeKey> {
+  const transcript: CeremonyTranscript = { params: state.params, round1, ...(operator ? { operator } : {}) };
   const commitments = transcriptCommitments(transcript);
+  operatorKeyOfTranscript(transcript); // before any share is opened
   const round2: { identifier: string; signingShare: Uint8Array }[] = [];
   for (const p of round1) {
     if (p.index === state.index) continue;
@@ -93,8 +100,9 @@ export async function finishCeremony(state: TrusteeState, round1: Round1Package[
   const keyShare = BigInt(hexlify(key.secret.signingShare));
   const electionKey = electionKeyOf(transcript);
   const verificationKey = verificationKeysOf(transcript)[state.index - 1];
-  // The DKG's own view and the transcript's must agree: both come from the same commitments.
-  if (!decodePoint(key.public.commitments[0], "groupKey").equals(electionKey) || !G.multiply(keyShare).equals(verificationKey)) {
+  // The DKG's own view and the transcript's must agree: both come from the same commitments
+  // (the DKG's group key is the trustees' part; the operator's key, if any, is added to it).
+  if (!decodePoint(key.public.commitments[0], "groupKey").equals(trusteesKeyOf(transcript)) || !G.multiply(keyShare).equals(verificationKey)) {
     throw new CeremonyError("the key share does not match the transcript's keys");
   }
   return { index: state.index, keyShare, verificationKey, electionKey, ceremonyDigest: ceremonyDigest(transcript) };

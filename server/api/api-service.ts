@@ -12,7 +12,7 @@ import { BallotChain } from "../ballots/ballot-chain.js";
 import { BallotRegistry } from "../ballots/ballot-registry.js";
 import { BallotService } from "../ballots/ballot-service.js";
 import { issuerDirectory } from "../ballots/issuer-directory.js";
-import { IssuerKeyVault } from "../ballots/issuer-key-vault.js";
+import { PrivateKeyVault } from "../keys/private-key-vault.js";
 import { relayFinality } from "../ballots/relay-finality.js";
 import { relaySettler } from "../ballots/relay-settle.js";
 import type { Secrets } from "../config/secrets.js";
@@ -111,12 +111,14 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
     const adminSocket = await startAdminSocket(opts.dataDir, apps, log);
     if (adminSocket) cleanup.push(() => adminSocket.stop());
     const registry = new BallotRegistry(store);
-    const ceremonies = new CeremonyRegistry(store, { chainId: opts.chain.chainId, ballotBox: opts.chain.ballotBox });
+    const vault = new PrivateKeyVault(store, opts.secrets.masterKey);
+    // A ceremony with an operator's key names the organizer account: it alone can post that share (PROTOCOL.md §11.7).
+    const ceremonies = new CeremonyRegistry(store, { chainId: opts.chain.chainId, ballotBox: opts.chain.ballotBox, operator: opts.chain.organizer.address }, vault);
     const ledger = new TokenLedger(store.sublevel<string>("issuer-ledger") as never);
     // Results say how much of what the relay acknowledged is final on chain; the relay says it over HTTP.
     const ballots = new BallotService({
       ceremonies,
-      registry, vault: new IssuerKeyVault(store, opts.secrets.masterKey), chain: ballotChain, tokenLedger: ledger, finality: relayFinality(opts.relayUrl),
+      registry, vault, chain: ballotChain, tokenLedger: ledger, finality: relayFinality(opts.relayUrl),
       relay: relaySettler({ relayUrl: opts.relayUrl, organizer: opts.chain.organizer, chainId: opts.chain.chainId, ballotBox: opts.chain.ballotBox }),
     });
 

@@ -4,6 +4,8 @@
 //                                ?limit=1..100 (default 50) &before=<id> (the `next` of the previous page)
 //   GET  /v1/ballots/:id         one of this app's ballots
 //   POST /v1/ballots/:id/close   close early, recording the issuer's token count on chain
+//   POST /v1/ballots/:id/operator-share   after the close, the operator's decryption share of a
+//                                sealed ballot whose key ceremony has an operator's key
 import { Router } from "express";
 import { UrneError } from "../../protocol/errors.js";
 import type { AppRegistry } from "../apps/app-registry.js";
@@ -37,6 +39,13 @@ export function ballotRoutes(apps: AppRegistry, ballots: BallotService, log: Log
     const ballot = await ballots.close(app, String(req.params.id));
     log("ballot.closed", { appId: app.id, ballotId: ballot.id, tokensIssued: ballot.tokensIssued });
     res.json({ ballot });
+  });
+
+  router.post("/v1/ballots/:id/operator-share", auth, ...jsonBody(bodyLimitBytes), async (req, res) => {
+    const app = appOf(res);
+    const posted = await ballots.postOperatorShare(app, String(req.params.id));
+    log("ballot.operator_share", { appId: app.id, ballotId: posted.ballotId, tallyDigest: posted.tallyDigest, block: posted.blockNumber });
+    res.status(201).json({ operatorShare: posted });
   });
 
   return router;

@@ -1,6 +1,6 @@
 // The trustees' key ceremony, relayed by the vote host (PROTOCOL.md §11.7,
 // server/ceremonies/ceremony-registry.ts):
-//   POST /v1/ceremonies                  an organizer app opens one (API key): {threshold, trustees}
+//   POST /v1/ceremonies                  an organizer app opens one (API key): {threshold, trustees, operatorKey?}
 //   GET  /v1/ceremonies/:id              the whole transcript and its status, to anyone
 //   POST /v1/ceremonies/:id/round1       a trustee's round-1 package   {package, signature}
 //   POST /v1/ceremonies/:id/shares       a trustee's sealed shares     {from, messages, signature}
@@ -19,7 +19,7 @@ export function ceremonyRoutes(apps: AppRegistry, ceremonies: CeremonyRegistry, 
   router.post("/v1/ceremonies", requireApiKey(apps), ...jsonBody(bodyLimitBytes), async (req, res) => {
     const app = appOf(res);
     const ceremony = await ceremonies.create(app, req.body ?? {});
-    log("ceremony.created", { appId: app.id, ceremonyId: ceremony.ceremonyId, threshold: ceremony.params.threshold, trustees: ceremony.params.trustees.length });
+    log("ceremony.created", { appId: app.id, ceremonyId: ceremony.ceremonyId, threshold: ceremony.params.threshold, trustees: ceremony.params.trustees.length, operatorKey: ceremony.operator !== undefined });
     res.status(201).location(`/v1/ceremonies/${ceremony.ceremonyId}`).json({ ceremony });
   });
   router.get("/v1/ceremonies/:id", async (req, res) => {

@@ -6,6 +6,8 @@
 //                                  the close when the ballot has no live results
 //   GET /v1/ballots/:id/trackers   a sealed ballot's counted ballots by tracker (and those
 //                                  left out), as the service's recount finds them
+//   GET /v1/ballots/:id/decryption a sealed ballot's trustees and operator: whose share is on
+//                                  chain and valid, how many are needed, whether it is open
 import { Router } from "express";
 import { PROTOCOL_VERSION } from "../../protocol/constants.js";
 import type { AppRegistry } from "../apps/app-registry.js";
@@ -64,6 +66,11 @@ export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: B
   router.options("/v1/ballots/:id/results", ballotsApp);
   router.get("/v1/ballots/:id/results", ballotsApp, async (req, res) => {
     res.set("Cache-Control", "no-store").json({ results: await ballots.results(String(req.params.id)) });
+  });
+
+  router.options("/v1/ballots/:id/decryption", ballotsApp);
+  router.get("/v1/ballots/:id/decryption", ballotsApp, async (req, res) => {
+    res.set("Cache-Control", "no-store").json({ decryption: await ballots.decryption(String(req.params.id)) });
   });
 
   router.options("/v1/ballots/:id/trackers", ballotsApp);

@@ -99,6 +99,17 @@ export class BallotChain {
     return { txHash: receipt.hash, blockNumber: receipt.blockNumber };
   }
 
+  /** Posts the organizer's decryption share of a closed sealed ballot: the operator's share (PROTOCOL.md §11.7). */
+  async submitOperatorShare(ballotId: bigint, tallyDigest: string, share: Uint8Array): Promise<ChainReceipt> {
+    const receipt = await this.send("submitDecryptionShare", [ballotId, tallyDigest, share]);
+    return { txHash: receipt.hash, blockNumber: receipt.blockNumber };
+  }
+
+  /** The organizer account: the operator of key ceremonies with an operator's key. */
+  get organizerAddress(): string {
+    return this.organizer.address;
+  }
+
   async ballot(ballotId: bigint): Promise<OnChainBallot> {
     const b = await this.read(() => this.box.ballot(ballotId));
     return {

@@ -14,7 +14,7 @@ import type { BallotChain } from "./ballot-chain.js";
 import { BallotRegistry, type BallotRecord } from "./ballot-registry.js";
 import { computeResults } from "./ballot-results.js";
 import { ballotStatus, ballotView, issuerJwkOf, type BallotView } from "./ballot-view.js";
-import type { IssuerKeyVault } from "./issuer-key-vault.js";
+import type { PrivateKeyVault } from "../keys/private-key-vault.js";
 import type { FinalityReporter } from "./finality-reporter.js";
 import type { RelaySettler } from "./relay-settle.js";
 import type { TokenLedger } from "./token-ledger.js";
@@ -24,7 +24,10 @@ import type { SealedBallotParams } from "./ballot-chain.js";
 import { parseCeremonyTranscript } from "../../protocol/sealed/ceremony-transcript.js";
 import { nodeSource } from "../../observer/recount/event-source.js";
 import { recount } from "../../observer/recount/recount.js";
-import type { CountedTracker, ExcludedBallot } from "../../observer/recount/sealed-recount.js";
+import type { CountedTracker, ExcludedBallot, SealedReport } from "../../observer/recount/sealed-recount.js";
+import { encodeDecryptionShare, makeDecryptionShare, verifyDecryptionShare } from "../../protocol/sealed/decryption-share.js";
+import { G, POINT_BYTES, decodeTranscriptPoint } from "../../protocol/sealed/group.js";
+import { getBytes } from "ethers";
 import { trackerText } from "../../protocol/sealed/tracker.js";
 
 /** How long a sealed ballot's recount that did not open it is reused before another is run. */
@@ -36,9 +39,29 @@ type SealedTally = {
   counts: bigint[];
   blockNumber: number;
   sealed: { status: string; tallyDigest: string | null; threshold: number; trustees: string[]; ballotsCounted: number; ballotsExcluded: number; sharesValid: number };
+  /** The recount's report of the ballot (its aggregates, each share's verdict, the operator's). */
+  report: SealedReport;
   /** The counted ballots' trackers in chain order, and the ballots whose proofs fail (S2). */
   trackers: CountedTracker[];
   excluded: ExcludedBallot[];
+};
+
+/**
+ * GET /v1/ballots/:id/decryption: who has opened a sealed ballot's tally so far, as the
+ * service's recount judges the shares on chain (anyone's recount judges the same).
+ */
+export type DecryptionStatus = {
+  ballotId: string;
+  asOf: { blockNumber: number; chainId: string; ballotBox: string };
+  status: string;
+  opened: boolean;
+  threshold: number;
+  /** Each trustee in the ceremony's order: its share's verdict, "none" until it posts one. */
+  trustees: { account: string; share: "valid" | "invalid" | "none"; why?: string; transactionHash?: string }[];
+  /** With an operator's key: the operator (the ballot's organizer) and its share's verdict. */
+  operator: { account: string; share: "valid" | "invalid" | "none"; transactionHash?: string } | null;
+  /** Shares posted by accounts that are neither, named. */
+  others: { account: string; why: string; transactionHash: string }[];
 };
 
 /** GET /v1/ballots/:id/trackers: a sealed ballot's counted ballots by tracker, as the service's recount finds them. */
@@ -52,14 +75,14 @@ export type TrackerList = {
 
 export type BallotServiceDeps = {
   registry: BallotRegistry;
-  vault: IssuerKeyVault;
+  vault: PrivateKeyVault;
   chain: BallotChain;
   tokenLedger: TokenLedger;
   finality?: FinalityReporter;
   /** Asked to land every acknowledged ballot before an early close (relay-settle.ts); none: no relay to wait for. */
   relay?: RelaySettler;
   /** Where a sealed ballot's key ceremony is read (server/ceremonies/); none: no sealed ballot can be created. */
-  ceremonies?: Pick<CeremonyRegistry, "get">;
+  ceremonies?: Pick<CeremonyRegistry, "get" | "operatorSecret">;
   /** Unix seconds; replaceable in tests. */
   now?: () => number;
 };
@@ -139,6 +162,10 @@ export class BallotService {
     }
     if (ceremony.status !== "done" || !ceremony.electionKey || !ceremony.transcriptDigest) {
       throw new UrneError("ERR_KEY_CEREMONY", `This key ceremony is not finished (status ${ceremony.status}): every trustee must accept its transcript first.`, { field });
+    }
+    // The operator's share is posted by the organizer account: a ceremony naming another could never be opened here.
+    if (ceremony.params.operator && ceremony.params.operator.toLowerCase() !== this.deps.chain.organizerAddress.toLowerCase()) {
+      throw new UrneError("ERR_KEY_CEREMONY", `This key ceremony's operator is ${ceremony.params.operator}, not this service's organizer account ${this.deps.chain.organizerAddress}.`, { field });
     }
     return { electionKey: ceremony.electionKey, keyCeremonyDigest: ceremony.transcriptDigest, trustees: ceremony.params.trustees, threshold: ceremony.params.threshold };
   }
@@ -273,6 +300,67 @@ export class BallotService {
     };
   }
 
+  /** A sealed ballot's decryption status: each trustee's share, the operator's, and whether the counts are open. */
+  async decryption(id: string): Promise<DecryptionStatus> {
+    const record = await this.record(id);
+    if (!record.sealed) throw new UrneError("ERR_BALLOT_NOT_SEALED", "This ballot is public: it has no trustees and nothing to decrypt.", { field: "id" });
+    const tally = await this.#sealedTally(record);
+    const s = tally.report;
+    const verdictOf = (account: string) => {
+      const mine = s.shares.filter((v) => v.trustee.toLowerCase() === account.toLowerCase());
+      const valid = mine.find((v) => v.valid);
+      if (valid) return { share: "valid" as const, transactionHash: valid.transactionHash };
+      if (mine.length === 0) return { share: "none" as const };
+      return { share: "invalid" as const, why: mine[0].why ?? "left out", transactionHash: mine[0].transactionHash };
+    };
+    const named = new Set([...s.trustees, ...(s.operator ? [s.operator.account] : [])].map((a) => a.toLowerCase()));
+    return {
+      ballotId: record.id,
+      asOf: { blockNumber: tally.blockNumber, chainId: record.chain.chainId, ballotBox: record.chain.ballotBox },
+      status: s.status, opened: tally.opened, threshold: s.threshold,
+      trustees: s.trustees.map((account) => ({ account, ...verdictOf(account) })),
+      operator: s.operator ? (({ why: _, ...v }) => ({ account: s.operator!.account, ...v }))(verdictOf(s.operator.account)) : null,
+      others: s.shares.filter((v) => !named.has(v.trustee.toLowerCase())).map((v) => ({ account: v.trustee, why: v.why ?? "left out", transactionHash: v.transactionHash })),
+    };
+  }
+
+  /**
+   * The operator's decryption share of a closed sealed ballot whose key ceremony has an
+   * operator's key (PROTOCOL.md §11.7): the ballot recounted from the chain after its close
+   * (as a trustee does), o·A_k and its proof made with the vault's key, checked, and posted
+   * from the organizer account. The operator decrypts the tally's aggregates only, never a
+   * ballot: its share alone opens nothing.
+   */
+  async postOperatorShare(app: App, id: string): Promise<{ ballotId: string; tallyDigest: string; ballotsCounted: number; transactionHash: string; blockNumber: number }> {
+    const record = await this.owned(app, id);
+    const ceremonyId = record.draft.sealing?.kind === "sealed" ? record.draft.sealing.ceremonyId : undefined;
+    if (!record.sealed || !ceremonyId || !this.deps.ceremonies) throw new UrneError("ERR_BALLOT_NOT_SEALED", "This ballot is public: it has no tally to decrypt.", { field: "id" });
+    const ceremony = await this.deps.ceremonies.get(ceremonyId);
+    if (!ceremony.operator) throw new UrneError("ERR_NO_OPERATOR_KEY", "This ballot's key ceremony has no operator's key: its trustees alone open it.", { field: "id" });
+    const ballotId = BigInt(record.id);
+    return this.closing.run(async () => {
+      const onChain = await this.deps.chain.ballot(ballotId);
+      if (ballotStatus(record.draft.opensAt, record.draft.closesAt, onChain.closedAt, this.now()) !== "closed") {
+        throw new UrneError("ERR_BALLOT_NOT_CLOSED", "The operator decrypts the tally once the ballot is closed: it may still change.", { field: "id" });
+      }
+      // A fresh recount, begun after the close: its tally is the final one.
+      const tally = await this.#recountSealed(record);
+      const s = tally.report;
+      if (s.operator?.share === "valid") throw new UrneError("ERR_CONFLICT", "The operator's share of this ballot is already on chain.", { field: "id" });
+      if (s.tallyDigest === null || s.aggregates === null) throw new Error(`sealed ballot ${record.id}: the recount gives no tally (${s.status})`);
+      const secret = await this.deps.ceremonies!.operatorSecret(ceremonyId);
+      const statement = {
+        tallyDigest: getBytes(s.tallyDigest), verificationKey: G.multiply(secret),
+        aggregates: s.aggregates.map((hex, k) => decodeTranscriptPoint(getBytes(hex).subarray(0, POINT_BYTES), `aggregates[${k}].A`)),
+      };
+      const share = makeDecryptionShare(statement, secret);
+      if (!verifyDecryptionShare(statement, share)) throw new Error("the operator's decryption share made here does not verify");
+      const receipt = await this.deps.chain.submitOperatorShare(ballotId, s.tallyDigest, encodeDecryptionShare(share));
+      this.#sealedTallies.delete(record.id); // the next results recount sees the share
+      return { ballotId: record.id, tallyDigest: s.tallyDigest, ballotsCounted: s.ballotsCounted, transactionHash: receipt.txHash, blockNumber: receipt.blockNumber };
+    });
+  }
+
   async #recountSealed(record: BallotRecord): Promise<SealedTally> {
     const ceremonyId = record.draft.sealing?.kind === "sealed" ? record.draft.sealing.ceremonyId : undefined;
     if (!ceremonyId || !this.deps.ceremonies) throw new Error(`sealed ballot ${record.id}: its key ceremony is unknown to this service`);
@@ -286,7 +374,7 @@ export class BallotService {
       status: s.status, tallyDigest: s.tallyDigest, threshold: s.threshold, trustees: s.trustees, ballotsCounted: s.ballotsCounted,
       ballotsExcluded: s.excluded.length, sharesValid: s.shares.filter((v) => v.valid).length,
     };
-    return { opened: s.counts !== null, counts: (s.counts ?? []).map(BigInt), blockNumber: report.asOf.blockNumber, sealed, trackers: s.trackers ?? [], excluded: s.excluded };
+    return { opened: s.counts !== null, counts: (s.counts ?? []).map(BigInt), blockNumber: report.asOf.blockNumber, sealed, report: s, trackers: s.trackers ?? [], excluded: s.excluded };
   }
 
   /** The ballot's issuer private key (for the issuer's blind signing only). */

@@ -3,14 +3,20 @@
 // acceptance of the transcript, each signed with its chain account. The vote host checks
 // every signature and shape before keeping a message (so the record holds only what the
 // trustees said), keeps them in the API store, and serves the whole transcript to anyone.
-// It never sees a secret: shares travel sealed to their recipients (share-envelope.ts).
+// It never sees a trustee's secret: shares travel sealed to their recipients
+// (share-envelope.ts). A ceremony opened with `operatorKey: true` also holds the vote
+// host's own operator key (operator-key.ts, Belenios' rule): its package is in the
+// transcript from the start, its secret sealed in the key vault under "operator:" + id.
 // Status: "round1" until every package is in, then "shares" until every trustee dealt,
 // then "accept" until every trustee accepted the same digest, then "done".
-import { randomBytes } from "node:crypto";
+import { generateKeyPairSync, randomBytes, type KeyObject } from "node:crypto";
 import { getAddress, hexlify } from "ethers";
 import { UrneError } from "../../protocol/errors.js";
 import { checkCeremonySignature, round1PackageHash, sharesHash } from "../../protocol/sealed/ceremony-signatures.js";
-import { CeremonyError, ceremonyDigest, checkCeremonyParams, electionKeyHex, round1Commitment, type CeremonyParams, type Round1Package } from "../../protocol/sealed/key-ceremony.js";
+import { CeremonyError, ceremonyDigest, checkCeremonyParams, electionKeyHex, round1Commitment, type CeremonyParams, type CeremonyTranscript, type Round1Package } from "../../protocol/sealed/key-ceremony.js";
+import { makeOperatorKey } from "../../protocol/sealed/operator-key.js";
+import { G, encodePoint } from "../../protocol/sealed/group.js";
+import type { PrivateKeyVault } from "../keys/private-key-vault.js";
 import { SHARE_ENVELOPE_BYTES } from "../../protocol/sealed/share-envelope.js";
 import type { ShareMessage } from "../../protocol/sealed/trustee.js";
 import type { CeremonyRecord, CeremonyStatus, CeremonyView } from "../../protocol/api-types.js";
@@ -28,7 +34,11 @@ export class CeremonyRegistry {
   private readonly records;
   private readonly lock = new KeyedLock();
 
-  constructor(store: ApiStore, private readonly chain: { chainId: bigint; ballotBox: string }) {
+  constructor(
+    store: ApiStore,
+    private readonly chain: { chainId: bigint; ballotBox: string; /** The organizer account, the operator of ceremonies with an operator's key. */ operator: string },
+    private readonly vault: PrivateKeyVault,
+  ) {
     this.records = store.sublevel<CeremonyRecord>("ceremonies");
   }
 
@@ -36,8 +46,8 @@ export class CeremonyRegistry {
     return { chainId: BigInt(r.chainId), ballotBox: r.ballotBox, params: r.params };
   }
 
-  /** An organizer app opens a ceremony: `threshold` of `trustees` (chain addresses). */
-  async create(app: App, input: { threshold?: unknown; trustees?: unknown }): Promise<CeremonyView> {
+  /** An organizer app opens a ceremony: `threshold` of `trustees` (chain addresses), with the operator's key if `operatorKey`. */
+  async create(app: App, input: { threshold?: unknown; trustees?: unknown; operatorKey?: unknown }): Promise<CeremonyView> {
     if (!Array.isArray(input.trustees)) bad("trustees", "must be an array of addresses");
     const trustees = (input.trustees as unknown[]).map((t, i) => {
       try {
@@ -47,22 +57,44 @@ export class CeremonyRegistry {
       }
     });
     if (typeof input.threshold !== "number") bad("threshold", "must be a number");
-    const params: CeremonyParams = { ceremonyId: hexlify(randomBytes(32)), threshold: input.threshold as number, trustees };
+    if (input.operatorKey !== undefined && typeof input.operatorKey !== "boolean") bad("operatorKey", "must be true or false");
+    const params: CeremonyParams = {
+      ceremonyId: hexlify(randomBytes(32)), threshold: input.threshold as number, trustees,
+      ...(input.operatorKey === true ? { operator: getAddress(this.chain.operator) } : {}),
+    };
     try {
       checkCeremonyParams(params);
     } catch (error) {
-      bad(/threshold/.test((error as Error).message) ? "threshold" : "trustees", (error as Error).message);
+      const message = (error as Error).message;
+      bad(/threshold/.test(message) ? "threshold" : /operator/.test(message) ? "operatorKey" : "trustees", message);
     }
     const record: CeremonyRecord = {
       ceremonyId: params.ceremonyId, appId: app.id, createdAt: new Date().toISOString(),
       chainId: this.chain.chainId.toString(), ballotBox: this.chain.ballotBox, params, round1: {}, shares: {}, accepts: {},
     };
+    if (params.operator) {
+      // The secret is made here and sealed before the ceremony exists: no transcript names a key the vault lacks.
+      const { privateKey } = generateKeyPairSync("ec", { namedCurve: "secp256k1" });
+      record.operator = makeOperatorKey(params, operatorSecretOf(privateKey)).operatorPackage;
+      await this.vault.put(operatorKeyId(params.ceremonyId), privateKey);
+    }
     await this.records.put(params.ceremonyId.toLowerCase(), record, SYNC);
     return view(record);
   }
 
   async get(ceremonyId: string): Promise<CeremonyView> {
     return view(await this.load(ceremonyId));
+  }
+
+  /** The operator's secret o of a ceremony that has an operator's key, from the vault, checked against the transcript's O. */
+  async operatorSecret(ceremonyId: string): Promise<bigint> {
+    const record = await this.load(ceremonyId);
+    if (!record.operator) throw new UrneError("ERR_KEY_CEREMONY", "This key ceremony has no operator's key.", { field: "ceremonyId" });
+    const key = await this.vault.get(operatorKeyId(record.ceremonyId));
+    if (!key) throw new Error(`ceremony ${record.ceremonyId}: its operator key is missing from the vault`);
+    const secret = operatorSecretOf(key);
+    if (hexlify(encodePoint(G.multiply(secret))) !== record.operator.key.toLowerCase()) throw new Error(`ceremony ${record.ceremonyId}: the vault's operator key is not the transcript's`);
+    return secret;
   }
 
   private async load(ceremonyId: string): Promise<CeremonyRecord> {
@@ -144,7 +176,13 @@ export class CeremonyRegistry {
   }
 }
 
-const transcriptOf = (r: CeremonyRecord) => ({ params: r.params, round1: r.params.trustees.map((_, i) => r.round1[i + 1].package) });
+const transcriptOf = (r: CeremonyRecord): CeremonyTranscript => ({ params: r.params, round1: r.params.trustees.map((_, i) => r.round1[i + 1].package), ...(r.operator ? { operator: r.operator } : {}) });
+
+/** The vault's id of a ceremony's operator key. */
+export const operatorKeyId = (ceremonyId: string) => `operator:${ceremonyId.toLowerCase()}`;
+
+/** o, from the vault's secp256k1 key object. */
+export const operatorSecretOf = (key: KeyObject): bigint => BigInt("0x" + Buffer.from(key.export({ format: "jwk" }).d!, "base64url").toString("hex"));
 
 function statusOf(r: CeremonyRecord): CeremonyStatus {
   const n = r.params.trustees.length;

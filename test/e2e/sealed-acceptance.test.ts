@@ -215,6 +215,10 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     expect(awaiting.status).to.equal(409);
     expect(awaiting.body.error.code).to.equal("ERR_RESULTS_AWAITING_DECRYPTION");
     expect(JSON.stringify(awaiting.body)).to.not.match(/"votes"/);
+    // This ceremony has no operator's key: the trustees alone open it, and the vote host has no share to give.
+    const noOperator = await call(`${ready.api}/v1/ballots/${id}/operator-share`, { key: apiKey, body: {} });
+    expect(noOperator.status).to.equal(409);
+    expect(noOperator.body.error.code).to.equal("ERR_NO_OPERATOR_KEY");
     await decrypt(4);
 
     lap("two shares posted");
@@ -235,6 +239,9 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     expect(results.status, JSON.stringify(results.body)).to.equal(200);
     expect(results.body.results.options.map((o: { votes: number }) => o.votes)).to.deep.equal(expected);
     expect(results.body.results.sealed).to.deep.include({ status: "opened", sharesValid: 3, ballotsCounted: VOTERS, ballotsExcluded: 1 });
+    const decryption = (await call(`${ready.api}/v1/ballots/${id}/decryption`)).body.decryption;
+    expect(decryption).to.deep.include({ opened: true, threshold: 3, operator: null, others: [] });
+    expect(decryption.trustees.map((t: { share: string }) => t.share)).to.deep.equal(["valid", "none", "none", "valid", "valid"]);
 
     lap("results published");
     // The public list of counted ballots by tracker: each voter's latest valid ballot, the invalid revote named apart.

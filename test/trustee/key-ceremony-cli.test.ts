@@ -2,7 +2,9 @@
 // with `urne trustee` (trustee/cli/trustee.ts): five trustees on their own state files,
 // 3 of 5, end with one election key and accepted transcript; the vote host keeps only
 // messages signed by the trustee they name, refuses a second package, early shares, a
-// wrong digest; a state file opens only with its passphrase.
+// wrong digest; a state file opens only with its passphrase. The ceremony has the
+// operator's key (Belenios' rule): its ballots open only with t trustees' shares and the
+// vote host's, posted with POST /v1/ballots/:id/operator-share.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -37,8 +39,8 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const open = async (threshold = 3, who = trustees) => {
-    const res = await call(stack, "POST", "/v1/ceremonies", { key: apiKey, body: { threshold, trustees: who.map((w) => w.address) } });
+  const open = async (threshold = 3, who = trustees, operatorKey?: unknown) => {
+    const res = await call(stack, "POST", "/v1/ceremonies", { key: apiKey, body: { threshold, trustees: who.map((w) => w.address), ...(operatorKey === undefined ? {} : { operatorKey }) } });
     expect(res.status, JSON.stringify(res.body)).to.equal(201);
     return res.body.ceremony as { ceremonyId: string; status: string; chainId: string; ballotBox: string; params: { ceremonyId: string; threshold: number; trustees: string[] } };
   };
@@ -87,7 +89,7 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
   let finished: { ceremonyId: string; electionKey: string; transcriptDigest: string } | undefined;
 
   it("ends with every trustee holding a key share of one election key, and the transcript accepted by all", async () => {
-    const { ceremonyId } = await open();
+    const { ceremonyId } = await open(3, trustees, true);
     for (const step of ["join", "deal", "finish"]) {
       for (let i = 0; i < 5; i++) expect(await trustee(i, ceremonyId, step), `${step} ${i}`).to.equal(0);
     }
@@ -102,7 +104,13 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     expect(await trustee(0, ceremonyId, "check-key", { passphrase: "another passphrase!" })).to.equal(1);
     const status = await runUrne(["trustee", "status", "--api", stack.apiUrl, "--ceremony", ceremonyId]);
     expect(status.code, status.stderr).to.equal(0);
-    expect(status.stdout).to.include("3 of 5 trustees, status done").and.include(body.ceremony.electionKey);
+    expect(status.stdout).to.include(`3 of 5 trustees and the operator's key of ${stack.chain.operators.organizer.address} (its share is needed too), status done`).and.include(body.ceremony.electionKey);
+    // The operator's key is in the transcript from the start, proven, and named by the organizer account.
+    expect(body.ceremony.params.operator).to.equal(stack.chain.operators.organizer.address);
+    expect(body.ceremony.operator.key).to.match(/^0x0[23][0-9a-f]{64}$/);
+    const malformed = await call(stack, "POST", "/v1/ceremonies", { key: apiKey, body: { threshold: 3, trustees: trustees.map((w) => w.address), operatorKey: "yes" } });
+    expect(malformed.status).to.equal(400);
+    expect(malformed.body.error).to.deep.include({ code: "ERR_INVALID_CEREMONY_MESSAGE", field: "operatorKey" });
     finished = { ceremonyId, electionKey: body.ceremony.electionKey, transcriptDigest: body.ceremony.transcriptDigest };
   });
 
@@ -131,9 +139,13 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     expect(results.body.error.message).to.include("awaiting decryption: 0 of 3 shares");
     const publicBallot = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Q ?", closesAt: inSeconds(3600), sealing: "public" } });
     expect(publicBallot.body.ballot.sealing).to.deep.equal({ kind: "public" });
+    const nothingToDecrypt = await call(stack, "POST", `/v1/ballots/${publicBallot.body.ballot.id}/operator-share`, { key: apiKey, body: {} });
+    expect(nothingToDecrypt.status).to.equal(409);
+    expect(nothingToDecrypt.body.error.code).to.equal("ERR_BALLOT_NOT_SEALED");
+    expect((await call(stack, "GET", `/v1/ballots/${publicBallot.body.ballot.id}/decryption`)).body.error.code).to.equal("ERR_BALLOT_NOT_SEALED");
   });
 
-  it("decrypt: after the close, each trustee recounts from its own node and posts its share; t shares open the counts in urne recount", async () => {
+  it("decrypt: after the close, each trustee recounts from its own node and posts its share; t shares and the operator's open the counts in urne recount", async () => {
     const c = finished!;
     const created = await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { question: "Adopter l'amendement ?", closesAt: inSeconds(3600), sealing: { ceremony: c.ceremonyId } } });
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
@@ -145,6 +157,10 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     const early = await captured(() => decrypt(0));
     expect(early.code).to.equal(1);
     expect(early.stderr).to.match(/is not closed at block \d+/);
+    const operatorShare = (key = apiKey) => call(stack, "POST", `/v1/ballots/${ballot.id}/operator-share`, { key, body: {} });
+    const earlyOperator = await operatorShare();
+    expect(earlyOperator.status).to.equal(409);
+    expect(earlyOperator.body.error).to.deep.include({ code: "ERR_BALLOT_NOT_CLOSED", field: "id" });
     expect((await call(stack, "POST", `/v1/ballots/${ballot.id}/close`, { key: apiKey, body: {} })).status).to.equal(200);
     const admin = new Wallet(stack.chain.operators.admin.privateKey, stack.ballotChain.provider);
     for (const w of trustees.slice(0, 3)) await (await admin.sendTransaction({ to: w.address, value: 10n ** 17n })).wait();
@@ -152,23 +168,43 @@ describe("urne trustee: a key ceremony relayed by the vote host", function () {
     await writeFile(ceremonyFile, JSON.stringify((await call(stack, "GET", `/v1/ceremonies/${c.ceremonyId}`)).body.ceremony));
     const recounted = async () => {
       const r = await runUrne(["recount", "--rpc", stack.rpcUrl, "--ballot-box", ballot.chain.ballotBox, "--ballot", ballot.id, "--ceremony", ceremonyFile, "--json"]);
-      return JSON.parse(r.stdout).ballots[0].sealed as { status: string; counts: string[] | null; ballotsCounted: number; shares: { valid: boolean }[] };
+      return JSON.parse(r.stdout).ballots[0].sealed as { status: string; counts: string[] | null; ballotsCounted: number; shares: { valid: boolean; operator?: true }[]; operator: { account: string; share: string } | null };
     };
     expect((await captured(() => decrypt(0))).code).to.equal(0);
     expect((await captured(() => decrypt(1))).code).to.equal(0);
-    expect(await recounted()).to.deep.include({ status: "awaiting decryption: 2 of 3 shares", counts: null, ballotsCounted: 5 });
+    expect(await recounted()).to.deep.include({ status: "awaiting decryption: 2 of 3 shares and the operator's share", counts: null, ballotsCounted: 5 });
     const waiting = await call(stack, "GET", `/v1/ballots/${ballot.id}/results`);
     expect(waiting.status).to.equal(409);
     expect(waiting.body.error.message).to.include("awaiting decryption: 2 of 3 shares");
+    // Whose share is in, from the same recount of the vote host's (reused up to 10 s).
+    const organizer = stack.chain.operators.organizer.address;
+    const status = async () => (await call(stack, "GET", `/v1/ballots/${ballot.id}/decryption`)).body.decryption;
+    const before = await status();
+    expect(before).to.deep.include({ opened: false, threshold: 3, status: "awaiting decryption: 2 of 3 shares and the operator's share", operator: { account: organizer, share: "none" }, others: [] });
+    expect(before.trustees.map((t: { account: string; share: string }) => [t.account, t.share])).to.deep.equal(trustees.map((w, i) => [w.address, i < 2 ? "valid" : "none"]));
     // A second share of the same trustee is refused here, before it costs anything.
     const again = await captured(() => decrypt(0));
     expect(again.code).to.equal(1);
     expect(again.stderr).to.include("already posted a share");
     expect((await captured(() => decrypt(2))).code).to.equal(0);
+    // t trustees without the operator: still nothing.
+    expect(await recounted()).to.deep.include({ status: "awaiting decryption: 3 of 3 shares and the operator's share", counts: null });
+
+    // Only the ballot's app asks the operator for its share.
+    const other = await stack.apps.create({ name: "Ailleurs", origins: ["https://ailleurs.example"] });
+    expect((await operatorShare(other.apiKey)).body.error.code).to.equal("ERR_BALLOT_NOT_FOUND");
+    const posted = await operatorShare();
+    expect(posted.status, JSON.stringify(posted.body)).to.equal(201);
+    expect(posted.body.operatorShare).to.deep.include({ ballotId: ballot.id, ballotsCounted: 5 });
+    const again2 = await operatorShare();
+    expect(again2.status).to.equal(409);
+    expect(again2.body.error.code).to.equal("ERR_CONFLICT");
     const opened = await recounted();
     expect(opened.status).to.equal("opened");
     expect(opened.counts).to.deep.equal([0, 1, 2].map((o) => String(choices.filter((x) => x === o).length)));
-    expect(opened.shares.map((v) => v.valid)).to.deep.equal([true, true, true]);
+    expect(opened.shares.map((v) => [v.valid, v.operator ?? false])).to.deep.equal([[true, false], [true, false], [true, false], [true, true]]);
+    expect(opened.operator).to.deep.equal({ account: organizer, share: "valid" });
+    expect(await status()).to.deep.include({ opened: true, status: "opened", operator: { account: organizer, share: "valid", transactionHash: posted.body.operatorShare.transactionHash } });
     // The API publishing what the recount opened, 3 of 5 trustees, is test/e2e/sealed-acceptance.test.ts's.
   });
 

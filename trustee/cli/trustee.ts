@@ -80,7 +80,8 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
     const client = new CeremonyClient(values.api, values.ceremony);
     const doc = await client.get();
     if (step === "status") {
-      console.log(`ceremony ${doc.ceremonyId} on chain ${doc.chainId}, BallotBox ${doc.ballotBox}: ${doc.params.threshold} of ${doc.params.trustees.length} trustees, status ${doc.status}` +
+      console.log(`ceremony ${doc.ceremonyId} on chain ${doc.chainId}, BallotBox ${doc.ballotBox}: ${doc.params.threshold} of ${doc.params.trustees.length} trustees` +
+        `${doc.params.operator ? ` and the operator's key of ${doc.params.operator} (its share is needed too)` : ""}, status ${doc.status}` +
         `${doc.electionKey ? `, election key ${doc.electionKey}, transcript digest ${doc.transcriptDigest}` : ""}`);
       return TRUSTEE_EXIT.OK;
     }
@@ -116,7 +117,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
       return TRUSTEE_EXIT.OK;
     }
     const round1 = checkedRound1(doc);
-    const transcript: CeremonyTranscript = { params: doc.params, round1 };
+    const transcript: CeremonyTranscript = { params: doc.params, round1, ...(doc.operator ? { operator: doc.operator } : {}) };
     if (step === "finish") {
       if (doc.status === "shares") throw new Usage(`not every trustee has dealt yet (${Object.keys(doc.shares).length} of ${doc.params.trustees.length})`);
       const received: ShareMessage[] = [];
@@ -124,7 +125,7 @@ export async function run(args: string[], env: NodeJS.ProcessEnv = process.env):
         checkCeremonySignature(where(doc), { kind: "shares", from: Number(from), sharesHash: sharesHash(Number(from), messages) }, signature);
         received.push(...messages.filter((m) => m.to === index));
       }
-      const key = await finishCeremony(saved.state, round1, received);
+      const key = await finishCeremony(saved.state, round1, received, doc.operator);
       writeStateFile<Saved>(file, passphrase, { ...saved, key });
       const signature = await signCeremonyStatement(wallet!, where(doc), { kind: "accept", index, transcriptDigest: key.ceremonyDigest });
       const after = await client.postAccept(index, key.ceremonyDigest, signature);

@@ -1,4 +1,4 @@
-// A chain of 2,000 votes (castVotes batches of 50, 100 revotes, 3 forged tokens rejected),
+// A chain of 1,000 votes (castVotes batches of 50, 100 revotes, 3 forged tokens rejected),
 // sealed by the embedded chain (node.ts, sealing with the engine into its derived store),
 // rebuilt from its journal alone by a fresh engine: every block hash, receipts root, receipt
 // (status, gas, contract) and log the same as the sealing node wrote and serves. (Until
@@ -21,7 +21,7 @@ import { buildVoteChain } from "../../../scripts/bench/lib/vote-chain.js";
 type RpcLog = { address: string; topics: string[]; data: string; blockNumber: string; transactionHash: string; transactionIndex: string; logIndex: string; blockHash: string };
 type RpcReceipt = { status: string; gasUsed: string; cumulativeGasUsed: string; contractAddress: string | null; logs: RpcLog[] };
 
-describe("ethereumjs engine: a 2,000-vote journal sealed by the chain node", function () {
+describe("ethereumjs engine: a 1,000-vote journal sealed by the chain node", function () {
   this.timeout(600_000);
   let dataDir: string;
   let genesis: Genesis;
@@ -29,7 +29,7 @@ describe("ethereumjs engine: a 2,000-vote journal sealed by the chain node", fun
 
   before(async () => {
     dataDir = await mkdtemp(path.join(os.tmpdir(), "urne-engine-votes-"));
-    await buildVoteChain(dataDir, { votes: 2_000, revotes: 100, rejected: 3 });
+    await buildVoteChain(dataDir, { votes: 1_000, revotes: 100, rejected: 3 });
     const journal = await Journal.open(path.join(dataDir, "chain"));
     genesis = (await journal.genesis())!;
     records = [];
@@ -98,7 +98,7 @@ describe("ethereumjs engine: a 2,000-vote journal sealed by the chain node", fun
       }
     }
     // The journal holds what it was built to hold.
-    expect(events.VoteCast).to.equal(2_100);
+    expect(events.VoteCast).to.equal(1_100);
     expect(events.VoteRejected).to.equal(3);
   }
 });

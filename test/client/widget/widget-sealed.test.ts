@@ -205,6 +205,9 @@ ${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</ma
       await resultsPage.goto(`${stack.apiUrl}/results/${ballot.id}`);
       await resultsPage.getByText("Scrutin scellé : les résultats seront publiés quand assez de garants auront déchiffré le total.").waitFor();
       await resultsPage.getByText("Parts de déchiffrement valides publiées : 0 sur 2 nécessaires.").waitFor();
+      // Each trustee's share, by its account: none is in yet.
+      const shares = resultsPage.getByRole("list", { name: "Parts de déchiffrement" }).getByRole("listitem");
+      expect(await shares.allInnerTexts()).to.deep.equal(trustees.map((w, i) => `Garant ${i + 1} ${w.address.slice(0, 6)}…${w.address.slice(-4)} en attente`));
       // The voter finds their ballot by its tracking code, typed as people type it; the audited one is not there.
       await resultsPage.getByRole("heading", { name: "Codes de suivi des bulletins comptés" }).waitFor();
       await resultsPage.getByLabel("Votre code de suivi").fill(castTracker!.toLowerCase().replace(/-/g, " "));

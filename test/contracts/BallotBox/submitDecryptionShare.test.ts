@@ -1,5 +1,6 @@
 // BallotBox.submitDecryptionShare (PROTOCOL.md §11.6, §11.9): a trustee named at creation,
-// once the ballot is closed, once, a share of 33·cells + 64 bytes. The contract cannot check
+// once the ballot is closed, once, a share of 33·cells + 64 bytes; and the ballot's
+// organizer once, its operator share (§11.7). The contract cannot check
 // the share's proof: the shares it emits are checked and combined off chain, here by
 // protocol/sealed's openTally, which must open the counts of the ballots cast.
 import { randomBytes } from "node:crypto";
@@ -86,6 +87,20 @@ for (const backend of testBackends()) {
       expect(getBytes(emitted[0].args.share).length).to.equal(12 * 33 + 64);
     });
 
+    it("takes the organizer's operator share once, after the close, beside the trustees'", async () => {
+      const ballot = await closedBallot([1]);
+      const asOrganizer = fx.box.connect(fx.organizer) as Contract;
+      const tallyDigest = digest();
+      const emitted = events((await (await asOrganizer.submitDecryptionShare(ballot.id, tallyDigest, someShare(3))).wait())!);
+      expect(emitted.map((e) => [e.name, e.args.ballotId, e.args.trustee, e.args.tallyDigest])).to.deep.equal([["DecryptionShareSubmitted", ballot.id, fx.organizer.address, tallyDigest]]);
+      await expectRevert(fx.iface, asOrganizer.submitDecryptionShare.staticCall(ballot.id, digest(), someShare(3)), "BallotBoxShareAlreadySubmitted", [ballot.id, fx.organizer.address]);
+      // The trustees' shares are apart from it.
+      await asTrustee(ballot.trustees[0]).submitDecryptionShare.staticCall(ballot.id, tallyDigest, someShare(3));
+      // Not before the close.
+      const open = await sx.createSealedBallot();
+      await expectRevert(fx.iface, asOrganizer.submitDecryptionShare.staticCall(open.id, digest(), someShare(3)), "BallotBoxNotClosed", [open.id, open.params.closesAt]);
+    });
+
     describe("reverts", () => {
       it("before the close", async () => {
         const ballot = await sx.createSealedBallot();
@@ -93,10 +108,10 @@ for (const backend of testBackends()) {
           "BallotBoxNotClosed", [ballot.id, ballot.params.closesAt]);
       });
 
-      it("from an account that is not one of the ballot's trustees: the organizer, another ballot's trustee", async () => {
+      it("from an account that is neither one of the ballot's trustees nor its organizer: another organizer, another ballot's trustee", async () => {
         const ballot = await closedBallot([1]);
         const other = await closedBallot([]);
-        for (const account of [fx.organizer, fx.admin, other.trustees[0].wallet]) {
+        for (const account of [fx.admin, other.trustees[0].wallet]) {
           await expectRevert(fx.iface, (fx.box.connect(account) as Contract).submitDecryptionShare.staticCall(ballot.id, digest(), someShare(3)),
             "BallotBoxNotTrustee", [ballot.id, account.address]);
         }

@@ -80,10 +80,10 @@ for (const backend of testBackends()) {
       return ours;
     };
 
-    it("accepts 200 tokens of random voters signed by OpenSSL, and rejects each with one byte changed", async () => {
+    it("accepts 64 tokens of random voters signed by OpenSSL, and rejects each with one byte changed", async () => {
       let accepted = 0;
       let tamperedAccepted = 0;
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 64; i++) {
         const voter = randomVoter().address;
         const token = sign("sha256", await message(voter), PSS(issuer().privateKey));
         if (await agree(voter, token)) accepted++;
@@ -91,7 +91,7 @@ for (const backend of testBackends()) {
         tampered[randomInt(K)] ^= 1 + randomInt(255);
         if (await agree(voter, tampered)) tamperedAccepted++;
       }
-      expect([accepted, tamperedAccepted]).to.deep.equal([200, 0]);
+      expect([accepted, tamperedAccepted]).to.deep.equal([64, 0]);
     });
 
     it("agrees on tokens issued through blind signing (protocol/token)", async () => {

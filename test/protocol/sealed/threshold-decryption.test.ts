@@ -68,7 +68,7 @@ describe("sealed ballots: a tally opened by 3 of 5 trustees", function () {
 
   it("opens nothing with 2 shares: no partial number", () => {
     const opened = openTally({ tallyDigest, aggregates, ballots: cells.length, threshold: 3, shares: [shareOf(trustees[0]), shareOf(trustees[1])] });
-    expect(opened).to.deep.equal({ status: "not enough shares", valid: 2, threshold: 3, refused: [] });
+    expect(opened).to.deep.equal({ status: "not enough shares", valid: 2, threshold: 3, operator: "none", refused: [] });
   });
 
   it("names and leaves out a share with a bad proof, one for another tally, one made with another key, and a second share of one trustee", () => {

@@ -1,5 +1,5 @@
 // The relay's one promise: no ballot it acknowledged is lost, none is counted twice. The
-// relay and the embedded chain run as child processes; while 1,000 real ballots stream in,
+// relay and the embedded chain run as child processes; while 600 real ballots stream in,
 // the relay is killed with SIGKILL, later the chain too; both restart. In the end every
 // ballot that got a 202 is on chain exactly once (VoteCast per voter), its receipt final.
 import { expect } from "chai";
@@ -15,7 +15,7 @@ import { freePort } from "../../helpers/free-port.js";
 import { voteBody } from "./relay-fixture.js";
 
 const ROOT = path.resolve(import.meta.dirname, "../../..");
-const BALLOTS = 1000;
+const BALLOTS = 600;
 
 type Child = { child: ChildProcess; output: string[]; exited: Promise<unknown>; ready: Record<string, string> };
 
@@ -135,12 +135,12 @@ describe("relay crash safety (relay and chain in child processes, kill -9)", fun
     const acked = (n: number) => async () => {
       while (receipts.size < n) await sleep(20);
     };
-    await acked(300)();
+    await acked(200)();
     await nextEvent(relay, "relay.tx_sent");
     await kill9(relay); // mid-stream: ballots journaled, some in transactions, some in flight
     await sleep(300);
     relay = await startRelay();
-    await acked(650)();
+    await acked(400)();
     await nextEvent(relay, "relay.tx_sent");
     await kill9(chain); // its mempool (transactions not yet sealed) is gone
     await sleep(500);
@@ -149,7 +149,7 @@ describe("relay crash safety (relay and chain in child processes, kill -9)", fun
     expect(receipts.size).to.equal(BALLOTS);
 
     // A ballot posted again, after both restarts, gets its first receipt back.
-    for (const i of [0, 299, 300, 650, 999]) {
+    for (const i of [0, 199, 200, 400, BALLOTS - 1]) {
       const res = await fetch(`${relayUrl}/v1/votes`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(voteBody(votes[i])) });
       expect(await res.json()).to.deep.equal({ receiptId: receipts.get(i) });
     }

@@ -1,7 +1,10 @@
-// Issuer private keys at rest (PROTOCOL.md §2.5: "the private key never leaves the API"):
-// PKCS#8 DER sealed with AES-256-GCM under the master key, with the key id as associated
-// data, so that a sealed key copied under another id does not open. A fresh 96-bit IV
-// per seal; one master key seals at most a few million keys, far below GCM's limits.
+// The vote host's private keys at rest: the issuers' RSA keys (PROTOCOL.md §2.5: "the
+// private key never leaves the API") and the operator's keys of key ceremonies that have one
+// (§11.7). PKCS#8 DER sealed with AES-256-GCM under the master key, with the key id as
+// associated data, so that a sealed key copied under another id does not open. A fresh
+// 96-bit IV per seal; one master key seals at most a few million keys, far below GCM's
+// limits. The associated data's prefix is the one the first keys were sealed with
+// (issuers'): key ids are distinct across kinds ("operator:" + ceremony id for the others).
 import { createCipheriv, createDecipheriv, createPrivateKey, randomBytes, type KeyObject } from "node:crypto";
 import { SYNC, type ApiStore } from "../store/api-store.js";
 
@@ -35,8 +38,8 @@ export function openPrivateKey(masterKey: Uint8Array, keyId: string, sealed: Sea
   }
 }
 
-/** Sealed issuer keys by key id, in the API store. Opened keys are cached in memory. */
-export class IssuerKeyVault {
+/** Sealed private keys by key id, in the API store (sublevel "issuer-keys", its first name). Opened keys are cached in memory. */
+export class PrivateKeyVault {
   private readonly sealed;
   private readonly cache = new Map<string, KeyObject>();
 

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { expect } from "chai";
 import { generateIssuerKey } from "../../../protocol/node.js";
-import { openPrivateKey, sealPrivateKey } from "../../../server/ballots/issuer-key-vault.js";
+import { openPrivateKey, sealPrivateKey } from "../../../server/keys/private-key-vault.js";
 
 describe("server/ballots/issuer-key-vault", function () {
   this.timeout(20_000);
