@@ -83,11 +83,16 @@ export function createChainDoor(o: ChainDoorOptions): RpcBackend {
     const block = params.length > 1 ? blockParam(p.blockRef(params[1], "params[1]")) : "latest";
     const boxes = [o.ballotBox(), ...(o.otherBallotBoxes ?? [])].filter((b): b is string => b !== undefined).map((b) => b.toLowerCase());
     // A call names its gas, or (eth_call only) gets the small budget: an estimate naming none
-    // searches up to the cap, and may need more than the budget (createBallot does).
-    const fits = request.gas !== undefined ? request.gas <= o.limits.ballotBoxCallGas : method === "eth_call";
+    // searches up to the cap, and may need more than the budget (createBallot does). The
+    // operator's own services (the service token: no client key) are not anonymous: their
+    // BallotBox calls run here whatever gas they name, up to the cap. The executor runs at
+    // the lowest CPU priority, and on a busy machine the vote host's own estimate of
+    // createBallot (some 4.6 M gas, run two or three times) ran out of its time limit there.
+    const operatorService = ctx.client === undefined;
+    const fits = operatorService || (request.gas !== undefined ? request.gas <= o.limits.ballotBoxCallGas : method === "eth_call");
     const onSealingEvm = typeof request.to === "string" && boxes.includes(request.to) && fits;
     // geth --rpc.gascap: a call asking for more gas (or naming none) gets the cap.
-    const gas = onSealingEvm ? (request.gas ?? o.limits.ballotBoxCallGas) : min(request.gas ?? o.limits.rpcGasCap, o.limits.rpcGasCap);
+    const gas = onSealingEvm && !operatorService ? (request.gas ?? o.limits.ballotBoxCallGas) : min(request.gas ?? o.limits.rpcGasCap, o.limits.rpcGasCap);
     const args = [p.callRequestJson({ ...request, gas }), block];
     if (onSealingEvm || !o.executor) {
       return o.mutex.run(async () => {

@@ -180,7 +180,7 @@ describe("chain door: no anonymous request stops or stalls the node", function (
     expect(ok.result).to.equal("0x" + "0".repeat(63) + "1");
   });
 
-  it("answers a BallotBox call naming no gas on the sealing EVM while endless loops hold the call executor", async () => {
+  it("answers a BallotBox call naming no gas, and the operator's services' calls, on the sealing EVM while endless loops hold the call executor", async () => {
     const loop = () => rpc(node.rpcUrl, { jsonrpc: "2.0", id: 1, method: "eth_call", params: [{ data: ENDLESS_LOOP }, "latest"] });
     let loopsAnswered = 0;
     const loops = Promise.all([loop(), loop()].map((c) => c.finally(() => loopsAnswered++)));
@@ -190,6 +190,11 @@ describe("chain door: no anonymous request stops or stalls the node", function (
     expect(count.error).to.equal(undefined);
     expect(BigInt(count.result)).to.be.a("bigint");
     expect(loopsAnswered, "the BallotBox call did not wait in the executor's queue").to.equal(0);
+    // The operator's own services (the service token) estimate a BallotBox call of any gas here too, not behind the loops.
+    const token = readChainServiceToken(dataDir)!;
+    const mine = await rpc(node.rpcUrl, { jsonrpc: "2.0", id: 1, method: "eth_estimateGas", params: [{ to: node.ballotBox, data: SELECTOR_BALLOT_COUNT, gas: "0x" + (3_000_000).toString(16) }] }, { authorization: `Bearer ${token}` });
+    expect(mine.body.result).to.match(/^0x[0-9a-f]+$/);
+    expect(loopsAnswered, "the operator's estimate did not wait in the executor's queue").to.equal(0);
     // The same call naming more than ballotBoxCallGas goes to the executor, behind the loops.
     const big = await one(node.rpcUrl, "eth_call", [{ to: node.ballotBox, data: SELECTOR_BALLOT_COUNT, gas: "0x" + (3_000_000).toString(16) }, "latest"]);
     expect(loopsAnswered, "a call naming more gas waits its turn in the executor").to.be.at.least(1);

@@ -1,17 +1,21 @@
-// The demo partner's ballots: one of each kind the widget draws, plus one that allows a
-// revote, so that `npm start` shows every screen. Bodies of POST /v1/ballots.
-export type DemoBallotName = "single" | "multiple" | "judgment" | "revote";
+// The demo partner's ballots: a sealed one (the choice encrypted in the browser), one of
+// each kind the widget draws, plus one that allows a revote, so that `npm start` shows
+// every screen. Bodies of POST /v1/ballots.
+export type DemoBallotName = "sealed" | "single" | "multiple" | "judgment" | "revote";
 
-export const DEMO_BALLOT_NAMES: readonly DemoBallotName[] = ["single", "multiple", "judgment", "revote"];
+export const DEMO_BALLOT_NAMES: readonly DemoBallotName[] = ["sealed", "single", "multiple", "judgment", "revote"];
 
 /** Demo ballots stay open a month; a restart after that creates fresh ones. */
 export const DEMO_BALLOT_DAYS = 30;
 
-export function demoBallotBody(name: DemoBallotName, now: Date): Record<string, unknown> {
+/** `ceremonyId`: the demo's finished key ceremony, for the sealed ballot. */
+export function demoBallotBody(name: DemoBallotName, now: Date, ceremonyId?: string): Record<string, unknown> {
   const closesAt = new Date(now.getTime() + DEMO_BALLOT_DAYS * 86_400_000).toISOString();
-  // Public ballots, said so to voters: the demo has no trustees to open a sealed one (PROTOCOL.md §11).
+  // The others are public ballots, said so to voters, with live results to watch.
   const common = { closesAt, liveResults: true, eligibility: { minimumAge: 18 }, sealing: "public" };
   switch (name) {
+    case "sealed":
+      return { closesAt, liveResults: false, eligibility: { minimumAge: 18 }, sealing: { ceremony: ceremonyId }, kind: "single_choice", question: "Faut-il créer un conseil citoyen tiré au sort ?", options: ["Pour", "Contre", "Abstention"] };
     case "single":
       return { ...common, kind: "single_choice", question: "Faut-il piétonniser la place du Marché le dimanche ?", options: ["Pour", "Contre", "Abstention"] };
     case "multiple":
@@ -24,6 +28,7 @@ export function demoBallotBody(name: DemoBallotName, now: Date): Record<string, 
 }
 
 export const DEMO_BALLOT_TITLES: Record<DemoBallotName, string> = {
+  sealed: "Scrutin scellé : votre choix est chiffré dans votre navigateur",
   single: "Question simple : pour, contre ou abstention",
   multiple: "Choix multiple : 1 à 2 réponses",
   judgment: "Jugement majoritaire : une mention par proposition",

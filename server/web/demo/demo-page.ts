@@ -17,9 +17,12 @@ export function embedSnippet(voteHost: string, ballotId: string, fingerprint: st
 export function demoPage(voteHost: string, ballots: Record<DemoBallotName, string>, fingerprints: Record<DemoBallotName, string>, lang: "fr" | "en", integrity?: string): string {
   const sections = DEMO_BALLOT_NAMES.map((name) => {
     const snippet = embedSnippet(voteHost, ballots[name], fingerprints[name], lang, integrity);
+    const note = name === "sealed"
+      ? `<p class="note">Démonstration : les garants de ce scrutin sont simulés au démarrage et n'ont pas gardé leurs clés. Vous pouvez voter, vérifier le chiffrement et retrouver votre bulletin par son code de suivi, mais ses résultats ne seront jamais déchiffrés.</p>\n`
+      : "";
     return `<section aria-labelledby="t-${name}">
 <h2 id="t-${name}">${escapeHtml(DEMO_BALLOT_TITLES[name])}</h2>
-${snippet}
+${note}${snippet}
 <details><summary>Code à copier pour intégrer ce vote</summary><pre><code>${escapeHtml(snippet)}</code></pre></details>
 </section>`;
   }).join("\n");
@@ -34,6 +37,7 @@ main{max-width:52rem;margin:0 auto;padding:1rem 1.5rem 3rem}
 h1{margin:0;font-size:1.8rem}h2{font-size:1.25rem;margin:2rem 0 .75rem}
 section{background:#fff;padding:.5rem 1.25rem 1.25rem;border-radius:6px;margin:1.5rem 0;box-shadow:0 1px 3px rgba(0,0,0,.1)}
 pre{background:#f1f1f1;padding:.75rem;overflow-x:auto;font-size:.85rem}a{color:#7a1f3d}
+.note{font-size:.93rem;color:#555}
 .urne-notice{padding:.75rem 1rem;background:#fff4f4;border-left:4px solid #b30000}
 </style></head>
 <body><header><h1>MaVoix</h1><p>Démo partenaire : un site de quartier qui propose des votes urne.</p></header>

@@ -1,5 +1,6 @@
 // At `npm start` (development only), make sure the demo partner exists: an organizer app
-// "demo" whose only origin is the demo site, and one open ballot per demo kind. The demo
+// "demo" whose only origin is the demo site, and one open ballot per demo kind (the sealed
+// one under a key ceremony of simulated trustees, demo-ceremony.ts). The demo
 // is a process of its own, an organizer like any other: it gets its app through the vote
 // host's admin socket (as `urne app create` does) and makes its ballots with the public
 // organizer API and that app's key. The ids and the key are kept in <data>/demo.json
@@ -9,9 +10,12 @@ import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { adminRequest } from "../../admin/admin-client.js";
 import { DEMO_BALLOT_NAMES, demoBallotBody, type DemoBallotName } from "./demo-ballots.js";
+import { demoCeremony } from "./demo-ceremony.js";
 
 /** `fingerprints`: each ballot's (PROTOCOL.md §6.7), which the demo page's embed tags carry. */
 export type DemoState = { origin: string; appId: string; apiKey: string; ballots: Record<DemoBallotName, string>; fingerprints: Record<DemoBallotName, string> };
+
+
 
 export const DEMO_STATE_FILE = "demo.json";
 const DAY_MS = 86_400_000;
@@ -31,6 +35,12 @@ async function organizer(deps: Deps, apiKey: string, method: "GET" | "POST", rou
     method, headers: { authorization: `Bearer ${apiKey}`, ...(body === undefined ? {} : { "content-type": "application/json" }) },
     body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(60_000),
   });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+/** A public POST (a trustee's ceremony message carries its own signature, no key). */
+async function anyone(deps: Deps, route: string, body: unknown) {
+  const res = await fetch(deps.apiUrl + route, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(60_000) });
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
@@ -73,7 +83,11 @@ export async function ensureDemo(deps: Deps): Promise<DemoState> {
       ballots[name] = known!;
       fingerprints[name] = fingerprint;
     } else {
-      const created = await organizer(deps, apiKey, "POST", "/v1/ballots", demoBallotBody(name, new Date()));
+      // The sealed ballot's key ceremony, with simulated trustees (demo-ceremony.ts).
+      const ceremonyId = name === "sealed"
+        ? await demoCeremony((route, body) => organizer(deps, apiKey, "POST", route, body), (route, body) => anyone(deps, route, body))
+        : undefined;
+      const created = await organizer(deps, apiKey, "POST", "/v1/ballots", demoBallotBody(name, new Date(), ceremonyId));
       if (created.status !== 201) throw new Error(`demo ballot "${name}": ${created.status} ${JSON.stringify(created.body.error)}`);
       ballots[name] = created.body.ballot.id;
       fingerprints[name] = created.body.ballot.fingerprint;

@@ -76,8 +76,8 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
     const { context, page } = await openDemo(world);
     try {
       await widget(page, "single").getByRole("heading", { name: /piétonniser/ }).waitFor();
-      expect(await page.locator("iframe").count()).to.equal(4);
-      for (const name of ["multiple", "judgment", "revote"] as const) await widget(page, name).getByRole("button", { name: /FranceConnect/ }).waitFor();
+      expect(await page.locator("iframe").count()).to.equal(5);
+      for (const name of ["sealed", "multiple", "judgment", "revote"] as const) await widget(page, name).getByRole("button", { name: /FranceConnect/ }).waitFor();
       // The frame is the vote host's page: the partner's scripts cannot reach into it.
       const reach = await page.evaluate(() => {
         try {
