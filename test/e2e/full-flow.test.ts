@@ -13,6 +13,7 @@ import path from "node:path";
 import { BallotKind, encodePayload, issuerKeyFromJwk, issuerKeyFromModulus, verifyIssuerKeyProof, type BallotRules, type Choice, type IssuerPublicKey } from "../../protocol/index.js";
 import { MODULE_RECORDER, buildTimeFiles, readModuleLogs } from "../build/module-log.js";
 import { loginAs } from "../helpers/dev-login.js";
+import { rpcCall } from "../helpers/rpc.js";
 import { readCallbackPage } from "../server/issuer/widget.js";
 import { ballotBoxInterface, call, createApp, newVoter, observer, signedVoteBody, sleep, startUrne, stopUrne, type UrneProcess } from "./urne-process.js";
 
@@ -167,6 +168,9 @@ describe("e2e: the full flow through `urne start` (login popup, blind token, rel
   });
 
   it("ran dist's JavaScript in every process and thread, no TypeScript, tsx, esbuild or compiler; idp/ only in the dev-idp process", async () => {
+    // An anonymous estimate runs in the call executor (the service's own calls do not): it starts, compiled.
+    const estimate = await rpcCall(urne!.ready.rpc, "eth_estimateGas", [{ to: "0x" + "9a".repeat(20) }]);
+    expect(estimate).to.equal("0x5209");
     await stopUrne(urne); // each process writes the CommonJS modules it required as it exits
     const logs = readModuleLogs(moduleLog);
     const dist = path.join(path.resolve(import.meta.dirname, "../.."), "dist");
