@@ -343,8 +343,14 @@ export class BallotService {
       if (ballotStatus(record.draft.opensAt, record.draft.closesAt, onChain.closedAt, this.now()) !== "closed") {
         throw new UrneError("ERR_BALLOT_NOT_CLOSED", "The operator decrypts the tally once the ballot is closed: it may still change.", { field: "id" });
       }
-      // A fresh recount, begun after the close: its tally is the final one.
+      // A fresh recount, begun after the close. Its tally is the final one only if the chain
+      // says closed at the block recounted (this clock is not the chain's): the contract
+      // takes one operator share, and a share of a tally that still grew could never be replaced.
       const tally = await this.#recountSealed(record);
+      const block = await this.deps.chain.provider.getBlock(tally.blockNumber);
+      if (onChain.closedAt === 0 && (!block || block.timestamp < Number(record.draft.closesAt))) {
+        throw new UrneError("ERR_BALLOT_NOT_CLOSED", `The chain's block ${tally.blockNumber} is before the ballot's close: its tally may still change.`, { field: "id" });
+      }
       const s = tally.report;
       if (s.operator?.share === "valid") throw new UrneError("ERR_CONFLICT", "The operator's share of this ballot is already on chain.", { field: "id" });
       if (s.tallyDigest === null || s.aggregates === null) throw new Error(`sealed ballot ${record.id}: the recount gives no tally (${s.status})`);
