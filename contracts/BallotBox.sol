@@ -38,15 +38,17 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
     uint256 public constant ISSUER_KEY_PROOF_ROUNDS = IssuerKeyProof.ISSUER_KEY_PROOF_ROUNDS;
     /// @notice Most trustees of a sealed ballot (PROTOCOL.md §11.9).
     uint256 public constant MAX_TRUSTEES = 16;
-    /// @notice Most cells of a sealed payload (PROTOCOL.md §11.9): N, or 6·N for MajorityJudgment.
+    /// @notice Most cells of a sealed payload (PROTOCOL.md §11.9): N − 1 for SingleChoice, N for MultipleChoice,
+    /// 5·N for MajorityJudgment.
     uint256 public constant MAX_SEALED_CELLS = 128;
     /// @notice First byte of a sealed payload (PROTOCOL.md §11.2).
     uint8 public constant SEALED_PAYLOAD_VERSION = 0x02;
 
     /// @dev A sealed payload's sizes (PROTOCOL.md §11.2): a cell is A ‖ B (2 points of 33 bytes) and its
-    /// 0/1 proof c_0 ‖ c_1 ‖ v_0 ‖ v_1 (4 scalars of 32 bytes); a sum rule's proof is 2 scalars per value.
-    uint256 private constant _SEALED_CELL_BYTES = 194;
-    uint256 private constant _SUM_VALUE_BYTES = 64;
+    /// 0/1 proof c_0 ‖ c_1 ‖ v_0 ‖ v_1 (16-byte challenges, 32-byte responses); a sum proof has one
+    /// challenge and one response per value.
+    uint256 private constant _SEALED_CELL_BYTES = 162;
+    uint256 private constant _SUM_VALUE_BYTES = 48;
     uint256 private constant _POINT_BYTES = 33;
     uint256 private constant _SCALAR_BYTES = 32;
     /// @dev `_trustees` values.
@@ -395,11 +397,12 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         }
     }
 
-    /// @dev PROTOCOL.md §11.2: `1 + 194·cells + 64·(values of the sum rules)` bytes, the first one 0x02.
+    /// @dev PROTOCOL.md §11.2: `1 + 162·cells + 48·(values of the sum proofs)` bytes, the first one 0x02.
     function _checkSealedPayload(Config memory c, bytes calldata payload) private pure returns (bytes memory reason) {
-        uint256 values = c.kind == uint8(BallotKind.MultipleChoice)
-            ? uint256(c.maxChoices) - c.minChoices + 1 // one sum rule over minChoices..maxChoices
-            : (c.kind == uint8(BallotKind.MajorityJudgment) ? c.optionCount : 1); // = 1 per candidate, or once
+        uint256 values; // a sum proof over one-hot cells proves {0, 1}; a single cell proves no sum
+        if (c.kind == uint8(BallotKind.MultipleChoice)) values = uint256(c.maxChoices) - c.minChoices + 1;
+        else if (c.kind == uint8(BallotKind.MajorityJudgment)) values = 2 * uint256(c.optionCount);
+        else if (c.optionCount > 2) values = 2;
         uint256 length = 1 + _sealedCells(c.kind, c.optionCount) * _SEALED_CELL_BYTES + values * _SUM_VALUE_BYTES;
         if (payload.length != length) {
             return abi.encodeWithSelector(BallotBoxInvalidPayloadLength.selector, payload.length, length, length);
@@ -409,9 +412,11 @@ contract BallotBox is IBallotBox, AccessControl, EIP712 {
         }
     }
 
-    /// @dev Cells of a sealed payload (PROTOCOL.md §11.2): one per option, or per (candidate, grade).
+    /// @dev Cells of a sealed payload (PROTOCOL.md §11.2): one per option of a multiple choice; a one-hot
+    /// group's last value has none (options 0..N-2 of a single choice, grades 0..4 of each candidate).
     function _sealedCells(uint8 kind, uint256 optionCount) private pure returns (uint256) {
-        return kind == uint8(BallotKind.MajorityJudgment) ? optionCount * MJ_GRADE_COUNT : optionCount;
+        if (kind == uint8(BallotKind.MajorityJudgment)) return optionCount * (MJ_GRADE_COUNT - 1);
+        return kind == uint8(BallotKind.MultipleChoice) ? optionCount : optionCount - 1;
     }
 
     function _voteDigest(uint256 ballotId, uint32 revision, bytes32 payloadHash) private view returns (bytes32) {

@@ -75,20 +75,18 @@ export function makeSealedVectors(): { about: string; electionSecret: string; ve
   // Valid ballots, one per kind (and the bounds of a multiple choice).
   const sc = seal("single-contre", 1n, single, { kind: BallotKind.SingleChoice, option: 1 });
   push("single choice: Contre", single, contextOf(1n, single), sc);
+  push("single choice: the last option, which has no cell (both cells 0)", single, contextOf(1n, single), seal("single-last", 1n, single, { kind: BallotKind.SingleChoice, option: 2 }));
   push("multiple choice: 1 of 5 (the minimum)", multiple, contextOf(2n, multiple), seal("multiple-min", 2n, multiple, { kind: BallotKind.MultipleChoice, options: [4] }));
   push("multiple choice: 3 of 5 (the maximum)", multiple, contextOf(2n, multiple), seal("multiple-max", 2n, multiple, { kind: BallotKind.MultipleChoice, options: [0, 2, 3] }));
   push("majority judgment: 3 candidates", judgment, contextOf(3n, judgment), seal("judgment", 3n, judgment, { kind: BallotKind.MajorityJudgment, grades: [5, 0, 3] }));
 
   // Wrong in one way each.
-  push("a cell that encrypts 2", single, contextOf(1n, single), forge("cell-2", 1n, single, [2, 0, 0]), proofFails("payload.cellProofs[0]", "a cell holds 0 or 1"));
-  push("single choice with no option (sum 0)", single, contextOf(1n, single), forge("sum-0", 1n, single, [0, 0, 0]), proofFails("payload.sumProofs[0]", "one option exactly"));
-  push("single choice with two options (sum 2)", single, contextOf(1n, single), forge("sum-2", 1n, single, [1, 0, 1]), proofFails("payload.sumProofs[0]", "one option exactly"));
+  push("a cell that encrypts 2", single, contextOf(1n, single), forge("cell-2", 1n, single, [2, 0]), proofFails("payload.cellProofs[0]", "a cell holds 0 or 1"));
+  push("single choice with two options (sum 2)", single, contextOf(1n, single), forge("sum-2", 1n, single, [1, 1]), proofFails("payload.sumProofs[0]", "one option at most among the cells"));
   push("multiple choice above its maximum (4 of 5, max 3)", multiple, contextOf(2n, multiple), forge("above-max", 2n, multiple, [1, 1, 1, 1, 0]), proofFails("payload.sumProofs[0]", "at most maxChoices"));
   push("multiple choice below its minimum (0 of 5, min 1)", multiple, contextOf(2n, multiple), forge("below-min", 2n, multiple, [0, 0, 0, 0, 0]), proofFails("payload.sumProofs[0]", "at least minChoices"));
   push("majority judgment: a candidate with two grades", judgment, contextOf(3n, judgment),
-    forge("two-grades", 3n, judgment, [0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0]), proofFails("payload.sumProofs[1]", "one grade per candidate"));
-  push("majority judgment: a candidate with no grade", judgment, contextOf(3n, judgment),
-    forge("no-grade", 3n, judgment, [0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0]), proofFails("payload.sumProofs[1]", "one grade per candidate"));
+    forge("two-grades", 3n, judgment, [0, 0, 0, 0, 0, 1, 1, 0, 0, 0, 0, 1, 0, 0, 0]), proofFails("payload.sumProofs[1]", "one grade at most among a candidate's cells"));
   push("a ballot copied to another voter", single, contextOf(1n, single, OTHER_VOTER), sc, proofFails("payload.cellProofs[0]", "proofs bind the voter's address"));
   push("a ballot for another ballot id", single, contextOf(7n, single), sc, proofFails("payload.cellProofs[0]", "proofs bind the ballot id"));
   push("a ballot under another election key", single, contextOf(1n, single), seal("other-key", 1n, single, { kind: BallotKind.SingleChoice, option: 0 }, contextOf(1n, single), otherKey),
@@ -103,9 +101,9 @@ export function makeSealedVectors(): { about: string; electionSecret: string; ve
   repeated.set(sc.subarray(1, 34), 1 + 66); // cell 1's A := cell 0's A
   push("two cells with the same A", single, contextOf(1n, single), repeated, badPayload("payload.cells[1].A", "the same randomness twice"));
   const bigScalar = sc.slice();
-  const firstProof = 1 + 3 * 66;
-  bigScalar.set(Uint8Array.from(Buffer.from(ORDER.toString(16).padStart(64, "0"), "hex")), firstProof);
-  push("a proof scalar equal to the group order", single, contextOf(1n, single), bigScalar, badPayload("payload.cellProofs[0].challenges[0]", "scalars below n"));
+  const firstResponse = 1 + 2 * 66 + 2 * 16; // after the cells and the first proof's two challenges
+  bigScalar.set(Uint8Array.from(Buffer.from(ORDER.toString(16).padStart(64, "0"), "hex")), firstResponse);
+  push("a proof response equal to the group order", single, contextOf(1n, single), bigScalar, badPayload("payload.cellProofs[0].responses[0]", "responses below n"));
   const flipped = sc.slice();
   flipped[flipped.length - 1] ^= 0x01;
   push("one bit of the sum proof flipped", single, contextOf(1n, single), flipped, proofFails("payload.sumProofs[0]", "any change breaks a proof"));

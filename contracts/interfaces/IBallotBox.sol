@@ -104,7 +104,8 @@ interface IBallotBox {
 
     /// @dev A sealed ballot has no counts to show before its close: `liveResults` must be false.
     error BallotBoxSealedLiveResults();
-    /// @dev The sealed payload would have more than `maxCells` cells (`cells`: N, or 6·N for MajorityJudgment).
+    /// @dev The sealed payload would have more than `maxCells` cells (`cells`: N − 1 for SingleChoice, N for
+    /// MultipleChoice, 5·N for MajorityJudgment).
     error BallotBoxTooManySealedCells(uint256 cells, uint256 maxCells);
     /// @dev The election key is not 33 bytes starting with 0x02 or 0x03 (`prefix`: its first byte, 0 if empty).
     error BallotBoxInvalidElectionKey(uint256 length, bytes1 prefix);

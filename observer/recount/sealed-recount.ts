@@ -290,7 +290,7 @@ export class SealedRecount {
     let opening: ReturnType<typeof openTally>;
     try {
       opening = openTally({
-        tallyDigest, aggregates, ballots: ballots.length, threshold: e.threshold, shares: candidates.map((c) => c.share),
+        rules: this.rules, tallyDigest, aggregates, ballots: ballots.length, threshold: e.threshold, shares: candidates.map((c) => c.share),
         ...(this.operator ? { operator: { verificationKey: this.operator.key, ...(operatorShare ? { share: operatorShare.share } : {}) } } : {}),
       });
     } catch (error) {

@@ -3,16 +3,19 @@
 // (PROTOCOL.md §11.3; Belenios' `iprove`, Cramer-Damgård-Schoenmakers OR-composition):
 //   for j != i (simulated): random c_j, v_j;  P_j = v_j·G + c_j·A,  Q_j = v_j·Y + c_j·(B − M_j·G)
 //   for i (real, B = r·Y + M_i·G):  random w;  P_i = w·G,  Q_i = w·Y
-//   h = H_dst(ctx, Y, A, B, k+1, M_0..M_k, P_0, Q_0, ..., P_k, Q_k)
-//   c_i = h − Σ_{j≠i} c_j,  v_i = w − r·c_i                                     (mod n)
+//   h = H_dst(ctx, Y, A, B, k+1, M_0..M_k, P_0, Q_0, ..., P_k, Q_k)      (128 bits)
+//   c_i = h − Σ_{j≠i} c_j  (mod 2^128),  v_i = w − r·c_i  (mod n)
+// Challenges are 128-bit numbers that add up modulo 2^128 (challenge.ts): every c_j is
+// uniform in [0, 2^128) whichever value is the real one, and two accepting transcripts
+// with different h differ in some c_j, which gives r for that value (special soundness).
 // The verifier recomputes every P_j, Q_j from (c_j, v_j) and checks Σ c_j = h. The
 // statement (context, key, ciphertext, set) is hashed, not only the commitments: the
 // "weak Fiat-Shamir" of Helios is what Bernhard, Pereira and Warinschi broke (ASIACRYPT 2012).
-import { challenge, type ProofDomain } from "./challenge.js";
+import { BALLOT_CHALLENGE_SPACE, ballotChallenge, type ProofDomain } from "./challenge.js";
 import type { Ciphertext } from "./elgamal.js";
 import { G, encodePoint, encodeScalar, mod, mulPublic, randomScalar, transcriptPoint, type Point } from "./group.js";
 
-/** One challenge and one response per value of the set, in the set's order. */
+/** One challenge (in [0, 2^128)) and one response (a scalar) per value of the set, in the set's order. */
 export type MembershipProof = { challenges: bigint[]; responses: bigint[] };
 
 export type MembershipStatement = {
@@ -34,7 +37,7 @@ export type EncodedStatement = { domain: ProofDomain; context: Uint8Array; elect
  * The one definition of the transcript, for both verifiers.
  */
 export function membershipChallenge(s: EncodedStatement, commitments: readonly Uint8Array[]): bigint {
-  return challenge(s.domain, [s.context, s.electionKey, s.A, s.B, encodeScalar(BigInt(s.values.length)), ...s.values.map(encodeScalar), ...commitments]);
+  return ballotChallenge(s.domain, [s.context, s.electionKey, s.A, s.B, encodeScalar(BigInt(s.values.length)), ...s.values.map(encodeScalar), ...commitments]);
 }
 
 const encoded = (s: MembershipStatement): EncodedStatement => ({
@@ -56,7 +59,7 @@ export function proveMembership(s: MembershipStatement, r: bigint, index: number
       commitments.push(transcriptPoint(G.multiply(w)), transcriptPoint(Y.multiply(w)));
       continue;
     }
-    const c = random();
+    const c = random() % BALLOT_CHALLENGE_SPACE;
     const v = random();
     challenges[j] = c;
     responses[j] = v;
@@ -66,12 +69,12 @@ export function proveMembership(s: MembershipStatement, r: bigint, index: number
   const h = membershipChallenge(encoded(s), commitments);
   let others = 0n;
   for (let j = 0; j < k; j++) if (j !== index) others += challenges[j];
-  challenges[index] = mod(h - others);
+  challenges[index] = (((h - others) % BALLOT_CHALLENGE_SPACE) + BALLOT_CHALLENGE_SPACE) % BALLOT_CHALLENGE_SPACE;
   responses[index] = mod(w - r * challenges[index]);
   return { challenges, responses };
 }
 
-/** True when `proof` proves that `s.ciphertext` encrypts a value of `s.values`. Scalars must be below n (decoding checks it). */
+/** True when `proof` proves that `s.ciphertext` encrypts a value of `s.values`. Responses must be below n (decoding checks it). */
 export function verifyMembership(s: MembershipStatement, proof: MembershipProof): boolean {
   const k = s.values.length;
   if (proof.challenges.length !== k || proof.responses.length !== k) return false;
@@ -82,9 +85,10 @@ export function verifyMembership(s: MembershipStatement, proof: MembershipProof)
   for (let j = 0; j < k; j++) {
     const c = proof.challenges[j];
     const v = proof.responses[j];
+    if (c < 0n || c >= BALLOT_CHALLENGE_SPACE) return false;
     sum += c;
     const shifted = B.subtract(mulPublic(G, s.values[j]));
     commitments.push(transcriptPoint(mulPublic(G, v).add(mulPublic(A, c))), transcriptPoint(mulPublic(Y, v).add(mulPublic(shifted, c))));
   }
-  return mod(sum) === membershipChallenge(encoded(s), commitments);
+  return sum % BALLOT_CHALLENGE_SPACE === membershipChallenge(encoded(s), commitments);
 }

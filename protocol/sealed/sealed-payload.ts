@@ -1,13 +1,15 @@
 // The bytes of a sealed ballot (PROTOCOL.md §11.2), canonical:
 //   0x02 ‖ A_1 B_1 ‖ ... ‖ A_K B_K ‖ π_1 ‖ ... ‖ π_K ‖ σ_1 ‖ ... ‖ σ_S
 // K cells in tally order (sealed-layout.ts), π_k = c_0 ‖ c_1 ‖ v_0 ‖ v_1 the cell's 0/1
-// proof, σ_s = c_0 ‖ ... ‖ c_m ‖ v_0 ‖ ... ‖ v_m the s-th sum's proof over its set.
+// proof, σ_s = c_0 ‖ ... ‖ c_m ‖ v_0 ‖ ... ‖ v_m the s-th sum's proof over its set; each
+// challenge c_j 16 bytes (a number below 2^128, challenge.ts), each response v_j 32.
 // Decoding checks the length, the version, every point (valid, not the identity) and every
-// scalar (< n), and refuses two cells with the same A (the same randomness twice would give
+// response (< n), and refuses two cells with the same A (the same randomness twice would give
 // away the difference of their plaintexts); it checks no proof (sealed-ballot.ts does).
 // A payload's cells are checked in order, then its proofs: the first fault found is named.
 import type { BallotRules } from "../ballot.js";
 import { UrneError, ErrorCode } from "../errors.js";
+import { BALLOT_CHALLENGE_BYTES, decodeBallotChallenge, encodeBallotChallenge } from "./challenge.js";
 import type { Ciphertext } from "./elgamal.js";
 import { decodePoint, decodeScalar, encodePoint, encodeScalar, POINT_BYTES, SCALAR_BYTES } from "./group.js";
 import type { MembershipProof } from "./membership-proof.js";
@@ -32,7 +34,7 @@ export function encodeSealedPayload(rules: BallotRules, p: SealedPayload): Uint8
     put(encodePoint(c.B));
   }
   for (const proof of [...p.cellProofs, ...p.sumProofs]) {
-    for (const c of proof.challenges) put(encodeScalar(c));
+    for (const c of proof.challenges) put(encodeBallotChallenge(c));
     for (const v of proof.responses) put(encodeScalar(v));
   }
   if (at !== layout.bytes) throw new TypeError("encodeSealedPayload: a proof does not match its set's size");
@@ -44,7 +46,7 @@ export type SealedPayloadParts = { cells: { A: Uint8Array; B: Uint8Array }[]; ce
 
 /**
  * Checks everything of the format but the curve: length, version, each point's prefix,
- * each scalar < n, no A twice. The one parser of the format, for both verifiers: each then
+ * each response < n, no A twice. The one parser of the format, for both verifiers: each then
  * checks the points on the curve its own way (decodeSealedPayload, verify-sealed.node.ts).
  */
 export function splitSealedPayload(rules: BallotRules, bytes: Uint8Array, field = "payload"): SealedPayloadParts {
@@ -72,7 +74,7 @@ export function splitSealedPayload(rules: BallotRules, bytes: Uint8Array, field 
     cells.push({ A, B });
   }
   const proof = (size: number, name: string): MembershipProof => {
-    const challenges = Array.from({ length: size }, (_, j) => decodeScalar(take(SCALAR_BYTES), `${name}.challenges[${j}]`));
+    const challenges = Array.from({ length: size }, () => decodeBallotChallenge(take(BALLOT_CHALLENGE_BYTES)));
     const responses = Array.from({ length: size }, (_, j) => decodeScalar(take(SCALAR_BYTES), `${name}.responses[${j}]`));
     return { challenges, responses };
   };

@@ -9,10 +9,14 @@
 // operator's share D_O,k = o·A_k is needed as well, checked against O:
 //   M_k = ΣB_k − (Σ_j λ_j·D_{j,k} + D_O,k)
 // so t trustees without the operator open nothing, nor the operator without t trustees.
+// The counts are returned as v1's: the cells' counts, and each one-hot group's last value
+// the ballots counted less the group's others (sealed-layout.ts, countsOfCells).
+import type { BallotRules } from "../ballot.js";
 import type { Ciphertext } from "./elgamal.js";
 import { smallDiscreteLog } from "./discrete-log.js";
 import { mod, ORDER, Point } from "./group.js";
 import { verifyDecryptionShare, type DecryptionShare } from "./decryption-share.js";
+import { countsOfCells } from "./sealed-layout.js";
 
 export type TrusteeShare = {
   /** The trustee's identifier x_j, a non-zero scalar (the key ceremony's). */
@@ -60,6 +64,8 @@ export function lagrangeAtZero(ids: readonly bigint[]): bigint[] {
 
 export type OpenTallyInput = {
   tallyDigest: Uint8Array;
+  /** The ballot's rules: how its cells give its counts. */
+  rules: BallotRules;
   /** The sum of the counted ballots' ciphertexts, per cell. */
   aggregates: readonly Ciphertext[];
   /** Ballots counted: no count is above it. */
@@ -94,12 +100,18 @@ export function openTally(o: OpenTallyInput): TallyOpening {
   }
   const used = valid.slice(0, o.threshold);
   const lambdas = lagrangeAtZero(used.map((s) => s.identifier));
-  const counts = o.aggregates.map((c, k) => {
+  const cellCounts = o.aggregates.map((c, k) => {
     let xA = operator === "valid" ? o.operator!.share!.shares[k] : Point.ZERO;
     used.forEach((s, j) => (xA = xA.add(s.share.shares[k].multiplyUnsafe(lambdas[j]))));
     const count = smallDiscreteLog(c.B.subtract(xA), o.ballots);
     if (count === undefined) throw new Error(`cell ${k} does not open to a count in [0, ${o.ballots}]: the shares or the aggregates are not this tally's`);
     return count;
   });
+  let counts: number[];
+  try {
+    counts = countsOfCells(o.rules, cellCounts, o.ballots);
+  } catch (error) {
+    throw new Error(`${(error as Error).message}: the shares or the aggregates are not this tally's`);
+  }
   return { status: "opened", counts, used: used.map((s) => s.identifier), operator, refused };
 }

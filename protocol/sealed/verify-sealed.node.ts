@@ -10,7 +10,7 @@
 import { createRequire } from "node:module";
 import type { BallotRules } from "../ballot.js";
 import { UrneError, ErrorCode } from "../errors.js";
-import { PROOF_DOMAIN } from "./challenge.js";
+import { BALLOT_CHALLENGE_SPACE, PROOF_DOMAIN } from "./challenge.js";
 import { encodeScalar, mod, POINT_BYTES } from "./group.js";
 import { membershipChallenge, type EncodedStatement, type MembershipProof } from "./membership-proof.js";
 import { CELL_VALUES, sealedLayout } from "./sealed-layout.js";
@@ -85,12 +85,13 @@ function verifyMembershipNative(s: NativeStatement, proof: MembershipProof): boo
   for (let j = 0; j < k; j++) {
     const c = proof.challenges[j];
     const v = proof.responses[j];
+    if (c < 0n || c >= BALLOT_CHALLENGE_SPACE) return false;
     sum += c;
     const P = add(mulG(v), mul(s.A, c));
     const Q = add(mul(s.Y, v), mul(minusG(s.B, s.encoded.values[j]), c));
     commitments.push(transcript(P), transcript(Q));
   }
-  return mod(sum) === membershipChallenge(s.encoded, commitments);
+  return sum % BALLOT_CHALLENGE_SPACE === membershipChallenge(s.encoded, commitments);
 }
 
 export type NativeVerifyInput = {

@@ -9,9 +9,9 @@
 //   gas_createSealedBallot_<kind>_<fork>   creating a sealed ballot (2 of 3 trustees)
 //   gas_castVote_<kind>_<fork>, gas_castVote_revote_<kind>_<fork>   as above
 //   gas_batch<B>_per_vote_<kind>_<fork>    B = 50 for sealed_single (3 options); B = 8 for sealed_mj10
-//                                          (10 candidates, 12,281-byte payloads: 8 fit the 128 KiB
+//                                          (10 candidates, 9,061-byte payloads: 8 fit the 128 KiB
 //                                          transaction limit of the embedded chain and geth, 50 do not)
-//   gas_castVote_sealed_mj21_<fork>        the largest sealed ballot, MAX_SEALED_CELLS = 128 (126 cells)
+//   gas_castVote_sealed_mj25_<fork>        the largest sealed ballot, MAX_SEALED_CELLS = 128 (125 cells)
 //   gas_submitDecryptionShare_<kind>_<fork>  a trustee's share (33·cells + 64 bytes)
 // The contract is deployed and driven as in production (server/chain/deploy.ts, protocol/).
 // `--baseline FILE` (an earlier run's output) adds a table of every figure beside the earlier one.
@@ -45,13 +45,13 @@ const KINDS: Kind[] = [
 type SealedKind = { name: string; params: Record<string, unknown>; choice: (i: number) => Choice; batch: number; cells: number };
 const candidates = (n: number) => Array.from({ length: n }, (_, i) => `Candidat ${i + 1}`);
 const SEALED_KINDS: SealedKind[] = [
-  { name: "sealed_single", params: { kind: 0 }, choice: (i) => ({ kind: BallotKind.SingleChoice, option: i % 3 }), batch: BATCH, cells: 3 },
+  { name: "sealed_single", params: { kind: 0 }, choice: (i) => ({ kind: BallotKind.SingleChoice, option: i % 3 }), batch: BATCH, cells: 2 },
   {
     name: "sealed_mj10",
     params: { kind: 2, options: candidates(10) },
     choice: (i) => ({ kind: BallotKind.MajorityJudgment, grades: candidates(10).map((_, c) => (i * 7 + c * 3) % 6) }),
     batch: 8,
-    cells: 60,
+    cells: 50,
   },
 ];
 
@@ -106,17 +106,17 @@ async function benchSealed(fx: BallotBoxFixture, sx: SealedFixture, kind: Sealed
     await gasOf((fx.box.connect(trustee.wallet) as Contract).submitDecryptionShare(ballot.id, hexlify(randomBytes(32)), share)));
 }
 
-/** The largest sealed ballot MAX_SEALED_CELLS allows: majority judgment, 21 candidates (126 cells, 25,789 bytes). */
+/** The largest sealed ballot MAX_SEALED_CELLS allows: majority judgment, 25 candidates (125 cells, 22,651 bytes). */
 async function benchLargestSealed(fx: BallotBoxFixture, sx: SealedFixture, fork: string) {
-  const ballot = await sx.createSealedBallot({ kind: 2, options: candidates(21) });
-  const grades = candidates(21).map((_, c) => c % 6);
+  const ballot = await sx.createSealedBallot({ kind: 2, options: candidates(25) });
+  const grades = candidates(25).map((_, c) => c % 6);
   const cast = async () => {
     const voter = randomVoter();
     const payload = sx.seal(ballot, voter.address, { kind: BallotKind.MajorityJudgment, grades }).payload;
     return gasOf(fx.box.castVote(voteArg(await fx.signedVote(ballot, payload, { voter }))));
   };
   await cast(); // the ballot's first voter
-  print(`gas_castVote_sealed_mj21_${fork}`, await cast());
+  print(`gas_castVote_sealed_mj25_${fork}`, await cast());
 }
 
 for (const fork of FORKS) {

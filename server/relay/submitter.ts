@@ -43,11 +43,11 @@ const BATCH_BASE_GAS = 60_000n;
 const VOTE_BASE_GAS = 75_000n;
 const SLOT_GAS = 20_000n;
 // A payload byte is paid as calldata (16 gas, or EIP-7623's floor of 40 when that is more),
-// copied, hashed and logged (8): 48 per byte bounds it. Sealed single choice, 647 bytes:
-// 73,983 gas measured in a batch of 50; majority judgment of 10, 12,281 bytes: 509,938.
+// copied, hashed and logged (8): 48 per byte bounds it. Sealed single choice of 3, 421 bytes:
+// 68,627 gas measured in a batch of 50; majority judgment of 10, 9,061 bytes: 381,702.
 const PAYLOAD_GAS_PER_BYTE = 48n;
 // The chain refuses a transaction above 128 KiB (door-limits.ts, maxTransactionBytes): a
-// batch's payloads stay well under it (sealed ballots run to 25.8 KB each), whatever batchSize says.
+// batch's payloads stay well under it (sealed ballots run to 22.7 KB each), whatever batchSize says.
 const BATCH_PAYLOAD_BYTES = 96 * 1024;
 /** What one vote adds to castVotes' calldata besides its payload: its words, offsets and signatures. */
 const VOTE_OVERHEAD_BYTES = 512;

@@ -190,7 +190,7 @@ describe("e2e: a sealed ballot of 1,000 voters, 3 of 5 trustees, through `urne s
     // voter's earlier ballot still counts.
     const cheat = voters[REVOTERS];
     const context = sealedContext({ chainId, ballotBox: ready.ballotBox, ballotId, electionKeyHash: electionKeyHash(getBytes(where.electionKey), where.keyCeremonyDigest), rules, voter: cheat.wallet.address });
-    const forged = hexlify(forgeSealedPayload({ context, electionKey: decodePoint(getBytes(where.electionKey), "electionKey"), rules, cells: [2, 0, 0], random: randomScalar }));
+    const forged = hexlify(forgeSealedPayload({ context, electionKey: decodePoint(getBytes(where.electionKey), "electionKey"), rules, cells: [2, 0], random: randomScalar }));
     const forgedBody = { ballotId: id, voter: cheat.wallet.address, revision: 1, payload: forged, tokenSignature: cheat.token, voterSignature: await signVote(cheat.wallet, { chainId, ballotBox: ready.ballotBox, ballotId, revision: 1, payload: forged }) };
     const refused = await call(`${relay}/v1/votes`, { body: forgedBody });
     expect(refused.status).to.equal(400);

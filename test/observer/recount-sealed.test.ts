@@ -72,7 +72,7 @@ for (const backend of observedChains()) {
       const digest = new TallyDigest({ chainId: fx.chainId, ballotBox: fx.deployment.address, ballotId: ballot.id, electionKeyHash: electionKeyHash(getBytes(ballot.sealed.electionKey), ballot.sealed.keyCeremonyDigest), rules: ballot.rules });
       for (const v of counted) digest.add(keccak256(v.payload));
       const cells = counted.map((v) => decodeSealedPayload(ballot.rules, getBytes(v.payload)).cells);
-      const sums = [0, 1, 2].map((k) => addCiphertexts(cells.map((c) => c[k])));
+      const sums = [0, 1].map((k) => addCiphertexts(cells.map((c) => c[k]))); // option 2 has no cell (§11.2)
       return { digest: hexlify(digest.digest(sums)), aggregates: sums };
     };
 
@@ -108,7 +108,7 @@ for (const backend of observedChains()) {
       const copied = await fx.signedVote(ballot, a1.payload, { voter: v5 });
       // v7's ballot encrypts 1 in two cells; its sum proof cannot verify.
       const context = (voter: string) => sealedContext({ chainId: fx.chainId, ballotBox: fx.deployment.address, ballotId: ballot.id, electionKeyHash: electionKeyHash(getBytes(ballot.sealed.electionKey), ballot.sealed.keyCeremonyDigest), rules: ballot.rules, voter });
-      const forged = await fx.signedVote(ballot, toHex(forgeSealedPayload({ context: context(v7.address), electionKey: ballot.electionKey, rules: ballot.rules, cells: [1, 1, 0], random: randomScalar })), { voter: v7 });
+      const forged = await fx.signedVote(ballot, toHex(forgeSealedPayload({ context: context(v7.address), electionKey: ballot.electionKey, rules: ballot.rules, cells: [1, 1], random: randomScalar })), { voter: v7 });
       const v6first = await sealedVote(v6, 0);
       // v6's revote is v2's ballot: the contract takes it (revision 1), the recount keeps v6's revision 0.
       const a2 = await sealedVote(v2, 2);

@@ -59,7 +59,7 @@ for (const backend of testBackends()) {
 
     it("counts a sealed single-choice ballot: VoteCast with the payload as sealed, the tracker in the record, no counts", async () => {
       const { vote, tracker } = await sealedVote(sc, single(1));
-      expect(getBytes(vote.payload).length).to.equal(647);
+      expect(getBytes(vote.payload).length).to.equal(421); // 2 cells (option 2 has none) and a sum proof over {0, 1}
       const emitted = await cast(vote);
       expect(emitted.map((e) => e.name)).to.deep.equal(["VoteCast"]);
       expect([...emitted[0].args]).to.deep.equal([vote.ballotId, vote.voter, 0n, vote.payload, vote.tokenSignature, vote.voterSignature]);
@@ -70,19 +70,28 @@ for (const backend of testBackends()) {
       await expectRevert(fx.iface, fx.box.tally(sc.id), "BallotBoxSealed", [sc.id]);
       // What an observer does with it: the proofs verify for this chain, box, ballot and voter.
       const context = sealedContext({ chainId: fx.chainId, ballotBox: fx.deployment.address, ballotId: sc.id, electionKeyHash: electionKeyHash(sc.electionKey.toBytes(true), sc.sealed.keyCeremonyDigest), rules: sc.rules, voter: vote.voter });
-      expect(verifySealedBallot({ context, electionKey: sc.electionKey, rules: sc.rules, payload: getBytes(emitted[0].args.payload) }).cells).to.have.length(3);
+      expect(verifySealedBallot({ context, electionKey: sc.electionKey, rules: sc.rules, payload: getBytes(emitted[0].args.payload) }).cells).to.have.length(2);
     });
 
     it("counts sealed multiple-choice and majority-judgment ballots, of their layouts' lengths", async () => {
       const a = await sealedVote(mc, { kind: BallotKind.MultipleChoice, options: [0, 2, 4] });
       const b = await sealedVote(mj, { kind: BallotKind.MajorityJudgment, grades: [5, 0, 3, 2] });
       expect([getBytes(a.vote.payload).length, getBytes(b.vote.payload).length]).to.deep.equal([Number(lengthOf(mc)), Number(lengthOf(mj))]);
-      expect(lengthOf(mc)).to.equal(1n + 5n * 194n + 3n * 64n);
-      expect(lengthOf(mj)).to.equal(1n + 24n * 194n + 4n * 64n);
+      expect(lengthOf(mc)).to.equal(1n + 5n * 162n + 3n * 48n);
+      expect(lengthOf(mj)).to.equal(1n + 20n * 162n + 4n * 2n * 48n); // 5 cells and a sum over {0, 1} per candidate
       for (const [ballot, { vote, tracker }] of [[mc, a], [mj, b]] as const) {
         await cast(vote);
         expect(await fx.box.trackerOf(ballot.id, vote.voter)).to.equal(recordedTracker(tracker));
       }
+    });
+
+    it("counts a sealed yes-or-no ballot of one cell and no sum proof, and refuses it with a sum proof", async () => {
+      const yesNo = await sx.createSealedBallot({ options: ["Pour", "Contre"] });
+      expect(lengthOf(yesNo)).to.equal(1n + 162n);
+      for (const option of [0, 1]) await cast((await sealedVote(yesNo, single(option))).vote);
+      expect(await fx.box.votersCount(yesNo.id)).to.equal(2n);
+      const { payload } = sx.seal(yesNo, randomVoter().address, single(0));
+      await rejects(await fx.signedVote(yesNo, payload + "00".repeat(96)), "BallotBoxInvalidPayloadLength", [163n + 96n, 163n, 163n]);
     });
 
     it("replaces the tracker on a revote, the voter counted once", async () => {
@@ -115,7 +124,7 @@ for (const backend of testBackends()) {
         await rejects(await fx.signedVote(sc, "0x01"), "BallotBoxInvalidPayloadLength", [1n, lengthOf(sc), lengthOf(sc)]);
         const plain = await fx.createBallot();
         const { payload } = sx.seal(sc, randomVoter().address, single(0));
-        await rejects(await fx.signedVote(plain, payload), "BallotBoxInvalidPayloadLength", [647n, 1n, 1n]);
+        await rejects(await fx.signedVote(plain, payload), "BallotBoxInvalidPayloadLength", [421n, 1n, 1n]);
       });
 
       it("a payload of another kind's layout (a multiple-choice ballot's for a majority judgment)", async () => {

@@ -80,12 +80,12 @@ for (const backend of testBackends()) {
         }
       });
 
-      it("of each kind, up to MAX_SEALED_CELLS cells (21 candidates of majority judgment: 126)", async () => {
+      it("of each kind, up to MAX_SEALED_CELLS cells (25 candidates of majority judgment: 125)", async () => {
         expect(await fx.box.MAX_SEALED_CELLS()).to.equal(128n);
         await sx.createSealedBallot({ kind: 1, minChoices: 1, maxChoices: 64, options: candidates(64) });
         await sx.createSealedBallot({ kind: 0, options: candidates(64) });
-        const mj = await sx.createSealedBallot({ kind: 2, options: candidates(21) });
-        expect((await fx.box.ballot(mj.id)).optionCount).to.equal(21n);
+        const mj = await sx.createSealedBallot({ kind: 2, options: candidates(25) });
+        expect((await fx.box.ballot(mj.id)).optionCount).to.equal(25n);
       });
 
       it("with MAX_TRUSTEES trustees and every one of them needed, or a single trustee", async () => {
@@ -123,8 +123,8 @@ for (const backend of testBackends()) {
 
       it("if liveResults is true", () => rejects({ liveResults: true }, {}, "BallotBoxSealedLiveResults", []));
 
-      it("if the payload would have more than MAX_SEALED_CELLS cells (22 candidates of majority judgment: 132)", () =>
-        rejects({ kind: 2, options: candidates(22) }, {}, "BallotBoxTooManySealedCells", [132n, 128n]));
+      it("if the payload would have more than MAX_SEALED_CELLS cells (26 candidates of majority judgment: 130)", () =>
+        rejects({ kind: 2, options: candidates(26) }, {}, "BallotBoxTooManySealedCells", [130n, 128n]));
 
       it("if the election key is not 33 bytes", async () => {
         const key = toHex(G.multiply(7n).toBytes(true));

@@ -55,13 +55,14 @@ for (const backend of testBackends()) {
       const cast = await fx.provider.getLogs({ address: fx.deployment.address, topics: [fx.iface.getEvent("VoteCast")!.topicHash, zeroPadValue(toBeHex(ballot.id), 32)], fromBlock: 0 });
       const cells = cast.map((l) => decodeSealedPayload(ballot.rules, getBytes(fx.iface.parseLog(l)!.args.payload)).cells);
       expect(cells).to.have.length(choices.length);
-      const aggregates = [0, 1, 2].map((k) => addCiphertexts(cells.map((c) => c[k])));
+      expect(cells[0]).to.have.length(2); // 3 options: option 2 has no cell (PROTOCOL.md §11.2)
+      const aggregates = [0, 1].map((k) => addCiphertexts(cells.map((c) => c[k])));
       const tallyDigest = keccak256(randomBytes(32));
       const posted: LogDescription[] = [];
       for (const t of [ballot.trustees[2], ballot.trustees[0]]) {
         const share = makeDecryptionShare({ tallyDigest: getBytes(tallyDigest), verificationKey: t.verificationKey, aggregates: aggregates.map((a) => a.A) }, t.secret);
         const bytes = encodeDecryptionShare(share);
-        expect(bytes.length).to.equal(3 * 33 + 64);
+        expect(bytes.length).to.equal(2 * 33 + 64);
         const emitted = events((await (await asTrustee(t).submitDecryptionShare(ballot.id, tallyDigest, bytes)).wait())!);
         expect(emitted.map((e) => [e.name, ...e.args])).to.deep.equal([["DecryptionShareSubmitted", ballot.id, t.wallet.address, tallyDigest, toHex(bytes)]]);
         posted.push(emitted[0]);
@@ -69,10 +70,10 @@ for (const backend of testBackends()) {
       // Anyone, from the events alone.
       const byAddress = new Map(ballot.trustees.map((t) => [t.wallet.address, t]));
       const opened = openTally({
-        tallyDigest: getBytes(tallyDigest), aggregates, ballots: cells.length, threshold: 2,
+        rules: ballot.rules, tallyDigest: getBytes(tallyDigest), aggregates, ballots: cells.length, threshold: 2,
         shares: posted.map((e) => {
           const t = byAddress.get(e.args.trustee as string)!;
-          return { identifier: t.identifier, verificationKey: t.verificationKey, share: decodeDecryptionShare(getBytes(e.args.share), 3, "share") };
+          return { identifier: t.identifier, verificationKey: t.verificationKey, share: decodeDecryptionShare(getBytes(e.args.share), 2, "share") };
         }),
       });
       expect(opened).to.deep.include({ status: "opened", counts: [2, 1, 4], refused: [] });
@@ -82,29 +83,29 @@ for (const backend of testBackends()) {
       const t = await fx.now();
       const ballot = await sx.createSealedBallot({ kind: 2, options: ["Alice", "Bob"], opensAt: t - 7200n, closesAt: t - 1n });
       await sx.fund(ballot.trustees[1]);
-      const emitted = events((await (await asTrustee(ballot.trustees[1]).submitDecryptionShare(ballot.id, digest(), someShare(12))).wait())!);
+      const emitted = events((await (await asTrustee(ballot.trustees[1]).submitDecryptionShare(ballot.id, digest(), someShare(10))).wait())!);
       expect(emitted.map((e) => e.name)).to.deep.equal(["DecryptionShareSubmitted"]);
-      expect(getBytes(emitted[0].args.share).length).to.equal(12 * 33 + 64);
+      expect(getBytes(emitted[0].args.share).length).to.equal(10 * 33 + 64); // 2 candidates, 5 cells each
     });
 
     it("takes the organizer's operator share once, after the close, beside the trustees'", async () => {
       const ballot = await closedBallot([1]);
       const asOrganizer = fx.box.connect(fx.organizer) as Contract;
       const tallyDigest = digest();
-      const emitted = events((await (await asOrganizer.submitDecryptionShare(ballot.id, tallyDigest, someShare(3))).wait())!);
+      const emitted = events((await (await asOrganizer.submitDecryptionShare(ballot.id, tallyDigest, someShare(2))).wait())!);
       expect(emitted.map((e) => [e.name, e.args.ballotId, e.args.trustee, e.args.tallyDigest])).to.deep.equal([["DecryptionShareSubmitted", ballot.id, fx.organizer.address, tallyDigest]]);
-      await expectRevert(fx.iface, asOrganizer.submitDecryptionShare.staticCall(ballot.id, digest(), someShare(3)), "BallotBoxShareAlreadySubmitted", [ballot.id, fx.organizer.address]);
+      await expectRevert(fx.iface, asOrganizer.submitDecryptionShare.staticCall(ballot.id, digest(), someShare(2)), "BallotBoxShareAlreadySubmitted", [ballot.id, fx.organizer.address]);
       // The trustees' shares are apart from it.
-      await asTrustee(ballot.trustees[0]).submitDecryptionShare.staticCall(ballot.id, tallyDigest, someShare(3));
+      await asTrustee(ballot.trustees[0]).submitDecryptionShare.staticCall(ballot.id, tallyDigest, someShare(2));
       // Not before the close.
       const open = await sx.createSealedBallot();
-      await expectRevert(fx.iface, asOrganizer.submitDecryptionShare.staticCall(open.id, digest(), someShare(3)), "BallotBoxNotClosed", [open.id, open.params.closesAt]);
+      await expectRevert(fx.iface, asOrganizer.submitDecryptionShare.staticCall(open.id, digest(), someShare(2)), "BallotBoxNotClosed", [open.id, open.params.closesAt]);
     });
 
     describe("reverts", () => {
       it("before the close", async () => {
         const ballot = await sx.createSealedBallot();
-        await expectRevert(fx.iface, asTrustee(ballot.trustees[0]).submitDecryptionShare.staticCall(ballot.id, digest(), someShare(3)),
+        await expectRevert(fx.iface, asTrustee(ballot.trustees[0]).submitDecryptionShare.staticCall(ballot.id, digest(), someShare(2)),
           "BallotBoxNotClosed", [ballot.id, ballot.params.closesAt]);
       });
 
@@ -112,7 +113,7 @@ for (const backend of testBackends()) {
         const ballot = await closedBallot([1]);
         const other = await closedBallot([]);
         for (const account of [fx.admin, other.trustees[0].wallet]) {
-          await expectRevert(fx.iface, (fx.box.connect(account) as Contract).submitDecryptionShare.staticCall(ballot.id, digest(), someShare(3)),
+          await expectRevert(fx.iface, (fx.box.connect(account) as Contract).submitDecryptionShare.staticCall(ballot.id, digest(), someShare(2)),
             "BallotBoxNotTrustee", [ballot.id, account.address]);
         }
       });
@@ -120,29 +121,29 @@ for (const backend of testBackends()) {
       it("for a ballot that is not sealed (it has no trustees), or does not exist", async () => {
         const plain = await fx.createBallot();
         await (await (fx.box.connect(fx.organizer) as Contract).closeBallot(plain.id, 0n)).wait();
-        await expectRevert(fx.iface, (fx.box.connect(fx.organizer) as Contract).submitDecryptionShare.staticCall(plain.id, digest(), someShare(3)),
+        await expectRevert(fx.iface, (fx.box.connect(fx.organizer) as Contract).submitDecryptionShare.staticCall(plain.id, digest(), someShare(2)),
           "BallotBoxNotTrustee", [plain.id, fx.organizer.address]);
         const unknown = ((await fx.box.ballotCount()) as bigint) + 1n;
-        await expectRevert(fx.iface, fx.box.submitDecryptionShare.staticCall(unknown, digest(), someShare(3)), "BallotBoxUnknownBallot", [unknown]);
+        await expectRevert(fx.iface, fx.box.submitDecryptionShare.staticCall(unknown, digest(), someShare(2)), "BallotBoxUnknownBallot", [unknown]);
       });
 
       it("a share that is not 33·cells + 64 bytes", async () => {
         const ballot = await closedBallot([0]);
         const trustee = asTrustee(ballot.trustees[0]);
-        for (const length of [0, 162, 164, 33 * 3, 6 * 33 + 64]) {
+        for (const length of [0, 129, 131, 33 * 2, 3 * 33 + 64]) {
           await expectRevert(fx.iface, trustee.submitDecryptionShare.staticCall(ballot.id, digest(), hexlify(randomBytes(length))),
-            "BallotBoxInvalidShareLength", [BigInt(length), 163n]);
+            "BallotBoxInvalidShareLength", [BigInt(length), 130n]);
         }
       });
 
       it("a second share of the same trustee, even for another tally digest", async () => {
         const ballot = await closedBallot([2]);
         const trustee = ballot.trustees[1];
-        await (await asTrustee(trustee).submitDecryptionShare(ballot.id, digest(), someShare(3))).wait();
-        await expectRevert(fx.iface, asTrustee(trustee).submitDecryptionShare.staticCall(ballot.id, digest(), someShare(3)),
+        await (await asTrustee(trustee).submitDecryptionShare(ballot.id, digest(), someShare(2))).wait();
+        await expectRevert(fx.iface, asTrustee(trustee).submitDecryptionShare.staticCall(ballot.id, digest(), someShare(2)),
           "BallotBoxShareAlreadySubmitted", [ballot.id, trustee.wallet.address]);
         // The other trustees still can.
-        await asTrustee(ballot.trustees[2]).submitDecryptionShare.staticCall(ballot.id, digest(), someShare(3));
+        await asTrustee(ballot.trustees[2]).submitDecryptionShare.staticCall(ballot.id, digest(), someShare(2));
       });
     });
   });

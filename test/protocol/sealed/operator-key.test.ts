@@ -64,13 +64,13 @@ describe("sealed ballots: the operator's key (Belenios' rule)", function () {
     const context = sealedContext({ chainId: 1n, ballotBox: "0x5FbDB2315678afecb367f032d93F642f64180aa3", ballotId: 1n, electionKeyHash: electionKeyHash(encodePoint(Y), ceremonyDigest(transcript)), rules, voter: "0x70997970C51812dc3A010C7d01b50e0d17dc79C8" });
     const choices = [0, 2, 2, 1, 2];
     const cells = choices.map((option) => verifySealedBallot({ context, electionKey: Y, rules, payload: sealBallot({ context, electionKey: Y, rules, choice: { kind: BallotKind.SingleChoice, option } }).payload }).cells);
-    const aggregates = [0, 1, 2].map((k) => addCiphertexts(cells.map((c) => c[k])));
+    const aggregates = cells[0].map((_, k) => addCiphertexts(cells.map((c) => c[k])));
     const tallyDigest = randomBytes(32);
     const statement = (verificationKey: typeof G) => ({ tallyDigest, verificationKey, aggregates: aggregates.map((a) => a.A) });
     const trusteeShare = (k: TrusteeKey): TrusteeShare => ({ identifier: BigInt(k.index), verificationKey: k.verificationKey, share: makeDecryptionShare(statement(k.verificationKey), k.keyShare) });
     const all = keys.map(trusteeShare);
     const operatorShare = makeDecryptionShare(statement(O), operatorSecret);
-    const open = (shares: TrusteeShare[], share?: typeof operatorShare) => openTally({ tallyDigest, aggregates, ballots: choices.length, threshold: 2, shares, operator: { verificationKey: O, ...(share ? { share } : {}) } });
+    const open = (shares: TrusteeShare[], share?: typeof operatorShare) => openTally({ rules, tallyDigest, aggregates, ballots: choices.length, threshold: 2, shares, operator: { verificationKey: O, ...(share ? { share } : {}) } });
 
     // Every trustee, without the operator: nothing.
     expect(open(all)).to.deep.include({ status: "not enough shares", valid: 3, threshold: 2, operator: "missing" });
@@ -83,7 +83,7 @@ describe("sealed ballots: the operator's key (Belenios' rule)", function () {
     expect(open([all[2], all[0]], operatorShare)).to.deep.include({ status: "opened", counts: [1, 1, 3], operator: "valid" });
     // Without the operator's part, the trustees' key alone does not decrypt these ballots: the
     // same shares with the operator's left out give no small count.
-    expect(() => openTally({ tallyDigest, aggregates, ballots: choices.length, threshold: 2, shares: all })).to.throw(/does not open to a count/);
+    expect(() => openTally({ rules, tallyDigest, aggregates, ballots: choices.length, threshold: 2, shares: all })).to.throw(/does not open to a count/);
   });
 
   it("refuses an operator key without its proof of knowledge: a rogue key, another ceremony's or account's proof", async () => {

@@ -12,7 +12,8 @@ import { PROOF_DOMAIN } from "../../../protocol/sealed/challenge.js";
 import { addCiphertexts } from "../../../protocol/sealed/elgamal.js";
 import { G, Point, encodePoint, pointFromUncompressed, randomScalar } from "../../../protocol/sealed/group.js";
 import { verifyMembership } from "../../../protocol/sealed/membership-proof.js";
-import { cellValues, CELL_VALUES, sealedLayout } from "../../../protocol/sealed/sealed-layout.js";
+import { encodePayload } from "../../../protocol/payload.js";
+import { cellValues, CELL_VALUES, countsOfCells, sealedLayout } from "../../../protocol/sealed/sealed-layout.js";
 import { sealBallot, verifySealedBallot } from "../../../protocol/sealed/sealed-ballot.js";
 import { decodeSealedPayload } from "../../../protocol/sealed/sealed-payload.js";
 import { verifySealedBallotNative } from "../../../protocol/sealed/verify-sealed.node.js";
@@ -104,8 +105,29 @@ describe("sealed ballots: seal, verify, open", function () {
       counts[choice.option]++;
       return decodeSealedPayload(rules, sealBallot({ context, electionKey: Y, rules, choice: { kind: BallotKind.SingleChoice, option: choice.option } }).payload);
     });
-    const totals = [0, 1, 2].map((k) => decryptSmall(addCiphertexts(ballots.map((b) => b.cells[k])), 12));
-    expect(totals).to.deep.equal(counts);
+    const totals = [0, 1].map((k) => decryptSmall(addCiphertexts(ballots.map((b) => b.cells[k])), 12));
+    expect(totals).to.deep.equal(counts.slice(0, 2)); // option 2 has no cell (§11.2)
+    expect(countsOfCells(rules, totals, 12)).to.deep.equal(counts);
+  });
+
+  it("leaves out a one-hot group's last value (§11.2): sizes per kind, and the counts given back whole", () => {
+    const layout = (kind: BallotKind, optionCount: number, minChoices = 0, maxChoices = 0) => sealedLayout({ kind, optionCount, minChoices, maxChoices });
+    const sizes = (l: ReturnType<typeof sealedLayout>) => [l.cells, l.sums.map((s) => s.values.length), l.bytes];
+    expect(sizes(layout(BallotKind.SingleChoice, 2))).to.deep.equal([1, [], 163]); // one cell, no sum to prove
+    expect(sizes(layout(BallotKind.SingleChoice, 3))).to.deep.equal([2, [2], 1 + 2 * 162 + 96]);
+    expect(sizes(layout(BallotKind.MultipleChoice, 5, 1, 3))).to.deep.equal([5, [3], 1 + 5 * 162 + 3 * 48]);
+    expect(sizes(layout(BallotKind.MajorityJudgment, 10))).to.deep.equal([50, Array(10).fill(2), 1 + 50 * 162 + 10 * 96]);
+    for (const rules of Object.values(RULES)) {
+      for (let i = 0; i < 5; i++) {
+        const choice = randomChoice(rules);
+        const oneHot = new Array<number>(rules.kind === BallotKind.MajorityJudgment ? rules.optionCount * MJ_GRADE_COUNT : rules.optionCount).fill(0);
+        for (const [index, chosen] of encodePayload(rules, choice).entries()) oneHot[rules.kind === BallotKind.MajorityJudgment ? index * MJ_GRADE_COUNT + chosen : chosen] = 1;
+        expect(countsOfCells(rules, cellValues(rules, choice), 1)).to.deep.equal(oneHot);
+      }
+    }
+    // Cell counts above the ballots counted are not a tally of them: no negative count is made up.
+    expect(() => countsOfCells(RULES.single, [2, 1], 2)).to.throw(RangeError, "counts 0..1 add up to 3, more than the 2 ballots counted");
+    expect(countsOfCells(RULES.single, [2, 0], 2)).to.deep.equal([2, 0, 0]);
   });
 
   it("seals the same choice twice to different bytes (fresh randomness: a ballot reveals nothing by equality)", () => {

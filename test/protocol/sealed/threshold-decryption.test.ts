@@ -46,7 +46,7 @@ describe("sealed ballots: a tally opened by 3 of 5 trustees", function () {
     const { payload } = sealBallot({ context, electionKey: Y, rules, choice: { kind: BallotKind.SingleChoice, option } });
     return verifySealedBallot({ context, electionKey: Y, rules, payload }).cells;
   });
-  const aggregates = [0, 1, 2].map((k) => addCiphertexts(cells.map((c) => c[k])));
+  const aggregates = cells[0].map((_, k) => addCiphertexts(cells.map((c) => c[k])));
   const tallyDigest = randomBytes(32);
   const statement = (t: (typeof trustees)[number], digest = tallyDigest) => ({ tallyDigest: digest, verificationKey: t.verificationKey, aggregates: aggregates.map((a) => a.A) });
   const shareOf = (t: (typeof trustees)[number]): TrusteeShare => ({ identifier: t.identifier, verificationKey: t.verificationKey, share: makeDecryptionShare(statement(t), t.secret) });
@@ -61,13 +61,13 @@ describe("sealed ballots: a tally opened by 3 of 5 trustees", function () {
 
   it("opens to the counts with any 3 valid shares", () => {
     for (const chosen of [[0, 1, 2], [0, 2, 4], [4, 3, 1]]) {
-      const opened = openTally({ tallyDigest, aggregates, ballots: cells.length, threshold: 3, shares: chosen.map((i) => shareOf(trustees[i])) });
+      const opened = openTally({ rules, tallyDigest, aggregates, ballots: cells.length, threshold: 3, shares: chosen.map((i) => shareOf(trustees[i])) });
       expect(opened).to.deep.include({ status: "opened", counts, refused: [] });
     }
   });
 
   it("opens nothing with 2 shares: no partial number", () => {
-    const opened = openTally({ tallyDigest, aggregates, ballots: cells.length, threshold: 3, shares: [shareOf(trustees[0]), shareOf(trustees[1])] });
+    const opened = openTally({ rules, tallyDigest, aggregates, ballots: cells.length, threshold: 3, shares: [shareOf(trustees[0]), shareOf(trustees[1])] });
     expect(opened).to.deep.equal({ status: "not enough shares", valid: 2, threshold: 3, operator: "none", refused: [] });
   });
 
@@ -77,7 +77,7 @@ describe("sealed ballots: a tally opened by 3 of 5 trustees", function () {
     const otherTally: TrusteeShare = { ...shareOf(trustees[1]), share: makeDecryptionShare(statement(trustees[1], randomBytes(32)), trustees[1].secret) };
     const wrongKey: TrusteeShare = { identifier: trustees[2].identifier, verificationKey: trustees[2].verificationKey, share: makeDecryptionShare(statement(trustees[2]), randomScalar()) };
     const good = [3, 4].map((i) => shareOf(trustees[i]));
-    const opened = openTally({ tallyDigest, aggregates, ballots: cells.length, threshold: 3, shares: [tampered, otherTally, wrongKey, ...good, shareOf(trustees[3])] });
+    const opened = openTally({ rules, tallyDigest, aggregates, ballots: cells.length, threshold: 3, shares: [tampered, otherTally, wrongKey, ...good, shareOf(trustees[3])] });
     expect(opened.status).to.equal("not enough shares");
     expect(opened.refused.map((r) => [r.identifier, r.why])).to.deep.equal([
       [trustees[0].identifier, "its proof does not verify for this tally"],
@@ -85,16 +85,16 @@ describe("sealed ballots: a tally opened by 3 of 5 trustees", function () {
       [trustees[2].identifier, "its proof does not verify for this tally"],
       [trustees[3].identifier, "another share came from the same trustee"],
     ]);
-    const withThird = openTally({ tallyDigest, aggregates, ballots: cells.length, threshold: 3, shares: [tampered, ...good, shareOf(trustees[1])] });
+    const withThird = openTally({ rules, tallyDigest, aggregates, ballots: cells.length, threshold: 3, shares: [tampered, ...good, shareOf(trustees[1])] });
     expect(withThird).to.deep.include({ status: "opened", counts });
   });
 
   it("round-trips a share through its bytes, and refuses a cut one naming the field", () => {
     const share = shareOf(trustees[0]).share;
     const bytes = encodeDecryptionShare(share);
-    expect(bytes.length).to.equal(3 * 33 + 64);
-    expect(verifyDecryptionShare(statement(trustees[0]), decodeDecryptionShare(bytes, 3, "share"))).to.equal(true);
-    expect(() => decodeDecryptionShare(bytes.subarray(1), 3, "share")).to.throw("share must be 163 bytes for 3 cells, got 162");
+    expect(bytes.length).to.equal(2 * 33 + 64); // 2 cells: option 2 has none (§11.2)
+    expect(verifyDecryptionShare(statement(trustees[0]), decodeDecryptionShare(bytes, 2, "share"))).to.equal(true);
+    expect(() => decodeDecryptionShare(bytes.subarray(1), 2, "share")).to.throw("share must be 130 bytes for 2 cells, got 129");
   });
 
   it("finds counts up to a million by baby-step giant-step, and none above the bound", () => {
