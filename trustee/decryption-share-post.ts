@@ -5,16 +5,16 @@
 // share of the state file, checked, and posted on chain with submitDecryptionShare from the
 // trustee's account. Nothing is taken from the vote host but the ceremony's transcript,
 // whose digest the ballot names on chain.
-import { Transaction, type Wallet, getBytes } from "ethers";
+import { Transaction, type Wallet } from "ethers";
 import { ballotBoxInterface } from "../protocol/events.js";
 import { getReceipt } from "../protocol/audit/node-answers.js";
 import { JsonRpcClient, toQuantity } from "../protocol/json-rpc.js";
-import { encodeDecryptionShare, makeDecryptionShare, verifyDecryptionShare } from "../protocol/sealed/decryption-share.js";
-import { decodeTranscriptPoint, G, POINT_BYTES } from "../protocol/sealed/group.js";
+import { G } from "../protocol/sealed/group.js";
 import { verificationKeysOf, type CeremonyTranscript } from "../protocol/sealed/key-ceremony.js";
 import type { TrusteeKey } from "../protocol/sealed/trustee.js";
 import { nodeSource } from "../observer/recount/event-source.js";
 import { recount } from "../observer/recount/recount.js";
+import { recountedShare } from "../observer/recount/recounted-share.js";
 
 export class DecryptionRefused extends Error {}
 
@@ -61,17 +61,13 @@ export async function postDecryptionShare(input: PostShareInput): Promise<Posted
     throw new DecryptionRefused(`ballot ${ballotId} is not closed at block ${asOf} (it closes at ${new Date(Number(info.closesAt) * 1000).toISOString()}): its tally may still change`);
   }
 
-  const tallyDigest = getBytes(sealed.tallyDigest);
-  const aggregates = sealed.aggregates.map((hex, k) => decodeTranscriptPoint(getBytes(hex).subarray(0, POINT_BYTES), `aggregates[${k}].A`));
   // The verification key the others check this share against is the transcript's.
   const verificationKey = verificationKeysOf(input.transcript)[input.index - 1];
   if (!G.multiply(input.key.keyShare).equals(verificationKey)) throw new DecryptionRefused(`the state file's key share is not trustee ${input.index}'s of this ceremony`);
-  const statement = { tallyDigest, verificationKey, aggregates };
-  const share = makeDecryptionShare(statement, input.key.keyShare);
-  if (!verifyDecryptionShare(statement, share)) throw new Error("the decryption share made here does not verify");
+  const share = recountedShare(sealed, input.key.keyShare, verificationKey);
 
   const chainId = BigInt(await node.call<string>("eth_chainId"));
-  const data = ballotBoxInterface.encodeFunctionData("submitDecryptionShare", [ballotId, sealed.tallyDigest, encodeDecryptionShare(share)]);
+  const data = ballotBoxInterface.encodeFunctionData("submitDecryptionShare", [ballotId, sealed.tallyDigest, share]);
   const from = wallet.address;
   const [nonce, gasPrice, estimate] = await Promise.all([
     node.call<string>("eth_getTransactionCount", [from, "pending"]),
@@ -88,7 +84,7 @@ export async function postDecryptionShare(input: PostShareInput): Promise<Posted
     const receipt = await getReceipt(node, hash);
     if (receipt) {
       if (receipt.status !== 1n) throw new DecryptionRefused(`the transaction ${hash} failed (status ${receipt.status})`);
-      return { txHash: hash, blockNumber: Number(receipt.blockNumber), tallyDigest: sealed.tallyDigest, ballotsCounted: sealed.ballotsCounted, cells: aggregates.length };
+      return { txHash: hash, blockNumber: Number(receipt.blockNumber), tallyDigest: sealed.tallyDigest, ballotsCounted: sealed.ballotsCounted, cells: sealed.aggregates.length };
     }
     if (Date.now() > deadline) throw new DecryptionRefused(`no block holds ${hash} after ${(input.timeoutMs ?? 120_000) / 1000} s`);
     await new Promise((r) => setTimeout(r, 250));

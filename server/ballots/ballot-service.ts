@@ -24,10 +24,9 @@ import type { SealedBallotParams } from "./ballot-chain.js";
 import { parseCeremonyTranscript } from "../../protocol/sealed/ceremony-transcript.js";
 import { nodeSource } from "../../observer/recount/event-source.js";
 import { recount } from "../../observer/recount/recount.js";
+import { recountedShare } from "../../observer/recount/recounted-share.js";
 import type { CountedTracker, ExcludedBallot, SealedReport } from "../../observer/recount/sealed-recount.js";
-import { encodeDecryptionShare, makeDecryptionShare, verifyDecryptionShare } from "../../protocol/sealed/decryption-share.js";
-import { G, POINT_BYTES, decodeTranscriptPoint } from "../../protocol/sealed/group.js";
-import { getBytes } from "ethers";
+import { G } from "../../protocol/sealed/group.js";
 import { trackerText } from "../../protocol/sealed/tracker.js";
 
 /** How long a sealed ballot's recount that did not open it is reused before another is run. */
@@ -353,15 +352,9 @@ export class BallotService {
       }
       const s = tally.report;
       if (s.operator?.share === "valid") throw new UrneError("ERR_CONFLICT", "The operator's share of this ballot is already on chain.", { field: "id" });
-      if (s.tallyDigest === null || s.aggregates === null) throw new Error(`sealed ballot ${record.id}: the recount gives no tally (${s.status})`);
+      if (s.tallyDigest === null) throw new Error(`sealed ballot ${record.id}: the recount gives no tally (${s.status})`);
       const secret = await this.deps.ceremonies!.operatorSecret(ceremonyId);
-      const statement = {
-        tallyDigest: getBytes(s.tallyDigest), verificationKey: G.multiply(secret),
-        aggregates: s.aggregates.map((hex, k) => decodeTranscriptPoint(getBytes(hex).subarray(0, POINT_BYTES), `aggregates[${k}].A`)),
-      };
-      const share = makeDecryptionShare(statement, secret);
-      if (!verifyDecryptionShare(statement, share)) throw new Error("the operator's decryption share made here does not verify");
-      const receipt = await this.deps.chain.submitOperatorShare(ballotId, s.tallyDigest, encodeDecryptionShare(share));
+      const receipt = await this.deps.chain.submitOperatorShare(ballotId, s.tallyDigest, recountedShare(s, secret, G.multiply(secret)));
       this.#sealedTallies.delete(record.id); // the next results recount sees the share
       return { ballotId: record.id, tallyDigest: s.tallyDigest, ballotsCounted: s.ballotsCounted, transactionHash: receipt.txHash, blockNumber: receipt.blockNumber };
     });
