@@ -5,6 +5,10 @@
 // against their own build of the release with it (observer/client-check.ts).
 import { createHash } from "node:crypto";
 
+/** The content codings the build precompresses, the vote host's preferred first. */
+export const CONTENT_CODINGS = ["br", "gzip"] as const;
+export type ContentCoding = (typeof CONTENT_CODINGS)[number];
+
 /** The manifest's name in the bundle's folder. */
 export const CLIENT_MANIFEST = "manifest.json";
 
@@ -20,6 +24,8 @@ export type ClientManifest = {
     integrity: string;
     /** Named by content hash: cacheable forever. Entries keep their names and are revalidated. */
     immutable: boolean;
+    /** The same bytes compressed, as served to a browser that accepts them (absent when no smaller). */
+    encodings: Partial<Record<ContentCoding, { file: string; bytes: number }>>;
   }>;
 };
 

@@ -14,14 +14,17 @@
 // manifest.json lists every file with its SHA-384 Subresource Integrity value: the vote
 // host serves those values at /.well-known/urne.json, and anyone who builds the release's
 // tag gets the same files and values (a test builds from another directory and compares;
-// docs/OPERATIONS.md, "Check the served code against a release").
+// docs/OPERATIONS.md, "Check the served code against a release"). Each text file is also
+// written brotli- and gzip-compressed (file.br, file.gz), so that the vote host serves
+// compressed bytes without compressing anything at run time.
 //   npx tsx scripts/build-client.ts [OUT_DIR]   (default dist/client)
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { CLIENT_MANIFEST, integrityOf, type ClientManifest } from "../protocol/client-manifest.node.js";
+import { brotliCompressSync, constants as zlib, gzipSync } from "node:zlib";
+import { CLIENT_MANIFEST, CONTENT_CODINGS, integrityOf, type ClientManifest, type ContentCoding } from "../protocol/client-manifest.node.js";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 
@@ -74,13 +77,27 @@ export async function buildClient(outDir: string, options: { clientDir?: string;
     const file = urlPath.slice(1);
     await mkdir(path.dirname(path.join(staging, file)), { recursive: true });
     await writeFile(path.join(staging, file), body);
-    manifest.files[urlPath] = { file, bytes: body.length, integrity: integrityOf(body), immutable: path.basename(file).startsWith("chunk-") };
+    const encodings: ClientManifest["files"][string]["encodings"] = {};
+    for (const coding of CONTENT_CODINGS) {
+      const packed = compress(coding, body);
+      if (packed.length >= body.length) continue;
+      const packedFile = `${file}.${coding === "br" ? "br" : "gz"}`;
+      await writeFile(path.join(staging, packedFile), packed);
+      encodings[coding] = { file: packedFile, bytes: packed.length };
+    }
+    manifest.files[urlPath] = { file, bytes: body.length, integrity: integrityOf(body), immutable: path.basename(file).startsWith("chunk-"), encodings };
   }
   await writeFile(path.join(staging, CLIENT_MANIFEST), JSON.stringify(manifest, null, 2) + "\n");
   await rm(outDir, { recursive: true, force: true });
   await mkdir(path.dirname(outDir), { recursive: true });
   await rename(staging, outDir);
   return manifest;
+}
+
+/** Compressed once here, at the highest settings (the vote host never compresses an asset): the same bytes on every build. */
+function compress(coding: ContentCoding, body: Uint8Array): Buffer {
+  if (coding === "gzip") return gzipSync(body, { level: 9 });
+  return brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11, [zlib.BROTLI_PARAM_SIZE_HINT]: body.length, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT } });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? "").href) {

@@ -5,7 +5,8 @@
 // code against a release"). Nothing is bundled at run time.
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { CLIENT_MANIFEST, integrityOf, type ClientManifest } from "../../protocol/client-manifest.node.js";
+import { brotliDecompressSync, gunzipSync } from "node:zlib";
+import { CLIENT_MANIFEST, integrityOf, type ClientManifest, type ContentCoding } from "../../protocol/client-manifest.node.js";
 import { PACKAGE_ROOT } from "../config/package-root.js";
 
 /** Where `npm run build` writes the bundle. */
@@ -18,6 +19,8 @@ export type ClientAsset = {
   body: Buffer;
   integrity: string;
   immutable: boolean;
+  /** The same bytes compressed, by content coding (each checked to decompress to `body`). */
+  encoded: Map<ContentCoding, Buffer>;
 };
 
 export type ClientBundle = {
@@ -43,7 +46,21 @@ export function loadClientBundle(folder = CLIENT_DIST_DIR): ClientBundle {
     const body = readFileSync(file);
     const integrity = integrityOf(body);
     if (integrity !== entry.integrity) throw new Error(`${file} does not match the client manifest (${integrity}, expected ${entry.integrity}): run \`npm run build\``);
-    assets.set(urlPath, { path: urlPath, contentType: TYPES[path.extname(urlPath)] ?? "application/octet-stream", body, integrity, immutable: entry.immutable });
+    const encoded = new Map<ContentCoding, Buffer>();
+    for (const [coding, variant] of Object.entries(entry.encodings ?? {}) as [ContentCoding, { file: string }][]) {
+      const packedFile = path.resolve(dir, variant.file);
+      if (!packedFile.startsWith(dir + path.sep)) throw new Error(`client manifest names a file outside ${dir}: ${variant.file}`);
+      const packed = readFileSync(packedFile);
+      let unpacked: Buffer | undefined;
+      try {
+        unpacked = coding === "br" ? brotliDecompressSync(packed) : gunzipSync(packed);
+      } catch {
+        unpacked = undefined;
+      }
+      if (!unpacked?.equals(body)) throw new Error(`${packedFile} does not decompress to ${file}: run \`npm run build\``);
+      encoded.set(coding, packed);
+    }
+    assets.set(urlPath, { path: urlPath, contentType: TYPES[path.extname(urlPath)] ?? "application/octet-stream", body, integrity, immutable: entry.immutable, encoded });
   }
   return { version: manifest.version, assets };
 }
