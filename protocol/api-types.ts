@@ -78,3 +78,36 @@ export type CeremonyRecord = {
  */
 export type CeremonyView = CeremonyRecord & { status: CeremonyStatus; electionKey: string | null; transcriptDigest: string | null };
 
+
+/** GET /v1/public-ballots: one ballot of the vote host, as anyone may see it (the ballots page). */
+export type PublicBallot = {
+  id: string;
+  question: string;
+  kind: "single_choice" | "multiple_choice" | "majority_judgment";
+  /** The organizing app's name. */
+  organizer: string;
+  status: BallotStatus;
+  /** Protocol v2: choices encrypted, only the totals decrypted after the close. */
+  sealed: boolean;
+  opensAt: string;
+  closesAt: string;
+  closedAt: string | null;
+  /** Voters counted on chain. */
+  votersCount: number;
+  /** Tokens the issuer signed, known once the ballot is closed. */
+  tokensIssued: number | null;
+  /** The share of the relay's acknowledged ballots final on chain (null when this host runs no relay). */
+  relayFinalShare: number | null;
+  /** PROTOCOL.md §6.7: what a partner's embed tag pins (null for a ballot made before fingerprints, until read). */
+  fingerprint: string | null;
+  /** The block and transaction that created it. */
+  createdAt: { blockNumber: number; txHash: string };
+};
+
+export type PublicBallotList = {
+  ballots: PublicBallot[];
+  /** The `before` cursor of the next page; null at the end. */
+  next: string | null;
+  /** Where to recount: this chain's id, its BallotBox, public nodes (any other node will do). */
+  chain: { chainId: string; ballotBox: string; rpcUrls: string[] };
+};

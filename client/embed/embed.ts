@@ -18,7 +18,7 @@
   const lang = script.dataset.lang === "en" ? "en" : "fr";
   const words = lang === "en"
     ? { refused: "This site is not allowed to offer this vote.", down: "The vote is unavailable for now. Please try again later.", title: "Vote: " }
-    : { refused: "Ce site n'est pas autorisé à proposer ce vote.", down: "Le vote est momentanément indisponible. Réessayez plus tard.", title: "Je vote : " };
+    : { refused: "Ce site n'est pas autorisé à proposer ce vote.", down: "Le vote est momentanément indisponible. Réessayez plus tard.", title: "Je vote\u00A0: " };
 
   const place = (node: HTMLElement) => script.parentNode?.insertBefore(node, script);
   const notice = (text: string) => {

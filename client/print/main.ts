@@ -2,6 +2,7 @@
 // origin, it asks its opener for the proof by message (so the proof is in no URL) and
 // accepts the answer only from that opener at exactly this origin. It shows the fields
 // a person can compare with the verify page, and the whole file as a QR code.
+import { frenchSpacing } from "../shared/messages.js";
 import "./print.css";
 import { parseProof } from "../../protocol/proof.js";
 import { h, showQuietly } from "../shared/dom.js";
@@ -12,13 +13,13 @@ import { trackerOf, trackerText } from "../../protocol/sealed/tracker.js";
 
 const root = document.getElementById("urne-print")!;
 const en = document.documentElement.lang === "en";
-const say = (fr: string, english: string) => (en ? english : fr);
+const say = (fr: string, english: string) => (en ? english : frenchSpacing(fr));
 
 type PrintMessage = { type: "urne:print-proof"; proof: string; question: string; ballotId: string };
 
 /**
  * The whole proof as a QR code when it fits in one (a public ballot's proof, about 1 KB); a
- * sealed ballot's is longer (its payload alone is 647 bytes to 25 KB): then the file is the proof.
+ * sealed ballot's is longer (its payload alone is 163 bytes to 23 KB): then the file is the proof.
  */
 function proofFigure(compact: string): HTMLElement {
   try {

@@ -4,10 +4,11 @@
 // next to each chart holds the same numbers, so nothing is said by the picture alone.
 import type { ChoiceResults, MajorityJudgmentResults } from "../../protocol/results.js";
 import { h } from "../shared/dom.js";
-import { formatNumber, type Key, type Lang } from "../shared/public-i18n.js";
+import { formatList, formatNumber, type Key, type Lang } from "../shared/public-i18n.js";
 
 type T = (key: Key, params?: Record<string, string | number>) => string;
-const pct = (lang: Lang, value: number) => `${formatNumber(lang, value)} %`;
+/** "12,5 %" in French (a no-break space), "12.5%" in English. */
+const pct = (lang: Lang, value: number) => `${formatNumber(lang, value)}${lang === "en" ? "" : "\u00A0"}%`;
 
 /** Widths through the CSSOM: the page's CSP (style-src 'self') refuses style="" attributes. */
 function sized<E extends HTMLElement>(element: E, percent: number): E {
@@ -29,7 +30,7 @@ export function choiceChart(r: ChoiceResults, lang: Lang, t: T, multiple: boolea
     ...r.options.map((o) => h("div", { class: leaders.has(o.index) ? "bar-row leader" : "bar-row" },
       h("span", { class: "bar-label" }, o.label),
       h("span", { class: "bar-track" }, sized(h("span", { class: "bar-fill" }), o.percent)),
-      h("span", { class: "bar-value" }, `${t(o.votes === 1 ? "vote" : "votes", { n: formatNumber(lang, o.votes) })} · ${pct(lang, o.percent)}`))));
+      h("span", { class: "bar-value" }, `${t("votes", { count: o.votes })} · ${pct(lang, o.percent)}`))));
   const table = h("table", {},
     h("caption", {}, t("tableCaption")),
     h("thead", {}, h("tr", {},
@@ -54,11 +55,13 @@ export function majorityJudgmentChart(r: MajorityJudgmentResults, lang: Lang, t:
     ...ordered.map((c) => h("div", { class: c.index === r.winner ? "mj-row winner" : "mj-row" },
       h("span", { class: "bar-label" }, c.label),
       h("span", { class: "mj-track" },
-        ...c.profile.filter((p) => p.percent > 0).map((p) => sized(h("span", { class: `mj-seg g${p.grade}`, title: `${gradeLabel(p.grade)} : ${pct(lang, p.percent)}` }), p.percent)),
+        ...c.profile.filter((p) => p.percent > 0).map((p) => sized(h("span", { class: `mj-seg g${p.grade}`, title: `${gradeLabel(p.grade)}${lang === "fr" ? "\u00A0: " : ": "}${pct(lang, p.percent)}` }), p.percent)),
         h("span", { class: "mj-median" })),
       h("span", { class: "mj-grade" },
         c.majorityGrade === null ? "—" : t("mjGrade", { grade: gradeLabel(c.majorityGrade) }), " · ", t("mjRank", { rank: c.rank }), c.index === r.winner ? " ★" : ""))));
   const winner = r.winner === null ? null : r.candidates.find((c) => c.index === r.winner)!;
+  // No winner with ballots counted: the best candidates have identical profiles (a tie).
+  const tied = winner === null && ordered[0]?.majorityGrade != null ? ordered.filter((c) => c.rank === 1) : [];
   const table = h("table", {},
     h("caption", {}, t("mjTableCaption")),
     h("thead", {}, h("tr", {},
@@ -74,6 +77,8 @@ export function majorityJudgmentChart(r: MajorityJudgmentResults, lang: Lang, t:
     h("p", { class: "hint" }, t("mjIntro")),
     h("p", { class: "winner-line" }, h("strong", {}, winner && winner.majorityGrade !== null
       ? t("mjWinner", { name: winner.label, grade: gradeLabel(winner.majorityGrade) })
-      : t("mjNoWinner"))),
+      : tied.length > 1
+        ? t("mjTie", { names: formatList(lang, tied.map((c) => c.label)), grade: gradeLabel(tied[0].majorityGrade!) })
+        : t("mjNoWinner"))),
     legend, rows, scrollable(table, t("mjTableCaption")));
 }

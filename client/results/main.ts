@@ -47,9 +47,9 @@ function render(r: Results): void {
   const fact = (value: string, label: string) => h("li", {}, h("strong", {}, value), " ", label);
   const facts = h("ul", { class: "facts" },
     h("li", {}, h("span", { class: r.final ? "badge final" : "badge live" }, status), " ", r.final ? t("final") : t("provisional")),
-    fact(formatNumber(lang, r.votersCount), t("ballots")),
-    r.tokensIssued === null ? null : fact(formatNumber(lang, r.tokensIssued), t("tokensIssued")),
-    h("li", {}, t("finalShare"), lang === "fr" ? " : " : ": ", h("strong", {}, r.relayFinalShare === null ? t("unknown") : `${formatNumber(lang, r.relayFinalShare * 100)} %`)));
+    fact(formatNumber(lang, r.votersCount), t("ballots", { count: r.votersCount })),
+    r.tokensIssued === null ? null : fact(formatNumber(lang, r.tokensIssued), t("tokensIssued", { count: r.tokensIssued })),
+    h("li", {}, t("finalShare"), lang === "fr" ? "\u00A0: " : ": ", h("strong", {}, r.relayFinalShare === null ? t("unknown") : `${formatNumber(lang, r.relayFinalShare * 100)}${lang === "fr" ? "\u00A0" : ""}%`)));
   const chart = r.kind === "majority_judgment"
     ? majorityJudgmentChart(r as unknown as MajorityJudgmentResults, lang, t)
     : choiceChart(r as unknown as ChoiceResults, lang, t, r.kind === "multiple_choice");

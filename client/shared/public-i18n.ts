@@ -1,6 +1,8 @@
 // Words of the public pages (verify, results), French first. The page's language comes
 // from <html lang>, which the server sets from ?lang=fr|en. The names of the proof checks
 // themselves are in protocol/audit/proof-steps.ts, shared with `urne verify`.
+import { formatMessage, type Message } from "./messages.js";
+
 export type Lang = "fr" | "en";
 
 const fr = {
@@ -27,7 +29,7 @@ const fr = {
   emptyProof: "Déposez, choisissez ou collez d'abord une preuve.",
   badNode: "L'adresse du nœud n'est pas valide : {why}",
   allPassed: "Preuve valide : les 9 vérifications sont réussies. Ce bulletin est enregistré et compté.",
-  someFailed: "Preuve NON valide : {count} vérification(s) en échec ({steps}).",
+  someFailed: { one: "Preuve NON valide : {count} vérification en échec ({steps}).", other: "Preuve NON valide : {count} vérifications en échec ({steps})." } as Message,
   auditFileHint: "Le fichier d'audit d'un bulletin chiffré (bouton « Vérifier le chiffrement » du vote) se vérifie ici aussi, sans nœud.",
   auditPassed: "Fichier d'audit valide : ce bulletin chiffre exactement le choix affiché (A1 à A4). Un bulletin ouvert pour vérification n'est jamais déposé : celui qui compte a été chiffré à nouveau.",
   auditFailed: "Fichier d'audit NON valide ({steps}) : le bulletin ne chiffre pas le choix affiché, ou le fichier a été modifié. Ne votez pas avec ce navigateur ou ce site, et signalez-le.",
@@ -55,7 +57,7 @@ const fr = {
   trackersShowAll: "Voir les {count} codes",
   trackersShowOne: "Voir le code",
   trackersMore: "… et {count} autres : cherchez le vôtre ci-dessus.",
-  trackersExcludedHeading: "{count} bulletin(s) sur la chaîne écarté(s) du décompte (preuves non valides) :",
+  trackersExcludedHeading: { one: "{count} bulletin sur la chaîne écarté du décompte (preuves non valides) :", other: "{count} bulletins sur la chaîne écartés du décompte (preuves non valides) :" } as Message,
   awaitingDecryption: "Scrutin scellé : les résultats seront publiés quand assez de garants auront déchiffré le total.",
   awaitingShares: "Parts de déchiffrement valides publiées : {valid} sur {needed} nécessaires.",
   awaitingSharesOperator: "Parts de déchiffrement valides publiées : {valid} sur {needed} nécessaires, et celle de l'opérateur.",
@@ -71,13 +73,11 @@ const fr = {
   statusScheduled: "vote pas encore ouvert",
   provisional: "résultats provisoires, mis à jour automatiquement",
   final: "résultats définitifs",
-  ballots: "bulletins comptés",
-  tokensIssued: "jetons de vote délivrés",
+  ballots: { one: "bulletin compté", other: "bulletins comptés" } as Message,
+  tokensIssued: { one: "jeton de vote délivré", other: "jetons de vote délivrés" } as Message,
   finalShare: "part confirmée sur la chaîne",
   unknown: "inconnue",
-  votes: "{n} voix",
-  vote: "{n} voix",
-  voters: "{n} votant(s)",
+  votes: "{count} voix" as Message,
   tableCaption: "Résultats par option (même contenu que le graphique)",
   colOption: "Option",
   colVotes: "Voix",
@@ -89,6 +89,7 @@ const fr = {
   mjRank: "rang {rank}",
   mjWinner: "Vainqueur : {name}, mention majoritaire « {grade} ».",
   mjNoWinner: "Pas encore de vainqueur : aucun bulletin.",
+  mjTie: "Égalité : {names} ont exactement le même profil de mérite (mention majoritaire « {grade} ») ; aucun départage n'est possible.",
   mjTableCaption: "Profil de mérite : part de chaque mention par candidat (même contenu que le graphique)",
   colCandidate: "Candidat",
   colMajority: "Mention majoritaire",
@@ -96,11 +97,33 @@ const fr = {
   updatedAt: "Mis à jour à {time}, bloc {block}.",
   linkVerify: "Vérifier ma preuve de vote",
   linkObserver: "Recompter ce scrutin soi-même",
+  navBallots: "Les scrutins",
+  ballotsIntro: "Tous les scrutins ouverts sur ce service, du plus récent au plus ancien. Tout ce qui figure ici est public sur la chaîne : chacun peut le vérifier depuis son propre nœud.",
+  ballotsLoading: "Chargement des scrutins…",
+  ballotsUnavailable: "La liste des scrutins est momentanément indisponible. Réessayez plus tard.",
+  ballotsEmpty: "Aucun scrutin pour l'instant.",
+  ballotsMore: "Scrutins plus anciens",
+  ballotsCaption: "Scrutins de ce service : état, participation, empreinte et commande de recomptage",
+  ballotsRecountIntro: "Pour recompter un scrutin depuis la chaîne, sans faire confiance à ce service (remplacez N par son numéro ; tout autre nœud de la chaîne convient) :",
+  ballotsRecountHowTo: "Recompter pas à pas : le guide de l'observateur",
+  ballotsSealed: "scellé",
+  ballotsPublic: "public",
+  ballotsClosedOn: "clos le {date}",
+  ballotsClosesOn: "clôture le {date}",
+  ballotsOpensOn: "ouverture le {date}",
+  ballotsCounted: { one: "{count} bulletin compté", other: "{count} bulletins comptés" } as Message,
+  ballotsTokens: { one: "{count} jeton délivré", other: "{count} jetons délivrés" } as Message,
+  colBallot: "Scrutin",
+  colStatus: "État",
+  colParticipation: "Participation",
+  colFinalShare: "Part confirmée sur la chaîne",
+  colFingerprint: "Empreinte",
+  colRecount: "Recompter",
 };
 
 export type Key = keyof typeof fr;
 
-const en: Record<Key, string> = {
+const en: Record<Key, Message> = {
   brand: "urne",
   navVerify: "Check a proof",
   navObserver: "Recount it yourself",
@@ -124,7 +147,7 @@ const en: Record<Key, string> = {
   emptyProof: "Drop, choose or paste a proof first.",
   badNode: "The node URL is not valid: {why}",
   allPassed: "Proof valid: all 9 checks passed. This ballot is recorded and counted.",
-  someFailed: "Proof NOT valid: {count} check(s) failed ({steps}).",
+  someFailed: { one: "Proof NOT valid: {count} check failed ({steps}).", other: "Proof NOT valid: {count} checks failed ({steps})." },
   auditFileHint: "The audit file of an encrypted ballot (the \"Check the encryption\" button when voting) is checked here too, with no node.",
   auditPassed: "Audit file valid: this ballot encrypts exactly the choice shown (A1 to A4). A ballot opened for checking is never cast: the one that counts was encrypted again.",
   auditFailed: "Audit file NOT valid ({steps}): the ballot does not encrypt the choice shown, or the file was changed. Do not vote with this browser or site, and report it.",
@@ -152,7 +175,7 @@ const en: Record<Key, string> = {
   trackersShowAll: "Show the {count} codes",
   trackersShowOne: "Show the code",
   trackersMore: "… and {count} more: search for yours above.",
-  trackersExcludedHeading: "{count} ballot(s) on chain left out of the count (proofs not valid):",
+  trackersExcludedHeading: { one: "{count} ballot on chain left out of the count (proofs not valid):", other: "{count} ballots on chain left out of the count (proofs not valid):" },
   awaitingDecryption: "Sealed ballot: the results will be published once enough trustees have decrypted the total.",
   awaitingShares: "Valid decryption shares posted: {valid} of the {needed} needed.",
   awaitingSharesOperator: "Valid decryption shares posted: {valid} of the {needed} needed, and the operator's.",
@@ -168,13 +191,11 @@ const en: Record<Key, string> = {
   statusScheduled: "vote not open yet",
   provisional: "provisional results, updated automatically",
   final: "final results",
-  ballots: "ballots counted",
-  tokensIssued: "voting tokens issued",
+  ballots: { one: "ballot counted", other: "ballots counted" },
+  tokensIssued: { one: "voting token issued", other: "voting tokens issued" },
   finalShare: "share final on chain",
   unknown: "unknown",
-  votes: "{n} votes",
-  vote: "{n} vote",
-  voters: "{n} voter(s)",
+  votes: { one: "{count} vote", other: "{count} votes" },
   tableCaption: "Results per option (same content as the chart)",
   colOption: "Option",
   colVotes: "Votes",
@@ -186,6 +207,7 @@ const en: Record<Key, string> = {
   mjRank: "rank {rank}",
   mjWinner: "Winner: {name}, majority grade “{grade}”.",
   mjNoWinner: "No winner yet: no ballot.",
+  mjTie: "A tie: {names} have exactly the same merit profile (majority grade “{grade}”); nothing can separate them.",
   mjTableCaption: "Merit profile: share of each grade per candidate (same content as the chart)",
   colCandidate: "Candidate",
   colMajority: "Majority grade",
@@ -193,6 +215,28 @@ const en: Record<Key, string> = {
   updatedAt: "Updated at {time}, block {block}.",
   linkVerify: "Check my proof of vote",
   linkObserver: "Recount this ballot yourself",
+  navBallots: "Ballots",
+  ballotsIntro: "Every ballot opened on this service, newest first. Everything here is public on the chain: anyone can check it from their own node.",
+  ballotsLoading: "Loading the ballots…",
+  ballotsUnavailable: "The list of ballots is unavailable for now. Please try again later.",
+  ballotsEmpty: "No ballot yet.",
+  ballotsMore: "Older ballots",
+  ballotsCaption: "Ballots of this service: status, participation, fingerprint and recount command",
+  ballotsRecountIntro: "To recount a ballot from the chain without trusting this service (replace N with its number; any other node of the chain will do):",
+  ballotsRecountHowTo: "Recount step by step: the observer's guide",
+  ballotsSealed: "sealed",
+  ballotsPublic: "public",
+  ballotsClosedOn: "closed on {date}",
+  ballotsClosesOn: "closes on {date}",
+  ballotsOpensOn: "opens on {date}",
+  ballotsCounted: { one: "{count} ballot counted", other: "{count} ballots counted" },
+  ballotsTokens: { one: "{count} token issued", other: "{count} tokens issued" },
+  colBallot: "Ballot",
+  colStatus: "Status",
+  colParticipation: "Participation",
+  colFinalShare: "Share final on chain",
+  colFingerprint: "Fingerprint",
+  colRecount: "Recount",
 };
 
 export function pageLang(): Lang {
@@ -201,8 +245,11 @@ export function pageLang(): Lang {
 
 export function translator(lang: Lang): (key: Key, params?: Record<string, string | number>) => string {
   const words = lang === "en" ? en : fr;
-  return (key, params = {}) => words[key].replace(/\{(\w+)\}/g, (_, name: string) => String(params[name] ?? `{${name}}`));
+  return (key, params = {}) => formatMessage(lang, words[key], params);
 }
+
+/** "Alice et Bob", "Alice, Bob and Chloé". */
+export const formatList = (lang: Lang, items: readonly string[]) => new Intl.ListFormat(lang === "en" ? "en-GB" : "fr-FR", { type: "conjunction" }).format(items);
 
 /** Numbers as the reader's language writes them (1 234,5 in French). */
 export const formatNumber = (lang: Lang, n: number) => n.toLocaleString(lang === "en" ? "en-GB" : "fr-FR", { maximumFractionDigits: 2 });

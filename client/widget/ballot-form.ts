@@ -20,7 +20,7 @@ export function ballotForm(params: BallotParams, lang: Lang, t: Translate, previ
   const id = `ballot-${++formCount}`;
   const grades = lang === "en" ? MJ_GRADES_EN : MJ_GRADES;
   const hint = params.kind === BallotKind.SingleChoice ? t("kindSingle")
-    : params.kind === BallotKind.MultipleChoice ? (params.minChoices === params.maxChoices ? t("kindMultipleExact", { min: params.minChoices }) : t("kindMultiple", { min: params.minChoices, max: params.maxChoices }))
+    : params.kind === BallotKind.MultipleChoice ? (params.minChoices === params.maxChoices ? t("kindMultipleExact", { count: params.minChoices }) : t("kindMultiple", { min: params.minChoices, max: params.maxChoices }))
       : t("kindJudgment");
   const element = h("fieldset", { class: "ballot", "aria-describedby": `${id}-hint` },
     h("legend", {}, params.question),

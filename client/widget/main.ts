@@ -1,6 +1,7 @@
 // The widget's first screen: the question, its rules and the login button. It imports
-// no crypto: once it is drawn, voting.ts (ethers, blind RSA) is fetched with import(),
-// so the partner page's visitor downloads little until they decide to vote.
+// no crypto: voting.ts (ethers, blind RSA, the sealing) is fetched with import() at the
+// voter's first interaction, so a partner page's visitor downloads little until they
+// decide to vote (`npm run bench -- widget` measures it in Chromium).
 import "./widget.css";
 import { h, show, showQuietly } from "../shared/dom.js";
 import { ApiError, getBallot } from "./api.js";
@@ -17,10 +18,30 @@ function kindHint(ctx: WidgetContext): string {
   const b = ctx.ballot;
   if (b.kind === "single_choice") return t("kindSingle");
   if (b.kind === "majority_judgment") return t("kindJudgment");
-  return b.minChoices === b.maxChoices ? t("kindMultipleExact", { min: b.minChoices }) : t("kindMultiple", { min: b.minChoices, max: b.maxChoices });
+  return b.minChoices === b.maxChoices ? t("kindMultipleExact", { count: b.minChoices }) : t("kindMultiple", { min: b.minChoices, max: b.maxChoices });
 }
 
-function intro(ctx: WidgetContext, voting: Promise<typeof import("./voting.js")>, first = false): void {
+type Voting = typeof import("./voting.js");
+let voting: Promise<Voting> | undefined;
+
+/**
+ * The voting code (the crypto, the chain check, the forms) on the voter's first interaction
+ * with the widget, not at page load: a page that shows ten widgets nobody touches costs
+ * their first screens only. Once loaded, it starts reading the ballot from the chain while
+ * the voter logs in.
+ */
+function loadVoting(ctx: WidgetContext): Promise<Voting> {
+  voting ??= import("./voting.js").then((v) => {
+    if (ctx.ballot.status === "open") v.prepare(ctx);
+    return v;
+  }, (error: unknown) => {
+    voting = undefined; // the network may be back at the next try
+    throw error;
+  });
+  return voting;
+}
+
+function intro(ctx: WidgetContext, first = false): void {
   const { ballot } = ctx;
   const status = h("p", { class: "status", role: "status" });
   let action: HTMLElement;
@@ -29,14 +50,19 @@ function intro(ctx: WidgetContext, voting: Promise<typeof import("./voting.js")>
     button.addEventListener("click", () => {
       status.textContent = t("loginWaiting");
       button.disabled = true;
+      const code = loadVoting(ctx); // while the voter logs in
       // window.open runs now, inside the click: popup blockers allow it.
       login().then(async (result) => {
         ctx.login = result;
-        (await voting).identityScreen(ctx, () => intro(ctx, voting));
+        (await code).identityScreen(ctx, () => intro(ctx));
       }, (error: unknown) => {
         button.disabled = false;
         const code = error instanceof LoginError ? error.code : "";
         status.textContent = code === "POPUP_BLOCKED" ? t("popupBlocked") : code === "CANCELLED" ? t("loginCancelled") : t("loginFailed", { message: error instanceof Error ? error.message : String(error) });
+      }).catch(() => {
+        // Logged in, but the voting code did not arrive: nothing was sent; a click tries again.
+        button.disabled = false;
+        status.textContent = t("errNetwork");
       });
     });
     action = h("div", { class: "login" }, button, h("p", { class: "hint" }, t("loginHint")));
@@ -64,15 +90,17 @@ async function start(): Promise<void> {
   try {
     const ballot = await getBallot(config.ballotId);
     const ctx: WidgetContext = { root, config, lang: config.lang, t, ballot };
-    const voting = import("./voting.js");
-    intro(ctx, voting, true);
+    intro(ctx, true);
     // The frame takes its height from the first real screen only: the one-line "loading"
     // screen would shrink the space embed.js reserved, then grow it again, moving everything
     // below it on the partner page twice (and, frames loading lazily as the page scrolls,
     // the frames below them in a cascade).
     reportHeight(config.host);
-    // After the first screen: fetch the crypto and start checking the ballot on chain.
-    if (ballot.status === "open") void voting.then((v) => v.prepare(ctx));
+    // The first sign of a voter (a pointer pressed, a key, a focus inside the frame) fetches
+    // the voting code, a moment before the click that needs it.
+    if (ballot.status === "open") {
+      for (const type of ["pointerdown", "keydown", "focusin"] as const) root.addEventListener(type, () => void loadVoting(ctx), { once: true, passive: true });
+    }
   } catch (error) {
     const code = error instanceof ApiError ? error.code : "ERR_NETWORK";
     showQuietly(root, h("h1", {}, t("title")), h("p", { role: "alert" }, code === "ERR_BALLOT_NOT_FOUND" ? t("errUnknownBallot") : t("errNetwork")));

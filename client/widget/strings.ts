@@ -1,12 +1,14 @@
 // Every sentence of the widget, in French (default) and English. One dictionary, same
 // keys in both languages (the English one is typed after the French one, so a missing
 // key fails the type check). Placeholders are {name}; values are inserted as text.
+import { formatMessage, type Message } from "../shared/messages.js";
+
 const fr = {
   title: "Je vote",
   loading: "Chargement du scrutin…",
   kindSingle: "Une seule réponse possible.",
   kindMultiple: "Choisissez de {min} à {max} réponses.",
-  kindMultipleExact: "Choisissez {min} réponse(s).",
+  kindMultipleExact: { one: "Choisissez {count} réponse.", other: "Choisissez {count} réponses." } as Message,
   kindJudgment: "Attribuez une mention à chaque candidat (jugement majoritaire).",
   closesAt: "Clôture : {date}.",
   notOpenYet: "Ce scrutin n'est pas encore ouvert. Ouverture : {date}.",
@@ -87,14 +89,14 @@ const fr = {
   errOther: "Une erreur est survenue ({code}).",
 } as const;
 
-type Dictionary = { readonly [K in keyof typeof fr]: string };
+type Dictionary = { readonly [K in keyof typeof fr]: Message };
 
 const en: Dictionary = {
   title: "Vote",
   loading: "Loading the ballot…",
   kindSingle: "One answer only.",
   kindMultiple: "Choose {min} to {max} answers.",
-  kindMultipleExact: "Choose {min} answer(s).",
+  kindMultipleExact: { one: "Choose {count} answer.", other: "Choose {count} answers." },
   kindJudgment: "Give a grade to every candidate (majority judgment).",
   closesAt: "Closes: {date}.",
   notOpenYet: "This ballot is not open yet. Opens: {date}.",
@@ -180,8 +182,7 @@ export type StringKey = keyof typeof fr;
 
 export function translator(lang: Lang) {
   const dictionary: Dictionary = lang === "en" ? en : fr;
-  return (key: StringKey, params: Record<string, string | number> = {}): string =>
-    dictionary[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return (key: StringKey, params: Record<string, string | number> = {}): string => formatMessage(lang, dictionary[key], params);
 }
 
 export type Translate = ReturnType<typeof translator>;

@@ -2,6 +2,8 @@
 // else server side:
 //   GET /health                    whether the API's store can be written and the chain answers
 //   GET /.well-known/urne.json     what a widget or an observer needs to start
+//   GET /v1/public-ballots         every ballot of this vote host, newest first (?limit, ?before):
+//                                  status, participation, fingerprint (the ballots page)
 //   GET /v1/ballots/:id/results    counts, percentages, majority judgment; hidden until
 //                                  the close when the ballot has no live results
 //   GET /v1/ballots/:id/trackers   a sealed ballot's counted ballots by tracker (and those
@@ -15,6 +17,8 @@ import type { BallotChain } from "../ballots/ballot-chain.js";
 import type { BallotService } from "../ballots/ballot-service.js";
 import { doorStatus } from "../chain/door-status.js";
 import type { StoreHealth } from "../store/durable-level.js";
+import type { PublicBallotList } from "../../protocol/api-types.js";
+import { pageQuery } from "./ballot-routes.js";
 import { widgetCors } from "./widget-cors.js";
 
 export type WellKnownConfig = {
@@ -61,6 +65,12 @@ export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: B
       // What a partner pins (<script integrity>) and checks against a release's build.
       ...(config.client ? { client: config.client } : {}),
     });
+  });
+
+  router.get("/v1/public-ballots", async (req, res) => {
+    const list = await ballots.publicList(pageQuery(req.query), async (appId) => (await apps.get(appId))?.name ?? appId);
+    const answer: PublicBallotList = { ...list, chain: { chainId: chain.chainId.toString(), ballotBox: chain.ballotBox, rpcUrls: config.rpcUrls } };
+    res.set("Cache-Control", "no-store").json(answer);
   });
 
   router.options("/v1/ballots/:id/results", ballotsApp);

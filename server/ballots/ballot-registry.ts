@@ -63,6 +63,14 @@ export class BallotRegistry {
     return out;
   }
 
+  /** Every app's ballots, newest first; `before` (a ballot id) starts the page after it. */
+  async list(page: { limit?: number; before?: string } = {}): Promise<BallotRecord[]> {
+    const out: BallotRecord[] = [];
+    const range = page.before === undefined ? {} : { lt: sortable(page.before) };
+    for await (const record of this.ballots.values({ ...range, reverse: true, limit: page.limit ?? 100 })) out.push(record);
+    return out;
+  }
+
   async all(): Promise<BallotRecord[]> {
     const out: BallotRecord[] = [];
     for await (const record of this.ballots.values()) out.push(record);

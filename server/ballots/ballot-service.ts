@@ -86,6 +86,8 @@ export type BallotServiceDeps = {
   now?: () => number;
 };
 
+import type { PublicBallot } from "../../protocol/api-types.js";
+
 const notFound = () => new UrneError("ERR_BALLOT_NOT_FOUND", "No ballot with this id for this app.", { field: "id" });
 
 export class BallotService {
@@ -202,6 +204,27 @@ export class BallotService {
     const records = await this.deps.registry.listByApp(app.id, { limit: page.limit + 1, before: page.before });
     const shown = records.slice(0, page.limit);
     const ballots = await Promise.all(shown.map(async (r) => ballotView(await this.#withFingerprint(r), await this.deps.chain.ballot(BigInt(r.id)), this.now())));
+    return { ballots, next: records.length > page.limit ? shown[shown.length - 1].id : null };
+  }
+
+  /**
+   * A page of every ballot of this vote host, newest first, as anyone may see it (the ballots
+   * page): what is on chain and public already, with the organizing app's name.
+   */
+  async publicList(page: { limit: number; before?: string }, organizerOf: (appId: string) => Promise<string>): Promise<{ ballots: PublicBallot[]; next: string | null }> {
+    const records = await this.deps.registry.list({ limit: page.limit + 1, before: page.before });
+    const shown = records.slice(0, page.limit);
+    const ballots = await Promise.all(shown.map(async (r): Promise<PublicBallot> => {
+      const record = await this.#withFingerprint(r);
+      const view = ballotView(record, await this.deps.chain.ballot(BigInt(record.id)), this.now());
+      return {
+        id: view.id, question: view.question, kind: view.kind, organizer: await organizerOf(record.appId), status: view.status,
+        sealed: record.sealed !== undefined, opensAt: view.opensAt, closesAt: view.closesAt, closedAt: view.closedAt,
+        votersCount: view.votersCount ?? 0, tokensIssued: view.tokensIssued,
+        relayFinalShare: (await this.deps.finality?.finalShare(BigInt(record.id))) ?? null,
+        fingerprint: view.fingerprint, createdAt: { blockNumber: record.chain.blockNumber, txHash: record.chain.txHash },
+      };
+    }));
     return { ballots, next: records.length > page.limit ? shown[shown.length - 1].id : null };
   }
 

@@ -3,6 +3,7 @@
 // whose script comes from client/<page>/main.ts, pinned by integrity (page-code.ts).
 import { Router } from "express";
 import { assetRoutes } from "./assets-routes.js";
+import { ballotsPageRoutes } from "./ballots-page.js";
 import type { ClientBundle } from "./client-assets.js";
 import { observerRoutes } from "./observer-page.js";
 import { pageCodes } from "./page-code.js";
@@ -23,6 +24,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(widgetRoutes(deps.widget, code));
   router.use(verifyRoutes(code));
   router.use(resultsRoutes(code, deps.widget.ballots));
+  router.use(ballotsPageRoutes(code));
   router.use(observerRoutes({ rpcUrl: deps.widget.rpcUrls[0], ballotBox: deps.widget.chain.ballotBox, code }));
   return router;
 }

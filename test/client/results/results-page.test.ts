@@ -1,5 +1,5 @@
-// The results page (GET /results/:ballotId) and the observer instructions (GET /observer)
-// in real Chromium against the whole stack: after real votes, each kind shows its counts
+// The results page (GET /results/:ballotId), the list of ballots (GET /ballots) and the
+// observer instructions (GET /observer) in real Chromium against the whole stack: after real votes, each kind shows its counts
 // (bars and the table that says the same), hidden results say when they will appear, and
 // the pages pass axe-core.
 import { expect } from "chai";
@@ -51,9 +51,9 @@ describe("client/results: the results and observer pages in Chromium", function 
     await open(`/results/${ballot.id}`);
     expect(await page.locator("h1").textContent()).to.equal("Faut-il piétonniser la place du marché ?");
     expect(await tableRows()).to.deep.equal([
-      ["Pour (en tête)", "3", "60 %"],
-      ["Contre", "1", "20 %"],
-      ["Abstention", "1", "20 %"],
+      ["Pour (en tête)", "3", "60\u00A0%"],
+      ["Contre", "1", "20\u00A0%"],
+      ["Abstention", "1", "20\u00A0%"],
     ]);
     expect(await page.locator(".facts").textContent()).to.contain("5 bulletins comptés").and.contain("vote en cours").and.contain("part confirmée sur la chaîne");
     // The bars are DRAWN to scale (widths set through the CSSOM, which the CSP allows), and
@@ -70,14 +70,26 @@ describe("client/results: the results and observer pages in Chromium", function 
     await castVotes(stack, ballot, [[0, 1], [1], [1, 2, 3]]);
     await open(`/results/${ballot.id}?lang=en`);
     expect(await tableRows()).to.deep.equal([
-      ["Park", "1", "33.33 %"],
-      ["Bike lane (leading)", "3", "100 %"],
-      ["Market", "1", "33.33 %"],
-      ["Library", "1", "33.33 %"],
+      ["Park", "1", "33.33%"],
+      ["Bike lane (leading)", "3", "100%"],
+      ["Market", "1", "33.33%"],
+      ["Library", "1", "33.33%"],
     ]);
     expect(await page.locator(".facts").textContent()).to.contain("3 ballots counted");
     expect(await page.locator(".chart .hint").first().textContent()).to.contain("percentages are of the number of voters");
     await screenshot(page, "results-multiple-en");
+  });
+
+  it("majority judgment: a tie the tie-break cannot separate is announced as a tie, with one ballot counted in the singular", async () => {
+    const ballot = await create({ question: "Départagez", kind: "majority_judgment", options: ["Alice", "Bob", "Chloé"] });
+    await castVotes(stack, ballot, [[4, 4, 1]]);
+    await open(`/results/${ballot.id}`);
+    expect(await page.locator(".winner-line").textContent()).to.equal(
+      "Égalité\u00A0: Alice et Bob ont exactement le même profil de mérite (mention majoritaire «\u00A0Bien\u00A0»)\u202F; aucun départage n'est possible.");
+    expect(await page.locator(".facts").textContent()).to.contain("1 bulletin compté").and.not.contain("bulletins");
+    await open(`/results/${ballot.id}?lang=en`);
+    expect(await page.locator(".winner-line").textContent()).to.equal("A tie: Alice and Bob have exactly the same merit profile (majority grade “Very good”); nothing can separate them.");
+    expect(await page.locator(".facts").textContent()).to.contain("1 ballot counted");
   });
 
   it("majority judgment: merit profiles as stacked bars with the median, majority grades and the winner", async () => {
@@ -85,10 +97,10 @@ describe("client/results: the results and observer pages in Chromium", function 
     // Alice 1 2 2 4, Bob 2 2 3 3, Chloé 0 0 1 5: Alice and Bob are "Passable", Bob wins the tie-break.
     await castVotes(stack, ballot, [[1, 2, 0], [2, 2, 0], [2, 3, 1], [4, 3, 5]]);
     await open(`/results/${ballot.id}`);
-    expect(await page.locator(".winner-line").textContent()).to.equal("Vainqueur : Bob, mention majoritaire « Passable ».");
+    expect(await page.locator(".winner-line").textContent()).to.equal("Vainqueur\u00A0: Bob, mention majoritaire «\u00A0Passable\u00A0».");
     const rows = await tableRows();
     expect(rows.map((r) => [r[0], r[7], r[8]])).to.deep.equal([["Bob", "Passable", "1"], ["Alice", "Passable", "2"], ["Chloé", "À rejeter", "3"]]);
-    expect(rows[1].slice(1, 7)).to.deep.equal(["0 %", "25 %", "50 %", "0 %", "25 %", "0 %"]);
+    expect(rows[1].slice(1, 7)).to.deep.equal(["0", "25", "50", "0", "25", "0"].map((p) => `${p}\u00A0%`));
     expect(await page.locator(".mj-median").count()).to.equal(3);
     const drawn = (selector: string) => page.$$eval(selector, (segs) => segs.map((s) => `${s.className}=${Math.round((100 * s.getBoundingClientRect().width) / s.parentElement!.getBoundingClientRect().width)}%`));
     expect(await drawn(".mj-row:nth-child(1) .mj-seg")).to.deep.equal(["mj-seg g2=50%", "mj-seg g3=50%"]);
@@ -107,23 +119,68 @@ describe("client/results: the results and observer pages in Chromium", function 
     await screenshot(page, "results-hidden-fr");
     expect((await call(stack, "POST", `/v1/ballots/${ballot.id}/close`, { key })).status).to.equal(200);
     await open(`/results/${ballot.id}`);
-    expect(await page.locator(".facts").textContent()).to.contain("vote clos").and.contain("résultats définitifs").and.contain("jetons de vote délivrés");
-    expect((await tableRows())[1]).to.deep.equal(["Contre (en tête)", "2", "100 %"]);
+    expect(await page.locator(".facts").textContent()).to.contain("vote clos").and.contain("résultats définitifs").and.contain("0 jeton de vote délivré"); // votes cast around the issuer
+    expect((await tableRows())[1]).to.deep.equal(["Contre (en tête)", "2", "100\u00A0%"]);
     await screenshot(page, "results-closed-fr");
   });
 
   it("refreshes while the vote is open", async () => {
     const ballot = await create({ question: "Mise à jour en direct ?" });
     await open(`/results/${ballot.id}`);
-    expect(await page.locator(".facts").textContent()).to.contain("0 bulletins comptés");
+    expect(await page.locator(".facts").textContent()).to.contain("0 bulletin compté");
     await castVotes(stack, ballot, [[2]]);
-    await page.waitForFunction(() => document.querySelector(".facts")?.textContent?.includes("1 bulletins comptés"), undefined, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelector(".facts")?.textContent?.includes("1 bulletin compté"), undefined, { timeout: 20_000 });
   });
 
   it("says so for a ballot that does not exist, and refuses a malformed id", async () => {
     await open("/results/987654");
     expect(await page.locator(".summary").textContent()).to.equal("Aucun scrutin ne porte ce numéro.");
     expect((await fetch(`${stack.apiUrl}/results/abc`)).status).to.equal(404);
+  });
+
+  it("ballots page: every ballot, newest first, with its status, participation, fingerprint and recount command, from an API anyone may read", async () => {
+    const first = await create({ question: "Un kiosque à musique ?" });
+    await castVotes(stack, first, [[0], [1]]);
+    const second = await create({ question: "Un jardin partagé ?" });
+    // The API, with no key: newest first, pages by cursor, each field of the organizer's view that is public.
+    const all = await call(stack, "GET", "/v1/public-ballots");
+    expect(all.status).to.equal(200);
+    const ids = (all.body.ballots as { id: string }[]).map((b) => b.id);
+    expect(ids.slice(0, 2)).to.deep.equal([second.id, first.id]);
+    expect(ids).to.deep.equal([...ids].sort((a, b) => Number(b) - Number(a)));
+    const listed = all.body.ballots.find((b: { id: string }) => b.id === first.id);
+    const organizerView = (await call(stack, "GET", `/v1/ballots/${first.id}`, { key })).body.ballot;
+    expect(listed).to.deep.include({ question: "Un kiosque à musique ?", kind: "single_choice", organizer: "MaVoix", status: "open", sealed: false, votersCount: 2, tokensIssued: null, fingerprint: organizerView.fingerprint });
+    expect(all.body.chain).to.deep.equal({ chainId: String(stack.ballotChain.chainId), ballotBox: stack.ballotChain.ballotBox, rpcUrls: [stack.rpcUrl] });
+    const page1 = await call(stack, "GET", "/v1/public-ballots?limit=1");
+    expect(page1.body.ballots.map((b: { id: string }) => b.id)).to.deep.equal([second.id]);
+    expect(page1.body.next).to.equal(second.id);
+    expect((await call(stack, "GET", `/v1/public-ballots?limit=1&before=${page1.body.next}`)).body.ballots[0].id).to.equal(first.id);
+    const refused = await call(stack, "GET", "/v1/public-ballots?app=1");
+    expect([refused.status, refused.body.error.code, refused.body.error.field]).to.deep.equal([400, "ERR_INVALID_QUERY", "app"]);
+
+    await page.goto(`${stack.apiUrl}/ballots`);
+    await page.waitForSelector("table.ballots tbody tr");
+    expect(await page.locator("h1").textContent()).to.equal("Les scrutins de ce service");
+    const row = page.locator("table.ballots tbody tr", { hasText: "Un kiosque à musique ?" });
+    expect(await row.locator("a").getAttribute("href")).to.equal(`/results/${first.id}?lang=fr`);
+    const cells = await row.locator("th, td").allTextContents();
+    expect(cells[0]).to.equal(`Un kiosque à musique ?n° ${first.id} · MaVoix`);
+    expect(cells[1]).to.contain("vote en cours").and.contain("public").and.contain("clôture le");
+    expect(cells[2]).to.equal("2 bulletins comptés");
+    expect(await row.locator("td code").first().getAttribute("title")).to.equal(organizerView.fingerprint);
+    expect(cells[5]).to.equal(`urne recount --ballot ${first.id}`);
+    expect(await page.locator(".recount pre").textContent()).to.equal(`urne recount --rpc ${stack.rpcUrl} --ballot-box ${stack.ballotChain.ballotBox} --ballot N`);
+    expect(await page.locator("header.site nav a").first().getAttribute("href")).to.equal("/ballots?lang=fr");
+    expect(await page.getByRole("button", { name: "Scrutins plus anciens" }).isVisible(), "no older page").to.equal(false);
+    await screenshot(page, "ballots-fr");
+    await expectNoSeriousAxeViolation(page);
+    await page.goto(`${stack.apiUrl}/ballots?lang=en`);
+    await page.waitForSelector("table.ballots tbody tr");
+    expect(await page.locator("h1").textContent()).to.equal("Ballots of this service");
+    expect(await page.locator("table.ballots tbody tr", { hasText: "Un jardin partagé ?" }).locator("td").nth(1).textContent()).to.equal("0 ballots counted");
+    await page.setViewportSize({ width: 390, height: 800 }); // a phone: the table scrolls in its own box
+    await screenshot(page, "ballots-phone-en");
   });
 
   it("observer page: the three commands with this service's node and contract, and the §9 steps from PROTOCOL.md", async () => {

@@ -70,7 +70,7 @@ describe("client/verify: the verify page in Chromium", function () {
     expect(await verdicts()).to.deep.equal(allTrue);
     const summary = page.locator(".summary");
     expect(await summary.getAttribute("role")).to.equal("status");
-    expect(await summary.textContent()).to.contain("Preuve valide : les 9 vérifications sont réussies");
+    expect(await summary.textContent()).to.contain("Preuve valide\u00A0: les 9 vérifications sont réussies");
     expect(await page.locator('li[data-step="P5"]').textContent()).to.contain("réussi").and.contain("jeton de vote valide pour ce scrutin");
     expect(await page.locator(".summary a").getAttribute("href")).to.equal(`/results/${proof.ballotId}?lang=fr`);
     await screenshot(page, "verify-valid-fr");
@@ -81,7 +81,7 @@ describe("client/verify: the verify page in Chromium", function () {
     await open();
     await paste({ ...proof, payload: "0x01" });
     expect(await verdicts()).to.deep.equal({ ...allTrue, P4: "false", P6: "false", P7: "skipped", P8: "skipped", P9: "skipped" });
-    expect(await page.locator(".summary").textContent()).to.contain("Preuve NON valide : 2 vérification(s) en échec (P4, P6)");
+    expect(await page.locator(".summary").textContent()).to.contain("Preuve NON valide\u00A0: 2 vérifications en échec (P4, P6)");
     expect(await page.locator('li[data-step="P4"]').textContent()).to.contain("échec").and.contain("le bulletin (payload) : 0x01 dans la preuve, 0x00 sur la chaîne");
     await screenshot(page, "verify-tampered-choice-fr");
   });
@@ -91,7 +91,7 @@ describe("client/verify: the verify page in Chromium", function () {
     expect(await page.locator("h1").textContent()).to.equal("Check a proof of vote");
     await paste({ ...proof, tokenSignature: changeOneChar(proof.tokenSignature as string, 300) });
     expect(await verdicts()).to.deep.equal({ ...allTrue, P4: "false", P5: "false", P7: "skipped", P8: "skipped", P9: "skipped" });
-    expect(await page.locator(".summary").textContent()).to.contain("Proof NOT valid: 2 check(s) failed (P4, P5)");
+    expect(await page.locator(".summary").textContent()).to.contain("Proof NOT valid: 2 checks failed (P4, P5)");
     expect(await page.locator('li[data-step="P5"]').textContent()).to.contain("failed").and.contain("not a valid signature of the issuer key");
     await screenshot(page, "verify-tampered-token-en");
   });
@@ -122,7 +122,7 @@ describe("client/verify: the verify page in Chromium", function () {
     await open();
     await page.setInputFiles("#proof-file", { name: "preuve-de-vote.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(proof)) });
     expect(await verdicts()).to.deep.equal(allTrue);
-    expect(await page.locator("#proof-message").textContent()).to.equal("Preuve chargée depuis « preuve-de-vote.json ».");
+    expect(await page.locator("#proof-message").textContent()).to.equal("Preuve chargée depuis «\u00A0preuve-de-vote.json\u00A0».");
   });
 
   it("verifies a proof file dropped on the drop zone", async () => {
@@ -133,7 +133,7 @@ describe("client/verify: the verify page in Chromium", function () {
       document.querySelector(".dropzone")!.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
     }, JSON.stringify(proof));
     expect(await verdicts()).to.deep.equal(allTrue);
-    expect(await page.locator("#proof-message").textContent()).to.equal("Preuve chargée depuis « deposee.json ».");
+    expect(await page.locator("#proof-message").textContent()).to.equal("Preuve chargée depuis «\u00A0deposee.json\u00A0».");
   });
 
   it("verifies a proof read from an image of its QR code", async () => {
