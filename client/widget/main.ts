@@ -1,7 +1,7 @@
 // The widget's first screen: the question, its rules and the login button. It imports
-// no crypto: voting.ts (ethers, blind RSA, the sealing) is fetched with import() at the
-// voter's first interaction, so a partner page's visitor downloads little until they
-// decide to vote (`npm run bench -- widget` measures it in Chromium).
+// no crypto: voting.ts (ethers, blind RSA, the sealing) is fetched with import() when the
+// voter clicks to log in, so a partner page's visitor downloads little until they decide
+// to vote (`npm run bench -- widget` measures it in Chromium).
 import "./widget.css";
 import { h, show, showQuietly } from "../shared/dom.js";
 import { ApiError, getBallot } from "./api.js";
@@ -25,10 +25,10 @@ type Voting = typeof import("./voting.js");
 let voting: Promise<Voting> | undefined;
 
 /**
- * The voting code (the crypto, the chain check, the forms) on the voter's first interaction
- * with the widget, not at page load: a page that shows ten widgets nobody touches costs
- * their first screens only. Once loaded, it starts reading the ballot from the chain while
- * the voter logs in.
+ * The voting code (the crypto, the chain check, the forms) on the voter's click on the login
+ * button, not at page load: a page that shows ten widgets nobody touches costs their first
+ * screens only. It arrives while the voter logs in in the popup, and starts reading the
+ * ballot from the chain.
  */
 function loadVoting(ctx: WidgetContext): Promise<Voting> {
   voting ??= import("./voting.js").then((v) => {
@@ -96,11 +96,6 @@ async function start(): Promise<void> {
     // below it on the partner page twice (and, frames loading lazily as the page scrolls,
     // the frames below them in a cascade).
     reportHeight(config.host);
-    // The first sign of a voter (a pointer pressed, a key, a focus inside the frame) fetches
-    // the voting code, a moment before the click that needs it.
-    if (ballot.status === "open") {
-      for (const type of ["pointerdown", "keydown", "focusin"] as const) root.addEventListener(type, () => void loadVoting(ctx), { once: true, passive: true });
-    }
   } catch (error) {
     const code = error instanceof ApiError ? error.code : "ERR_NETWORK";
     showQuietly(root, h("h1", {}, t("title")), h("p", { role: "alert" }, code === "ERR_BALLOT_NOT_FOUND" ? t("errUnknownBallot") : t("errNetwork")));
