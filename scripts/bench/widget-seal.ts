@@ -2,8 +2,8 @@
 // run it: the release's sealing worker (dist/client/assets/seal-worker.js, built by `npm run
 // build`) in a Web Worker of a page, timed from the page's request to the sealed ballot
 // (encrypt + prove every cell and sum rule), median of several runs:
-//   BENCH widget_seal_ms_single              pour/contre/abstention (3 cells, 1 sum rule)
-//   BENCH widget_seal_ms_mj10                majority judgment, 10 candidates (60 cells, 10 sum rules)
+//   BENCH widget_seal_ms_single              pour/contre/abstention (2 cells, 1 sum rule)
+//   BENCH widget_seal_ms_mj10                majority judgment, 10 candidates (50 cells, 10 sum rules)
 //   BENCH widget_seal_ms_mj10_4x_slower_cpu  4 × the mj10 figure: a CPU 4 times slower (a slow phone)
 // Goals (issue "Sealed ballots"): single ≤ 100 ms; mj10 ≤ 2 s with the CPU throttled 4×.
 // Chromium's throttling (DevTools' Emulation.setCPUThrottlingRate) slows the page's main
