@@ -35,11 +35,11 @@
     return;
   }
 
-  const frame = () => {
+  const frame = (question: string) => {
     const iframe = document.createElement("iframe");
     const query = new URLSearchParams({ lang, host: location.origin, ...(fingerprint ? { fingerprint } : {}), ...(nodes.length ? { nodes: nodes.join(",") } : {}) });
     iframe.src = `${host}/widget/${ballot}?${query}`;
-    iframe.title = words.title + ballot;
+    iframe.title = words.title + question; // what a screen reader announces on entering the frame
     iframe.className = "urne-widget";
     iframe.setAttribute("loading", "lazy");
     // Popups (login, printable proof) and downloads come from clicks inside the frame.
@@ -57,8 +57,8 @@
 
   fetch(`${host}/v1/widget/ballots/${ballot}/allowed`, { credentials: "omit" })
     .then((response) => (response.ok ? response.json() : { allowed: false, status: response.status }))
-    .then((answer: { allowed?: boolean; status?: number }) => {
-      if (answer.allowed === true) frame();
+    .then((answer: { allowed?: boolean; question?: unknown; status?: number }) => {
+      if (answer.allowed === true) frame(typeof answer.question === "string" ? answer.question.slice(0, 300) : ballot);
       else notice(answer.status !== undefined && answer.status >= 500 ? words.down : words.refused);
     }, () => notice(words.down));
 })();

@@ -7,6 +7,7 @@ import { h, show, showQuietly } from "../shared/dom.js";
 import { ApiError, getBallot } from "./api.js";
 import { readConfig, type WidgetContext } from "./context.js";
 import { login, LoginError } from "./login.js";
+import { pageLinks } from "./page-links.js";
 import { reportHeight } from "./resize.js";
 import { formatDate, translator } from "./strings.js";
 
@@ -80,9 +81,7 @@ function intro(ctx: WidgetContext, first = false): void {
     action,
     status,
     h("p", { class: "hint" }, t("howItWorks")),
-    h("p", { class: "links" },
-      h("a", { href: "/verify", target: "_blank", rel: "noopener noreferrer" }, t("verify")),
-      h("a", { href: `/results/${encodeURIComponent(ballot.id)}`, target: "_blank", rel: "noopener noreferrer" }, t("results"))));
+    pageLinks(ctx));
 }
 
 async function start(): Promise<void> {

@@ -9,6 +9,7 @@ import type { WidgetContext } from "./context.js";
 import { errorMessage } from "./error-message.js";
 import { login } from "./login.js";
 import { auditDownloadLink, downloadLink, openPrintPage } from "./proof-actions.js";
+import { pageLinks } from "./page-links.js";
 import { formatDate } from "./strings.js";
 import { STEPS, VoteSession, type Step } from "./vote-session.js";
 
@@ -28,12 +29,6 @@ const button = (label: string, onClick: () => void, primary = false) => {
   b.addEventListener("click", onClick);
   return b;
 };
-
-function links(ctx: WidgetContext): HTMLElement {
-  return h("p", { class: "links" },
-    h("a", { href: "/verify", target: "_blank", rel: "noopener noreferrer" }, ctx.t("verify")),
-    h("a", { href: `/results/${encodeURIComponent(ctx.ballot.id)}`, target: "_blank", rel: "noopener noreferrer" }, ctx.t("results")));
-}
 
 /**
  * (1) Who is about to vote, and the fraud warning. Shown after every sign-in, before any
@@ -147,7 +142,7 @@ async function auditScreen(ctx: WidgetContext, choice: Choice, words: string[]):
     h("div", { class: "actions" },
       auditDownloadLink(audit.file, ctx.ballot.id, audit.trackerText, t("downloadAudit")),
       button(t("auditContinue"), () => confirmScreen(ctx, choice, words), true)),
-    links(ctx));
+    pageLinks(ctx));
 }
 
 /** (3b) The vote on its way, step by step. */
@@ -199,7 +194,7 @@ function showError(ctx: WidgetContext, error: unknown, retry: () => void, keepSc
       }, () => {});
     }, true));
   }
-  const alert = h("div", { class: "error", role: "alert" }, h("p", {}, text), actions.childElementCount > 0 ? actions : null, links(ctx));
+  const alert = h("div", { class: "error", role: "alert" }, h("p", {}, text), actions.childElementCount > 0 ? actions : null, pageLinks(ctx));
   if (keepScreen) {
     ctx.root.append(alert);
     (actions.querySelector("button") ?? alert).focus?.();
@@ -220,7 +215,7 @@ function doneScreen(ctx: WidgetContext, proofJson: string, steps: HTMLElement): 
     steps,
     h("p", {}, t("keepProof")),
     h("div", { class: "actions" }, downloadLink(proofJson, ctx.ballot.id, t("downloadProof")), print),
-    links(ctx),
+    pageLinks(ctx),
     ctx.ballot.allowRevote ? h("div", { class: "revote" },
       button(t("changeVote"), () => void ballotScreen(ctx)),
       h("p", { class: "hint" }, t("revoteNote"))) : null);

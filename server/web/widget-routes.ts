@@ -126,7 +126,9 @@ export function widgetRoutes(deps: WidgetRouteDeps, code: (page: string) => Page
     // the asking origin only, named exactly, never "*".
     res.set("Access-Control-Allow-Origin", origin);
     const record = await recordOf(deps, req.params.id);
-    res.json({ allowed: (await embeddingOrigins(deps, record)).includes(origin) });
+    const allowed = (await embeddingOrigins(deps, record)).includes(origin);
+    // The question (public, on the ballots page too) titles the frame for screen readers.
+    res.json(allowed ? { allowed, question: record.draft.question } : { allowed });
   });
 
   router.get("/widget/:id", async (req: Request<{ id: string }>, res) => {

@@ -77,6 +77,8 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
     try {
       await widget(page, "single").getByRole("heading", { name: /piétonniser/ }).waitFor();
       expect(await page.locator("iframe").count()).to.equal(5);
+      // Each frame is titled by its question: what a screen reader announces on entering it.
+      expect(await page.locator("section:has(#t-single) iframe").getAttribute("title")).to.match(/^Je vote\u00A0: .*piétonniser/);
       for (const name of ["sealed", "multiple", "judgment", "revote"] as const) await widget(page, name).getByRole("button", { name: /FranceConnect/ }).waitFor();
       // The frame is the vote host's page: the partner's scripts cannot reach into it.
       const reach = await page.evaluate(() => {
@@ -341,6 +343,12 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
       await widget(page, "judgment").getByRole("button", { name: "Sign in with FranceConnect" }).waitFor();
       await widget(page, "judgment").getByText("Give a grade to every candidate (majority judgment).").waitFor();
       for (const name of ["single", "multiple", "revote"] as const) await widget(page, name).getByRole("button", { name: "Sign in with FranceConnect" }).waitFor();
+      // Its links keep the language, and say they open a new window.
+      const links = widget(page, "judgment").getByRole("link");
+      expect(await links.evaluateAll((all) => all.map((a) => [a.textContent, a.getAttribute("href")!.replace(/\/results\/\d+/, "/results/ID"), a.getAttribute("target")]))).to.deep.equal([
+        ["Verify a vote ↗ (new window)", "/verify?lang=en", "_blank"],
+        ["See the results ↗ (new window)", "/results/ID?lang=en", "_blank"],
+      ]);
       await shoot(page, "demo-page-en");
     } finally {
       await context.close();

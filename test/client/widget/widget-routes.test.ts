@@ -149,7 +149,7 @@ describe("widget routes", function () {
     it("says yes to the app's origins, readable by that origin only", async () => {
       const { status, body, headers } = await call(stack, "GET", `/v1/widget/ballots/${ballotId}/allowed`, { headers: { origin: SECOND } });
       expect(status).to.equal(200);
-      expect(body).to.deep.equal({ allowed: true });
+      expect(body).to.deep.equal({ allowed: true, question: "Pour ou contre ?" }); // it titles the frame
       expect(headers.get("access-control-allow-origin")).to.equal(SECOND);
       expect(headers.get("vary")).to.match(/Origin/);
     });
