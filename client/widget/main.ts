@@ -47,7 +47,10 @@ function intro(ctx: WidgetContext, first = false): void {
   const status = h("p", { class: "status", role: "status" });
   let action: HTMLElement;
   if (ballot.status === "open") {
-    const button = h("button", { type: "button", class: "franceconnect" }, t("login"));
+    // FranceConnect's button as its partner guidelines draw it: its mark, "S'identifier avec"
+    // then "FranceConnect" on a line of its own, and under it the link that explains it.
+    const button = h("button", { type: "button", class: "franceconnect" },
+      h("span", { class: "fc-with" }, t("loginWith")), " ", h("span", { class: "fc-name" }, "FranceConnect"));
     button.addEventListener("click", () => {
       status.textContent = t("loginWaiting");
       button.disabled = true;
@@ -66,7 +69,10 @@ function intro(ctx: WidgetContext, first = false): void {
         status.textContent = t("errNetwork");
       });
     });
-    action = h("div", { class: "login" }, button, h("p", { class: "hint" }, t("loginHint")));
+    action = h("div", { class: "login" }, button,
+      h("p", { class: "fc-about" }, h("a", { href: "https://franceconnect.gouv.fr/", target: "_blank", rel: "noopener noreferrer" },
+        t("whatIsFranceConnect"), h("span", { "aria-hidden": "true" }, " ↗"), h("span", { class: "visually-hidden" }, ` (${t("newWindow")})`))),
+      h("p", { class: "hint" }, t("loginHint")));
   } else {
     action = h("p", { class: "notice" }, ballot.status === "closed" ? t("closed") : t("notOpenYet", { date: formatDate(ctx.lang, ballot.opensAt) }));
   }

@@ -346,6 +346,7 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
       // Its links keep the language, and say they open a new window.
       const links = widget(page, "judgment").getByRole("link");
       expect(await links.evaluateAll((all) => all.map((a) => [a.textContent, a.getAttribute("href")!.replace(/\/results\/\d+/, "/results/ID"), a.getAttribute("target")]))).to.deep.equal([
+        ["What is FranceConnect? ↗ (new window)", "https://franceconnect.gouv.fr/", "_blank"], // under its button, as its guidelines ask
         ["Verify a vote ↗ (new window)", "/verify?lang=en", "_blank"],
         ["See the results ↗ (new window)", "/results/ID?lang=en", "_blank"],
       ]);
