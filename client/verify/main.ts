@@ -19,7 +19,6 @@ document.body.insertBefore(publicHeader(lang, t), main);
 
 const fileInput = h("input", { type: "file", id: "proof-file", class: "visually-hidden", accept: ".json,application/json,image/*" });
 const dropzone = h("label", { class: "dropzone", for: "proof-file" }, t("dropLabel"), " ", h("strong", {}, t("dropChoose")), fileInput);
-const qrInput = h("input", { type: "file", id: "proof-qr", accept: "image/*" });
 const textarea = h("textarea", { id: "proof-text", spellcheck: "false", autocomplete: "off", "aria-describedby": "proof-message" });
 const message = h("p", { id: "proof-message", class: "hint", role: "status" });
 const nodeInput = h("input", { type: "url", id: "node-url", inputmode: "url", autocomplete: "url", spellcheck: "false", "aria-describedby": "node-hint", required: true });
@@ -33,7 +32,6 @@ const results = h("section", { "aria-labelledby": "result-heading", hidden: true
 const form = h("form", { novalidate: true },
   h("h2", {}, t("proofHeading")),
   h("div", { class: "field" }, dropzone, h("p", { class: "hint" }, t("auditFileHint"))),
-  h("div", { class: "field" }, h("label", { for: "proof-qr" }, t("qrLabel")), qrInput),
   h("div", { class: "field" }, h("label", { for: "proof-text" }, t("pasteLabel")), textarea, message),
   h("h2", {}, t("nodeHeading")),
   h("div", { class: "field" }, h("label", { for: "node-url" }, t("nodeLabel")), nodeInput, h("p", { id: "node-hint", class: "hint" }, t("nodeHint"))),
@@ -93,6 +91,8 @@ async function verify(): Promise<void> {
   summary.hidden = false;
   summary.removeAttribute("data-state");
   summary.textContent = t("checking");
+  // The checks appear below the form: bring them into view (a phone would not see them).
+  results.scrollIntoView?.({ block: "start" });
   list.replaceChildren();
   list.setAttribute("aria-busy", "true");
   try {
@@ -147,9 +147,6 @@ form.addEventListener("submit", (event) => {
 });
 fileInput.addEventListener("change", () => {
   if (fileInput.files?.[0]) void loadFile(fileInput.files[0]);
-});
-qrInput.addEventListener("change", () => {
-  if (qrInput.files?.[0]) void loadFile(qrInput.files[0]);
 });
 dropzone.addEventListener("dragover", (event) => {
   event.preventDefault(); // allows the drop

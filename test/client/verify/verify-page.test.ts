@@ -142,9 +142,14 @@ describe("client/verify: the verify page in Chromium", function () {
     qr.make();
     const gif = Buffer.from(qr.createDataURL(4, 16).split(",")[1], "base64");
     await open();
-    await page.setInputFiles("#proof-qr", { name: "qr-preuve.gif", mimeType: "image/gif", buffer: gif });
+    await page.setInputFiles("#proof-file", { name: "qr-preuve.gif", mimeType: "image/gif", buffer: gif });
     expect(await verdicts()).to.deep.equal(allTrue);
     expect(JSON.parse(await page.inputValue("#proof-text"))).to.deep.equal(proof);
+    // One file input takes a .json or an image; the checks, below the form, are brought into view.
+    expect(await page.locator("input[type=file]").count()).to.equal(1);
+    const heading = await page.locator("#result-heading").evaluate((e) => ({ top: e.getBoundingClientRect().top, height: window.innerHeight, scrolled: window.scrollY }));
+    expect(heading.scrolled, "the page scrolled to the checks").to.be.above(0);
+    expect(heading.top).to.be.within(0, heading.height - 40);
     await screenshot(page, "verify-from-qr-fr");
   });
 
@@ -153,7 +158,7 @@ describe("client/verify: the verify page in Chromium", function () {
     await open();
     await page.click("button[type=submit]");
     expect(await page.locator(".problem").textContent()).to.equal("Déposez, choisissez ou collez d'abord une preuve.");
-    await page.setInputFiles("#proof-qr", { name: "photo.gif", mimeType: "image/gif", buffer: white });
+    await page.setInputFiles("#proof-file", { name: "photo.gif", mimeType: "image/gif", buffer: white });
     await page.waitForFunction(() => document.querySelector(".problem")?.textContent?.startsWith("Aucun QR code lisible"));
     await screenshot(page, "verify-problem-fr");
   });
