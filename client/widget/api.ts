@@ -39,6 +39,13 @@ async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
 
 export const getBallot = (id: string) => request<{ ballot: WidgetBallot }>(`/v1/widget/ballots/${encodeURIComponent(id)}`).then((r) => r.ballot);
 
+/** What the issuer would answer this session for this ballot, before any choice (server/issuer/issuer.ts). */
+export const getEligibility = (ballotId: string, session: string) =>
+  request<{ eligibility: { eligible: boolean; rule?: string; tokenIssued: boolean } }>(`/v1/ballots/${encodeURIComponent(ballotId)}/eligibility`, {
+    method: "POST", // carries Origin, which the issuer checks
+    headers: { authorization: `Bearer ${session}` },
+  }).then((r) => r.eligibility);
+
 /** PROTOCOL.md §3.3 step 2. The same blinded message may be sent again: the issuer answers it again. */
 export const requestBlindSignature = (ballotId: string, session: string, blindedMessage: string) =>
   request<{ blindSignature: string }>(`/v1/ballots/${encodeURIComponent(ballotId)}/tokens`, {

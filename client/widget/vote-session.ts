@@ -61,6 +61,11 @@ export class VoteSession {
     return this.#token !== undefined;
   }
 
+  /** A token is held, or asked for with a blinded message this page keeps (a retry gets the same answer). */
+  get issuanceStarted(): boolean {
+    return this.#token !== undefined || this.#blinding !== undefined;
+  }
+
   /** §3.3: blind, ask, finalize (which verifies the token under the chain's key). */
   async obtainToken(session: string): Promise<void> {
     if (this.#token) return;

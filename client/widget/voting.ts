@@ -1,4 +1,4 @@
-// Everything after the first screen, loaded with import() once that screen is drawn
+// Everything after the first screen, loaded with import() when the voter clicks to log in
 // (it holds the crypto: ethers, blind RSA): identity, ballot, confirmation, progress,
 // proof. One VoteSession per page: a revote reuses its voter key and token.
 import type { Choice } from "../../protocol/index.js";
@@ -7,6 +7,7 @@ import { ballotForm } from "./ballot-form.js";
 import { nodesFor, readChainBallot, type ChainBallot } from "./chain-ballot.js";
 import type { WidgetContext } from "./context.js";
 import { errorMessage } from "./error-message.js";
+import { getEligibility } from "./api.js";
 import { login } from "./login.js";
 import { auditDownloadLink, downloadLink, openPrintPage } from "./proof-actions.js";
 import { pageLinks } from "./page-links.js";
@@ -38,17 +39,42 @@ const button = (label: string, onClick: () => void, primary = false) => {
 export function identityScreen(ctx: WidgetContext, restart: () => void, onContinue: () => void = () => void ballotScreen(ctx)): void {
   const { t } = ctx;
   backToIntro = restart;
-  const voter = ctx.login!.voter;
+  const login = ctx.login!;
+  const voter = login.voter;
+  const go = button(t("continue"), onContinue, true);
+  go.disabled = true;
+  const verdict = h("p", { class: "status", role: "status" }, t("eligibilityChecking"));
   show(ctx.root,
     h("h2", {}, t("identityHeading")),
     h("p", { class: "identity" }, t("identityAs", { name: `${voter.givenName} ${voter.familyName}`, date: formatDate(ctx.lang, voter.birthdate, false) })),
     h("p", { class: "warning", role: "note" }, t("fraudWarning")),
+    verdict,
     h("div", { class: "actions" },
-      button(t("continue"), onContinue, true),
+      go,
       button(t("notMe"), () => {
         ctx.login = undefined;
         restart();
       })));
+  // Say no now, before the voter chooses: not old enough at the close, or a token already
+  // issued to this citizen that this page does not hold (another browser, another device).
+  // Unanswered, the voter goes on: the token request says the same, later.
+  getEligibility(ctx.ballot.id, login.session).then((answer) => {
+    const holds = session?.issuanceStarted === true;
+    const refusal = !answer.eligible ? t("errNotEligible", { rule: ctx.ballot.eligibility[ctx.lang] })
+      : answer.tokenIssued && !holds ? t("tokenAlreadyIssued") : undefined;
+    if (refusal === undefined) {
+      verdict.textContent = "";
+      go.disabled = false;
+      return;
+    }
+    verdict.className = "error";
+    verdict.setAttribute("role", "alert");
+    verdict.textContent = refusal;
+    go.remove();
+  }, () => {
+    verdict.textContent = "";
+    go.disabled = false;
+  });
 }
 
 async function chainBallot(ctx: WidgetContext): Promise<ChainBallot | undefined> {

@@ -3,6 +3,7 @@ import { parseHex } from "../../protocol/hex.js";
 import { blindSign } from "../../protocol/token/blind-sign.node.js";
 import { ISSUER_MODULUS_BYTES } from "../../protocol/token/issuer-key.js";
 import { checkEligibility } from "../identity/eligibility.js";
+import { isIdentityError } from "../identity/errors.js";
 import { type VerifiedSession, verifySessionToken } from "../identity/session-token.js";
 import type { BallotDirectory, IssuableBallot } from "./ballot-directory.js";
 import { parseBallotId } from "../http/ballot-id.js";
@@ -37,10 +38,23 @@ export interface IssuedToken {
   outcome: RecordOutcome;
 }
 
+/**
+ * What the issuer would answer this voter for this ballot, said before any choice: whether
+ * the voter meets the ballot's rules (age at the close), and whether a token was already
+ * issued to them (from this browser or another). Read only: nothing is recorded.
+ */
+export interface VoterEligibility {
+  eligible: boolean;
+  /** The rule not met ("minimumAge"), when not eligible. */
+  rule?: string;
+  tokenIssued: boolean;
+}
+
 export interface Issuer {
   /** Verifies a session token for the widget origin it must have been issued to. */
   authenticate(sessionToken: string | undefined, origin: string): Promise<VerifiedSession>;
   issueToken(params: IssueTokenParams): Promise<IssuedToken>;
+  eligibility(params: { session: VerifiedSession; ballotId: string | bigint }): Promise<VoterEligibility>;
 }
 
 
@@ -55,6 +69,21 @@ export function createIssuer(deps: IssuerDeps): Issuer {
       // The audience is the origin the request comes from: a session handed to widget A
       // is refused from widget B, even if both are allowed origins.
       return verifySessionToken(sessionToken, { key: deps.sessionKey, audience: origin });
+    },
+
+    async eligibility({ session, ballotId }) {
+      const id = parseBallotId(ballotId);
+      const ballot = await deps.ballots.get(id);
+      if (ballot === undefined) throw new IssuerError("ERR_BALLOT_NOT_FOUND", "No such ballot.", { field: "ballotId" });
+      const tokenIssued = await deps.ledger.has(id, session.voterKey);
+      try {
+        // The same rule and date as issueToken's.
+        checkEligibility({ atDate: ballot.rules.closesAt, ...(ballot.rules.minimumAge === undefined ? {} : { minimumAge: ballot.rules.minimumAge }) }, session);
+      } catch (error) {
+        if (!isIdentityError(error, "ERR_NOT_ELIGIBLE")) throw error;
+        return { eligible: false, rule: String(error.details?.rule ?? "minimumAge"), tokenIssued };
+      }
+      return { eligible: true, tokenIssued };
     },
 
     async issueToken({ session, ballotId, blindedMessage }) {

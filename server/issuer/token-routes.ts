@@ -18,6 +18,12 @@ export interface TokenRoutesDeps {
 }
 
 const PATH = "/v1/ballots/:id/tokens";
+/**
+ * POST, no body: what the issuer would answer this session for this ballot, before any
+ * choice (Issuer.eligibility). Records nothing; a POST because browsers send the Origin
+ * header the policy checks on a POST only when the widget asks its own origin.
+ */
+const ELIGIBILITY_PATH = "/v1/ballots/:id/eligibility";
 /** 256 bytes as 0x-hex is 514 characters: anything much larger is not a token request. */
 const BODY_LIMIT_BYTES = 2 * 1024;
 
@@ -33,7 +39,7 @@ const BODY_LIMIT_BYTES = 2 * 1024;
 export function tokenRoutes(deps: TokenRoutesDeps): Router {
   const router = Router();
 
-  router.options(PATH, async (req: Request<{ id: string }>, res) => {
+  const preflight = (methods: string) => async (req: Request<{ id: string }>, res: Response) => {
     let origin: string | undefined;
     try {
       origin = await allowedRequestOrigin(deps.originPolicy, req.get("origin"), parseBallotId(req.params.id));
@@ -45,10 +51,31 @@ export function tokenRoutes(deps: TokenRoutesDeps): Router {
       return;
     }
     corsHeaders(res, origin).set({
-      "Access-Control-Allow-Methods": "POST",
+      "Access-Control-Allow-Methods": methods,
       "Access-Control-Allow-Headers": "authorization, content-type",
       "Access-Control-Max-Age": "600",
     }).status(204).end();
+  };
+  router.options(PATH, preflight("POST"));
+  router.options(ELIGIBILITY_PATH, preflight("POST"));
+
+  // Said on the identity screen, before the voter chooses: "you may not vote here" (age at
+  // the close) or "a token was already issued to you" (another browser, another device).
+  router.post(ELIGIBILITY_PATH, async (req: Request<{ id: string }>, res, next: NextFunction) => {
+    try {
+      res.set({ "Cache-Control": "no-store", Vary: "Origin" });
+      deps.issuancePerIp.take(clientNetwork(clientAddress(req)));
+      const ballotId = parseBallotId(req.params.id);
+      const origin = await allowedRequestOrigin(deps.originPolicy, req.get("origin"), ballotId);
+      if (origin === undefined) throw new IssuerError("ERR_ORIGIN_NOT_ALLOWED", "Voting tokens are issued to the vote host's widget only.", { field: "origin" });
+      corsHeaders(res, origin);
+      const session = await deps.issuer.authenticate(bearer(req), origin);
+      res.status(200).json({ eligibility: await deps.issuer.eligibility({ session, ballotId }) });
+    } catch (error) {
+      const code = (error as { code?: unknown })?.code;
+      if (typeof code === "string" && statusForCode(code) === 401) res.set("WWW-Authenticate", 'Bearer realm="urne"');
+      next(error);
+    }
   });
 
   router.post(PATH, ...jsonBody(BODY_LIMIT_BYTES), async (req: Request<{ id: string }>, res, next: NextFunction) => {

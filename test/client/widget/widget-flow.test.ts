@@ -136,6 +136,18 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
         viewBox: svg.getAttribute("viewBox")!, d: svg.querySelector("path")!.getAttribute("d")!,
       }))))).to.deep.equal(proof);
       await print.close();
+
+      // The same citizen in another browser: told on the identity screen, before choosing.
+      const other = await openDemo(world);
+      try {
+        const again = widget(other.page, "single");
+        await logIn(other.context, again, "citizen-camille");
+        await again.getByRole("alert").filter({ hasText: "Un jeton de vote vous a déjà été délivré pour ce scrutin" }).waitFor();
+        expect(await again.getByRole("button", { name: "Continuer" }).count()).to.equal(0);
+        await shootWidget(other.page, "single", "single-8-token-already-issued");
+      } finally {
+        await other.context.close();
+      }
     } finally {
       await context.close();
     }
@@ -257,17 +269,15 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
     }
   });
 
-  it("refuses a minor on a ballot for adults, naming the rule", async () => {
+  it("refuses a minor on a ballot for adults on the identity screen, before any choice, naming the rule", async () => {
     const { context, page } = await openDemo(world);
     try {
       const frame = widget(page, "single");
       await logIn(context, frame, "citizen-ines");
-      await frame.getByRole("button", { name: "Continuer" }).click();
-      await frame.getByRole("radio", { name: "Abstention" }).check();
-      await frame.getByRole("button", { name: "Vérifier mon choix" }).click();
-      await frame.getByRole("button", { name: "Confirmer et voter" }).click();
+      // Said on the identity screen, before any choice: no "Continuer", only "Ce n'est pas moi".
       await frame.getByRole("alert").filter({ hasText: /Vous ne remplissez pas les conditions.*au moins 18 ans/ }).waitFor();
-      expect(await frame.getByRole("button", { name: "Réessayer" }).count()).to.equal(0);
+      expect(await frame.getByRole("button", { name: "Continuer" }).count()).to.equal(0);
+      expect(await frame.getByRole("button", { name: "Ce n'est pas moi" }).count()).to.equal(1);
       await shootWidget(page, "single", "single-9-not-eligible");
     } finally {
       await context.close();
