@@ -5,8 +5,8 @@ import type { AuditCheck } from "../../protocol/sealed/audit-checks.js";
 import { h } from "../shared/dom.js";
 import type { Key, Lang } from "../shared/public-i18n.js";
 
-const MARKS = { true: "✓", false: "✗", skipped: "–" } as const;
-const WORDS = { true: "verdictOk", false: "verdictFail", skipped: "verdictSkip" } as const satisfies Record<string, Key>;
+const MARKS = { true: "✓", false: "✗", skipped: "–", replaced: "↻" } as const;
+const WORDS = { true: "verdictOk", false: "verdictFail", skipped: "verdictSkip", replaced: "verdictReplaced" } as const satisfies Record<string, Key>;
 
 export function checkItem(check: ProofCheck | AuditCheck, lang: Lang, t: (key: Key) => string): HTMLLIElement {
   const verdict = String(check.ok) as keyof typeof MARKS;

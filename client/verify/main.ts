@@ -75,7 +75,7 @@ async function verify(): Promise<void> {
     return;
   }
   if (claimedField(text, "urne") === "audit/2") return verifyAudit(text);
-  const [{ JsonRpcClient }, { checkProof, proofIsValid }] = await Promise.all([
+  const [{ JsonRpcClient }, { checkProof, proofIsReplaced, proofIsValid }] = await Promise.all([
     import("../../protocol/json-rpc.js"), import("../../protocol/audit/proof-checks.js"),
   ]);
   let rpc;
@@ -99,8 +99,10 @@ async function verify(): Promise<void> {
     const checks = await checkProof(text, rpc, { onCheck: (check) => list.append(checkItem(check, lang, t)) });
     const failed = checks.filter((c) => c.ok === false).map((c) => c.step);
     const valid = proofIsValid(checks);
-    summary.dataset.state = valid ? "ok" : "fail";
-    summary.textContent = valid ? t("allPassed") : t("someFailed", { count: failed.length, steps: failed.join(", ") });
+    // A vote its voter changed later is neither counted nor forged: said in its own, neutral words.
+    const replaced = proofIsReplaced(checks);
+    summary.dataset.state = valid ? "ok" : replaced ? "replaced" : "fail";
+    summary.textContent = valid ? t("allPassed") : replaced ? t("proofReplaced") : t("someFailed", { count: failed.length, steps: failed.join(", ") });
     // A browser cannot tell a node that is down from one that refuses web pages (CORS).
     if (checks[1].ok === false && checks[1].detail.en.includes("unreachable")) summary.append(" ", h("span", { class: "hint" }, t("nodeUnreachable")));
     const ballotId = valid ? claimedField(text, "ballotId") : undefined;

@@ -5,8 +5,9 @@
 // this origin, so the proof never travels through a URL, a cookie or the partner page.
 import { h } from "../shared/dom.js";
 
-export function proofFileName(ballotId: string): string {
-  return `preuve-de-vote-${ballotId}.json`;
+/** One name per ballot AND revision: the proof of a changed vote never overwrites the earlier one's file. */
+export function proofFileName(ballotId: string, revision: number, lang: string): string {
+  return `${lang === "en" ? "proof-of-vote" : "preuve-de-vote"}-${ballotId}-revision-${revision}.json`;
 }
 
 /** The audit file's name: the ballot and the audited ballot's tracker (PROTOCOL.md §11.8). */
@@ -19,8 +20,8 @@ function fileLink(json: string, name: string, label: string): HTMLAnchorElement 
   return h("a", { class: "button", href: url, download: name }, label);
 }
 
-export function downloadLink(proofJson: string, ballotId: string, label: string): HTMLAnchorElement {
-  return fileLink(proofJson, proofFileName(ballotId), label);
+export function downloadLink(proofJson: string, ballotId: string, revision: number, lang: string, label: string): HTMLAnchorElement {
+  return fileLink(proofJson, proofFileName(ballotId, revision, lang), label);
 }
 
 export function auditDownloadLink(auditJson: string, ballotId: string, trackerText: string, label: string): HTMLAnchorElement {

@@ -240,7 +240,7 @@ function doneScreen(ctx: WidgetContext, proofJson: string, steps: HTMLElement): 
     session!.trackerText ? h("p", { class: "tracker" }, t("trackerLabel"), " ", h("strong", { "data-tracker": "" }, session!.trackerText)) : null,
     steps,
     h("p", {}, t("keepProof")),
-    h("div", { class: "actions" }, downloadLink(proofJson, ctx.ballot.id, t("downloadProof")), print),
+    h("div", { class: "actions" }, downloadLink(proofJson, ctx.ballot.id, proof.revision, ctx.lang, t("downloadProof")), print),
     pageLinks(ctx),
     ctx.ballot.allowRevote ? h("div", { class: "revote" },
       button(t("changeVote"), () => void ballotScreen(ctx)),

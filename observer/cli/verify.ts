@@ -4,7 +4,7 @@
 import { readFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { JsonRpcClient } from "../../protocol/json-rpc.js";
-import { checkProof, proofIsValid } from "../../protocol/audit/proof-checks.js";
+import { checkProof, proofIsReplaced, proofIsValid } from "../../protocol/audit/proof-checks.js";
 import type { ProofCheck } from "../../protocol/audit/proof-steps.js";
 
 export const VERIFY_USAGE = `usage: urne verify PROOF.json --rpc URL [--json] [--lang fr|en]
@@ -15,7 +15,8 @@ may be any node of the chain: PROTOCOL.md §9.2.
   P3 transaction included         P4 the recorded vote is the proof's
   P5 token valid for the ballot   P6 voter signature valid
   P7 cast while open              P8 latest revision    P9 counted by the contract
-Prints one line per step: "P3 ok ..." or "P4 FAIL ..." ("skip" when a step it needs failed).
+Prints one line per step: "P3 ok ..." or "P4 FAIL ..." ("skip" when a step it needs failed,
+"replaced" for P8 and P9 when the voter's later vote replaced this one).
 
 options:
   --rpc URL      a JSON-RPC node of the chain (required)
@@ -24,11 +25,12 @@ options:
   --timeout-ms N how long to wait for each answer of the node (default 15000)
   --help
 
-exit codes: 0 every check passed, 1 a check failed, 2 usage or unreadable file`;
+exit codes: 0 every check passed, 1 a check failed, 2 usage or unreadable file,
+3 a genuine vote replaced by the voter's later vote (check the later proof)`;
 
-export const VERIFY_EXIT = Object.freeze({ OK: 0, FAILED: 1, USAGE: 2 });
+export const VERIFY_EXIT = Object.freeze({ OK: 0, FAILED: 1, USAGE: 2, REPLACED: 3 });
 
-const VERDICT = { true: "ok", false: "FAIL", skipped: "skip" } as const;
+const VERDICT = { true: "ok", false: "FAIL", skipped: "skip", replaced: "replaced" } as const;
 
 export function formatCheck(check: ProofCheck, lang: "fr" | "en"): string {
   return `${check.step} ${VERDICT[String(check.ok) as keyof typeof VERDICT]} ${check.label[lang]}: ${check.detail[lang]}`;
@@ -82,13 +84,16 @@ export async function run(args: string[]): Promise<number> {
 
   const checks = await checkProof(text, rpc, values.json ? {} : { onCheck: (c) => console.log(formatCheck(c, lang)) });
   const valid = proofIsValid(checks);
+  const replaced = proofIsReplaced(checks);
   if (values.json) {
-    console.log(JSON.stringify({ file, rpc: values.rpc, valid, checks }, null, 2));
+    console.log(JSON.stringify({ file, rpc: values.rpc, valid, replaced, checks }, null, 2));
   } else {
     const failed = checks.filter((c) => c.ok === false).map((c) => c.step);
     console.log(valid
       ? (lang === "fr" ? "preuve valide : les 9 vérifications sont passées" : "proof valid: all 9 checks passed")
-      : (lang === "fr" ? `preuve NON valide : échec de ${failed.join(", ")}` : `proof NOT valid: ${failed.join(", ")} failed`));
+      : replaced
+        ? (lang === "fr" ? "vote remplacé : ce vote authentique a été remplacé par votre vote suivant, qui est celui qui compte (vérifiez sa preuve)" : "vote replaced: this genuine vote was replaced by your later vote, the one that counts (check its proof)")
+        : (lang === "fr" ? `preuve NON valide : échec de ${failed.join(", ")}` : `proof NOT valid: ${failed.join(", ")} failed`));
   }
-  return valid ? VERIFY_EXIT.OK : VERIFY_EXIT.FAILED;
+  return valid ? VERIFY_EXIT.OK : replaced ? VERIFY_EXIT.REPLACED : VERIFY_EXIT.FAILED;
 }

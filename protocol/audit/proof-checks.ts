@@ -52,6 +52,8 @@ class StepFailure extends Error {
     super(text.en);
   }
 }
+/** A vote replaced by the voter's later revision (P8, P9): not a fault, its own verdict. */
+class StepReplaced extends StepFailure {}
 const fail = (fr: string, en: string): never => {
   throw new StepFailure(t(fr, en));
 };
@@ -77,7 +79,8 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
       record(step, true, await body());
       return true;
     } catch (error) {
-      if (error instanceof StepFailure) record(step, false, error.text);
+      if (error instanceof StepReplaced) record(step, "replaced", error.text);
+      else if (error instanceof StepFailure) record(step, false, error.text);
       else if (error instanceof UrneError) record(step, false, t(`${error.field ?? "valeur"} invalide : ${error.message}`, error.message));
       else {
         const why = nodeFailure(error);
@@ -228,7 +231,7 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
       .filter((e): e is VoteCastEvent => e?.event === "VoteCast" && e.vote.ballotId === p.ballotId && same(e.vote.voter, p.voter) && e.vote.revision > p.revision);
     if (later.length > 0) {
       const last = later[later.length - 1];
-      fail(`remplacé par la révision ${last.vote.revision} (bloc ${last.blockNumber})`, `replaced by revision ${last.vote.revision} (block ${last.blockNumber})`);
+      throw new StepReplaced(t(`remplacé par votre vote suivant, la révision ${last.vote.revision} (bloc ${last.blockNumber})`, `replaced by your later vote, revision ${last.vote.revision} (block ${last.blockNumber})`));
     }
     return t(`aucune révision plus récente jusqu'au bloc ${head}`, `no higher revision up to block ${head}`);
   });
@@ -245,6 +248,7 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
       return fail(`réponse illisible de voteOf : ${String(answer).slice(0, 80)}`, `unreadable voteOf answer: ${String(answer).slice(0, 80)}`);
     }
     if (!voted) fail("voteOf dit que cet électeur n'a pas voté", "voteOf says this voter has not voted");
+    if (revision > p.revision) throw new StepReplaced(t(`le contrat compte votre vote suivant, la révision ${revision}`, `the contract counts your later vote, revision ${revision}`));
     if (revision !== p.revision) fail(`voteOf compte la révision ${revision}, pas ${p.revision}`, `voteOf counts revision ${revision}, not ${p.revision}`);
     return t(`voteOf(${p.ballotId}, électeur) = (oui, révision ${revision}) au bloc ${head}`, `voteOf(${p.ballotId}, voter) = (true, revision ${revision}) at block ${head}`);
   });
@@ -253,3 +257,11 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
 
 /** True when every step passed. */
 export const proofIsValid = (checks: readonly ProofCheck[]) => checks.length === 9 && checks.every((c) => c.ok === true);
+
+/**
+ * True when the proof is of a vote the same voter replaced later: P1-P7 passed (a genuine
+ * vote, cast in time) and P8 found the later revision (P9 then counts that one). Neither
+ * valid for counting nor a forgery: the proof of the later vote is the one that counts.
+ */
+export const proofIsReplaced = (checks: readonly ProofCheck[]) =>
+  checks.length === 9 && checks.slice(0, 7).every((c) => c.ok === true) && checks[7].ok === "replaced" && (checks[8].ok === true || checks[8].ok === "replaced");

@@ -7,8 +7,12 @@ export type ProofStep = "P1" | "P2" | "P3" | "P4" | "P5" | "P6" | "P7" | "P8" | 
 /** A sentence in the two languages urne speaks; French is the default. */
 export type Text = { fr: string; en: string };
 
-/** Passed, failed, or not run because a step it needs failed (never silently passed). */
-export type StepOutcome = boolean | "skipped";
+/**
+ * Passed, failed, or not run because a step it needs failed (never silently passed); for
+ * P8 and P9 only, "replaced": the voter's later revision replaced this vote, which is not
+ * a fault of the proof (the proof of that later vote is the one that counts).
+ */
+export type StepOutcome = boolean | "skipped" | "replaced";
 
 export type ProofCheck = { step: ProofStep; label: Text; ok: StepOutcome; detail: Text };
 

@@ -14,16 +14,17 @@ import type { TestStack } from "../server/api/stack-fixture.js";
 export type ProofJson = Record<string, unknown>;
 
 /** One vote, blind-issued token and voter signature, cast alone by castVote; its proof file. */
-export async function voteWithProof(stack: TestStack, ballot: { id: string; issuerKey: unknown }, payload: number[]): Promise<ProofJson> {
+export async function voteWithProof(stack: TestStack, ballot: { id: string; issuerKey: unknown }, payload: number[], opts: { voter?: Wallet; revision?: number } = {}): Promise<ProofJson> {
   const chainId = stack.chain.chainId, ballotBox = stack.ballotChain.ballotBox, ballotId = BigInt(ballot.id);
   const publicKey = issuerKeyFromJwk(ballot.issuerKey);
-  const voter = new Wallet(hexlify(randomBytes(32)));
+  const voter = opts.voter ?? new Wallet(hexlify(randomBytes(32)));
+  const revision = opts.revision ?? 0;
   const message = tokenMessage({ chainId, ballotBox, ballotId, voter: voter.address });
   const { blindedMessage, inverse } = blind(publicKey, message);
   const token = finalize(publicKey, message, blindSign(await stack.ballots.issuerPrivateKey(ballot.id), blindedMessage), inverse);
   const payloadHex = toHex(Uint8Array.from(payload));
-  const voterSignature = await signVote(voter, { chainId, ballotBox, ballotId, revision: 0, payload: payloadHex });
-  const vote = { ballotId, voter: voter.address, revision: 0, payload: payloadHex, tokenSignature: toHex(token), voterSignature };
+  const voterSignature = await signVote(voter, { chainId, ballotBox, ballotId, revision, payload: payloadHex });
+  const vote = { ballotId, voter: voter.address, revision, payload: payloadHex, tokenSignature: toHex(token), voterSignature };
   const admin = new Wallet(stack.chain.operators.admin.privateKey, stack.ballotChain.provider);
   const receipt = (await (await (stack.ballotChain.box.connect(admin) as Contract).castVote(vote)).wait()) as TransactionReceipt;
   return JSON.parse(serializeProof({

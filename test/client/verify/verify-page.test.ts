@@ -2,6 +2,7 @@
 // genuine proof passes P1-P9, pasted, chosen as a file or read from an image of its QR
 // code; a proof with one changed character shows the failing check by its step id.
 import { expect } from "chai";
+import { hexlify, randomBytes, Wallet } from "ethers";
 import qrcode from "qrcode-generator";
 import type { Browser, Page } from "playwright-core";
 import { launchBrowser, screenshot } from "../../helpers/browser.js";
@@ -134,6 +135,23 @@ describe("client/verify: the verify page in Chromium", function () {
     }, JSON.stringify(proof));
     expect(await verdicts()).to.deep.equal(allTrue);
     expect(await page.locator("#proof-message").textContent()).to.equal("Preuve chargée depuis «\u00A0deposee.json\u00A0».");
+  });
+
+  it("says \"replaced\", in neutral words, for the proof of a vote its voter changed: not a forgery", async () => {
+    const { apiKey } = await stack.apps.create({ name: "Revote", origins: ["https://revote.example"] });
+    const ballot = (await call(stack, "POST", "/v1/ballots", { key: apiKey, body: { sealing: "public", question: "Changer d'avis ?", closesAt: inSeconds(3600), allowRevote: true } })).body.ballot;
+    const voter = new Wallet(hexlify(randomBytes(32)));
+    const first = await voteWithProof(stack, ballot, [0], { voter });
+    await voteWithProof(stack, ballot, [1], { voter, revision: 1 });
+    await open();
+    await paste(first);
+    expect(await verdicts()).to.deep.equal({ ...allTrue, P8: "replaced", P9: "replaced" });
+    expect(await page.locator(".summary").getAttribute("data-state")).to.equal("replaced");
+    expect(await page.locator(".summary").textContent()).to.contain("Vote remplacé\u00A0: ce vote authentique a été remplacé par votre vote suivant, qui est celui qui compte");
+    expect(await page.locator('li[data-step="P8"] .verdict').textContent()).to.equal("remplacé");
+    expect(await page.locator('li[data-step="P8"] .detail').textContent()).to.match(/^remplacé par votre vote suivant, la révision 1 \(bloc \d+\)$/);
+    await screenshot(page, "verify-replaced-fr");
+    await expectNoSeriousAxeViolation(page);
   });
 
   it("verifies a proof read from an image of its QR code", async () => {

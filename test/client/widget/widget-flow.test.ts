@@ -41,8 +41,10 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
     const downloading = page.waitForEvent("download");
     await frame.getByRole("link", { name: /Télécharger la preuve/ }).click();
     const download = await downloading;
-    expect(download.suggestedFilename()).to.equal(`preuve-de-vote-${world.demo.state.ballots[name]}.json`);
-    return parseProof(await readFile((await download.path())!, "utf8"));
+    const proof = parseProof(await readFile((await download.path())!, "utf8"));
+    // One name per ballot and revision: a changed vote's proof never overwrites the earlier one.
+    expect(download.suggestedFilename()).to.equal(`preuve-de-vote-${world.demo.state.ballots[name]}-revision-${proof.revision}.json`);
+    return proof;
   }
 
   /** The proof's vote is the VoteCast event of its transaction, in its block. */
@@ -249,10 +251,12 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
     }
   });
 
-  it("refuses a second vote by the same citizen with a clear message and no retry", async () => {
+  it("refuses a second vote by the same citizen with a clear message and no retry, even when the early answer did not come", async () => {
     const { context, page } = await openDemo(world);
     try {
       const frame = widget(page, "single");
+      // The identity screen's question is lost: the voter goes on, and the issuer still refuses the token.
+      await context.route("**/v1/ballots/*/eligibility", (route) => route.abort("connectionreset"));
       await logIn(context, frame, "citizen-camille");
       await frame.getByRole("button", { name: "Continuer" }).click();
       await frame.getByRole("radio", { name: "Contre" }).check();

@@ -7,7 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect } from "chai";
 import { testBackends } from "../../helpers/backends.js";
-import { useBallotBoxFixture, type BallotBoxFixture } from "../../helpers/ballot-box-fixture.js";
+import { randomVoter, useBallotBoxFixture, type BallotBoxFixture } from "../../helpers/ballot-box-fixture.js";
 import { castWithProof, changeOneChar, type ProofJson } from "../../protocol/audit/proof-helpers.js";
 
 const ROOT = path.join(import.meta.dirname, "..", "..", "..");
@@ -62,6 +62,18 @@ describe(`urne verify (CLI, ${backend.name})`, function () {
     expect(stdout).to.match(/^P6 FAIL voter signature valid: /m);
     expect(stdout).to.match(/^P9 skip counted: not checked/m);
     expect(stdout).to.contain("proof NOT valid: P4, P6 failed");
+  });
+
+  it("exits 3 and says \"replaced\", not a failure, for the proof of a vote its voter changed", async () => {
+    const ballot = await fx.createBallot({ allowRevote: true });
+    const voter = randomVoter();
+    const first = await castWithProof(fx, await fx.signedVote(ballot, "0x00", { voter }));
+    await castWithProof(fx, await fx.signedVote(ballot, "0x01", { voter, revision: 1 }));
+    const { code, stdout } = await urne(["verify", await file("first.json", first), "--rpc", rpcUrl]);
+    expect(stdout).to.match(/^P8 replaced latest revision: replaced by your later vote, revision 1 \(block \d+\)$/m);
+    expect(stdout).to.match(/^P9 replaced counted: the contract counts your later vote, revision 1$/m);
+    expect(stdout).to.contain("vote replaced: this genuine vote was replaced by your later vote, the one that counts (check its proof)");
+    expect(code).to.equal(3);
   });
 
   it("prints JSON with --json and French with --lang fr", async () => {

@@ -4,7 +4,7 @@
 import http from "node:http";
 import { expect } from "chai";
 import type { TransactionReceipt } from "ethers";
-import { checkProof, proofIsValid } from "../../../protocol/audit/proof-checks.js";
+import { checkProof, proofIsReplaced, proofIsValid } from "../../../protocol/audit/proof-checks.js";
 import { headerHash } from "../../../protocol/audit/block-header.js";
 import { JsonRpcClient } from "../../../protocol/json-rpc.js";
 import { receiptsRoot } from "../../../protocol/audit/receipts-root.js";
@@ -107,16 +107,22 @@ for (const backend of testBackends()) {
         expect(detailOf(checks, "P3")).to.contain("no receipt for transaction");
       });
 
-      it("P8 and P9 for an earlier revision after a revote; the new proof passes", async () => {
+      it("P8 and P9 say \"replaced\" for an earlier revision after a revote, not a failure; the new proof passes", async () => {
         const voter = randomVoter();
         const first = await castWithProof(fx, await fx.signedVote(ballot, "0x01", { voter }));
         expect(proofIsValid(await check(first))).to.equal(true);
         const second = await castWithProof(fx, await fx.signedVote(ballot, "0x02", { voter, revision: 1 }));
         const old = await check(first);
-        expect(verdicts(old)).to.deep.equal({ ...allPass, P8: false, P9: false });
-        expect(detailOf(old, "P8")).to.contain(`replaced by revision 1 (block ${second.blockNumber})`);
-        expect(detailOf(old, "P9")).to.contain("voteOf counts revision 1, not 0");
-        expect(verdicts(await check(second))).to.deep.equal(allPass);
+        expect(verdicts(old)).to.deep.equal({ ...allPass, P8: "replaced", P9: "replaced" });
+        expect(detailOf(old, "P8")).to.contain(`replaced by your later vote, revision 1 (block ${second.blockNumber})`);
+        expect(detailOf(old, "P9")).to.contain("the contract counts your later vote, revision 1");
+        expect([proofIsValid(old), proofIsReplaced(old)]).to.deep.equal([false, true]);
+        const now = await check(second);
+        expect(verdicts(now)).to.deep.equal(allPass);
+        expect(proofIsReplaced(now)).to.equal(false);
+        // A replaced proof with anything else wrong is not "replaced": it is invalid.
+        const tampered = await check({ ...first, voterSignature: changeOneChar(first.voterSignature as string, 10) });
+        expect(proofIsReplaced(tampered)).to.equal(false);
       });
 
       it("P4 for a vote the contract rejected in a batch, naming the contract's error", async () => {
