@@ -23,8 +23,8 @@ type LoginMessage =
   | { type: "urne:login"; ok: false; error: { code: string; message: string } };
 
 /** Must be called from a click handler (popup blockers allow only user-initiated windows). */
-export function login(): Promise<Login> {
-  const url = `/v1/login?origin=${encodeURIComponent(location.origin)}`;
+export function login(lang: "fr" | "en"): Promise<Login> {
+  const url = `/v1/login?origin=${encodeURIComponent(location.origin)}&lang=${lang}`;
   // A name of its own: widgets of several ballots on one page must not share (and
   // navigate away) each other's popup.
   const popup = window.open(url, `urne-login-${crypto.randomUUID()}`, "popup,width=520,height=720");

@@ -56,7 +56,7 @@ function intro(ctx: WidgetContext, first = false): void {
       button.disabled = true;
       const code = loadVoting(ctx); // while the voter logs in
       // window.open runs now, inside the click: popup blockers allow it.
-      login().then(async (result) => {
+      login(ctx.lang).then(async (result) => {
         ctx.login = result;
         (await code).identityScreen(ctx, () => intro(ctx));
       }, (error: unknown) => {

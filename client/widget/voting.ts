@@ -214,7 +214,7 @@ function showError(ctx: WidgetContext, error: unknown, retry: () => void, keepSc
   if (remedy === "retry") actions.append(button(t("retry"), retry, true));
   if (remedy === "login") {
     actions.append(button(t("login"), () => {
-      login().then((result) => {
+      login(ctx.lang).then((result) => {
         ctx.login = result;
         identityScreen(ctx, backToIntro, afterLogin);
       }, () => {});

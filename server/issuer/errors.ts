@@ -17,7 +17,9 @@ export type IssuerErrorCode =
   /** No `Authorization: Bearer` session on a route that needs one. 401. */
   | "ERR_UNAUTHENTICATED"
   /** The origin is malformed or not the vote host's widget frame (a partner page is refused). 403. */
-  | "ERR_ORIGIN_NOT_ALLOWED";
+  | "ERR_ORIGIN_NOT_ALLOWED"
+  /** A query parameter out of its values (the login window's `lang`). 400. */
+  | "ERR_INVALID_QUERY";
 
 export class IssuerError extends UrneError {
   declare readonly code: IssuerErrorCode;

@@ -6,7 +6,7 @@ import type { IdentityClient } from "../identity/oidc-client.js";
 import { issueSessionToken } from "../identity/session-token.js";
 import { voterKey } from "../identity/voter-key.js";
 import { IssuerError } from "./errors.js";
-import { sendErrorPage, sendLoginResult } from "./login-page.js";
+import { type LoginLang, sendErrorPage, sendLoginResult } from "./login-page.js";
 import { type OriginPolicy, canonicalOrigin } from "./origin-policy.js";
 import { clientAddress, clientNetwork } from "../http/client-address.js";
 import { RateLimitedError, type RateLimiter } from "../http/rate-limiter.js";
@@ -15,6 +15,8 @@ import { RateLimitedError, type RateLimiter } from "../http/rate-limiter.js";
 export interface WidgetLoginAttempt extends LoginAttempt {
   /** Canonical origin of the widget that opened the popup: postMessage target and JWT audience. */
   readonly origin: string;
+  /** The widget's language: the return page speaks it. */
+  readonly lang: LoginLang;
 }
 
 export interface LoginRoutesDeps {
@@ -28,8 +30,15 @@ export interface LoginRoutesDeps {
   log: (event: string, fields: Record<string, unknown>) => void;
 }
 
+/** ?lang: "fr" (default) or "en"; anything else is refused, naming the parameter. */
+function loginLang(value: unknown): LoginLang {
+  if (value === undefined || value === "fr") return "fr";
+  if (value === "en") return "en";
+  throw new IssuerError("ERR_INVALID_QUERY", "lang must be fr or en.", { field: "lang" });
+}
+
 /**
- * GET /v1/login?origin=<widget origin>, opened by the widget as a top-level popup (first
+ * GET /v1/login?origin=<widget origin>&lang=fr|en, opened by the widget as a top-level popup (first
  * party: works with third-party cookies blocked), and GET /v1/login/callback, where the
  * provider sends the citizen back. Both answer pages, never JSON: a popup shows them.
  */
@@ -37,7 +46,9 @@ export function loginRoutes(deps: LoginRoutesDeps): Router {
   const router = Router();
 
   router.get("/v1/login", async (req, res) => {
+    let lang: LoginLang | undefined;
     try {
+      lang = loginLang(req.query.lang);
       // One client: an IPv4 address, an IPv6 /64 (client-address.ts). Memory only, never logged.
       const client = clientNetwork(clientAddress(req));
       deps.loginPerIp.take(client);
@@ -45,13 +56,13 @@ export function loginRoutes(deps: LoginRoutesDeps): Router {
       const { authorizationUrl, attempt } = await deps.identity.beginLogin();
       // The verifier stays here; the browser only carries `state` through the provider.
       // Refused (429, 503) rather than pushing out another client's pending login.
-      deps.attempts.put({ ...attempt, origin }, client);
+      deps.attempts.put({ ...attempt, origin, lang }, client);
       res.set({ "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" }).redirect(303, authorizationUrl);
     } catch (error) {
       const coded = toCoded(error, deps.log);
       if (coded instanceof RateLimitedError || coded instanceof LoginRefusedError) res.set("Retry-After", String(coded.retryAfterSeconds));
       deps.log("issuer.login_refused", { code: coded.code });
-      sendErrorPage(res, statusForCode(coded.code), coded.message);
+      sendErrorPage(res, statusForCode(coded.code), coded.message, lang);
     }
   });
 
@@ -61,7 +72,7 @@ export function loginRoutes(deps: LoginRoutesDeps): Router {
     if (attempt === undefined) {
       // No attempt, no known widget origin: nobody to postMessage to.
       deps.log("issuer.login_refused", { code: "ERR_LOGIN_EXPIRED" });
-      sendErrorPage(res, statusForCode("ERR_LOGIN_EXPIRED"), "cette connexion a expiré ou a déjà été utilisée.");
+      sendErrorPage(res, statusForCode("ERR_LOGIN_EXPIRED"), "this sign-in expired or was already used.");
       return;
     }
     try {
@@ -87,13 +98,13 @@ export function loginRoutes(deps: LoginRoutesDeps): Router {
         // Names go to the widget's confirmation screen through this page only: they are in
         // no token, no store and no log.
         voter: { givenName: identity.givenName, familyName: identity.familyName, birthdate: identity.birthdate },
-      });
+      }, attempt.lang);
     } catch (error) {
       const coded = toCoded(error, deps.log);
       deps.log("issuer.login_refused", { code: coded.code });
       sendLoginResult(res, statusForCode(coded.code), attempt.origin, {
         type: "urne:login", ok: false, error: { code: coded.code, message: coded.message },
-      });
+      }, attempt.lang);
     }
   });
 

@@ -44,6 +44,21 @@ describe("issuer: the login popup", () => {
     expect(missing.status).to.equal(403);
   });
 
+  it("speaks the widget's language on its return pages (English here), French by default, and refuses another lang by name", async () => {
+    const english = await loginThroughPopup(fixture, "citizen-lucas", WIDGET_A, "en");
+    expect(english.html).to.include('<html lang="en">').and.include("Signed in. This window will close.");
+    expect(english.message.ok).to.equal(true);
+    const french = await loginThroughPopup(fixture, "citizen-lucas", WIDGET_A);
+    expect(french.html).to.include('<html lang="fr">').and.include("Connexion réussie.");
+    // A replayed callback: the attempt (and its language) is gone, so the page says it in both.
+    const replayed = await (await fetch(english.callbackUrl, { redirect: "manual" })).text();
+    expect(replayed).to.include("Sign-in failed: this sign-in expired or was already used.").and.include("Connexion impossible\u00A0: this sign-in expired");
+    const refused = await openLoginPopup(fixture, WIDGET_A, "de");
+    expect(refused.status).to.equal(400);
+    expect(refused.headers.get("location")).to.equal(null);
+    expect(await refused.text()).to.include("lang must be fr or en.");
+  });
+
   it("sends the session of a login started for widget B to widget B only", async () => {
     const page = await loginThroughPopup(fixture, "citizen-odette", WIDGET_B);
     expect(page.targetOrigin).to.equal(WIDGET_B);

@@ -32,13 +32,13 @@ export function readCallbackPage(response: Response, html: string): CallbackPage
 }
 
 /** Opens GET /v1/login (the popup) and returns the provider URL it redirects to. */
-export async function openLoginPopup(fixture: IssuerFixture, origin: string): Promise<Response> {
-  return fetch(`${fixture.api}/v1/login?origin=${encodeURIComponent(origin)}`, { redirect: "manual" });
+export async function openLoginPopup(fixture: IssuerFixture, origin: string, lang?: string): Promise<Response> {
+  return fetch(`${fixture.api}/v1/login?origin=${encodeURIComponent(origin)}${lang === undefined ? "" : `&lang=${lang}`}`, { redirect: "manual" });
 }
 
 /** The whole popup: login route → provider → callback page. Returns the callback URL too. */
-export async function loginThroughPopup(fixture: IssuerFixture, citizenId: string, origin = WIDGET_A): Promise<CallbackPage & { callbackUrl: URL }> {
-  const popup = await openLoginPopup(fixture, origin);
+export async function loginThroughPopup(fixture: IssuerFixture, citizenId: string, origin = WIDGET_A, lang?: string): Promise<CallbackPage & { callbackUrl: URL }> {
+  const popup = await openLoginPopup(fixture, origin, lang);
   expect(popup.status).to.equal(303);
   const callbackUrl = await loginAs(popup.headers.get("location") as string, citizenId, fixture.redirectUri);
   const response = await fetch(callbackUrl, { redirect: "manual" });
