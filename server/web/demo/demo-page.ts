@@ -8,10 +8,11 @@ import { DEMO_BALLOT_NAMES, DEMO_BALLOT_TITLES, type DemoBallotName } from "./de
  * and, when given, embed.js's integrity value (/.well-known/urne.json, client.embed): the
  * browser then runs embed.js only if its bytes are the release's.
  */
-export function embedSnippet(voteHost: string, ballotId: string, fingerprint: string, lang: "fr" | "en" = "fr", integrity?: string): string {
+export function embedSnippet(voteHost: string, ballotId: string, fingerprint: string, lang: "fr" | "en" = "fr", integrity?: string, mode?: "button"): string {
   const langAttribute = lang === "fr" ? "" : ` data-lang="${lang}"`;
   const pinned = integrity ? ` integrity="${escapeHtml(integrity)}" crossorigin="anonymous"` : "";
-  return `<script src="${voteHost}/embed.js"${pinned} data-ballot="${ballotId}" data-fingerprint="${fingerprint}"${langAttribute} async></script>`;
+  const modeAttribute = mode ? ` data-mode="${mode}"` : "";
+  return `<script src="${voteHost}/embed.js"${pinned} data-ballot="${ballotId}" data-fingerprint="${fingerprint}"${langAttribute}${modeAttribute} async></script>`;
 }
 
 export function demoPage(voteHost: string, ballots: Record<DemoBallotName, string>, fingerprints: Record<DemoBallotName, string>, lang: "fr" | "en", integrity?: string): string {
@@ -26,6 +27,13 @@ ${note}${snippet}
 <details><summary>Code à copier pour intégrer ce vote</summary><pre><code>${escapeHtml(snippet)}</code></pre></details>
 </section>`;
   }).join("\n");
+  // The compact mode a partner may prefer in a list or an article: one button, the ballot in place once pressed.
+  const buttonSnippet = embedSnippet(voteHost, ballots.single, fingerprints.single, lang, integrity, "button");
+  const compact = `<section aria-labelledby="t-button">
+<h2 id="t-button">Le bouton «\u00A0Je vote\u00A0» seul (la même question, <code>data-mode="button"</code>)</h2>
+${buttonSnippet}
+<details><summary>Code à copier pour intégrer ce bouton</summary><pre><code>${escapeHtml(buttonSnippet)}</code></pre></details>
+</section>`;
   const other = lang === "fr" ? `<a href="/?lang=en">Widget in English</a>` : `<a href="/">Widget en français</a>`;
   return `<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
@@ -44,5 +52,6 @@ pre{background:#f1f1f1;padding:.75rem;overflow-x:auto;font-size:.85rem}a{color:#
 <main>
 <p>Chaque vote ci-dessous est intégré avec une seule balise <code>&lt;script&gt;</code>. Le vote s'affiche dans un cadre servi par le service de vote : ce site ne voit ni votre identité, ni votre choix. ${other}</p>
 ${sections}
+${compact}
 </main></body></html>`;
 }

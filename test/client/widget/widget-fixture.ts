@@ -90,7 +90,7 @@ export async function expectAccessible(target: Page | Frame, label: string): Pro
 export const shoot = (page: Page, name: string) => screenshot(page, `widget-${name}`);
 
 /** Only the partner page's section that holds this ballot's widget (what a person looks at). */
-export async function shootWidget(page: Page, ballot: DemoBallotName, name: string): Promise<void> {
+export async function shootWidget(page: Page, ballot: DemoBallotName | "button", name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.locator(`section:has(#t-${ballot})`).screenshot({ path: path.join(SCREENSHOT_DIR, `widget-${name}.png`) });
 }

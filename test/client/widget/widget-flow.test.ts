@@ -93,6 +93,18 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
       expect(reach).to.equal("undefined");
       await shoot(page, "demo-page");
       await expectAccessible(page, "demo page");
+      // The compact mode (data-mode="button"): one button named by the question, no frame until
+      // pressed; pressed, the widget takes its place and the focus.
+      const compact = page.locator("section:has(#t-button)");
+      const pressMe = compact.getByRole("button", { name: /^Je vote\s: .*piétonniser/ });
+      await pressMe.waitFor();
+      expect([await pressMe.textContent(), await compact.locator("iframe").count()]).to.deep.equal(["Je vote", 0]);
+      await shootWidget(page, "button", "compact-1-button");
+      await pressMe.click();
+      await page.frameLocator("section:has(#t-button) iframe").getByRole("button", { name: /FranceConnect/ }).waitFor();
+      await shootWidget(page, "button", "compact-2-opened");
+      expect(await compact.getByRole("button").count()).to.equal(0);
+      await page.waitForFunction(() => document.activeElement?.closest("section")?.querySelector("#t-button") !== null && document.activeElement?.tagName === "IFRAME");
       await expectAccessible(await frameOf(page, "single"), "widget first screen");
     } finally {
       await context.close();
