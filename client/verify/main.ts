@@ -9,6 +9,7 @@ import "../shared/public-pages.css";
 import { h } from "../shared/dom.js";
 import { publicHeader } from "../shared/public-header.js";
 import { pageLang, translator } from "../shared/public-i18n.js";
+import type { BallotParams } from "../../protocol/ballot.js";
 import { checkItem } from "./check-item.js";
 import { readQrImage } from "./qr-image.js";
 
@@ -26,8 +27,10 @@ const problem = h("p", { class: "problem", role: "alert" });
 const button = h("button", { type: "submit" }, t("verifyButton"));
 const summary = h("p", { class: "summary", role: "status", "aria-live": "polite", hidden: true });
 const list = h("ol", { class: "checks", "aria-label": t("resultHeading") });
+/** The vote the proof holds, in words: the question, and the choice (public) or the tracking code (sealed). */
+const voteWords = h("dl", { class: "vote-words", hidden: true });
 const results = h("section", { "aria-labelledby": "result-heading", hidden: true },
-  h("h2", { id: "result-heading" }, t("resultHeading")), summary, list,
+  h("h2", { id: "result-heading" }, t("resultHeading")), summary, voteWords, list,
   h("p", { class: "hint" }, h("a", { href: `/observer?lang=${lang}#proof-checks` }, t("stepsLink"))));
 const form = h("form", { novalidate: true },
   h("h2", {}, t("proofHeading")),
@@ -95,8 +98,12 @@ async function verify(): Promise<void> {
   results.scrollIntoView?.({ block: "start" });
   list.replaceChildren();
   list.setAttribute("aria-busy", "true");
+  voteWords.hidden = true;
+  let ballot: BallotParams | undefined;
   try {
-    const checks = await checkProof(text, rpc, { onCheck: (check) => list.append(checkItem(check, lang, t)) });
+    const checks = await checkProof(text, rpc, { onCheck: (check) => list.append(checkItem(check, lang, t)), onBallot: (params) => (ballot = params) });
+    // Once the chain showed this very vote (P4) and its ballot (P5): what it says, in words.
+    if (checks[3]?.ok === true && ballot) await showVote(ballot, text);
     const failed = checks.filter((c) => c.ok === false).map((c) => c.step);
     const valid = proofIsValid(checks);
     // A vote its voter changed later is neither counted nor forged: said in its own, neutral words.
@@ -117,6 +124,34 @@ async function verify(): Promise<void> {
     list.removeAttribute("aria-busy");
     button.disabled = false;
   }
+}
+
+async function showVote(ballot: BallotParams, text: string): Promise<void> {
+  // Loaded with the checks' code (the crypto), not with the page.
+  const [{ parseProof }, { decodePayload }, { MAX_OPTIONS, rulesFromParams }, { choiceInWords }, { trackerText }, { keccak256 }] = await Promise.all([
+    import("../../protocol/proof.js"), import("../../protocol/payload.js"), import("../../protocol/ballot.js"),
+    import("../../protocol/choice-words.js"), import("../../protocol/sealed/tracker.js"), import("ethers"),
+  ]);
+  let payload: string;
+  try {
+    payload = parseProof(text).payload;
+  } catch {
+    return;
+  }
+  const bytes = (payload.length - 2) / 2;
+  let answer: [string, string];
+  if (bytes > MAX_OPTIONS) {
+    answer = [t("voteTracker"), trackerText(keccak256(payload))]; // a sealed ballot: its choice is secret
+  } else {
+    try {
+      const words = choiceInWords(ballot.options, decodePayload(rulesFromParams(ballot), payload), lang);
+      answer = [t("voteChoice"), words.length ? words.join(lang === "fr" ? "\u00A0; " : "; ") : t("voteNone")];
+    } catch {
+      return;
+    }
+  }
+  voteWords.replaceChildren(h("dt", {}, t("voteQuestion")), h("dd", {}, ballot.question), h("dt", {}, answer[0]), h("dd", {}, answer[1]));
+  voteWords.hidden = false;
 }
 
 /** A ballot audit file: A1-A4, in this browser. */

@@ -2,6 +2,7 @@
 // choice, a checkbox group with its bounds for a multiple choice, and one radio group of
 // the six grades per candidate for majority judgment. Fieldsets and legends name every
 // group, so a screen reader and a keyboard (Tab, arrows, Space) are enough.
+import { choiceInWords } from "../../protocol/choice-words.js";
 import { BallotKind, MJ_GRADES, MJ_GRADES_EN, type BallotParams, type Choice } from "../../protocol/index.js";
 import { h } from "../shared/dom.js";
 import type { Lang, Translate } from "./strings.js";
@@ -69,10 +70,8 @@ export function ballotForm(params: BallotParams, lang: Lang, t: Translate, previ
       }
     },
     describe(choice) {
-      if (choice.kind === BallotKind.SingleChoice) return [params.options[choice.option]];
-      if (choice.kind === BallotKind.MultipleChoice) return choice.options.length === 0 ? [t("noneChosen")] : choice.options.map((o) => params.options[o]);
-      const colon = lang === "fr" ? " : " : ": ";
-      return choice.grades.map((g, c) => `${params.options[c]}${colon}${grades[g]}`);
+      const words = choiceInWords(params.options, choice, lang);
+      return words.length === 0 ? [t("noneChosen")] : words;
     },
   };
 }

@@ -26,6 +26,8 @@ import { trackerText } from "../sealed/tracker.js";
 export type CheckProofOptions = {
   /** Called as each step ends, in order, so that a page can show progress. */
   onCheck?: (check: ProofCheck) => void;
+  /** Called once P5 found the ballot's BallotCreated in its block's receipts: the question and options, for showing the vote in words. */
+  onBallot?: (params: BallotCreatedEvent["params"]) => void;
 };
 
 const t = (fr: string, en: string): Text => ({ fr, en });
@@ -186,6 +188,7 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
       .some((l) => l.transactionHash === raw.transactionHash && same(l.address, raw.address) && l.data === raw.data && l.topics.join() === raw.topics.join());
     if (!inBlock) fail(`l'événement BallotCreated donné par le nœud n'est pas dans les reçus de son bloc ${event.blockNumber}`, `the node's BallotCreated log is not in the receipts of its block ${event.blockNumber}`);
     created = event;
+    opts.onBallot?.(event.params);
     const key = issuerKeyFromModulus(event.params.issuerModulus, "BallotCreated.issuerModulus");
     // Under a modulus that fails the rule of §2.5 anyone may have computed d and signed this token.
     const modulus = checkModulus(key.n);

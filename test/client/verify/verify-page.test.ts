@@ -74,6 +74,9 @@ describe("client/verify: the verify page in Chromium", function () {
     expect(await summary.textContent()).to.contain("Preuve valide\u00A0: les 9 vérifications sont réussies");
     expect(await page.locator('li[data-step="P5"]').textContent()).to.contain("réussi").and.contain("jeton de vote valide pour ce scrutin");
     expect(await page.locator(".summary a").getAttribute("href")).to.equal(`/results/${proof.ballotId}?lang=fr`);
+    // The vote in words, from the ballot's own BallotCreated on chain: the question and the choice.
+    expect(await page.locator(".vote-words").locator("dt, dd").allTextContents()).to.deep.equal(
+      ["Question", "Faut-il un budget participatif ?", "Choix enregistré sur la chaîne", "Pour"]);
     await screenshot(page, "verify-valid-fr");
     await expectNoSeriousAxeViolation(page);
   });
@@ -84,6 +87,8 @@ describe("client/verify: the verify page in Chromium", function () {
     expect(await verdicts()).to.deep.equal({ ...allTrue, P4: "false", P6: "false", P7: "skipped", P8: "skipped", P9: "skipped" });
     expect(await page.locator(".summary").textContent()).to.contain("Preuve NON valide\u00A0: 2 vérifications en échec (P4, P6)");
     expect(await page.locator('li[data-step="P4"]').textContent()).to.contain("échec").and.contain("le bulletin (payload) : 0x01 dans la preuve, 0x00 sur la chaîne");
+    // No choice is shown in words for a vote the chain does not hold as the proof says.
+    expect(await page.locator(".vote-words").isHidden()).to.equal(true);
     await screenshot(page, "verify-tampered-choice-fr");
   });
 
