@@ -94,3 +94,16 @@ export async function shootWidget(page: Page, ballot: DemoBallotName | "button",
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.locator(`section:has(#t-${ballot})`).screenshot({ path: path.join(SCREENSHOT_DIR, `widget-${name}.png`) });
 }
+
+/**
+ * Presses "Continuer" on the identity screen and waits for the ballot form. If the widget
+ * shows an alert instead (the chain check failed, a node did not answer...), fails with the
+ * alert's words: a test that stops there says why, not only that a radio never came.
+ */
+export async function continueToBallot(frame: FrameLocator): Promise<void> {
+  await frame.getByRole("button", { name: "Continuer" }).click();
+  const form = frame.locator("fieldset.ballot");
+  const alert = frame.getByRole("alert");
+  await form.or(alert).first().waitFor({ timeout: 60_000 });
+  if (!(await form.isVisible())) throw new Error(`the widget showed an alert instead of the ballot: ${(await alert.first().textContent())?.trim()}`);
+}

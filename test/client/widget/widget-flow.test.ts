@@ -12,7 +12,7 @@ import type { FrameLocator, Page } from "playwright-core";
 import { decodeBallotBoxLog, parseProof, type ProofOfVote } from "../../../protocol/index.js";
 import { embedSnippet } from "../../../server/web/demo/demo-page.js";
 import type { DemoBallotName } from "../../../server/web/demo/demo-ballots.js";
-import { expectAccessible, frameOf, logIn, openDemo, shoot, shootWidget, startWidgetWorld, widget, type WidgetWorld } from "./widget-fixture.js";
+import { continueToBallot, expectAccessible, frameOf, logIn, openDemo, shoot, shootWidget, startWidgetWorld, widget, type WidgetWorld } from "./widget-fixture.js";
 
 const FINAL_TIMEOUT = 30_000;
 
@@ -241,7 +241,7 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
     try {
       const frame = widget(page, "revote");
       await logIn(context, frame, "citizen-odette");
-      await frame.getByRole("button", { name: "Continuer" }).click();
+      await continueToBallot(frame);
       await frame.getByRole("radio", { name: "Pour" }).check();
       await frame.getByRole("button", { name: "Vérifier mon choix" }).click();
       await confirmAndWait(page, frame, "revote");
