@@ -128,9 +128,11 @@ async function verify(): Promise<void> {
 
 async function showVote(ballot: BallotParams, text: string): Promise<void> {
   // Loaded with the checks' code (the crypto), not with the page.
-  const [{ parseProof }, { decodePayload }, { MAX_OPTIONS, rulesFromParams }, { choiceInWords }, { trackerText }, { keccak256 }] = await Promise.all([
+  // Named modules of the protocol, never a whole package: a dynamic import("ethers") would
+  // pull all of ethers into a chunk the widget shares.
+  const [{ parseProof }, { decodePayload }, { MAX_OPTIONS, rulesFromParams }, { choiceInWords }, { trackerOf, trackerText }, { parseHex }] = await Promise.all([
     import("../../protocol/proof.js"), import("../../protocol/payload.js"), import("../../protocol/ballot.js"),
-    import("../../protocol/choice-words.js"), import("../../protocol/sealed/tracker.js"), import("ethers"),
+    import("../../protocol/choice-words.js"), import("../../protocol/sealed/tracker.js"), import("../../protocol/hex.js"),
   ]);
   let payload: string;
   try {
@@ -141,7 +143,7 @@ async function showVote(ballot: BallotParams, text: string): Promise<void> {
   const bytes = (payload.length - 2) / 2;
   let answer: [string, string];
   if (bytes > MAX_OPTIONS) {
-    answer = [t("voteTracker"), trackerText(keccak256(payload))]; // a sealed ballot: its choice is secret
+    answer = [t("voteTracker"), trackerText(trackerOf(parseHex(payload, "payload")))]; // a sealed ballot: its choice is secret
   } else {
     try {
       const words = choiceInWords(ballot.options, decodePayload(rulesFromParams(ballot), payload), lang);

@@ -89,6 +89,7 @@ try {
     await wire.settled();
   }
   bench("first_interaction_wire_bytes", wire.bytesSince(pressed), "bytes");
+  console.log(`fetched by the click (port and path, bytes): ${wire.log.filter((e) => e.at >= pressed).map((e) => `${e.path} ${e.bytes}`).join(", ")}`);
   await context.close();
 
   const times: number[] = [];
