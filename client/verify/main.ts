@@ -100,10 +100,15 @@ async function verify(): Promise<void> {
   list.setAttribute("aria-busy", "true");
   voteWords.hidden = true;
   let ballot: BallotParams | undefined;
+  let recorded: string | undefined;
   try {
-    const checks = await checkProof(text, rpc, { onCheck: (check) => list.append(checkItem(check, lang, t)), onBallot: (params) => (ballot = params) });
+    const checks = await checkProof(text, rpc, {
+      onCheck: (check) => list.append(checkItem(check, lang, t)), onBallot: (params) => (ballot = params), onRecordedVote: (vote) => (recorded = vote.payload),
+    });
     // Once the chain showed this very vote (P4) and its ballot (P5): what it says, in words.
     if (checks[3]?.ok === true && ballot) await showVote(ballot, text);
+    // The chain holds another choice for this voter in this transaction: both, in words.
+    else if (ballot && recorded !== undefined) await showVote(ballot, text, recorded);
     const failed = checks.filter((c) => c.ok === false).map((c) => c.step);
     const valid = proofIsValid(checks);
     // A vote its voter changed later is neither counted nor forged: said in its own, neutral words.
@@ -126,7 +131,7 @@ async function verify(): Promise<void> {
   }
 }
 
-async function showVote(ballot: BallotParams, text: string): Promise<void> {
+async function showVote(ballot: BallotParams, text: string, onChain?: string): Promise<void> {
   // Loaded with the checks' code (the crypto), not with the page.
   // Named modules of the protocol, never a whole package: a dynamic import("ethers") would
   // pull all of ethers into a chunk the widget shares.
@@ -140,19 +145,22 @@ async function showVote(ballot: BallotParams, text: string): Promise<void> {
   } catch {
     return;
   }
-  const bytes = (payload.length - 2) / 2;
-  let answer: [string, string];
-  if (bytes > MAX_OPTIONS) {
-    answer = [t("voteTracker"), trackerText(trackerOf(parseHex(payload, "payload")))]; // a sealed ballot: its choice is secret
-  } else {
+  // A sealed ballot's choice is secret: its tracking code; a public one's, in the ballot's words.
+  const said = (hex: string): string | undefined => {
+    if ((hex.length - 2) / 2 > MAX_OPTIONS) return trackerText(trackerOf(parseHex(hex, "payload")));
     try {
-      const words = choiceInWords(ballot.options, decodePayload(rulesFromParams(ballot), payload), lang);
-      answer = [t("voteChoice"), words.length ? words.join(lang === "fr" ? "\u00A0; " : "; ") : t("voteNone")];
+      const words = choiceInWords(ballot.options, decodePayload(rulesFromParams(ballot), hex), lang);
+      return words.length ? words.join(lang === "fr" ? "\u00A0; " : "; ") : t("voteNone");
     } catch {
-      return;
+      return undefined; // not a choice of this ballot: the checks say what is wrong
     }
-  }
-  voteWords.replaceChildren(h("dt", {}, t("voteQuestion")), h("dd", {}, ballot.question), h("dt", {}, answer[0]), h("dd", {}, answer[1]));
+  };
+  const sealed = (payload.length - 2) / 2 > MAX_OPTIONS;
+  const rows: [string, string | undefined][] = onChain === undefined
+    ? [[sealed ? t("voteTracker") : t("voteChoice"), said(payload)]]
+    : [[t("voteInProof"), said(payload)], [t("voteOnChain"), said(onChain)]];
+  if (rows.some(([, value]) => value === undefined)) return;
+  voteWords.replaceChildren(h("dt", {}, t("voteQuestion")), h("dd", {}, ballot.question), ...rows.flatMap(([label, value]) => [h("dt", {}, label), h("dd", {}, value!)]));
   voteWords.hidden = false;
 }
 

@@ -26,6 +26,8 @@ import { trackerText } from "../sealed/tracker.js";
 export type CheckProofOptions = {
   /** Called as each step ends, in order, so that a page can show progress. */
   onCheck?: (check: ProofCheck) => void;
+  /** Called when P4 finds, in the proof's transaction, this voter's vote as the chain recorded it but different from the proof's. */
+  onRecordedVote?: (vote: VoteCastEvent["vote"]) => void;
   /** Called once P5 found the ballot's BallotCreated in its block's receipts: the question and options, for showing the vote in words. */
   onBallot?: (params: BallotCreatedEvent["params"]) => void;
 };
@@ -158,6 +160,7 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
       return t(`VoteCast n° ${cast.logIndex} : scrutin ${p.ballotId}, révision ${p.revision}, ${shown.fr}`, `VoteCast #${cast.logIndex}: ballot ${p.ballotId}, revision ${p.revision}, ${shown.en}`);
     }
     if (mine.length > 0) {
+      opts.onRecordedVote?.(mine[0].vote);
       const diff = describeVoteDifference(mine[0].vote, p)!;
       fail(`le vote enregistré diffère de la preuve : ${diff.fr}`, `the recorded vote differs from the proof: ${diff.en}`);
     }

@@ -87,8 +87,9 @@ describe("client/verify: the verify page in Chromium", function () {
     expect(await verdicts()).to.deep.equal({ ...allTrue, P4: "false", P6: "false", P7: "skipped", P8: "skipped", P9: "skipped" });
     expect(await page.locator(".summary").textContent()).to.contain("Preuve NON valide\u00A0: 2 vérifications en échec (P4, P6)");
     expect(await page.locator('li[data-step="P4"]').textContent()).to.contain("échec").and.contain("le bulletin (payload) : 0x01 dans la preuve, 0x00 sur la chaîne");
-    // No choice is shown in words for a vote the chain does not hold as the proof says.
-    expect(await page.locator(".vote-words").isHidden()).to.equal(true);
+    // In words, both: what the proof claims and what the chain recorded for this voter.
+    expect(await page.locator(".vote-words").locator("dt, dd").allTextContents()).to.deep.equal([
+      "Question", "Faut-il un budget participatif ?", "Choix selon votre preuve", "Contre", "Choix enregistré sur la chaîne (différent)", "Pour"]);
     await screenshot(page, "verify-tampered-choice-fr");
   });
 
