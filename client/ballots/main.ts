@@ -39,8 +39,8 @@ function row(b: PublicBallot): HTMLElement {
       h("span", { class: "badge" }, b.sealed ? t("ballotsSealed") : t("ballotsPublic")),
       h("span", { class: "sub" }, whenLabel)),
     h("td", { class: "num" },
-      t("ballotsCounted", { count: b.votersCount }),
-      b.tokensIssued === null ? null : h("span", { class: "sub" }, t("ballotsTokens", { count: b.tokensIssued }))),
+      `${formatNumber(lang, b.votersCount)} ${t("ballots", { count: b.votersCount })}`,
+      b.tokensIssued === null ? null : h("span", { class: "sub" }, `${formatNumber(lang, b.tokensIssued)} ${t("tokensIssued", { count: b.tokensIssued })}`)),
     h("td", { class: "num" }, percent(b.relayFinalShare)),
     h("td", {}, fingerprint ? h("code", { title: fingerprint }, `${fingerprint.slice(0, 10)}…${fingerprint.slice(-8)}`) : "—"),
     h("td", {}, h("code", {}, `urne recount --ballot ${b.id}`)));

@@ -7,9 +7,7 @@ import "./print.css";
 import { parseProof } from "../../protocol/proof.js";
 import { h, showQuietly } from "../shared/dom.js";
 import { qrSvg } from "../shared/qr-svg.js";
-import { getBytes } from "ethers";
-import { MAX_OPTIONS } from "../../protocol/constants.js";
-import { trackerOf, trackerText } from "../../protocol/sealed/tracker.js";
+import { sealedTrackerText } from "../../protocol/sealed/tracker.js";
 
 const root = document.getElementById("urne-print")!;
 const en = document.documentElement.lang === "en";
@@ -34,8 +32,8 @@ function proofFigure(compact: string): HTMLElement {
 
 function render(message: PrintMessage): void {
   const proof = parseProof(message.proof); // only a valid proof is printed
-  // A payload longer than any public ballot's is a sealed ballot (PROTOCOL.md §11.3): its tracker is what the voter compares.
-  const sealed = getBytes(proof.payload).length > MAX_OPTIONS;
+  // A sealed ballot's tracker is what the voter compares (PROTOCOL.md §11.8).
+  const tracker = sealedTrackerText(proof.payload);
   // Compact JSON in the QR code: the same proof, fewer modules to print and scan.
   const compact = JSON.stringify(JSON.parse(message.proof));
   const row = (label: string, value: string) => h("tr", {}, h("th", { scope: "row" }, label), h("td", {}, value));
@@ -56,7 +54,7 @@ function render(message: PrintMessage): void {
         row("BallotBox", proof.ballotBox),
         row(say("Adresse de vote", "Voting address"), proof.voter),
         row(say("Révision", "Revision"), String(proof.revision)),
-        ...(sealed ? [row(say("Code de suivi du bulletin scellé", "Sealed ballot's tracking code"), trackerText(trackerOf(getBytes(proof.payload))))] : []),
+        ...(tracker ? [row(say("Code de suivi du bulletin scellé", "Sealed ballot's tracking code"), tracker)] : []),
         row(say("Transaction", "Transaction"), proof.transactionHash),
         row(say("Bloc", "Block"), `${proof.blockNumber} (${proof.blockHash})`))),
     h("p", { class: "no-print" }, printButton, " ", h("a", { href: "/verify" }, say("Vérifier une preuve", "Verify a proof"))));

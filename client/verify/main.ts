@@ -135,9 +135,9 @@ async function showVote(ballot: BallotParams, text: string, onChain?: string): P
   // Loaded with the checks' code (the crypto), not with the page.
   // Named modules of the protocol, never a whole package: a dynamic import("ethers") would
   // pull all of ethers into a chunk the widget shares.
-  const [{ parseProof }, { decodePayload }, { MAX_OPTIONS, rulesFromParams }, { choiceInWords }, { trackerOf, trackerText }, { parseHex }] = await Promise.all([
+  const [{ parseProof }, { decodePayload }, { rulesFromParams }, { choiceInWords }, { sealedTrackerText }] = await Promise.all([
     import("../../protocol/proof.js"), import("../../protocol/payload.js"), import("../../protocol/ballot.js"),
-    import("../../protocol/choice-words.js"), import("../../protocol/sealed/tracker.js"), import("../../protocol/hex.js"),
+    import("../../protocol/choice-words.js"), import("../../protocol/sealed/tracker.js"),
   ]);
   let payload: string;
   try {
@@ -147,7 +147,8 @@ async function showVote(ballot: BallotParams, text: string, onChain?: string): P
   }
   // A sealed ballot's choice is secret: its tracking code; a public one's, in the ballot's words.
   const said = (hex: string): string | undefined => {
-    if ((hex.length - 2) / 2 > MAX_OPTIONS) return trackerText(trackerOf(parseHex(hex, "payload")));
+    const tracker = sealedTrackerText(hex);
+    if (tracker !== undefined) return tracker;
     try {
       const words = choiceInWords(ballot.options, decodePayload(rulesFromParams(ballot), hex), lang);
       return words.length ? words.join(lang === "fr" ? "\u00A0; " : "; ") : t("voteNone");
@@ -155,9 +156,8 @@ async function showVote(ballot: BallotParams, text: string, onChain?: string): P
       return undefined; // not a choice of this ballot: the checks say what is wrong
     }
   };
-  const sealed = (payload.length - 2) / 2 > MAX_OPTIONS;
   const rows: [string, string | undefined][] = onChain === undefined
-    ? [[sealed ? t("voteTracker") : t("voteChoice"), said(payload)]]
+    ? [[sealedTrackerText(payload) !== undefined ? t("voteTracker") : t("voteChoice"), said(payload)]]
     : [[t("voteInProof"), said(payload)], [t("voteOnChain"), said(onChain)]];
   if (rows.some(([, value]) => value === undefined)) return;
   voteWords.replaceChildren(h("dt", {}, t("voteQuestion")), h("dd", {}, ballot.question), ...rows.flatMap(([label, value]) => [h("dt", {}, label), h("dd", {}, value!)]));

@@ -19,9 +19,7 @@ import { receiptsRoot } from "./receipts-root.js";
 import { blockNumberOf, getBlock, getBlockReceipts, getLogs, getReceipt, nodeFailure, parseReceipt, quantity, type BlockHeader, type Receipt } from "./node-answers.js";
 import { STEP_LABELS, type ProofCheck, type ProofStep, type Text } from "./proof-steps.js";
 import { describeVoteDifference } from "./vote-difference.js";
-import { keccak256 } from "ethers";
-import { MAX_OPTIONS } from "../constants.js";
-import { trackerText } from "../sealed/tracker.js";
+import { sealedTrackerText } from "../sealed/tracker.js";
 
 export type CheckProofOptions = {
   /** Called as each step ends, in order, so that a page can show progress. */
@@ -156,7 +154,8 @@ export async function checkProof(proofJson: unknown, rpc: RpcCaller, opts: Check
     if (cast) {
       // A sealed ballot's payload (longer than any public one, §11.3) is named by its tracker, not shown as kilobytes of hex.
       const bytes = (p.payload.length - 2) / 2;
-      const shown = bytes > MAX_OPTIONS ? { fr: `bulletin scellé de ${bytes} octets, code de suivi ${trackerText(keccak256(p.payload))}`, en: `sealed ballot of ${bytes} bytes, tracking code ${trackerText(keccak256(p.payload))}` } : { fr: `bulletin ${p.payload}`, en: `payload ${p.payload}` };
+      const tracker = sealedTrackerText(p.payload);
+      const shown = tracker ? { fr: `bulletin scellé de ${bytes} octets, code de suivi ${tracker}`, en: `sealed ballot of ${bytes} bytes, tracking code ${tracker}` } : { fr: `bulletin ${p.payload}`, en: `payload ${p.payload}` };
       return t(`VoteCast n° ${cast.logIndex} : scrutin ${p.ballotId}, révision ${p.revision}, ${shown.fr}`, `VoteCast #${cast.logIndex}: ballot ${p.ballotId}, revision ${p.revision}, ${shown.en}`);
     }
     if (mine.length > 0) {

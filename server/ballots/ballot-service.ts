@@ -28,6 +28,7 @@ import { recountedShare } from "../../observer/recount/recounted-share.js";
 import type { CountedTracker, ExcludedBallot, SealedReport } from "../../observer/recount/sealed-recount.js";
 import { G } from "../../protocol/sealed/group.js";
 import { trackerText } from "../../protocol/sealed/tracker.js";
+import type { PublicBallot } from "../../protocol/api-types.js";
 
 /** How long a sealed ballot's recount that did not open it is reused before another is run. */
 const SEALED_TALLY_REUSE_MS = 10_000;
@@ -85,8 +86,6 @@ export type BallotServiceDeps = {
   /** Unix seconds; replaceable in tests. */
   now?: () => number;
 };
-
-import type { PublicBallot } from "../../protocol/api-types.js";
 
 const notFound = () => new UrneError("ERR_BALLOT_NOT_FOUND", "No ballot with this id for this app.", { field: "id" });
 
@@ -214,11 +213,13 @@ export class BallotService {
   async publicList(page: { limit: number; before?: string }, organizerOf: (appId: string) => Promise<string>): Promise<{ ballots: PublicBallot[]; next: string | null }> {
     const records = await this.deps.registry.list({ limit: page.limit + 1, before: page.before });
     const shown = records.slice(0, page.limit);
+    // One read per app, not per ballot: a page is mostly one organizer's ballots.
+    const names = new Map(await Promise.all([...new Set(shown.map((r) => r.appId))].map(async (id) => [id, await organizerOf(id)] as const)));
     const ballots = await Promise.all(shown.map(async (r): Promise<PublicBallot> => {
       const record = await this.#withFingerprint(r);
       const view = ballotView(record, await this.deps.chain.ballot(BigInt(record.id)), this.now());
       return {
-        id: view.id, question: view.question, kind: view.kind, organizer: await organizerOf(record.appId), status: view.status,
+        id: view.id, question: view.question, kind: view.kind, organizer: names.get(record.appId)!, status: view.status,
         sealed: record.sealed !== undefined, opensAt: view.opensAt, closesAt: view.closesAt, closedAt: view.closedAt,
         votersCount: view.votersCount ?? 0, tokensIssued: view.tokensIssued,
         relayFinalShare: (await this.deps.finality?.finalShare(BigInt(record.id))) ?? null,

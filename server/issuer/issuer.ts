@@ -77,8 +77,7 @@ export function createIssuer(deps: IssuerDeps): Issuer {
       if (ballot === undefined) throw new IssuerError("ERR_BALLOT_NOT_FOUND", "No such ballot.", { field: "ballotId" });
       const tokenIssued = await deps.ledger.has(id, session.voterKey);
       try {
-        // The same rule and date as issueToken's.
-        checkEligibility({ atDate: ballot.rules.closesAt, ...(ballot.rules.minimumAge === undefined ? {} : { minimumAge: ballot.rules.minimumAge }) }, session);
+        checkEligibility(eligibilityRules(ballot), session);
       } catch (error) {
         if (!isIdentityError(error, "ERR_NOT_ELIGIBLE")) throw error;
         return { eligible: false, rule: String(error.details?.rule ?? "minimumAge"), tokenIssued };
@@ -91,9 +90,7 @@ export function createIssuer(deps: IssuerDeps): Issuer {
       const ballot = await deps.ballots.get(id);
       if (ballot === undefined) throw new IssuerError("ERR_BALLOT_NOT_FOUND", "No such ballot.", { field: "ballotId" });
       checkSchedule(ballot, now());
-      // Judged at the close, not today: a citizen who comes of age while the ballot is open
-      // may vote from its start (server/identity/eligibility.ts).
-      checkEligibility({ atDate: ballot.rules.closesAt, ...(ballot.rules.minimumAge === undefined ? {} : { minimumAge: ballot.rules.minimumAge }) }, session);
+      checkEligibility(eligibilityRules(ballot), session);
       const blinded = parseBlinded(blindedMessage);
 
       // Sign BEFORE recording: blindSign validates 0 < blinded < n, so a malformed request
@@ -112,7 +109,15 @@ export function createIssuer(deps: IssuerDeps): Issuer {
   };
 }
 
-/** A ballot id from a URL path: canonical decimal uint256, else ERR_BALLOT_NOT_FOUND. */
+/**
+ * A ballot's eligibility rules, for issueToken and eligibility alike. Judged at the close,
+ * not today: a citizen who comes of age while the ballot is open may vote from its start
+ * (server/identity/eligibility.ts).
+ */
+function eligibilityRules(ballot: IssuableBallot) {
+  return { atDate: ballot.rules.closesAt, ...(ballot.rules.minimumAge === undefined ? {} : { minimumAge: ballot.rules.minimumAge }) };
+}
+
 
 function checkSchedule(ballot: IssuableBallot, at: Date): void {
   const t = at.getTime();

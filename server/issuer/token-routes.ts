@@ -20,8 +20,8 @@ export interface TokenRoutesDeps {
 const PATH = "/v1/ballots/:id/tokens";
 /**
  * POST, no body: what the issuer would answer this session for this ballot, before any
- * choice (Issuer.eligibility). Records nothing; a POST because browsers send the Origin
- * header the policy checks on a POST only when the widget asks its own origin.
+ * choice (Issuer.eligibility). Records nothing. A POST because a browser sends no Origin
+ * on a same-origin GET, and the origin policy needs it.
  */
 const ELIGIBILITY_PATH = "/v1/ballots/:id/eligibility";
 /** 256 bytes as 0x-hex is 514 characters: anything much larger is not a token request. */
@@ -59,37 +59,37 @@ export function tokenRoutes(deps: TokenRoutesDeps): Router {
   router.options(PATH, preflight("POST"));
   router.options(ELIGIBILITY_PATH, preflight("POST"));
 
+  /**
+   * What both requests check first, in this order: the per-IP rate limit, the ballot id, the
+   * origin (the vote host's widget only), then the session, whose audience must be that origin.
+   */
+  const sessionOf = async (req: Request<{ id: string }>, res: Response) => {
+    res.set({ "Cache-Control": "no-store", Vary: "Origin" });
+    deps.issuancePerIp.take(clientNetwork(clientAddress(req))); // an IPv6 client counts as its /64
+    const ballotId = parseBallotId(req.params.id);
+    const origin = await allowedRequestOrigin(deps.originPolicy, req.get("origin"), ballotId);
+    if (origin === undefined) {
+      // A browser always sends Origin on a POST; its absence is a script.
+      throw new IssuerError("ERR_ORIGIN_NOT_ALLOWED", "Voting tokens are issued to the vote host's widget only.", { field: "origin" });
+    }
+    corsHeaders(res, origin);
+    return { ballotId, session: await deps.issuer.authenticate(bearer(req), origin) };
+  };
+
   // Said on the identity screen, before the voter chooses: "you may not vote here" (age at
   // the close) or "a token was already issued to you" (another browser, another device).
   router.post(ELIGIBILITY_PATH, async (req: Request<{ id: string }>, res, next: NextFunction) => {
     try {
-      res.set({ "Cache-Control": "no-store", Vary: "Origin" });
-      deps.issuancePerIp.take(clientNetwork(clientAddress(req)));
-      const ballotId = parseBallotId(req.params.id);
-      const origin = await allowedRequestOrigin(deps.originPolicy, req.get("origin"), ballotId);
-      if (origin === undefined) throw new IssuerError("ERR_ORIGIN_NOT_ALLOWED", "Voting tokens are issued to the vote host's widget only.", { field: "origin" });
-      corsHeaders(res, origin);
-      const session = await deps.issuer.authenticate(bearer(req), origin);
+      const { ballotId, session } = await sessionOf(req, res);
       res.status(200).json({ eligibility: await deps.issuer.eligibility({ session, ballotId }) });
     } catch (error) {
-      const code = (error as { code?: unknown })?.code;
-      if (typeof code === "string" && statusForCode(code) === 401) res.set("WWW-Authenticate", 'Bearer realm="urne"');
-      next(error);
+      next(bearerChallenge(res, error));
     }
   });
 
   router.post(PATH, ...jsonBody(BODY_LIMIT_BYTES), async (req: Request<{ id: string }>, res, next: NextFunction) => {
     try {
-      res.set({ "Cache-Control": "no-store", Vary: "Origin" });
-      deps.issuancePerIp.take(clientNetwork(clientAddress(req))); // an IPv6 client counts as its /64
-      const ballotId = parseBallotId(req.params.id);
-      const origin = await allowedRequestOrigin(deps.originPolicy, req.get("origin"), ballotId);
-      if (origin === undefined) {
-        // A browser always sends Origin on a cross-origin POST; its absence is a script.
-        throw new IssuerError("ERR_ORIGIN_NOT_ALLOWED", "Voting tokens are issued to the vote host's widget only.", { field: "origin" });
-      }
-      corsHeaders(res, origin);
-      const session = await deps.issuer.authenticate(bearer(req), origin);
+      const { ballotId, session } = await sessionOf(req, res);
       // Per voter, not per token string: logging in again does not refill the bucket.
       deps.issuancePerVoter.take(session.voterKey);
       const { blindSignature } = await deps.issuer.issueToken({
@@ -100,15 +100,20 @@ export function tokenRoutes(deps: TokenRoutesDeps): Router {
       res.status(200).json({ blindSignature: toHex(blindSignature) });
     } catch (error) {
       const code = (error as { code?: unknown })?.code;
-      // RFC 6750 §3: a 401 names the scheme to use.
-      if (typeof code === "string" && statusForCode(code) === 401) res.set("WWW-Authenticate", 'Bearer realm="urne"');
       // The code only: no ballot id, voter key, session or body beside a time in a log line.
       deps.log("issuer.token_refused", { code: typeof code === "string" ? code : "internal" });
-      next(error);
+      next(bearerChallenge(res, error));
     }
   });
 
   return router;
+}
+
+/** RFC 6750 §3: a 401 names the scheme to use. Returns the error, for `next`. */
+function bearerChallenge(res: Response, error: unknown): unknown {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string" && statusForCode(code) === 401) res.set("WWW-Authenticate", 'Bearer realm="urne"');
+  return error;
 }
 
 function corsHeaders(res: Response, origin: string): Response {
