@@ -62,8 +62,10 @@ export function identityScreen(ctx: WidgetContext, restart: () => void, onContin
     const holds = session?.issuanceStarted === true;
     const refusal = !answer.eligible ? t("errNotEligible", { rule: ctx.ballot.eligibility[ctx.lang] })
       : answer.tokenIssued && !holds ? t("tokenAlreadyIssued") : undefined;
+    // One line for another: the frame keeps its height as "Continuer" becomes active, so
+    // nothing moves under a pointer waiting on it (a page scrolled to its end would move it).
     if (refusal === undefined) {
-      verdict.textContent = "";
+      verdict.textContent = t("eligibilityOk");
       go.disabled = false;
       return;
     }
@@ -72,7 +74,7 @@ export function identityScreen(ctx: WidgetContext, restart: () => void, onContin
     verdict.textContent = refusal;
     go.remove();
   }, () => {
-    verdict.textContent = "";
+    verdict.textContent = "\u00A0"; // unanswered: the token request will say it, later; the line stays
     go.disabled = false;
   });
 }

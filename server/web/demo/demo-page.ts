@@ -1,23 +1,12 @@
 // The demo partner's page, "MaVoix": an ordinary site that embeds the widget with the
 // one-tag snippet, once per demo ballot, and shows that snippet for copy and paste.
+import { embedTag } from "../../../protocol/embed-tag.js";
 import { escapeHtml } from "../page-headers.js";
 import { DEMO_BALLOT_NAMES, DEMO_BALLOT_TITLES, type DemoBallotName } from "./demo-ballots.js";
 
-/**
- * The snippet a partner copies (README "Embed the widget"), with the ballot's fingerprint
- * and, when given, embed.js's integrity value (/.well-known/urne.json, client.embed): the
- * browser then runs embed.js only if its bytes are the release's.
- */
-export function embedSnippet(voteHost: string, ballotId: string, fingerprint: string, lang: "fr" | "en" = "fr", integrity?: string, mode?: "button"): string {
-  const langAttribute = lang === "fr" ? "" : ` data-lang="${lang}"`;
-  const pinned = integrity ? ` integrity="${escapeHtml(integrity)}" crossorigin="anonymous"` : "";
-  const modeAttribute = mode ? ` data-mode="${mode}"` : "";
-  return `<script src="${voteHost}/embed.js"${pinned} data-ballot="${ballotId}" data-fingerprint="${fingerprint}"${langAttribute}${modeAttribute} async></script>`;
-}
-
 export function demoPage(voteHost: string, ballots: Record<DemoBallotName, string>, fingerprints: Record<DemoBallotName, string>, lang: "fr" | "en", integrity?: string): string {
   const sections = DEMO_BALLOT_NAMES.map((name) => {
-    const snippet = embedSnippet(voteHost, ballots[name], fingerprints[name], lang, integrity);
+    const snippet = embedTag({ voteHost, ballotId: ballots[name], fingerprint: fingerprints[name], lang, integrity });
     const note = name === "sealed"
       ? `<p class="note">Démonstration : les garants de ce scrutin sont simulés au démarrage et n'ont pas gardé leurs clés. Vous pouvez voter, vérifier le chiffrement et retrouver votre bulletin par son code de suivi, mais ses résultats ne seront jamais déchiffrés.</p>\n`
       : "";
@@ -28,7 +17,7 @@ ${note}${snippet}
 </section>`;
   }).join("\n");
   // The compact mode a partner may prefer in a list or an article: one button, the ballot in place once pressed.
-  const buttonSnippet = embedSnippet(voteHost, ballots.single, fingerprints.single, lang, integrity, "button");
+  const buttonSnippet = embedTag({ voteHost, ballotId: ballots.single, fingerprint: fingerprints.single, lang, integrity, mode: "button" });
   const compact = `<section aria-labelledby="t-button">
 <h2 id="t-button">Le bouton «\u00A0Je vote\u00A0» seul (la même question, <code>data-mode="button"</code>)</h2>
 ${buttonSnippet}

@@ -10,7 +10,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { expect } from "chai";
 import type { BrowserContext, Page } from "playwright-core";
-import { embedSnippet } from "../../../server/web/demo/demo-page.js";
+import { embedTag } from "../../../protocol/embed-tag.js";
 import { CLIENT_MANIFEST, integrityOf, type ClientManifest } from "../../../protocol/client-manifest.node.js";
 import { CLIENT_DIST_DIR } from "../../../server/web/client-assets.js";
 import { call, inSeconds } from "../../server/api/stack-fixture.js";
@@ -36,7 +36,7 @@ describe("embed.js with Subresource Integrity (Chromium)", function () {
     announced = wellKnown.client.embed.integrity;
     partner = http.createServer((req, res) => {
       const integrity = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname.slice(1));
-      const tag = embedSnippet(voteHost, ballot.id, ballot.fingerprint, "fr", integrity);
+      const tag = embedTag({ voteHost, ballotId: ballot.id, fingerprint: ballot.fingerprint, integrity });
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" })
         .end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title></head><body><h1>Partenaire</h1><section id="vote">${tag}</section></body></html>`);
     });

@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { expect } from "chai";
-import type { Browser, BrowserContext, Frame, FrameLocator, Page } from "playwright-core";
+import type { Browser, BrowserContext, Frame, FrameLocator, Locator, Page, Request } from "playwright-core";
 import { startDemoPartner, type DemoPartner } from "../../../server/web/demo/demo-server.js";
 import type { DemoBallotName } from "../../../server/web/demo/demo-ballots.js";
 import { mkdirSync } from "node:fs";
@@ -35,10 +35,37 @@ export async function startWidgetWorld(): Promise<WidgetWorld> {
   }
 }
 
+/** What a page did, for a test that fails to say why: requests not answered yet, console lines. */
+type PageRecord = { pending: Map<Request, number>; console: string[] };
+const records = new WeakMap<Page, PageRecord>();
+
+function record(page: Page): void {
+  const rec: PageRecord = { pending: new Map(), console: [] };
+  records.set(page, rec);
+  page.on("request", (request) => rec.pending.set(request, Date.now()));
+  page.on("requestfinished", (request) => rec.pending.delete(request));
+  page.on("requestfailed", (request) => {
+    rec.pending.delete(request);
+    rec.console.push(`request failed: ${request.method()} ${request.url()} ${request.failure()?.errorText ?? ""}`);
+  });
+  page.on("console", (message) => rec.console.push(`${message.type()}: ${message.text()}`));
+  page.on("pageerror", (error) => rec.console.push(`page error: ${error.message}`));
+}
+
+/** The requests still waiting for an answer and the last console lines of a page opened by openDemo. */
+export function pageReport(page: Page): string {
+  const rec = records.get(page);
+  if (!rec) return "(not recorded)";
+  const now = Date.now();
+  const pending = [...rec.pending].map(([r, since]) => `${r.method()} ${r.url()} (${Math.round((now - since) / 1000)} s)`);
+  return `pending requests: ${pending.length ? pending.join("; ") : "none"}; console: ${rec.console.slice(-20).join(" | ") || "nothing"}`;
+}
+
 /** A fresh browser profile (the identity provider remembers who logged in), on the demo page. */
 export async function openDemo(world: WidgetWorld, query = ""): Promise<{ context: BrowserContext; page: Page }> {
   const context = await world.browser.newContext({ acceptDownloads: true, viewport: { width: 900, height: 900 } });
   const page = await context.newPage();
+  record(page);
   await page.goto(world.demo.url + query);
   return { context, page };
 }
@@ -48,7 +75,7 @@ export function widget(page: Page, name: DemoBallotName): FrameLocator {
   return page.frameLocator(`section:has(#t-${name}) iframe`);
 }
 
-export async function frameOf(page: Page, name: DemoBallotName): Promise<Frame> {
+export async function frameOf(page: Page, name: DemoBallotName | "button"): Promise<Frame> {
   const handle = await page.locator(`section:has(#t-${name}) iframe`).elementHandle();
   const frame = await handle?.contentFrame();
   if (!frame) throw new Error(`no widget frame for ${name}`);
@@ -96,14 +123,50 @@ export async function shootWidget(page: Page, ballot: DemoBallotName | "button",
 }
 
 /**
+ * Waits until the widget's frame has the height of the screen it shows. embed.js resizes the
+ * frame after each screen (the widget's "urne:resize" message): on a partner page scrolled to
+ * its end, a frame that shrinks scrolls the page back, and the frame moves down on screen.
+ * Playwright's stability check measures a control within its frame, so it does not see the
+ * frame moving, and a click sent in between lands where the control was (the revote widget,
+ * the last on the demo page, lost its "Confirmer et voter" click that way). A person does
+ * not click within those few milliseconds.
+ */
+export async function frameSettled(page: Page, name: DemoBallotName | "button"): Promise<void> {
+  const frame = await frameOf(page, name);
+  const iframe = page.locator(`section:has(#t-${name}) iframe`);
+  const deadline = Date.now() + 10_000;
+  let agreed = 0;
+  while (agreed < 2) {
+    const content = await frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
+    const styled = await iframe.evaluate((el: HTMLIFrameElement) => el.style.height);
+    agreed = styled === `${content + 2}px` ? agreed + 1 : 0;
+    if (Date.now() > deadline) throw new Error(`the ${name} widget's frame is ${styled} high for ${content}px of content after 10 s: embed.js did not resize it`);
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  }
+}
+
+/** Clicks a control of a widget once it is shown and its frame has settled (frameSettled). */
+export async function clickIn(page: Page, name: DemoBallotName | "button", control: Locator): Promise<void> {
+  await control.waitFor();
+  await frameSettled(page, name);
+  await control.click();
+}
+
+/**
  * Presses "Continuer" on the identity screen and waits for the ballot form. If the widget
  * shows an alert instead (the chain check failed, a node did not answer...), fails with the
  * alert's words: a test that stops there says why, not only that a radio never came.
  */
-export async function continueToBallot(frame: FrameLocator): Promise<void> {
-  await frame.getByRole("button", { name: "Continuer" }).click();
+export async function continueToBallot(page: Page, name: DemoBallotName): Promise<void> {
+  const frame = widget(page, name);
+  await clickIn(page, name, frame.getByRole("button", { name: "Continuer" }));
   const form = frame.locator("fieldset.ballot");
   const alert = frame.getByRole("alert");
-  await form.or(alert).first().waitFor({ timeout: 60_000 });
+  try {
+    await form.or(alert).first().waitFor({ timeout: 60_000 });
+  } catch (error) {
+    const shown = (await frame.locator("body").textContent().catch(() => ""))?.replace(/\s+/g, " ").trim();
+    throw new Error(`neither the ballot nor an alert after "Continuer"; the widget shows: ${shown}; ${pageReport(page)}`, { cause: error });
+  }
   if (!(await form.isVisible())) throw new Error(`the widget showed an alert instead of the ballot: ${(await alert.first().textContent())?.trim()}`);
 }

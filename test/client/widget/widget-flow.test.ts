@@ -10,9 +10,9 @@ import { NodeProvider } from "../../../server/chain/node-provider.js";
 import jsQRModule from "jsqr";
 import type { FrameLocator, Page } from "playwright-core";
 import { decodeBallotBoxLog, parseProof, type ProofOfVote } from "../../../protocol/index.js";
-import { embedSnippet } from "../../../server/web/demo/demo-page.js";
+import { embedTag } from "../../../protocol/embed-tag.js";
 import type { DemoBallotName } from "../../../server/web/demo/demo-ballots.js";
-import { continueToBallot, expectAccessible, frameOf, logIn, openDemo, shoot, shootWidget, startWidgetWorld, widget, type WidgetWorld } from "./widget-fixture.js";
+import { clickIn, continueToBallot, expectAccessible, frameOf, logIn, openDemo, shoot, shootWidget, startWidgetWorld, widget, type WidgetWorld } from "./widget-fixture.js";
 
 const FINAL_TIMEOUT = 30_000;
 
@@ -39,7 +39,7 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
   /** The proof file the widget offers, through a real download. */
   async function downloadProof(page: Page, frame: FrameLocator, name: DemoBallotName): Promise<ProofOfVote> {
     const downloading = page.waitForEvent("download");
-    await frame.getByRole("link", { name: /Télécharger la preuve/ }).click();
+    await clickIn(page, name, frame.getByRole("link", { name: /Télécharger la preuve/ }));
     const download = await downloading;
     const proof = parseProof(await readFile((await download.path())!, "utf8"));
     // One name per ballot and revision: a changed vote's proof never overwrites the earlier one.
@@ -65,7 +65,7 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
 
   async function confirmAndWait(page: Page, frame: FrameLocator, shots: DemoBallotName): Promise<void> {
     await shootWidget(page, shots, `${shots}-4-confirm`);
-    await frame.getByRole("button", { name: "Confirmer et voter" }).click();
+    await clickIn(page, shots, frame.getByRole("button", { name: "Confirmer et voter" }));
     await frame.getByRole("heading", { name: "Vote en cours" }).waitFor();
     await shootWidget(page, shots, `${shots}-5-progress`);
     await frame.getByRole("heading", { name: "A voté !" }).waitFor({ timeout: FINAL_TIMEOUT });
@@ -239,18 +239,19 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
   it("changes a vote on a ballot that allows it: same voter key, revision 1", async () => {
     const { context, page } = await openDemo(world);
     try {
+      // The last widget of the page: each screen that shrinks its frame scrolls the page back (clickIn).
       const frame = widget(page, "revote");
       await logIn(context, frame, "citizen-odette");
-      await continueToBallot(frame);
-      await frame.getByRole("radio", { name: "Pour" }).check();
-      await frame.getByRole("button", { name: "Vérifier mon choix" }).click();
+      await continueToBallot(page, "revote");
+      await clickIn(page, "revote", frame.getByRole("radio", { name: "Pour" }));
+      await clickIn(page, "revote", frame.getByRole("button", { name: "Vérifier mon choix" }));
       await confirmAndWait(page, frame, "revote");
       const first = await downloadProof(page, frame, "revote");
       await expectOnChain(first, "revote", "0x00", 0);
-      await frame.getByRole("button", { name: "Changer mon vote" }).click();
-      await frame.getByRole("radio", { name: "Contre" }).check();
-      await frame.getByRole("button", { name: "Vérifier mon choix" }).click();
-      await frame.getByRole("button", { name: "Confirmer et voter" }).click();
+      await clickIn(page, "revote", frame.getByRole("button", { name: "Changer mon vote" }));
+      await clickIn(page, "revote", frame.getByRole("radio", { name: "Contre" }));
+      await clickIn(page, "revote", frame.getByRole("button", { name: "Vérifier mon choix" }));
+      await clickIn(page, "revote", frame.getByRole("button", { name: "Confirmer et voter" }));
       await frame.getByText(/bloc/).waitFor({ timeout: FINAL_TIMEOUT });
       await frame.getByRole("heading", { name: "A voté !" }).waitFor({ timeout: FINAL_TIMEOUT });
       await shootWidget(page, "revote", "revote-7-changed");
@@ -387,7 +388,7 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
     const voteHost = new URL(world.stack.apiUrl).origin;
     const other = http.createServer((_req, res) => {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(`<!doctype html><html lang="fr"><head><title>Autre site</title></head><body><main>
-<h1>Un site non autorisé</h1>${embedSnippet(voteHost, ballot, world.demo.state.fingerprints.single)}
+<h1>Un site non autorisé</h1>${embedTag({ voteHost, ballotId: ballot, fingerprint: world.demo.state.fingerprints.single })}
 <iframe id="forced" title="cadre forcé" src="${voteHost}/widget/${ballot}"></iframe></main></body></html>`);
     });
     await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));

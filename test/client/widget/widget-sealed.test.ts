@@ -24,7 +24,7 @@ import { trackerOf, trackerText } from "../../../protocol/sealed/tracker.js";
 import { parseBallotAudit } from "../../../protocol/sealed/ballot-audit.js";
 import { run as auditBallot } from "../../../observer/cli/audit-ballot.js";
 import { getBytes } from "ethers";
-import { embedSnippet } from "../../../server/web/demo/demo-page.js";
+import { embedTag } from "../../../protocol/embed-tag.js";
 import { call, inSeconds } from "../../server/api/stack-fixture.js";
 import { finishedCeremony, trusteeStep } from "../../helpers/key-ceremony.js";
 import { screenshot } from "../../helpers/browser.js";
@@ -64,7 +64,7 @@ describe("the Je vote widget on a sealed ballot (Chromium)", function () {
     expect(created.status, JSON.stringify(created.body)).to.equal(201);
     const ballot = created.body.ballot;
     page = `<!doctype html><html lang="fr"><head><title>Partenaire</title></head><body><main><h1>Consultation</h1>
-${embedSnippet(new URL(stack.apiUrl).origin, ballot.id, ballot.fingerprint)}</main></body></html>`;
+${embedTag({ voteHost: new URL(stack.apiUrl).origin, ballotId: ballot.id, fingerprint: ballot.fingerprint })}</main></body></html>`;
 
     // A sealing worker changed on the way (a cache, a CDN): the browser refuses its code, nothing is sealed or sent.
     const tampered = await world.browser.newContext({ viewport: { width: 900, height: 900 } });
