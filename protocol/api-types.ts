@@ -5,6 +5,7 @@
 import type { CeremonyParams, Round1Package } from "./sealed/key-ceremony.js";
 import type { ShareMessage } from "./sealed/trustee.js";
 import type { OperatorPackage } from "./sealed/operator-key.js";
+import type { IssuerJwk } from "./token/issuer-key.js";
 
 /** A ballot's state, by its schedule and an early close. */
 export type BallotStatus = "scheduled" | "open" | "closed";
@@ -110,4 +111,67 @@ export type PublicBallotList = {
   next: string | null;
   /** Where to recount: this chain's id, its BallotBox, public nodes (any other node will do). */
   chain: { chainId: string; ballotBox: string; rpcUrls: string[] };
+};
+
+/** GET /v1/app: the organizer app an API key belongs to (the organizer console shows it). */
+export type OrganizerApp = {
+  id: string;
+  name: string;
+  /** The sites that may embed its ballots. */
+  origins: string[];
+};
+
+/** POST, GET /v1/ballots(/:id), POST /v1/ballots/:id/close (server/ballots/ballot-view.ts): a ballot as its organizer sees it. */
+export type OrganizerBallot = {
+  id: string;
+  appId: string;
+  status: BallotStatus;
+  question: string;
+  kind: "single_choice" | "multiple_choice" | "majority_judgment";
+  options: string[];
+  /** Multiple choice only. */
+  minChoices?: number;
+  maxChoices?: number;
+  /** ISO 8601. */
+  opensAt: string;
+  closesAt: string;
+  closedAt: string | null;
+  allowRevote: boolean;
+  liveResults: boolean;
+  eligibility: { minimumAge: number | null; judgedAt: string };
+  /** Voters counted on chain; null when the node did not answer. */
+  votersCount: number | null;
+  /** Tokens the issuer signed, once closed. */
+  tokensIssued: number | null;
+  /** The issuer's RSA public key (JWK). */
+  issuerKey: IssuerJwk;
+  /** PROTOCOL.md §6.7: what the partner's embed tag pins. */
+  fingerprint: string | null;
+  chain: { chainId: string; ballotBox: string; organizer: string; txHash: string; blockNumber: number; fingerprint?: string; ballotId: string };
+  sealing:
+    | { kind: "public" }
+    | { kind: "sealed"; ceremonyId: string | null; electionKey: string; keyCeremonyDigest: string; trustees: string[]; threshold: number };
+  secrecy: { fr: string; en: string };
+  createdAt: string;
+};
+
+/** GET /v1/ballots: one page of the app's ballots, newest first. */
+export type OrganizerBallotList = { ballots: OrganizerBallot[]; next: string | null };
+
+/**
+ * POST /v1/ballots/check: the ballot the API would create from this body, every default
+ * filled in (the options of a single choice, the opening time), nothing created.
+ */
+export type CheckedBallot = {
+  question: string;
+  kind: OrganizerBallot["kind"];
+  options: string[];
+  minChoices?: number;
+  maxChoices?: number;
+  opensAt: string;
+  closesAt: string;
+  allowRevote: boolean;
+  liveResults: boolean;
+  eligibility: { minimumAge: number | null };
+  sealing: { kind: "public" } | { kind: "sealed"; ceremonyId: string };
 };

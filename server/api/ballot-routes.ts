@@ -1,5 +1,8 @@
-// Organizer endpoints (API key, server to server):
+// Organizer endpoints (API key: server to server, or the organizer console in a browser):
+//   GET  /v1/app                 the app this key belongs to: its name and the sites that may embed its ballots
 //   POST /v1/ballots             create a ballot (on chain before the 201)
+//   POST /v1/ballots/check       every check of the creation, nothing created: the ballot the
+//                                API would create (defaults filled in), or the same error
 //   GET  /v1/ballots             this app's ballots, newest first, by pages:
 //                                ?limit=1..100 (default 50) &before=<id> (the `next` of the previous page)
 //   GET  /v1/ballots/:id         one of this app's ballots
@@ -7,17 +10,29 @@
 //   POST /v1/ballots/:id/operator-share   after the close, the operator's decryption share of a
 //                                sealed ballot whose key ceremony has an operator's key
 import { Router } from "express";
+import type { OrganizerApp } from "../../protocol/api-types.js";
 import { UrneError } from "../../protocol/errors.js";
 import type { AppRegistry } from "../apps/app-registry.js";
 import type { BallotService } from "../ballots/ballot-service.js";
 import { appOf, requireApiKey } from "./api-key-auth.js";
 import { jsonBody } from "../http/json-body.js";
+import { checkedBallotView } from "../ballots/ballot-view.js";
 
 export type LogFn = (event: string, fields: Record<string, unknown>) => void;
 
 export function ballotRoutes(apps: AppRegistry, ballots: BallotService, log: LogFn, bodyLimitBytes?: number): Router {
   const router = Router();
   const auth = requireApiKey(apps);
+
+  router.get("/v1/app", auth, (_req, res) => {
+    const { id, name, origins } = appOf(res);
+    const app: OrganizerApp = { id, name, origins: [...origins] };
+    res.set("Cache-Control", "no-store").json({ app });
+  });
+
+  router.post("/v1/ballots/check", auth, ...jsonBody(bodyLimitBytes), async (req, res) => {
+    res.json({ ballot: checkedBallotView(await ballots.check(appOf(res), req.body)) });
+  });
 
   router.post("/v1/ballots", auth, ...jsonBody(bodyLimitBytes), async (req, res) => {
     const app = appOf(res);

@@ -9,7 +9,7 @@ import { issuerKeyToJwk, modulusBytes } from "../../protocol/token/issuer-key.js
 import { generateIssuerKey } from "../../protocol/token/blind-sign.node.js";
 import { proveIssuerKey } from "../../protocol/token/key-proof.node.js";
 import type { App } from "../apps/app-registry.js";
-import { BALLOT_KIND_NAMES, parseBallotInput } from "./ballot-input.js";
+import { BALLOT_KIND_NAMES, parseBallotInput, type BallotDraft } from "./ballot-input.js";
 import type { BallotChain } from "./ballot-chain.js";
 import { BallotRegistry, type BallotRecord } from "./ballot-registry.js";
 import { computeResults } from "./ballot-results.js";
@@ -98,10 +98,23 @@ export class BallotService {
     return this.deps.now?.() ?? Math.floor(Date.now() / 1000);
   }
 
-  async create(app: App, body: unknown): Promise<BallotView> {
+  /**
+   * Every check of `create`, nothing made: the organizer console asks it before the
+   * irreversible creation on chain, so that its form refuses what the API would, by field.
+   */
+  async check(app: App, body: unknown): Promise<BallotDraft> {
+    return (await this.#checked(app, body)).draft;
+  }
+
+  async #checked(app: App, body: unknown): Promise<{ draft: BallotDraft; sealed?: SealedBallotParams }> {
     const draft = parseBallotInput(body, this.now());
     // Before any key is made: a ballot that cannot be sealed as asked is refused whole.
     const sealed = draft.sealing?.kind === "sealed" ? await this.#sealedParams(app, draft.sealing.ceremonyId) : undefined;
+    return { draft, ...(sealed ? { sealed } : {}) };
+  }
+
+  async create(app: App, body: unknown): Promise<BallotView> {
+    const { draft, sealed } = await this.#checked(app, body);
     const { privateKey, publicKey } = generateIssuerKey();
     // Sealed and synced BEFORE the chain knows the key: a crash in between leaves an unused
     // sealed key, never a ballot whose tokens nobody can sign.

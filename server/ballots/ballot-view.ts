@@ -1,7 +1,8 @@
 // How the API shows a ballot: the organizer's draft, its state on chain, the issuer public
 // key, and a plain statement of what the system keeps secret and what it does not
 // (PROTOCOL.md §5: in v1, choices are public on chain).
-import type { BallotStatus } from "../../protocol/api-types.js";
+import type { BallotStatus, CheckedBallot, OrganizerBallot } from "../../protocol/api-types.js";
+import type { BallotDraft } from "./ballot-input.js";
 import { issuerKeyFromJwk, issuerKeyToJwk, type IssuerJwk } from "../../protocol/token/issuer-key.js";
 import type { BallotRecord } from "./ballot-registry.js";
 import type { OnChainBallot } from "./ballot-chain.js";
@@ -35,7 +36,7 @@ export function issuerJwkOf(record: BallotRecord): IssuerJwk {
   return issuerKeyToJwk(issuerKeyFromJwk({ kty: "RSA", n: record.issuerModulus, e: "AQAB" }, "issuerKey"));
 }
 
-export function ballotView(record: BallotRecord, onChain: OnChainBallot | undefined, now: number) {
+export function ballotView(record: BallotRecord, onChain: OnChainBallot | undefined, now: number): OrganizerBallot {
   const d = record.draft;
   const closedAt = onChain?.closedAt ?? 0;
   return {
@@ -70,4 +71,20 @@ export function ballotView(record: BallotRecord, onChain: OnChainBallot | undefi
   };
 }
 
-export type BallotView = ReturnType<typeof ballotView>;
+export type BallotView = OrganizerBallot;
+
+/** A checked draft as POST /v1/ballots/check answers it (the API's own words for its fields). */
+export function checkedBallotView(d: BallotDraft): CheckedBallot {
+  return {
+    question: d.question,
+    kind: d.kind,
+    options: d.options,
+    ...(d.kind === "multiple_choice" ? { minChoices: d.minChoices, maxChoices: d.maxChoices } : {}),
+    opensAt: iso(d.opensAt),
+    closesAt: iso(d.closesAt),
+    allowRevote: d.allowRevote,
+    liveResults: d.liveResults,
+    eligibility: { minimumAge: d.eligibility.minimumAge },
+    sealing: d.sealing ?? { kind: "public" },
+  };
+}

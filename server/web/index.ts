@@ -4,6 +4,7 @@
 import { Router } from "express";
 import { assetRoutes } from "./assets-routes.js";
 import { ballotsPageRoutes } from "./ballots-page.js";
+import { consolePageRoutes } from "./console-page.js";
 import type { ClientBundle } from "./client-assets.js";
 import { observerRoutes } from "./observer-page.js";
 import { pageCodes } from "./page-code.js";
@@ -25,6 +26,7 @@ export function webRouter(deps: WebDeps): Router {
   router.use(verifyRoutes(code));
   router.use(resultsRoutes(code, deps.widget.ballots));
   router.use(ballotsPageRoutes(code));
+  router.use(consolePageRoutes(code));
   router.use(observerRoutes({ rpcUrl: deps.widget.rpcUrls[0], ballotBox: deps.widget.chain.ballotBox, code }));
   return router;
 }

@@ -11,6 +11,14 @@ import type { Response } from "express";
 export type PagePolicy = {
   /** Origins allowed to frame the page; empty: none may. Never "*". */
   frameAncestors: readonly string[];
+  /**
+   * The vote host's own pages may frame this page too ('self'): the widget, which the
+   * organizer console shows as a preview. They are served with this page, under the same
+   * policy: it adds no page that a stranger controls.
+   */
+  framedBySelf?: boolean;
+  /** The page may frame pages of its own origin (frame-src 'self'): the console's preview of the widget. */
+  framesSelf?: boolean;
   /** Extra connect-src entries (the public JSON-RPC URLs). */
   connect?: readonly string[];
   /** The inline scripts the page may run, by hash ('sha256-...'): its import map (page-code.ts). */
@@ -34,10 +42,16 @@ export function contentSecurityPolicy(policy: PagePolicy): string {
     "style-src 'self'",
     "img-src 'self' data:",
     "connect-src " + ["'self'", ...(policy.connect ?? [])].join(" "),
-    "frame-ancestors " + (policy.frameAncestors.length === 0 ? "'none'" : policy.frameAncestors.join(" ")),
+    ...(policy.framesSelf ? ["frame-src 'self'"] : []),
+    "frame-ancestors " + frameAncestors(policy),
     "base-uri 'none'",
     "form-action 'none'",
   ].join("; ");
+}
+
+function frameAncestors(policy: PagePolicy): string {
+  const sources = [...(policy.framedBySelf ? ["'self'"] : []), ...policy.frameAncestors];
+  return sources.length === 0 ? "'none'" : sources.join(" ");
 }
 
 export function setPageHeaders(res: Response, policy: PagePolicy): Response {

@@ -8,7 +8,7 @@
 //   GET /proof/print?lang=fr|en         the printable proof, opened by the widget
 // The widget page is served by the vote host, so the partner's scripts cannot read into
 // it (SECURITY.md "Widget"): frame-ancestors lists exactly the origins of the app that
-// owns the ballot.
+// owns the ballot, and the vote host's own (the organizer console's preview).
 import { Router, type Request, type Response } from "express";
 import { UrneError } from "../../protocol/errors.js";
 import type { AppRegistry } from "../apps/app-registry.js";
@@ -148,7 +148,7 @@ export function widgetRoutes(deps: WidgetRouteDeps, code: (page: string) => Page
       const config: WidgetPageConfig = { ballotId: record.id, lang, host, relayUrl: deps.relayUrl, ...(fingerprint ? { fingerprint } : {}), ...(nodes ? { nodes } : {}) };
       // The page may reach the nodes it reads (the tag's, else ours) and the relay, nothing else.
       const connect = [...(nodes ?? deps.rpcUrls).map((n) => new URL(n).origin), new URL(deps.relayUrl).origin];
-      setPageHeaders(res, { frameAncestors: ancestors, connect: [...new Set(connect)], scriptHashes: widgetCode.scriptHashes, blobWorkers: true }).send(`<!doctype html>
+      setPageHeaders(res, { frameAncestors: ancestors, framedBySelf: true, connect: [...new Set(connect)], scriptHashes: widgetCode.scriptHashes, blobWorkers: true }).send(`<!doctype html>
 <html lang="${lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(`${lang === "en" ? "Vote" : "Je vote"} — ${record.draft.question}`)}</title>
 ${widgetCode.head}</head>

@@ -48,12 +48,13 @@ describe("widget routes", function () {
   after(async () => stack?.destroy());
 
   describe("GET /widget/:id", () => {
-    it("may be framed by exactly the origins of the ballot's app, under a strict CSP", async () => {
+    it("may be framed by exactly the origins of the ballot's app and the vote host's own pages (the console's preview), under a strict CSP", async () => {
       const { status, headers, html } = await page(stack, `/widget/${ballotId}?lang=en&host=${encodeURIComponent(SECOND)}`);
       expect(status).to.equal(200);
       expect(headers.get("content-type")).to.match(/^text\/html/);
       const policy = csp(headers);
-      expect(policy.get("frame-ancestors")).to.equal(`${PARTNER} ${SECOND}`);
+      expect(policy.get("frame-ancestors")).to.equal(`'self' ${PARTNER} ${SECOND}`);
+      expect(policy.has("frame-src")).to.equal(false); // it frames nothing itself
       // Its own origin, and its one inline script by hash: the import map that pins every module (server/web/page-code.ts).
       expect(policy.get("script-src")).to.equal(`'self' ${importMapHash(html)}`);
       expect(policy.get("default-src")).to.equal("'none'");
@@ -103,7 +104,7 @@ describe("widget routes", function () {
     it("may be framed by nobody once the app is revoked", async () => {
       const other = (await stack.apps.create({ name: "gone", origins: ["https://gone.example"] })).app;
       const id = (await stack.ballots.create(other, { sealing: "public", question: "Q ?", closesAt: inSeconds(3600) })).id;
-      expect(csp((await page(stack, `/widget/${id}`)).headers).get("frame-ancestors")).to.equal("https://gone.example");
+      expect(csp((await page(stack, `/widget/${id}`)).headers).get("frame-ancestors")).to.equal("'self' https://gone.example");
       await stack.apps.revoke(other.id);
       const { status, headers } = await page(stack, `/widget/${id}`);
       expect(status).to.equal(403);

@@ -70,6 +70,55 @@ describe("server/api ballots (organizer endpoints, real chain and LevelDB)", fun
     });
   });
 
+  describe("POST /v1/ballots/check", () => {
+    it("answers the ballot the API would create, defaults filled in, and creates nothing", async () => {
+      const before = (await call(stack, "GET", "/v1/ballots", { key })).body.ballots.length;
+      const blockBefore = await stack.ballotChain.provider.getBlockNumber();
+      const closesAt = inSeconds(3600);
+      const { status, body } = await call(stack, "POST", "/v1/ballots/check", { key, body: { sealing: "public", question: "Un banc place du marché ?", closesAt } });
+      expect(status).to.equal(200);
+      expect(body.ballot).to.include({ question: "Un banc place du marché ?", kind: "single_choice", allowRevote: false, liveResults: false });
+      expect(body.ballot.options).to.deep.equal(["Pour", "Contre", "Abstention"]);
+      expect(body.ballot.closesAt).to.equal(new Date(Math.floor(Date.parse(closesAt) / 1000) * 1000).toISOString());
+      expect(Date.parse(body.ballot.opensAt)).to.be.closeTo(Date.now(), 60_000);
+      expect(body.ballot.sealing).to.deep.equal({ kind: "public" });
+      expect((await call(stack, "GET", "/v1/ballots", { key })).body.ballots.length).to.equal(before);
+      // Nothing sent to the chain: no createBallot transaction in any block since.
+      const blockAfter = await stack.ballotChain.provider.getBlockNumber();
+      for (let n = blockBefore + 1; n <= blockAfter; n++) expect((await stack.ballotChain.provider.getBlock(n))!.transactions, `block ${n}`).to.deep.equal([]);
+    });
+
+    it("refuses what POST /v1/ballots refuses, with the same code and field: bounds, options, a ceremony unknown to the app, no key", async () => {
+      const bodies = [
+        { sealing: "public", question: "Q ?", kind: "multiple_choice", options: ["A", "B", "C"], minChoices: 3, maxChoices: 2, closesAt: inSeconds(3600) },
+        { sealing: "public", question: "Q ?", kind: "majority_judgment", options: ["A", "B", "a"], closesAt: inSeconds(3600) },
+        { sealing: { ceremony: "0x" + "ab".repeat(32) }, question: "Q ?", closesAt: inSeconds(3600) },
+        { sealing: "public", question: " Q ?", closesAt: inSeconds(3600) },
+      ];
+      for (const b of bodies) {
+        const checked = await call(stack, "POST", "/v1/ballots/check", { key, body: b });
+        const created = await call(stack, "POST", "/v1/ballots", { key, body: b });
+        expect(checked.status, JSON.stringify(b)).to.equal(created.status).and.to.be.oneOf([400, 404, 409, 422]);
+        expect(checked.body.error, JSON.stringify(b)).to.deep.equal(created.body.error);
+        expect(checked.body.error.field).to.be.a("string");
+      }
+      expect((await call(stack, "POST", "/v1/ballots/check", { body: bodies[0] })).status).to.equal(401);
+    });
+  });
+
+  describe("GET /v1/app", () => {
+    it("answers the key's app: its id, name and the sites that may embed its ballots, never its key", async () => {
+      const { status, body, headers } = await call(stack, "GET", "/v1/app", { key });
+      expect(status).to.equal(200);
+      expect(body.app).to.have.all.keys("id", "name", "origins");
+      expect(body.app).to.deep.include({ name: "MaVoix", origins: ["https://mavoix.example"] });
+      expect(JSON.stringify(body)).not.to.include(key);
+      expect(headers.get("cache-control")).to.equal("no-store");
+      expect((await call(stack, "GET", "/v1/app", { key: otherKey })).body.app.name).to.equal("Other");
+      expect((await call(stack, "GET", "/v1/app")).status).to.equal(401);
+    });
+  });
+
   describe("authentication", () => {
     it("answers 401 without a key, with a malformed key and with an unknown key", async () => {
       for (const k of [undefined, "nope", "urne_sk_" + "A".repeat(43)]) {

@@ -1,0 +1,184 @@
+// One ballot in the console: what it is, its participation (refreshed), its fingerprint and
+// the embed tag that pins it (protocol/embed-tag.ts, the tag the README documents), the real
+// widget as a preview, the close (confirmed first: it is final), and its results.
+import type { OrganizerBallot } from "../../protocol/api-types.js";
+import { embedTag } from "../../protocol/embed-tag.js";
+import { h, show } from "../shared/dom.js";
+import type { Lang } from "../shared/public-i18n.js";
+import { ballotFacts, type Translate } from "./ballot-facts.js";
+import { ApiRefusal, type OrganizerApi } from "./organizer-api.js";
+
+export type PanelHandlers = {
+  /** The ballot changed (closed, refreshed): the list shows it anew. */
+  onChanged(ballot: OrganizerBallot): void;
+  onUnauthorized(): void;
+};
+
+/** How often an open ballot's participation is read again while its panel is shown. */
+const REFRESH_MS = 20_000;
+
+let refreshTimer: ReturnType<typeof setInterval> | undefined;
+
+/** embed.js's integrity value, as the vote host announces it (/.well-known/urne.json), read once. */
+let embedIntegrity: Promise<string | undefined> | undefined;
+function integrityOfEmbed(): Promise<string | undefined> {
+  embedIntegrity ??= fetch("/.well-known/urne.json", { cache: "no-store" })
+    .then((res) => (res.ok ? res.json() : undefined))
+    .then((doc: { client?: { embed?: { integrity?: unknown } } } | undefined) => {
+      const value = doc?.client?.embed?.integrity;
+      return typeof value === "string" ? value : undefined;
+    }, () => undefined);
+  return embedIntegrity;
+}
+
+export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: OrganizerBallot, t: Translate, lang: Lang, handlers: PanelHandlers): void {
+  if (refreshTimer !== undefined) clearInterval(refreshTimer);
+  refreshTimer = undefined;
+  let ballot = initial;
+  const failure = (error: unknown, where: HTMLElement) => {
+    if (error instanceof ApiRefusal && error.status === 401) return handlers.onUnauthorized();
+    where.textContent = t("failed", { message: error instanceof Error ? error.message : String(error) });
+  };
+
+  // Participation, read again on demand and every REFRESH_MS while the ballot is open.
+  const counts = h("p", { class: "counts" });
+  const refreshedAt = h("p", { class: "hint" });
+  const refresh = h("button", { type: "button", class: "secondary" }, t("refresh"));
+  const drawCounts = () => {
+    counts.replaceChildren(
+      ballot.votersCount === null ? t("votersUnknown") : t("votersCounted", { count: ballot.votersCount }),
+      ballot.tokensIssued === null ? "" : ` · ${t("tokensIssued", { count: ballot.tokensIssued })}`);
+    refreshedAt.textContent = t("refreshedAt", { time: new Date().toLocaleTimeString(lang === "en" ? "en-GB" : "fr-FR") });
+  };
+  const reload = () => api.ballot(ballot.id).then((fresh) => {
+    ballot = fresh;
+    drawCounts();
+    handlers.onChanged(fresh);
+    if (fresh.status === "closed") stopRefresh();
+  }, (error) => failure(error, refreshedAt));
+  const stopRefresh = () => {
+    if (refreshTimer !== undefined) clearInterval(refreshTimer);
+    refreshTimer = undefined;
+  };
+  refresh.addEventListener("click", () => void reload());
+  if (ballot.status !== "closed") refreshTimer = setInterval(() => void reload(), REFRESH_MS);
+
+  // The embed tag, in the language and presentation chosen, with embed.js pinned when announced.
+  const tagCode = h("code", { id: "embed-tag" });
+  const tagLang = h("select", { id: "embed-lang" }, h("option", { value: "fr" }, "Français"), h("option", { value: "en" }, "English"));
+  const modes = (["card", "button"] as const).map((mode, i) =>
+    h("input", { type: "radio", name: "embed-mode", id: `embed-mode-${mode}`, value: mode, ...(i === 0 ? { checked: true } : {}) }));
+  const copyStatus = h("p", { role: "status", class: "hint" });
+  const copy = h("button", { type: "button" }, t("copy"));
+  let integrity: string | undefined;
+  const drawTag = () => {
+    if (!ballot.fingerprint) return;
+    const mode = modes.find((m) => m.checked)?.value === "button" ? "button" as const : undefined;
+    tagCode.textContent = embedTag({ voteHost: location.origin, ballotId: ballot.id, fingerprint: ballot.fingerprint, lang: tagLang.value === "en" ? "en" : "fr", ...(integrity ? { integrity } : {}), ...(mode ? { mode } : {}) });
+  };
+  tagLang.addEventListener("change", drawTag);
+  modes.forEach((m) => m.addEventListener("change", drawTag));
+  void integrityOfEmbed().then((value) => {
+    integrity = value;
+    drawTag();
+  });
+  copy.addEventListener("click", () => {
+    navigator.clipboard.writeText(tagCode.textContent ?? "").then(() => {
+      copyStatus.textContent = t("copied");
+    }, () => {
+      copyStatus.textContent = t("copyFailed");
+      getSelection()?.selectAllChildren(tagCode);
+    });
+  });
+
+  // Closing: asked, then confirmed, because it is final.
+  const closeArea = h("div", { class: "close-area" });
+  /** The close area; its "Clôturer maintenant…" button, if the ballot is open. */
+  const drawClose = (): HTMLButtonElement | undefined => {
+    if (ballot.status === "closed") {
+      closeArea.replaceChildren(h("p", {}, t("alreadyClosed")));
+      return undefined;
+    }
+    const ask = h("button", { type: "button", class: "danger" }, t("closeNow"));
+    ask.addEventListener("click", () => {
+      const status = h("p", { role: "status" });
+      const yes = h("button", { type: "button", class: "danger" }, t("closeConfirm"));
+      const no = h("button", { type: "button", class: "secondary" }, t("cancel"));
+      no.addEventListener("click", () => drawClose()?.focus());
+      yes.addEventListener("click", () => {
+        yes.disabled = true;
+        no.disabled = true;
+        status.textContent = t("closing");
+        api.close(ballot.id).then((closed) => {
+          ballot = closed;
+          stopRefresh();
+          drawCounts();
+          handlers.onChanged(closed);
+          drawClose();
+          closeArea.prepend(h("p", { role: "status", class: "done" }, t("closedDone", { count: closed.tokensIssued ?? 0 })));
+          drawResults();
+        }, (error) => {
+          no.disabled = false;
+          yes.disabled = false;
+          failure(error, status);
+        });
+      });
+      closeArea.replaceChildren(h("div", { class: "confirm", role: "group", "aria-label": t("closeHeading") }, h("p", {}, t("closeConfirmText", { question: ballot.question })), h("div", { class: "actions" }, yes, no), status));
+      no.focus();
+    });
+    closeArea.replaceChildren(ask);
+    return ask;
+  };
+
+  // Results: the public page, and the API's JSON to download once they exist.
+  const resultsArea = h("div", { class: "results-area" });
+  const drawResults = () => {
+    const page = h("a", { href: `/results/${encodeURIComponent(ballot.id)}?lang=${lang}` }, t("resultsPage"));
+    if (ballot.status !== "closed" && !ballot.liveResults) {
+      resultsArea.replaceChildren(h("p", {}, t("resultsHidden")), h("p", {}, page));
+      return;
+    }
+    const status = h("p", { role: "status" });
+    const download = h("button", { type: "button", class: "secondary" }, t("download"));
+    download.addEventListener("click", () => {
+      status.textContent = "";
+      api.resultsText(ballot.id).then((text) => {
+        const link = h("a", { href: URL.createObjectURL(new Blob([text], { type: "application/json" })), download: `resultats-scrutin-${ballot.id}.json` });
+        document.body.append(link);
+        link.click();
+        link.remove();
+        setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+      }, (error) => {
+        status.textContent = t("downloadFailed", { message: error instanceof Error ? error.message : String(error) });
+      });
+    });
+    resultsArea.replaceChildren(h("div", { class: "actions" }, download), status, h("p", {}, page));
+  };
+
+  drawCounts();
+  drawTag();
+  drawClose();
+  drawResults();
+  const preview = h("iframe", { src: `/widget/${encodeURIComponent(ballot.id)}?lang=${lang}`, title: t("previewTitle", { question: ballot.question }), class: "preview", loading: "lazy" });
+  show(root,
+    h("h2", {}, t("panelHeading", { id: ballot.id })),
+    ballotFacts(ballot, t, lang),
+    h("h3", {}, t("participation")), counts, refreshedAt, h("div", { class: "actions" }, refresh),
+    h("h3", {}, t("fingerprint")), h("p", {}, h("code", { id: "fingerprint" }, ballot.fingerprint ?? "—")), h("p", { class: "hint" }, t("fingerprintHint")),
+    h("h3", {}, t("embedHeading")),
+    h("div", { class: "row" },
+      h("div", { class: "field" }, h("label", { for: "embed-lang" }, t("embedLang")), tagLang),
+      h("fieldset", { class: "field" }, h("legend", {}, t("embedMode")),
+        h("div", { class: "choice" }, modes[0], " ", h("label", { for: modes[0].id }, t("modeCard"))),
+        h("div", { class: "choice" }, modes[1], " ", h("label", { for: modes[1].id }, t("modeButton"))))),
+    h("pre", {}, tagCode), h("div", { class: "actions" }, copy), copyStatus,
+    h("h3", {}, t("previewHeading")), h("p", { class: "hint" }, t("previewNote")), preview,
+    h("h3", {}, t("closeHeading")), closeArea,
+    h("h3", {}, t("resultsHeading")), resultsArea);
+}
+
+/** Stops the participation refresh (the panel is gone). */
+export function leavePanel(): void {
+  if (refreshTimer !== undefined) clearInterval(refreshTimer);
+  refreshTimer = undefined;
+}
