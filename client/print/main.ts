@@ -2,7 +2,7 @@
 // origin, it asks its opener for the proof by message (so the proof is in no URL) and
 // accepts the answer only from that opener at exactly this origin. It shows the fields
 // a person can compare with the verify page, and the whole file as a QR code.
-import { frenchSpacing } from "../shared/messages.js";
+import { frenchSpacing } from "../../protocol/french-spacing.js";
 import "./print.css";
 import { parseProof } from "../../protocol/proof.js";
 import { h, showQuietly } from "../shared/dom.js";

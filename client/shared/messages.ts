@@ -7,19 +7,14 @@
 //   U+202F (narrow no-break space) before « ; », « ! », « ? ».
 // The spacing applies to the sentence, never to the values put in it (a question, a name).
 
+import { frenchSpacing } from "../../protocol/french-spacing.js";
+
 /** A sentence, or its two plural forms (chosen by the {count} parameter). */
 export type Message = string | { readonly one: string; readonly other: string };
 export type MessageLang = "fr" | "en";
 
 const rules = { fr: new Intl.PluralRules("fr-FR"), en: new Intl.PluralRules("en-GB") };
 
-/** French spacing of a sentence written with ordinary spaces. */
-export function frenchSpacing(sentence: string): string {
-  return sentence
-    .replace(/« /g, "«\u00A0")
-    .replace(/ ([:»])/g, "\u00A0$1")
-    .replace(/ ([;!?])/g, "\u202F$1");
-}
 
 export function formatMessage(lang: MessageLang, message: Message, params: Readonly<Record<string, string | number>> = {}): string {
   let sentence: string;

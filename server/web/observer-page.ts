@@ -6,6 +6,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Router } from "express";
 import { PACKAGE_ROOT } from "../config/package-root.js";
+import { frenchSpacing } from "../../protocol/french-spacing.js";
 import { escapeHtml } from "./page-headers.js";
 import { badLang, publicLang, sendShell, type PublicLang } from "./public-page.js";
 import type { PageCode } from "./page-code.js";
@@ -40,7 +41,7 @@ ${steps.map((s) => `<tr><td>${s.id}</td><td lang="en">${inline(s.check)}</td></t
 const WORDS = {
   fr: {
     title: "Observer et recompter soi-même",
-    intro: "Personne n'a besoin de croire urne sur parole. Tout bulletin est public sur la chaîne (sans le nom de la personne qui l'a déposé) : avec un ordinateur et les trois commandes ci-dessous, n'importe qui peut garder sa propre copie de la chaîne, revérifier chaque bulletin, recompter chaque scrutin et vérifier une preuve de vote. Les outils n'utilisent que le module de protocole, jamais le code du serveur.",
+    intro: "Personne n'a besoin de croire urne sur parole. Tout bulletin est sur la chaîne, sans le nom de la personne qui l'a déposé (et chiffré, pour un scrutin scellé : seuls les totaux sont déchiffrés, par les garants) : avec un ordinateur et les trois commandes ci-dessous, n'importe qui peut garder sa propre copie de la chaîne, revérifier chaque bulletin, recompter chaque scrutin et vérifier une preuve de vote. Les outils n'utilisent que le module de protocole, jamais le code du serveur.",
     install: "Installer",
     installComment: "dans une copie du code source d'urne",
     installText: "Les outils font partie du logiciel urne (libre, Node.js 20 ou plus) : dans une copie de son code source,",
@@ -60,7 +61,7 @@ const WORDS = {
   },
   en: {
     title: "Observe and recount it yourself",
-    intro: "Nobody has to take urne's word for it. Every ballot is public on the chain (without the name of whoever cast it): with a computer and the three commands below, anybody can keep their own copy of the chain, re-check every ballot, recount every vote and check a proof of vote. The tools use the protocol module only, never the server's code.",
+    intro: "Nobody has to take urne's word for it. Every ballot is on the chain, without the name of whoever cast it (and encrypted, for a sealed ballot: only the totals are decrypted, by the trustees): with a computer and the three commands below, anybody can keep their own copy of the chain, re-check every ballot, recount every vote and check a proof of vote. The tools use the protocol module only, never the server's code.",
     install: "Install",
     installComment: "in a copy of urne's source code",
     installText: "The tools are part of the urne software (free software, Node.js 20 or later): in a copy of its source code,",
@@ -88,13 +89,16 @@ export type ObserverPageDeps = {
   code: (page: string) => PageCode;
 };
 
+/** The French words with French spacing (protocol/french-spacing.ts), once. */
+const FRENCH = Object.fromEntries(Object.entries(WORDS.fr).map(([key, sentence]) => [key, frenchSpacing(sentence)])) as typeof WORDS.fr;
+
 export function observerRoutes(deps: ObserverPageDeps): Router {
   const steps = auditSteps(readFileSync(PROTOCOL_FILE, "utf8"));
   const router = Router();
   router.get("/observer", (req, res) => {
     const lang = publicLang(req);
     if (!lang) return badLang(res);
-    const w = WORDS[lang];
+    const w = lang === "fr" ? FRENCH : WORDS.en;
     // This page is served by the API's origin: that is the URL `urne recount --api` compares with.
     const apiUrl = `${req.protocol}://${req.get("host")}`;
     const cmd = (text: string) => `<pre><code>${escapeHtml(text)}</code></pre>`;

@@ -19,7 +19,7 @@ export function publicLang(req: Request): PublicLang | undefined {
 export function badLang(res: Response): void {
   setPageHeaders(res, { frameAncestors: [] }).status(400).send(`<!doctype html>
 <html lang="fr"><head><meta charset="utf-8"><title>urne</title></head>
-<body><main><p>Paramètre « lang » invalide : « fr » ou « en ». / Invalid "lang" parameter: "fr" or "en".</p></main></body></html>`);
+<body><main><p>Paramètre «\u00A0lang\u00A0» invalide\u00A0: «\u00A0fr\u00A0» ou «\u00A0en\u00A0». / Invalid "lang" parameter: "fr" or "en".</p></main></body></html>`);
 }
 
 export type ShellOptions = {

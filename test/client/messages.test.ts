@@ -2,7 +2,8 @@
 // (no line may begin with « : », « ; », « ! », « ? » or « » »), plural forms by each
 // language's rules, numbers as the language writes them.
 import { expect } from "chai";
-import { formatMessage, frenchSpacing } from "../../client/shared/messages.js";
+import { formatMessage } from "../../client/shared/messages.js";
+import { frenchSpacing } from "../../protocol/french-spacing.js";
 import { translator as publicWords } from "../../client/shared/public-i18n.js";
 import { translator as widgetWords } from "../../client/widget/strings.js";
 

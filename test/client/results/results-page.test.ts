@@ -192,6 +192,10 @@ describe("client/results: the results and observer pages in Chromium", function 
     expect(await page.$$eval("#proof-checks tbody td:first-child", (cells) => cells.map((c) => c.textContent))).to.deep.equal(["P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9"]);
     expect(await page.locator("#chain-checks tbody tr").count()).to.equal(7); // C1-C7
     expect(await page.locator("#ballot-checks tbody tr").count()).to.equal(6);
+    // French typography in the server's own sentences: no line may begin with « : », « ? »...
+    const prose = (await page.locator("main > p, main > h2").allTextContents()).join(" ");
+    expect(prose).to.contain("1. Garder une copie de la chaîne\u00A0: urne observe");
+    expect(prose).not.to.match(/ [:;!?»]/);
     await screenshot(page, "observer-fr");
     await expectNoSeriousAxeViolation(page);
   });
