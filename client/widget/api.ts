@@ -21,11 +21,18 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(path: string, init: RequestInit = {}): Promise<T> {
+/**
+ * Longest wait for one answer. Past it the request is abandoned and the voter offered a retry
+ * (every request here may be sent again: the issuer answers the same blinded message again,
+ * the relay gives the same vote the same receipt), instead of a screen that waits forever.
+ */
+export const ANSWER_TIMEOUT_MS = 30_000;
+
+export async function request<T>(path: string, init: RequestInit = {}, timeoutMs = ANSWER_TIMEOUT_MS): Promise<T> {
   let response: Response;
   try {
     // Same origin, no cookie needed: the only credential is an explicit bearer session.
-    response = await fetch(path, { credentials: "omit", cache: "no-store", ...init });
+    response = await fetch(path, { credentials: "omit", cache: "no-store", signal: AbortSignal.timeout(timeoutMs), ...init });
   } catch {
     throw new ApiError("ERR_NETWORK", 0, "no answer");
   }
