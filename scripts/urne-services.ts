@@ -120,7 +120,7 @@ async function runApi(args: string[]): Promise<void> {
       pollingIntervalMs: Math.min(250, Math.max(10, Math.floor(settings.blockIntervalMs / 4))),
     },
     publicRpcUrls: settings.publicRpcUrls ?? [rpcUrl], relayUrl: required(values, "relay-url"), identity,
-    trustProxy: settings.trustProxy, bodyLimitBytes: settings.bodyLimitBytes, log,
+    trustProxy: settings.trustProxy, bodyLimitBytes: settings.bodyLimitBytes, publicReadsPerSecond: settings.publicReadsPerSecond, log,
   });
   log("api.ready", { url: api.apiUrl });
   stopOn("api", api.stop);

@@ -17,6 +17,7 @@ import { relayFinality } from "../ballots/relay-finality.js";
 import { relaySettler } from "../ballots/relay-settle.js";
 import type { Secrets } from "../config/secrets.js";
 import { createIdentityClient, type IdentityClientOptions } from "../identity/oidc-client.js";
+import { PublicReads } from "../http/public-reads.js";
 import { issuerRouter } from "../issuer/routes.js";
 import { TokenLedger } from "../issuer/token-ledger.js";
 import { ApiStore } from "../store/api-store.js";
@@ -60,6 +61,8 @@ export type ApiServiceOptions = {
   identity: IdentityClientOptions | ((apiUrl: string) => IdentityClientOptions) | undefined;
   trustProxy: false | number | string[];
   bodyLimitBytes: number;
+  /** Chain reads a second each client network may cause through the public endpoints (server/http/public-reads.ts). */
+  publicReadsPerSecond?: number;
   log: LogFn;
 };
 
@@ -142,9 +145,10 @@ export async function startApiService(opts: ApiServiceOptions): Promise<ApiServi
     }
     // The widget and the pages citizens see: the bundle built by `npm run build` (server/web/client-assets.ts).
     const bundle = loadClientBundle();
-    routers.push(webRouter({ bundle, widget: { apps, ballots, chain: ballotChain, rpcUrls: opts.publicRpcUrls, relayUrl: opts.relayUrl } }));
+    const reads = new PublicReads(opts.publicReadsPerSecond);
+    routers.push(webRouter({ bundle, widget: { apps, ballots, chain: ballotChain, rpcUrls: opts.publicRpcUrls, relayUrl: opts.relayUrl, reads } }));
     listener.serve(createApiApp({
-      apps, ballots, ceremonies, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes, trustProxy: opts.trustProxy, storeHealth: () => store.health(),
+      apps, ballots, ceremonies, chain: ballotChain, log, routers, bodyLimitBytes: opts.bodyLimitBytes, trustProxy: opts.trustProxy, storeHealth: () => store.health(), reads,
       wellKnown: { rpcUrls: opts.publicRpcUrls, apiUrl, relayUrl: opts.relayUrl, client: clientRelease(bundle, apiUrl) },
     }));
     return { apiUrl, apps, ballots, ballotChain, ledger, stop };

@@ -10,6 +10,7 @@ import { ballotRoutes, type LogFn } from "./ballot-routes.js";
 import { ceremonyRoutes } from "./ceremony-routes.js";
 import type { CeremonyRegistry } from "../ceremonies/ceremony-registry.js";
 import { errorHandler, notFound } from "../http/http-errors.js";
+import type { PublicReads } from "../http/public-reads.js";
 import { publicRoutes, type WellKnownConfig } from "./public-routes.js";
 import type { StoreHealth } from "../store/durable-level.js";
 
@@ -27,6 +28,8 @@ export type ApiDeps = {
   trustProxy?: false | number | string[];
   /** The API store's health (GET /health); a store that cannot be written makes the API degraded. */
   storeHealth: () => StoreHealth;
+  /** The clients' budget of public reads, shared with the widget's routes (server/http/public-reads.ts). */
+  reads: PublicReads;
 };
 
 export function createApiApp(deps: ApiDeps): Express {
@@ -39,7 +42,7 @@ export function createApiApp(deps: ApiDeps): Express {
     res.set("Referrer-Policy", "no-referrer");
     next();
   });
-  app.use(publicRoutes(deps.apps, deps.ballots, deps.chain, deps.wellKnown, deps.storeHealth));
+  app.use(publicRoutes(deps.apps, deps.ballots, deps.chain, deps.wellKnown, deps.storeHealth, deps.reads));
   app.use(ballotRoutes(deps.apps, deps.ballots, deps.log, deps.bodyLimitBytes));
   app.use(ceremonyRoutes(deps.apps, deps.ceremonies, deps.log, deps.bodyLimitBytes));
   for (const router of deps.routers ?? []) app.use(router);

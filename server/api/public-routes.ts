@@ -10,6 +10,7 @@
 //                                  left out), as the service's recount finds them
 //   GET /v1/ballots/:id/decryption a sealed ballot's trustees and operator: whose share is on
 //                                  chain and valid, how many are needed, whether it is open
+// Every route but /health is charged to the client's budget of public reads (http/public-reads.ts).
 import { Router } from "express";
 import { PROTOCOL_VERSION } from "../../protocol/constants.js";
 import type { AppRegistry } from "../apps/app-registry.js";
@@ -20,6 +21,7 @@ import type { StoreHealth } from "../store/durable-level.js";
 import type { PublicBallotList } from "../../protocol/api-types.js";
 import { pageQuery } from "./ballot-routes.js";
 import { widgetCors } from "./widget-cors.js";
+import type { PublicReads } from "../http/public-reads.js";
 
 export type WellKnownConfig = {
   /** Public JSON-RPC endpoints of the chain (observers may use any other node too). */
@@ -32,8 +34,9 @@ export type WellKnownConfig = {
   client?: { version: string; embed: { src: string; integrity: string } | null; integrity: Record<string, string> };
 };
 
-export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: BallotChain, config: WellKnownConfig, storeHealth: () => StoreHealth): Router {
+export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: BallotChain, config: WellKnownConfig, storeHealth: () => StoreHealth, reads: PublicReads): Router {
   const router = Router();
+  const read = reads.charge();
   const anyLiveApp = widgetCors(() => apps.liveOrigins(), "GET");
   const ballotsApp = widgetCors(async (req) => {
     const record = await ballots.record(String(req.params.id));
@@ -52,7 +55,7 @@ export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: B
   });
 
   router.options("/.well-known/urne.json", anyLiveApp);
-  router.get("/.well-known/urne.json", anyLiveApp, async (_req, res) => {
+  router.get("/.well-known/urne.json", anyLiveApp, read, async (_req, res) => {
     res.set("Cache-Control", "public, max-age=30").json({
       protocolVersion: PROTOCOL_VERSION,
       chainId: chain.chainId.toString(),
@@ -68,23 +71,26 @@ export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: B
   });
 
   router.get("/v1/public-ballots", async (req, res) => {
-    const list = await ballots.publicList(pageQuery(req.query), async (appId) => (await apps.get(appId))?.name ?? appId);
+    const page = pageQuery(req.query);
+    // One chain read per ballot listed: the page's size is its cost.
+    reads.take(req, page.limit);
+    const list = await ballots.publicList(page, async (appId) => (await apps.get(appId))?.name ?? appId);
     const answer: PublicBallotList = { ...list, chain: { chainId: chain.chainId.toString(), ballotBox: chain.ballotBox, rpcUrls: config.rpcUrls } };
     res.set("Cache-Control", "no-store").json(answer);
   });
 
   router.options("/v1/ballots/:id/results", ballotsApp);
-  router.get("/v1/ballots/:id/results", ballotsApp, async (req, res) => {
+  router.get("/v1/ballots/:id/results", ballotsApp, read, async (req, res) => {
     res.set("Cache-Control", "no-store").json({ results: await ballots.results(String(req.params.id)) });
   });
 
   router.options("/v1/ballots/:id/decryption", ballotsApp);
-  router.get("/v1/ballots/:id/decryption", ballotsApp, async (req, res) => {
+  router.get("/v1/ballots/:id/decryption", ballotsApp, read, async (req, res) => {
     res.set("Cache-Control", "no-store").json({ decryption: await ballots.decryption(String(req.params.id)) });
   });
 
   router.options("/v1/ballots/:id/trackers", ballotsApp);
-  router.get("/v1/ballots/:id/trackers", ballotsApp, async (req, res) => {
+  router.get("/v1/ballots/:id/trackers", ballotsApp, read, async (req, res) => {
     res.set("Cache-Control", "no-store").json({ trackers: await ballots.trackers(String(req.params.id)) });
   });
 

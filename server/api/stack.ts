@@ -99,7 +99,7 @@ export async function startStack(opts: StackOptions, log: LogFn = () => {}): Pro
         pollingIntervalMs: Math.min(250, Math.max(10, Math.floor(opts.blockIntervalMs / 4))),
       },
       publicRpcUrls: opts.publicRpcUrls ?? [chain.rpcUrl],
-      relayUrl, identity, trustProxy: opts.trustProxy, bodyLimitBytes: opts.bodyLimitBytes, log,
+      relayUrl, identity, trustProxy: opts.trustProxy, bodyLimitBytes: opts.bodyLimitBytes, publicReadsPerSecond: opts.publicReadsPerSecond, log,
     });
     cleanup.push(() => api.stop());
     return {

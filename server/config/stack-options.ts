@@ -3,6 +3,7 @@
 import path from "node:path";
 import { doorLimitsFromEnv, type DoorLimits } from "../chain/door-limits.js";
 import { DEFAULT_BODY_LIMIT_BYTES } from "../http/json-body.js";
+import { DEFAULT_PUBLIC_READS_PER_SECOND } from "../http/public-reads.js";
 
 export type StackOptions = {
   dataDir: string;
@@ -35,6 +36,8 @@ export type StackOptions = {
   /** A real OpenID provider instead (FranceConnect): docs/IDENTITY.md §3. */
   oidc?: { issuer: string; clientId: string; clientSecret: string; redirectUri?: string; signingAlg?: string };
   bodyLimitBytes: number;
+  /** URNE_PUBLIC_READS_PER_SECOND: chain reads a second each client network may cause through the public endpoints. */
+  publicReadsPerSecond: number;
   /**
    * Port of the demo partner site that `urne start` serves in development (0: a free
    * port); null when it is not to be started: with no dev identity provider, and under
@@ -110,6 +113,7 @@ export function stackOptions(flags: StackFlags, env: Readonly<Record<string, str
     ...(externalChain ? { externalChain } : {}),
     ...(oidc ? { oidc } : {}),
     bodyLimitBytes: integer("URNE_BODY_LIMIT_BYTES", env.URNE_BODY_LIMIT_BYTES, DEFAULT_BODY_LIMIT_BYTES, 1024, 1024 * 1024),
+    publicReadsPerSecond: integer("URNE_PUBLIC_READS_PER_SECOND", env.URNE_PUBLIC_READS_PER_SECOND, DEFAULT_PUBLIC_READS_PER_SECOND, 1, 1_000_000),
     demoPort: demoPort(flags["demo-port"] ?? env.URNE_DEMO_PORT, devIdp, env.NODE_ENV === "test"),
     trustProxy: trustProxy(env.URNE_TRUST_PROXY),
     env,

@@ -18,6 +18,7 @@ import type { BallotRecord } from "../ballots/ballot-registry.js";
 import { statusForCode } from "../http/http-errors.js";
 import { parseBallotId } from "../http/ballot-id.js";
 import { canonicalOrigin } from "../issuer/origin-policy.js";
+import type { PublicReads } from "../http/public-reads.js";
 import type { PageCode } from "./page-code.js";
 import { escapeHtml, jsonForScript, setPageHeaders } from "./page-headers.js";
 import { widgetBallot } from "./widget-ballot.js";
@@ -30,6 +31,8 @@ export type WidgetRouteDeps = {
   rpcUrls: readonly string[];
   /** The relay's public base URL: the widget sends the ballot there, not to this origin. */
   relayUrl: string;
+  /** The clients' budget of public reads (server/http/public-reads.ts): the two JSON endpoints read the chain or the store. */
+  reads: PublicReads;
 };
 
 export type WidgetLang = "fr" | "en";
@@ -112,7 +115,7 @@ export function widgetRoutes(deps: WidgetRouteDeps, code: (page: string) => Page
   const printCode = code("print");
   const router = Router();
 
-  router.get("/v1/widget/ballots/:id", async (req, res) => {
+  router.get("/v1/widget/ballots/:id", deps.reads.charge(), async (req: Request<{ id: string }>, res) => {
     const record = await recordOf(deps, req.params.id);
     res.set("Cache-Control", "no-store").json({ ballot: widgetBallot(record, await closedAtOf(deps, record), deps.ballots.now(), deps.rpcUrls) });
   });
@@ -125,6 +128,7 @@ export function widgetRoutes(deps: WidgetRouteDeps, code: (page: string) => Page
     // The answer is public (the list of a ballot's sites is no secret); it is readable by
     // the asking origin only, named exactly, never "*".
     res.set("Access-Control-Allow-Origin", origin);
+    deps.reads.take(req, 1); // after the CORS header: a refused page can read why
     const record = await recordOf(deps, req.params.id);
     const allowed = (await embeddingOrigins(deps, record)).includes(origin);
     // The question (public, on the ballots page too) titles the frame for screen readers.

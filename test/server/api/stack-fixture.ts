@@ -14,9 +14,10 @@ import { stackOptions } from "../../../server/config/stack-options.js";
 
 export type TestStack = Stack & { dataDir: string; destroy(): Promise<void> };
 
-export async function startTestStack(): Promise<TestStack> {
+/** `env`: settings as the environment would give them (e.g. URNE_PUBLIC_READS_PER_SECOND). */
+export async function startTestStack(env: Record<string, string> = {}): Promise<TestStack> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), "urne-api-"));
-  const opts = stackOptions({ data: dataDir, port: "0", "relay-port": "0", "chain-port": "0", "idp-port": "0", "block-interval-ms": "20" }, {});
+  const opts = stackOptions({ data: dataDir, port: "0", "relay-port": "0", "chain-port": "0", "idp-port": "0", "block-interval-ms": "20" }, env);
   const stack = await startStack(opts);
   return {
     ...stack,

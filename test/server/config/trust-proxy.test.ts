@@ -5,12 +5,13 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Router } from "express";
 import { createApiApp } from "../../../server/api/app.js";
+import { PublicReads } from "../../../server/http/public-reads.js";
 import { trustProxy } from "../../../server/config/stack-options.js";
 
 /** The address express gives a request that claims X-Forwarded-For: 203.0.113.7. */
 async function seenAddress(setting: false | number | string[]): Promise<string> {
   const echo = Router().get("/ip", (req, res) => void res.json({ ip: req.ip }));
-  const app = createApiApp({ apps: {} as never, ballots: {} as never, ceremonies: {} as never, chain: {} as never, wellKnown: { rpcUrls: [], relayUrl: "http://relay.invalid", apiUrl: "" }, log: () => {}, routers: [echo], trustProxy: setting, storeHealth: () => ({ ok: true }) });
+  const app = createApiApp({ apps: {} as never, ballots: {} as never, ceremonies: {} as never, chain: {} as never, wellKnown: { rpcUrls: [], relayUrl: "http://relay.invalid", apiUrl: "" }, log: () => {}, routers: [echo], trustProxy: setting, storeHealth: () => ({ ok: true }), reads: new PublicReads() });
   const server = http.createServer(app).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   try {
