@@ -36,6 +36,7 @@ describe("embed.js with Subresource Integrity (Chromium)", function () {
     announced = wellKnown.client.embed.integrity;
     partner = http.createServer((req, res) => {
       const integrity = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname.slice(1));
+      if (!integrity.startsWith("sha384-")) return void res.writeHead(404).end(); // the browser's /favicon.ico
       const tag = embedTag({ voteHost, ballotId: ballot.id, fingerprint: ballot.fingerprint, integrity });
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" })
         .end(`<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Partenaire</title></head><body><h1>Partenaire</h1><section id="vote">${tag}</section></body></html>`);
