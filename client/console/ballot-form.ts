@@ -15,6 +15,8 @@ export type BallotFormHandlers = {
   onCancel(): void;
   /** The key was refused (revoked while signed in). */
   onUnauthorized(): void;
+  /** The creation got no clear answer: it may have happened (the list is read again). */
+  onUncertain(): void;
 };
 
 type FieldName = "question" | "kind" | "options" | "minChoices" | "maxChoices" | "opensAt" | "closesAt" | "minimumAge" | "liveResults" | "allowRevote" | "sealing" | "ceremony";
@@ -208,9 +210,17 @@ export function ballotForm(root: HTMLElement, api: OrganizerApi, t: Translate, l
         if (error instanceof ApiRefusal && error.status === 401) return handlers.onUnauthorized();
         createStatus.textContent = "";
         edit.disabled = false;
-        create.disabled = false;
         problemBox.hidden = false;
-        problemBox.textContent = error instanceof ApiRefusal ? t("errorOther", { message: error.message }) : t("failed", { message: String((error as Error)?.message ?? error) });
+        // A refusal (4xx) created nothing: the organizer may fix it and create. No answer, or
+        // a fault of ours (5xx), may come after the transaction was sent: no second click that
+        // could make the ballot twice; the list is read again for the organizer to look.
+        if (error instanceof ApiRefusal && error.status >= 400 && error.status < 500) {
+          create.disabled = false;
+          problemBox.textContent = t("errorOther", { message: error.message });
+          return;
+        }
+        problemBox.textContent = t("createUncertain", { message: error instanceof Error ? error.message : String(error) });
+        handlers.onUncertain();
       });
     });
     show(root, h("h2", {}, t("reviewHeading")), h("p", {}, t("reviewIntro")), ballotFacts(checked, t, lang), problemBox,

@@ -19,16 +19,26 @@ const REFRESH_MS = 20_000;
 
 let refreshTimer: ReturnType<typeof setInterval> | undefined;
 
-/** embed.js's integrity value, as the vote host announces it (/.well-known/urne.json), read once. */
-let embedIntegrity: Promise<string | undefined> | undefined;
-function integrityOfEmbed(): Promise<string | undefined> {
-  embedIntegrity ??= fetch("/.well-known/urne.json", { cache: "no-store" })
-    .then((res) => (res.ok ? res.json() : undefined))
-    .then((doc: { client?: { embed?: { integrity?: unknown } } } | undefined) => {
-      const value = doc?.client?.embed?.integrity;
-      return typeof value === "string" ? value : undefined;
-    }, () => undefined);
-  return embedIntegrity;
+/**
+ * Where partner sites load embed.js from and its integrity value, as the vote host announces
+ * them (/.well-known/urne.json: `apiUrl`, `client.embed.integrity`). Read once; a failed
+ * read is not kept, so the next panel asks again.
+ */
+type EmbedSource = { voteHost: string; integrity?: string };
+let embedSource: Promise<EmbedSource | undefined> | undefined;
+function embedSourceOf(): Promise<EmbedSource | undefined> {
+  embedSource ??= fetch("/.well-known/urne.json", { cache: "no-store" })
+    .then((res) => (res.ok ? res.json() : Promise.reject(new Error(String(res.status)))))
+    .then((doc: { apiUrl?: unknown; client?: { embed?: { integrity?: unknown } } }) => {
+      const integrity = doc.client?.embed?.integrity;
+      const voteHost = typeof doc.apiUrl === "string" ? new URL(doc.apiUrl).origin : location.origin;
+      return { voteHost, ...(typeof integrity === "string" ? { integrity } : {}) };
+    })
+    .catch(() => {
+      embedSource = undefined;
+      return undefined;
+    });
+  return embedSource;
 }
 
 export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: OrganizerBallot, t: Translate, lang: Lang, handlers: PanelHandlers): void {
@@ -69,17 +79,23 @@ export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: Organ
   const modes = (["card", "button"] as const).map((mode, i) =>
     h("input", { type: "radio", name: "embed-mode", id: `embed-mode-${mode}`, value: mode, ...(i === 0 ? { checked: true } : {}) }));
   const copyStatus = h("p", { role: "status", class: "hint" });
-  const copy = h("button", { type: "button" }, t("copy"));
-  let integrity: string | undefined;
+  // No tag to copy until the vote host has said where embed.js is and its integrity value:
+  // a tag copied before would not pin the code partners' visitors run.
+  const copy = h("button", { type: "button", disabled: true }, t("copy"));
+  const tagNote = h("p", { class: "hint" });
+  let source: EmbedSource | undefined;
   const drawTag = () => {
-    if (!ballot.fingerprint) return;
+    if (!ballot.fingerprint || !source) return;
     const mode = modes.find((m) => m.checked)?.value === "button" ? "button" as const : undefined;
-    tagCode.textContent = embedTag({ voteHost: location.origin, ballotId: ballot.id, fingerprint: ballot.fingerprint, lang: tagLang.value === "en" ? "en" : "fr", ...(integrity ? { integrity } : {}), ...(mode ? { mode } : {}) });
+    tagCode.textContent = embedTag({ voteHost: source.voteHost, ballotId: ballot.id, fingerprint: ballot.fingerprint, lang: tagLang.value === "en" ? "en" : "fr", ...(source.integrity ? { integrity: source.integrity } : {}), ...(mode ? { mode } : {}) });
+    copy.disabled = false;
   };
   tagLang.addEventListener("change", drawTag);
   modes.forEach((m) => m.addEventListener("change", drawTag));
-  void integrityOfEmbed().then((value) => {
-    integrity = value;
+  void embedSourceOf().then((found) => {
+    source = found;
+    if (!found) tagNote.textContent = t("tagUnavailable");
+    else if (!found.integrity) tagNote.textContent = t("tagUnpinned");
     drawTag();
   });
   copy.addEventListener("click", () => {
@@ -171,7 +187,7 @@ export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: Organ
       h("fieldset", { class: "field" }, h("legend", {}, t("embedMode")),
         h("div", { class: "choice" }, modes[0], " ", h("label", { for: modes[0].id }, t("modeCard"))),
         h("div", { class: "choice" }, modes[1], " ", h("label", { for: modes[1].id }, t("modeButton"))))),
-    h("pre", {}, tagCode), h("div", { class: "actions" }, copy), copyStatus,
+    h("pre", {}, tagCode), tagNote, h("div", { class: "actions" }, copy), copyStatus,
     h("h3", {}, t("previewHeading")), h("p", { class: "hint" }, t("previewNote")), preview,
     h("h3", {}, t("closeHeading")), closeArea,
     h("h3", {}, t("resultsHeading")), resultsArea);

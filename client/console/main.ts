@@ -21,7 +21,9 @@ const heading = main.querySelector("h1")!;
 
 function signInScreen(notice?: string): void {
   leavePanel();
-  const key = h("input", { type: "password", id: "api-key", name: "api-key", autocomplete: "off", spellcheck: "false", "aria-describedby": "api-key-hint api-key-problem" });
+  // A text field shown masked, not a password field: a browser offers to save what is typed
+  // in a password field (and may sync it), and the key must stay in this tab only.
+  const key = h("input", { type: "text", id: "api-key", class: "secret", autocomplete: "off", autocapitalize: "off", spellcheck: "false", "aria-describedby": "api-key-hint api-key-problem" });
   const problem = h("p", { class: "problem", id: "api-key-problem", role: "alert" }, notice ?? "");
   const submit = h("button", { type: "submit" }, t("signIn"));
   const form = h("form", { novalidate: true },
@@ -73,6 +75,7 @@ function signedIn(api: OrganizerApi, app: OrganizerApp): void {
         newBallot.focus();
       },
       onUnauthorized: unauthorized,
+      onUncertain: () => void loadList(),
     });
   });
 

@@ -71,10 +71,9 @@ export function publicRoutes(apps: AppRegistry, ballots: BallotService, chain: B
   });
 
   router.get("/v1/public-ballots", async (req, res) => {
-    const page = pageQuery(req.query);
-    // One chain read per ballot listed: the page's size is its cost.
-    reads.take(req, page.limit);
-    const list = await ballots.publicList(page, async (appId) => (await apps.get(appId))?.name ?? appId);
+    // One chain read per ballot listed (the store's list itself reads no chain): charged
+    // once the page's ballots are known, before they are read.
+    const list = await ballots.publicList(pageQuery(req.query), async (appId) => (await apps.get(appId))?.name ?? appId, (count) => reads.take(req, Math.max(1, count)));
     const answer: PublicBallotList = { ...list, chain: { chainId: chain.chainId.toString(), ballotBox: chain.ballotBox, rpcUrls: config.rpcUrls } };
     res.set("Cache-Control", "no-store").json(answer);
   });

@@ -223,9 +223,14 @@ export class BallotService {
    * A page of every ballot of this vote host, newest first, as anyone may see it (the ballots
    * page): what is on chain and public already, with the organizing app's name.
    */
-  async publicList(page: { limit: number; before?: string }, organizerOf: (appId: string) => Promise<string>): Promise<{ ballots: PublicBallot[]; next: string | null }> {
+  /**
+   * `beforeChainReads(n)` is told how many ballots the page holds before the chain is read
+   * for them (one read each): the public-read budget charges that, and may refuse the page.
+   */
+  async publicList(page: { limit: number; before?: string }, organizerOf: (appId: string) => Promise<string>, beforeChainReads: (count: number) => void = () => {}): Promise<{ ballots: PublicBallot[]; next: string | null }> {
     const records = await this.deps.registry.list({ limit: page.limit + 1, before: page.before });
     const shown = records.slice(0, page.limit);
+    beforeChainReads(shown.length);
     // One read per app, not per ballot: a page is mostly one organizer's ballots.
     const names = new Map(await Promise.all([...new Set(shown.map((r) => r.appId))].map(async (id) => [id, await organizerOf(id)] as const)));
     const ballots = await Promise.all(shown.map(async (r): Promise<PublicBallot> => {

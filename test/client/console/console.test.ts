@@ -75,6 +75,8 @@ describe("the organizer console (Chromium, whole stack)", function () {
     const csp = response.headers()["content-security-policy"];
     expect(csp).to.include("frame-ancestors 'none'").and.include("frame-src 'self'").and.include("default-src 'none'");
     expect(csp).not.to.include("unsafe");
+    // Not a password field: the browser must not offer to save the key.
+    expect(await page.getByLabel("Clé d'API de votre application").getAttribute("type")).to.equal("text");
     await page.getByLabel("Clé d'API de votre application").fill("urne_sk_" + "A".repeat(43));
     await page.getByRole("button", { name: "Se connecter" }).click();
     await page.getByRole("alert").filter({ hasText: "Cette clé n'est pas acceptée" }).waitFor();
@@ -124,6 +126,19 @@ describe("the organizer console (Chromium, whole stack)", function () {
     await fillForm({ kind: /^Choix unique/, options: "", sealed: "0x" + "ab".repeat(32), closes: localInput(3600) });
     await page.locator("#e-ceremony").filter({ hasText: /ceremony/i }).waitFor();
     expect(await page.getByLabel("Identifiant de la cérémonie des clés terminée par les garants").getAttribute("aria-invalid")).to.equal("true");
+    expect((await call(stack, "GET", "/v1/ballots", { key })).body.ballots).to.deep.equal([]);
+
+    // A creation that gets no answer may have happened: no second click, the list is read again.
+    await fillForm({ question: "Une fontaine ?", kind: /^Choix unique/, options: "", closes: localInput(3600) });
+    await page.getByRole("heading", { name: /Vérifié/ }).waitFor();
+    await page.route("**/v1/ballots", (route) => (route.request().method() === "POST" ? route.abort("connectionreset") : route.fallback()));
+    const listed = page.waitForResponse((r) => r.url().includes("/v1/ballots?limit=") && r.request().method() === "GET");
+    await page.getByRole("button", { name: "Créer le scrutin sur la chaîne" }).click();
+    await page.getByRole("alert").filter({ hasText: "La création n'a pas pu être confirmée" }).waitFor();
+    await listed;
+    expect(await page.getByRole("button", { name: "Créer le scrutin sur la chaîne" }).isDisabled()).to.equal(true);
+    await page.unroute("**/v1/ballots");
+    await page.getByRole("button", { name: "Modifier" }).click();
     expect((await call(stack, "GET", "/v1/ballots", { key })).body.ballots).to.deep.equal([]);
   });
 

@@ -1,9 +1,9 @@
 // The public endpoints share one budget of chain reads per client network
-// (server/http/public-reads.ts): the ballots list costs one read per ballot it may list, the
+// (server/http/public-reads.ts): the ballots list costs one read per ballot it lists, the
 // other public reads one each. A client that loops on them gets 429 ERR_RATE_LIMITED with
 // Retry-After from every public endpoint, while /health, the organizer API and other
 // clients are served; its budget refills with time. The API is assembled here on the test
-// stack's own services with a budget whose clock the test moves (2 reads a second, 12 at
+// stack's own services with a budget whose clock the test moves (1 read a second, 6 at
 // once), so that no refill happens behind the test's back; the stack's own setting is
 // checked too.
 import { expect } from "chai";
@@ -34,12 +34,15 @@ describe("server/api public reads: one budget per client for the public endpoint
     stack = await startTestStack({ URNE_PUBLIC_READS_PER_SECOND: "1" });
     ({ apiKey: key } = await stack.apps.create({ name: "MaVoix", origins: ["https://mavoix.example"] }));
     ballotId = (await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question: "Un banc ?", closesAt: inSeconds(3600), liveResults: true } })).body.ballot.id;
+    for (const question of ["Une fontaine ?", "Un kiosque ?", "Un marché ?"]) {
+      expect((await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question, closesAt: inSeconds(3600) } })).status).to.equal(201);
+    }
   });
   after(() => stack?.destroy());
 
   it("charges the ballots list its page size, refuses every public read past the budget with 429, Retry-After, a code and CORS, and serves /health and the organizer API meanwhile", async () => {
     let now = 0;
-    const reads = new PublicReads(2, () => now);
+    const reads = new PublicReads(1, () => now);
     const web = webRouter({ bundle: loadClientBundle(), widget: { apps: stack.apps, ballots: stack.ballots, chain: stack.ballotChain, rpcUrls: [stack.rpcUrl], relayUrl: stack.relayUrl, reads } });
     const app = createApiApp({
       apps: stack.apps, ballots: stack.ballots, ceremonies: {} as never, chain: stack.ballotChain, log: () => {}, routers: [web],
@@ -47,12 +50,13 @@ describe("server/api public reads: one budget per client for the public endpoint
     });
     const api = await serve(app);
     try {
-      // A page of 10 costs 10 of the 12: a second one is refused, and costs nothing.
-      expect((await call({ apiUrl: api.url }, "GET", "/v1/public-ballots?limit=10")).status).to.equal(200);
-      const refused = await call({ apiUrl: api.url }, "GET", "/v1/public-ballots?limit=10");
+      // The list of the 4 ballots costs 4 of the 6 (what it lists, not the 50 it may): a second one is refused, and costs nothing.
+      const listed = await call({ apiUrl: api.url }, "GET", "/v1/public-ballots?limit=50");
+      expect([listed.status, listed.body.ballots.length]).to.deep.equal([200, 4]);
+      const refused = await call({ apiUrl: api.url }, "GET", "/v1/public-ballots?limit=50");
       expect(refused.status).to.equal(429);
       expect(refused.body.error.code).to.equal("ERR_RATE_LIMITED");
-      expect(Number(refused.headers.get("retry-after"))).to.equal(4); // 8 reads short, 2 a second
+      expect(Number(refused.headers.get("retry-after"))).to.equal(2); // 2 reads short, 1 a second
       expect((await call({ apiUrl: api.url }, "GET", `/v1/ballots/${ballotId}/results`)).status).to.equal(200);
       expect((await call({ apiUrl: api.url }, "GET", `/v1/widget/ballots/${ballotId}`)).status).to.equal(200);
       // The budget is spent: every public read of this client is refused, each with the same answer.
@@ -69,8 +73,8 @@ describe("server/api public reads: one budget per client for the public endpoint
       // What is not a public read is served.
       expect((await call({ apiUrl: api.url }, "GET", "/health")).status).to.equal(200);
       expect((await call({ apiUrl: api.url }, "GET", `/v1/ballots/${ballotId}`, { key })).status).to.equal(200);
-      // Half a second refills one read.
-      now += 500;
+      // A second refills one read.
+      now += 1_000;
       expect((await call({ apiUrl: api.url }, "GET", `/v1/ballots/${ballotId}/results`)).status).to.equal(200);
       expect((await call({ apiUrl: api.url }, "GET", `/v1/ballots/${ballotId}/results`)).status).to.equal(429);
     } finally {
@@ -78,7 +82,7 @@ describe("server/api public reads: one budget per client for the public endpoint
     }
   });
 
-  it("keeps one budget per client network (an IPv4 address, an IPv6 /64)", async () => {
+  it("keeps one budget per client network (an IPv4 address, an IPv6 /64), and takes no address from a request unless a proxy is trusted", async () => {
     let now = 0;
     const reads = new PublicReads(1, () => now);
     const app = express().set("trust proxy", 1).get("/read", reads.charge(5), (_req, res) => void res.json({ ok: true })).use(errorHandler(() => {}));
@@ -95,13 +99,24 @@ describe("server/api public reads: one budget per client for the public endpoint
     } finally {
       server.close();
     }
+    // With no proxy trusted (the default), X-Forwarded-For is the client's own word: ignored.
+    now = 0;
+    const direct = new PublicReads(1, () => now);
+    const untrusting = await serve(express().get("/read", direct.charge(5), (_req, res) => void res.json({ ok: true })).use(errorHandler(() => {})));
+    try {
+      const from = (address: string) => fetch(`${untrusting.url}/read`, { headers: { "x-forwarded-for": address } }).then((r) => r.status);
+      expect(await from("203.0.113.7")).to.equal(200);
+      expect(await from("198.51.100.1")).to.equal(429); // the same loopback client, whatever it claims
+    } finally {
+      untrusting.close();
+    }
   });
 
   it("is the stack's setting: URNE_PUBLIC_READS_PER_SECOND=1 allows 6 reads at once", async () => {
-    expect((await call(stack, "GET", "/v1/public-ballots?limit=6")).status).to.equal(200);
-    // The next 6 would take 6 seconds to refill.
-    const refused = await call(stack, "GET", "/v1/public-ballots?limit=6");
+    expect((await call(stack, "GET", "/v1/public-ballots")).status).to.equal(200);
+    // 4 more would take 2 seconds to refill.
+    const refused = await call(stack, "GET", "/v1/public-ballots");
     expect(refused.status).to.equal(429);
-    expect(Number(refused.headers.get("retry-after"))).to.be.within(1, 6);
+    expect(Number(refused.headers.get("retry-after"))).to.be.within(1, 2);
   });
 });
