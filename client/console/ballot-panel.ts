@@ -72,6 +72,9 @@ export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: Organ
   };
   refresh.addEventListener("click", () => void reload());
   if (ballot.status !== "closed") refreshTimer = setInterval(() => void reload(), REFRESH_MS);
+  // A ballot just created comes without its count from the chain (the API answers as soon as
+  // it is on chain): read it now rather than show it as unknown.
+  if (ballot.votersCount === null) void reload();
 
   // The embed tag, in the language and presentation chosen, with embed.js pinned when announced.
   const tagCode = h("code", { id: "embed-tag" });

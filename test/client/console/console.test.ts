@@ -66,6 +66,8 @@ describe("the organizer console (Chromium, whole stack)", function () {
     await page.getByRole("button", { name: "Créer le scrutin sur la chaîne" }).click();
     const notice = page.getByRole("status").filter({ hasText: /Scrutin n° \d+ créé sur la chaîne/ });
     await notice.waitFor({ timeout: 30_000 });
+    // The new ballot's panel reads its count from the chain at once (not at the next 20 s refresh): 0, not "unknown".
+    await page.getByText("0 bulletin compté sur la chaîne").waitFor({ timeout: 10_000 });
     return /n° (\d+)/.exec((await notice.textContent())!)![1];
   }
 
