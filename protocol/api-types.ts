@@ -36,6 +36,12 @@ export type WidgetBallot = {
    * screen does not download well-known's issuer keys of every ballot).
    */
   chain: { chainId: string; ballotBox: string; blockNumber: number; txHash: string; rpcUrls: readonly string[] };
+  /**
+   * The fingerprint the vote host recorded at creation (null for a ballot made before
+   * fingerprints). The widget's first screen compares it with the embed tag's, to say at once
+   * that a tag was copied wrong; the check that protects the voter is the chain's, later.
+   */
+  fingerprint: string | null;
 };
 
 /** Where a ballot the relay took stands: journaled, in a transaction sent, counted (final), or refused by the contract. */

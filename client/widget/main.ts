@@ -46,7 +46,12 @@ function intro(ctx: WidgetContext, first = false): void {
   const { ballot } = ctx;
   const status = h("p", { class: "status", role: "status" });
   let action: HTMLElement;
-  if (ballot.status === "open") {
+  // A tag copied wrong is said at once, before anybody logs in (the vote host's word: the
+  // chain's check, after the login click, is the one a voter can rely on).
+  const tagMismatch = ctx.config.fingerprint !== undefined && ballot.fingerprint !== null && ctx.config.fingerprint !== ballot.fingerprint;
+  if (tagMismatch) {
+    action = h("p", { class: "error", role: "alert" }, t("tagMismatch"));
+  } else if (ballot.status === "open") {
     // FranceConnect's button as its partner guidelines draw it: its mark, "S'identifier avec"
     // then "FranceConnect" on a line of its own, and under it the link that explains it.
     const button = h("button", { type: "button", class: "franceconnect" },

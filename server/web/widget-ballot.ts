@@ -38,5 +38,6 @@ export function widgetBallot(record: BallotRecord, closedAt: number, now: number
     status: ballotStatus(d.opensAt, d.closesAt, closedAt, now),
     eligibility: { minimumAge: d.eligibility.minimumAge, judgedAt: iso(d.closesAt), ...eligibilityInWords(d.eligibility.minimumAge, d.closesAt) },
     chain: { chainId: record.chain.chainId, ballotBox: record.chain.ballotBox, blockNumber: record.chain.blockNumber, txHash: record.chain.txHash, rpcUrls },
+    fingerprint: record.chain.fingerprint ?? null,
   };
 }

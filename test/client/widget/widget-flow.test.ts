@@ -408,6 +408,23 @@ describe("the Je vote widget on a partner page (Chromium)", function () {
       await new Promise((resolve) => other.close(resolve));
     }
   });
+
+  it("says on its first screen, before any login, that a tag carries another ballot's fingerprint", async () => {
+    const { context, page } = await openDemo(world);
+    try {
+      const ballot = world.demo.state.ballots.single;
+      // The widget page as embed.js frames it, with the fingerprint of another demo ballot (a tag copied wrong).
+      await page.goto(`${world.stack.apiUrl}/widget/${ballot}?fingerprint=${world.demo.state.fingerprints.multiple}`);
+      await page.getByRole("alert").filter({ hasText: "la balise de ce site ne correspond pas à ce scrutin" }).waitFor();
+      expect(await page.getByRole("button", { name: /FranceConnect/ }).count()).to.equal(0);
+      // The right one: the login button, no alert.
+      await page.goto(`${world.stack.apiUrl}/widget/${ballot}?fingerprint=${world.demo.state.fingerprints.single}`);
+      await page.getByRole("button", { name: /FranceConnect/ }).waitFor();
+      expect(await page.getByRole("alert").count()).to.equal(0);
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 /** Reads back the QR code drawn as an SVG path of 1×1 modules (client/shared/qr-svg.ts). */
