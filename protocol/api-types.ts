@@ -166,7 +166,9 @@ export type OrganizerBallotList = { ballots: OrganizerBallot[]; next: string | n
 
 /**
  * POST /v1/ballots/check: the ballot the API would create from this body, every default
- * filled in (the options of a single choice, the opening time), nothing created.
+ * filled in (the options of a single choice, the opening time), nothing created; in the
+ * shape POST /v1/ballots takes, so that it may be sent as it is (within the 5 minutes an
+ * opening time may lie in the past).
  */
 export type CheckedBallot = {
   question: string;
@@ -179,5 +181,5 @@ export type CheckedBallot = {
   allowRevote: boolean;
   liveResults: boolean;
   eligibility: { minimumAge: number | null };
-  sealing: { kind: "public" } | { kind: "sealed"; ceremonyId: string };
+  sealing: "public" | { ceremony: string };
 };

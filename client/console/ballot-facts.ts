@@ -15,7 +15,10 @@ export function ballotFacts(b: CheckedBallot | OrganizerBallot, t: Translate, la
     : b.kind === "majority_judgment" ? t("kindJudgmentShort")
     : t("kindMultipleShort", { min: b.minChoices ?? 1, max: b.maxChoices ?? b.options.length });
   const closedAt = "closedAt" in b ? b.closedAt : null;
-  const sealing = b.sealing.kind === "sealed" ? t("sealedRule", { ceremony: b.sealing.ceremonyId ?? "?" }) : t("publicRule");
+  // A checked draft says its sealing as the API takes it ("public", { ceremony }); a ballot as the API shows it ({ kind, ceremonyId }).
+  const s = b.sealing;
+  const ceremony = typeof s === "string" ? undefined : "ceremony" in s ? s.ceremony : s.kind === "sealed" ? (s.ceremonyId ?? "?") : undefined;
+  const sealing = ceremony === undefined ? t("publicRule") : t("sealedRule", { ceremony });
   return h("div", { class: "ballot-facts" },
     h("p", { class: "question" }, b.question),
     h("p", { class: "hint" }, kind),

@@ -129,13 +129,11 @@ export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: Organ
         no.disabled = true;
         status.textContent = t("closing");
         api.close(ballot.id).then((closed) => {
-          ballot = closed;
-          stopRefresh();
-          drawCounts();
           handlers.onChanged(closed);
-          drawClose();
-          closeArea.prepend(h("p", { role: "status", class: "done" }, t("closedDone", { count: closed.tokensIssued ?? 0 })));
-          drawResults();
+          // Drawn again whole: its facts (closed on...), the preview (the widget of a closed
+          // ballot) and its results are no longer those of an open ballot.
+          ballotPanel(root, api, closed, t, lang, handlers);
+          root.prepend(h("p", { class: "summary", "data-state": "ok", role: "status" }, t("closedDone", { count: closed.tokensIssued ?? 0 })));
         }, (error) => {
           no.disabled = false;
           yes.disabled = false;

@@ -73,7 +73,7 @@ export function ballotView(record: BallotRecord, onChain: OnChainBallot | undefi
 
 export type BallotView = OrganizerBallot;
 
-/** A checked draft as POST /v1/ballots/check answers it (the API's own words for its fields). */
+/** A checked draft as POST /v1/ballots/check answers it: the body POST /v1/ballots takes, defaults filled in. */
 export function checkedBallotView(d: BallotDraft): CheckedBallot {
   return {
     question: d.question,
@@ -85,6 +85,6 @@ export function checkedBallotView(d: BallotDraft): CheckedBallot {
     allowRevote: d.allowRevote,
     liveResults: d.liveResults,
     eligibility: { minimumAge: d.eligibility.minimumAge },
-    sealing: d.sealing ?? { kind: "public" },
+    sealing: d.sealing?.kind === "sealed" ? { ceremony: d.sealing.ceremonyId } : "public",
   };
 }

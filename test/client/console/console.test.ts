@@ -148,7 +148,7 @@ describe("the organizer console (Chromium, whole stack)", function () {
     // Single choice on the default options, shown for review with the defaults filled in.
     await fillForm({ question: "Faut-il piétonniser la rue du Marché ?", kind: /^Choix unique/, options: "", closes: localInput(7200), age: "16", revote: true });
     await page.getByRole("heading", { name: /Vérifié/ }).waitFor();
-    for (const words of ["Pour", "Contre", "Abstention", "Réservé aux personnes d'au moins 16 ans à la clôture.", "Chacun peut changer son vote jusqu'à la clôture.", "Public : les choix seront lisibles sur la chaîne."]) {
+    for (const words of ["Pour", "Contre", "Abstention", "Réservé aux personnes d'au moins 16 ans à la clôture.", "Chacun peut changer son vote jusqu'à la clôture.", "Public : les choix sont lisibles sur la chaîne."]) {
       await page.getByText(words, { exact: true }).waitFor();
     }
     await screenshot(page, "console-3-review");
@@ -232,6 +232,10 @@ describe("the organizer console (Chromium, whole stack)", function () {
     await page.getByRole("button", { name: "Clôturer maintenant…" }).click();
     await page.getByRole("button", { name: "Oui, clôturer définitivement" }).click();
     await page.getByText(/^Scrutin clos\./).waitFor({ timeout: 30_000 });
+    // The panel is drawn again as the ballot now is: closed on a date, the preview a closed ballot's widget.
+    await page.locator(".ballot-facts").getByText(/^Clos le /).waitFor();
+    await page.frameLocator("iframe.preview").getByText(/^Ce scrutin est clos/).waitFor();
+    expect(await page.frameLocator("iframe.preview").getByRole("button", { name: /FranceConnect/ }).count()).to.equal(0);
     expect((await stack.ballotChain.ballot(BigInt(ballot.id))).closedAt).to.be.greaterThan(0);
     await page.locator(`tr[data-ballot="${ballot.id}"]`).getByText("clos").waitFor();
 

@@ -81,11 +81,16 @@ describe("server/api ballots (organizer endpoints, real chain and LevelDB)", fun
       expect(body.ballot.options).to.deep.equal(["Pour", "Contre", "Abstention"]);
       expect(body.ballot.closesAt).to.equal(new Date(Math.floor(Date.parse(closesAt) / 1000) * 1000).toISOString());
       expect(Date.parse(body.ballot.opensAt)).to.be.closeTo(Date.now(), 60_000);
-      expect(body.ballot.sealing).to.deep.equal({ kind: "public" });
+      expect(body.ballot.sealing).to.equal("public");
       expect((await call(stack, "GET", "/v1/ballots", { key })).body.ballots.length).to.equal(before);
       // Nothing sent to the chain: no createBallot transaction in any block since.
       const blockAfter = await stack.ballotChain.provider.getBlockNumber();
       for (let n = blockBefore + 1; n <= blockAfter; n++) expect((await stack.ballotChain.provider.getBlock(n))!.transactions, `block ${n}`).to.deep.equal([]);
+      // The answer is a body POST /v1/ballots takes as it is, and makes that very ballot.
+      const created = await call(stack, "POST", "/v1/ballots", { key, body: body.ballot });
+      expect(created.status, JSON.stringify(created.body)).to.equal(201);
+      expect(created.body.ballot).to.include({ question: body.ballot.question, kind: "single_choice", opensAt: body.ballot.opensAt, closesAt: body.ballot.closesAt });
+      expect(created.body.ballot.sealing).to.deep.equal({ kind: "public" });
     });
 
     it("refuses what POST /v1/ballots refuses, with the same code and field: bounds, options, a ceremony unknown to the app, no key", async () => {
