@@ -62,8 +62,9 @@ describe("the widget against a lying node (Chromium)", function () {
   }
 
   /** Opens the partner page with this tag, logs in, goes on to the ballot; returns what the widget shows and every request it made. */
-  async function attempt(query: Record<string, string>, shot?: string): Promise<{ alert: string | null; form: boolean; requests: string[]; context: BrowserContext; page: Page }> {
+  async function attempt(query: Record<string, string>, shot?: string, prepare?: (context: BrowserContext) => Promise<void>): Promise<{ alert: string | null; form: boolean; requests: string[]; context: BrowserContext; page: Page }> {
     const context = await world.browser.newContext({ viewport: { width: 900, height: 900 } });
+    await prepare?.(context);
     const requests: string[] = [];
     context.on("request", (r) => requests.push(`${r.method()} ${r.url()}`));
     const page = await context.newPage();
@@ -123,11 +124,33 @@ describe("the widget against a lying node (Chromium)", function () {
     }
   });
 
-  it("refuses a tag whose fingerprint is not the ballot's", async () => {
-    const a = await attempt({ fp: "0x" + "ab".repeat(32) });
+  it("says at once, before any login, that a tag's fingerprint is not the ballot's", async () => {
+    const context = await world.browser.newContext({ viewport: { width: 900, height: 900 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(`${siteUrl}/?${new URLSearchParams({ fp: "0x" + "ab".repeat(32) })}`);
+      const frame = page.frameLocator("iframe");
+      await frame.getByRole("alert").filter({ hasText: "la balise de ce site ne correspond pas à ce scrutin" }).waitFor();
+      expect(await frame.getByRole("button", { name: /FranceConnect/ }).count()).to.equal(0);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it("refuses a tag whose fingerprint is not the ballot's on chain, even when the vote host echoes the tag's", async () => {
+    // A vote host that hides the mismatch from the first screen: the chain's check still refuses, before any choice.
+    const fake = "0x" + "ab".repeat(32);
+    const a = await attempt({ fp: fake }, undefined, async (context) => {
+      await context.route("**/v1/widget/ballots/*", async (route) => {
+        const served = await route.fetch();
+        const body = await served.json();
+        await route.fulfill({ response: served, json: { ballot: { ...body.ballot, fingerprint: fake } } });
+      });
+    });
     try {
       expect(a.form).to.equal(false);
       expect(a.alert).to.contain("n'est pas celui que ce site a annoncé");
+      expect(leaked(a.requests)).to.deep.equal([]);
     } finally {
       await a.context.close();
     }
