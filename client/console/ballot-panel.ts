@@ -3,8 +3,9 @@
 // widget as a preview, the close (confirmed first: it is final), and its results.
 import type { OrganizerBallot } from "../../protocol/api-types.js";
 import { embedTag } from "../../protocol/embed-tag.js";
+import { decryptionStatus } from "../shared/decryption-status.js";
 import { h, show } from "../shared/dom.js";
-import type { Lang } from "../shared/public-i18n.js";
+import { translator, type Lang } from "../shared/public-i18n.js";
 import { ballotFacts, type Translate } from "./ballot-facts.js";
 import { ApiRefusal, type OrganizerApi } from "./organizer-api.js";
 
@@ -155,6 +156,13 @@ export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: Organ
       resultsArea.replaceChildren(h("p", {}, t("resultsHidden")), h("p", {}, page));
       return;
     }
+    // A closed sealed ballot: whose decryption shares are in (its counts open at t valid shares).
+    const shares = h("div", { class: "decryption" });
+    if (ballot.sealing.kind === "sealed" && ballot.status === "closed") {
+      void decryptionStatus(ballot.id, translator(lang)).then((shown) => {
+        if (shown) shares.replaceChildren(...shown);
+      }, () => {});
+    }
     const status = h("p", { role: "status" });
     const download = h("button", { type: "button", class: "secondary" }, t("download"));
     download.addEventListener("click", () => {
@@ -169,7 +177,7 @@ export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: Organ
         status.textContent = t("downloadFailed", { message: error instanceof Error ? error.message : String(error) });
       });
     });
-    resultsArea.replaceChildren(h("div", { class: "actions" }, download), status, h("p", {}, page));
+    resultsArea.replaceChildren(shares, h("div", { class: "actions" }, download), status, h("p", {}, page));
   };
 
   drawCounts();

@@ -3,7 +3,7 @@
 // check a proof or recount. Read from the public API on this origin; refreshed while the
 // vote is open (the API hides the counts until the close when the ballot asks it to). A
 // sealed ballot's page also lists its counted ballots by tracking code (tracker-list.ts),
-// and until its counts are open, whose decryption share is in (decryption-status.ts).
+// and until its counts are open, whose decryption share is in (shared/decryption-status.ts).
 import "../shared/public-pages.css";
 import type { ChoiceResults, MajorityJudgmentResults } from "../../protocol/results.js";
 import { h } from "../shared/dom.js";
@@ -11,7 +11,7 @@ import { publicHeader } from "../shared/public-header.js";
 import { formatNumber, pageLang, translator } from "../shared/public-i18n.js";
 import { choiceChart, majorityJudgmentChart } from "./charts.js";
 import { trackerSection } from "./tracker-list.js";
-import { decryptionStatus } from "./decryption-status.js";
+import { decryptionStatus } from "../shared/decryption-status.js";
 
 /** GET /v1/ballots/:id/results (server/ballots/ballot-service.ts). */
 type Results = {

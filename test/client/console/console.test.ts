@@ -250,6 +250,20 @@ describe("the organizer console (Chromium, whole stack)", function () {
     await screenshot(page, "console-6-closed");
   });
 
+  it("closes a sealed ballot and says whose decryption share is in: none of the 2 needed yet, no number", async () => {
+    await page.getByRole("button", { name: "Faut-il un budget participatif ?" }).click();
+    await page.getByRole("button", { name: "Clôturer maintenant…" }).click();
+    await page.getByRole("button", { name: "Oui, clôturer définitivement" }).click();
+    await page.getByText(/^Scrutin clos\./).waitFor({ timeout: 30_000 });
+    await page.getByText("Parts de déchiffrement valides publiées\u00A0: 0 sur 2 nécessaires.").waitFor();
+    expect(await page.locator("ul.shares li").allTextContents()).to.have.length(3).and.satisfy((rows: string[]) => rows.every((r) => r.includes("en attente")));
+    // The results are not there before the trustees' shares: said, with no partial number.
+    await page.getByRole("button", { name: "Télécharger les résultats (JSON)" }).click();
+    await page.getByText(/^Les résultats ne sont pas disponibles/).waitFor();
+    await expectNoSeriousAxeViolation(page);
+    await screenshot(page, "console-6b-sealed-closed");
+  });
+
   it("works at 375 px and in English, and a revoked key signs the organizer out", async () => {
     await page.setViewportSize({ width: 375, height: 800 });
     await page.goto(`${stack.apiUrl}/console?lang=en`);

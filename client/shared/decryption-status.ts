@@ -1,9 +1,9 @@
-// The results page's account of a sealed ballot's decryption (PROTOCOL.md §11.6-11.7,
-// GET /v1/ballots/:id/decryption): while the counts are not open, which trustees have
+// A sealed ballot's decryption as the results page and the organizer console show it
+// (PROTOCOL.md §11.6-11.7, GET /v1/ballots/:id/decryption): while the counts are not open, which trustees have
 // posted a valid share, how many are needed, and the operator's share when the key
 // ceremony has the operator's key. Names no number: none exists before t valid shares.
-import { h } from "../shared/dom.js";
-import type { translator } from "../shared/public-i18n.js";
+import { h } from "./dom.js";
+import type { translator } from "./public-i18n.js";
 
 type ShareState = "valid" | "invalid" | "none";
 
