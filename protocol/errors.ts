@@ -51,11 +51,17 @@ export class UrneError extends Error {
   readonly code: string;
   /** Path of the offending input field, e.g. `"payload[2]"` or `"proof.voter"`. */
   readonly field?: string;
+  /**
+   * Every fault found when several fields of one input are wrong (an organizer's ballot):
+   * the first is also `field` and the message. Absent when only one was checked or found.
+   */
+  readonly faults?: readonly { field: string; message: string }[];
 
-  constructor(code: string, message: string, opts: { field?: string; cause?: unknown } = {}) {
+  constructor(code: string, message: string, opts: { field?: string; cause?: unknown; faults?: readonly { field: string; message: string }[] } = {}) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = "UrneError";
     this.code = code;
     if (opts.field !== undefined) this.field = opts.field;
+    if (opts.faults !== undefined && opts.faults.length > 1) this.faults = opts.faults;
   }
 }

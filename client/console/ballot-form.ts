@@ -1,7 +1,7 @@
 // The console's "new ballot" form. It has no rules of its own: "Vérifier" sends the body to
 // POST /v1/ballots/check, which runs every check of the creation (server/ballots/
-// ballot-input.ts, the key ceremony of a sealed ballot) and creates nothing; a refusal is
-// shown under the field the API names, with a summary that links to it. Only a body the API
+// ballot-input.ts, the key ceremony of a sealed ballot) and creates nothing; each fault the
+// API lists is shown under the field it names, with a summary that links to them. Only a body the API
 // accepted is shown for review, then created with POST /v1/ballots, unchanged.
 import type { CheckedBallot, OrganizerBallot } from "../../protocol/api-types.js";
 import { MAX_OPTIONS } from "../../protocol/constants.js";
@@ -129,29 +129,34 @@ export function ballotForm(root: HTMLElement, api: OrganizerApi, t: Translate, l
     }
   };
 
+  /** The API's refusal: each fault under the field it names, and a summary that links to them. */
   const showRefusal = (error: unknown, optionLines: number[]) => {
     if (error instanceof ApiRefusal && error.status === 401) return handlers.onUnauthorized();
     const refusal = error instanceof ApiRefusal ? error : undefined;
-    const name = fieldOf(refusal?.field, sealed());
     summary.hidden = false;
-    if (!refusal || !name) {
+    const placed = (refusal?.faults ?? []).map((fault) => ({ fault, name: fieldOf(fault.field, sealed()) }));
+    if (!refusal || placed.length === 0 || placed.some((p) => p.name === undefined)) {
       summary.replaceChildren(h("p", {}, refusal ? t("errorOther", { message: refusal.message }) : t("failed", { message: String((error as Error)?.message ?? error) })));
       summary.focus();
       return;
     }
-    const index = /\[(\d+)\]$/.exec(refusal.field ?? "");
-    const line = index ? optionLines[Number(index[1])] : undefined;
-    const text = line !== undefined ? `${lang === "en" ? "Line" : "Ligne"} ${line}${lang === "en" ? ":" : "\u00A0:"} ${refusal.message}` : refusal.message;
-    const p = problems.get(name)!;
-    p.textContent = text;
-    p.hidden = false;
-    const input = inputs.get(name)!;
-    input.setAttribute("aria-invalid", "true");
-    summary.replaceChildren(h("p", {}, t("errorSummary", { count: 1 })), h("p", {}, h("a", { href: `#${input.id}` }, text)));
-    summary.querySelector("a")!.addEventListener("click", (event) => {
-      event.preventDefault();
-      input.focus();
+    const links = placed.map(({ fault, name }) => {
+      const index = /\[(\d+)\]$/.exec(fault.field);
+      const line = index ? optionLines[Number(index[1])] : undefined;
+      const text = line !== undefined ? `${lang === "en" ? "Line" : "Ligne"} ${line}${lang === "en" ? ":" : "\u00A0:"} ${fault.message}` : fault.message;
+      const p = problems.get(name!)!;
+      p.textContent = p.hidden ? text : `${p.textContent} ${text}`;
+      p.hidden = false;
+      const input = inputs.get(name!)!;
+      input.setAttribute("aria-invalid", "true");
+      const link = h("a", { href: `#${input.id}` }, text);
+      link.addEventListener("click", (event) => {
+        event.preventDefault();
+        input.focus();
+      });
+      return h("li", {}, link);
     });
+    summary.replaceChildren(h("p", {}, t("errorSummary", { count: links.length })), h("ul", {}, ...links));
     summary.focus();
   };
 

@@ -8,9 +8,13 @@ const KEY_ITEM = "urne.console.apiKey";
 
 /** An answer of the API that is an error: its code, message and the field it names, as sent. */
 export class ApiRefusal extends Error {
-  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string) {
+  /** Every field at fault when the API lists several (the first is `field`), else just that one. */
+  readonly faults: readonly { field: string; message: string }[];
+
+  constructor(readonly status: number, readonly code: string, message: string, readonly field?: string, faults?: readonly { field: string; message: string }[]) {
     super(message);
     this.name = "ApiRefusal";
+    this.faults = faults ?? (field === undefined ? [] : [{ field, message }]);
   }
 }
 
@@ -82,9 +86,12 @@ export class OrganizerApi {
 
 function refusalOf(status: number, text: string): ApiRefusal {
   try {
-    const { error } = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; field?: unknown } };
+    const { error } = JSON.parse(text) as { error?: { code?: unknown; message?: unknown; field?: unknown; faults?: unknown } };
     if (error && typeof error.code === "string" && typeof error.message === "string") {
-      return new ApiRefusal(status, error.code, error.message, typeof error.field === "string" ? error.field : undefined);
+      const faults = Array.isArray(error.faults)
+        ? error.faults.filter((f): f is { field: string; message: string } => typeof f?.field === "string" && typeof f?.message === "string")
+        : undefined;
+      return new ApiRefusal(status, error.code, error.message, typeof error.field === "string" ? error.field : undefined, faults);
     }
   } catch {
     // not the API's JSON error: said below with the status

@@ -96,66 +96,98 @@ function options(value: unknown, kind: BallotKindName): string[] {
   return labels;
 }
 
-/** Checks a POST /v1/ballots body; `now` in Unix seconds. */
+/**
+ * Checks a POST /v1/ballots body; `now` in Unix seconds. Every field is checked, so that an
+ * organizer learns every fault at once: the refusal names the first (`field`, the message)
+ * and lists them all (`faults`). A field that depends on a faulty one (the bounds on faulty
+ * options) is checked only once that one is right.
+ */
 export function parseBallotInput(body: unknown, now: number): BallotDraft {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return fail("ballot", "must be a JSON object");
   const input = body as Record<string, unknown>;
-  for (const key of Object.keys(input)) if (!FIELDS.includes(key)) fail(`ballot.${key}`, "is not a ballot field");
+  const faults: { field: string; message: string }[] = [];
+  /** `check()`'s value, or undefined (its fault recorded) when it refuses the input. */
+  const checked = <T>(check: () => T): T | undefined => {
+    try {
+      return check();
+    } catch (error) {
+      if (!(error instanceof UrneError) || error.code !== "ERR_INVALID_BALLOT") throw error;
+      faults.push({ field: error.field ?? "ballot", message: error.message });
+      return undefined;
+    }
+  };
+  for (const key of Object.keys(input)) if (!FIELDS.includes(key)) checked(() => fail(`ballot.${key}`, "is not a ballot field"));
 
-  const question = text(input.question, "ballot.question", QUESTION_MAX);
+  const question = checked(() => text(input.question, "ballot.question", QUESTION_MAX));
   // Absent means the default; null is refused like any other value that is not a kind.
-  const kindValue = input.kind === undefined ? "single_choice" : input.kind;
-  if (typeof kindValue !== "string" || !Object.hasOwn(BALLOT_KIND_NAMES, kindValue)) {
-    fail("ballot.kind", `must be one of ${Object.keys(BALLOT_KIND_NAMES).join(", ")}`);
-  }
-  const kind = kindValue as BallotKindName;
-  const labels = options(input.options, kind);
+  const kind = checked((): BallotKindName => {
+    const kindValue = input.kind === undefined ? "single_choice" : input.kind;
+    if (typeof kindValue !== "string" || !Object.hasOwn(BALLOT_KIND_NAMES, kindValue)) {
+      fail("ballot.kind", `must be one of ${Object.keys(BALLOT_KIND_NAMES).join(", ")}`);
+    }
+    return kindValue as BallotKindName;
+  });
+  const labels = kind === undefined ? undefined : checked(() => options(input.options, kind));
 
   let minChoices = 0, maxChoices = 0;
   if (kind === "multiple_choice") {
-    minChoices = input.minChoices === undefined ? 1 : integer(input.minChoices, "ballot.minChoices", 1, labels.length);
-    maxChoices = input.maxChoices === undefined ? labels.length : integer(input.maxChoices, "ballot.maxChoices", 1, labels.length);
-    if (maxChoices < minChoices) fail("ballot.maxChoices", `must be at least ballot.minChoices (${minChoices})`);
-  } else {
+    if (labels !== undefined) {
+      minChoices = checked(() => (input.minChoices === undefined ? 1 : integer(input.minChoices, "ballot.minChoices", 1, labels.length))) ?? 0;
+      maxChoices = checked(() => (input.maxChoices === undefined ? labels.length : integer(input.maxChoices, "ballot.maxChoices", 1, labels.length))) ?? 0;
+      if (minChoices > 0 && maxChoices > 0 && maxChoices < minChoices) checked(() => fail("ballot.maxChoices", `must be at least ballot.minChoices (${minChoices})`));
+    }
+  } else if (kind !== undefined) {
     // PROTOCOL.md §2.2: these kinds have no bounds; refuse rather than silently ignore.
-    if (input.minChoices !== undefined) fail("ballot.minChoices", `is only for kind "multiple_choice"`);
-    if (input.maxChoices !== undefined) fail("ballot.maxChoices", `is only for kind "multiple_choice"`);
+    if (input.minChoices !== undefined) checked(() => fail("ballot.minChoices", `is only for kind "multiple_choice"`));
+    if (input.maxChoices !== undefined) checked(() => fail("ballot.maxChoices", `is only for kind "multiple_choice"`));
   }
 
-  const opensAt = input.opensAt === undefined ? now : instant(input.opensAt, "ballot.opensAt");
-  if (opensAt < now - OPENS_AT_SKEW_SECONDS) fail("ballot.opensAt", "must not be in the past");
-  if (input.closesAt === undefined) fail("ballot.closesAt", "is required");
-  const closesAt = instant(input.closesAt, "ballot.closesAt");
-  if (closesAt <= now) fail("ballot.closesAt", "must be in the future");
-  if (closesAt <= opensAt) fail("ballot.closesAt", "must be after ballot.opensAt");
-  if (closesAt - opensAt > MAX_DURATION_SECONDS) fail("ballot.closesAt", "must be at most one year after ballot.opensAt");
+  const opensAt = checked(() => {
+    const at = input.opensAt === undefined ? now : instant(input.opensAt, "ballot.opensAt");
+    if (at < now - OPENS_AT_SKEW_SECONDS) fail("ballot.opensAt", "must not be in the past");
+    return at;
+  });
+  const closesAt = checked(() => {
+    if (input.closesAt === undefined) fail("ballot.closesAt", "is required");
+    const at = instant(input.closesAt, "ballot.closesAt");
+    if (at <= now) fail("ballot.closesAt", "must be in the future");
+    // Against the opening only when the opening itself is right.
+    if (opensAt !== undefined && at <= opensAt) fail("ballot.closesAt", "must be after ballot.opensAt");
+    if (opensAt !== undefined && at - opensAt > MAX_DURATION_SECONDS) fail("ballot.closesAt", "must be at most one year after ballot.opensAt");
+    return at;
+  });
 
-  let minimumAge: number | null = null;
-  if (input.eligibility !== undefined) {
+  const minimumAge = checked(() => {
+    if (input.eligibility === undefined) return null;
     const e = input.eligibility;
     if (typeof e !== "object" || e === null || Array.isArray(e)) return fail("ballot.eligibility", "must be an object");
     for (const key of Object.keys(e)) if (key !== "minimumAge") fail(`ballot.eligibility.${key}`, "is not an eligibility rule (known: minimumAge)");
     const age = (e as Record<string, unknown>).minimumAge;
-    if (age !== undefined && age !== null) minimumAge = integer(age, "ballot.eligibility.minimumAge", 0, MINIMUM_AGE_MAX);
-  }
+    return age !== undefined && age !== null ? integer(age, "ballot.eligibility.minimumAge", 0, MINIMUM_AGE_MAX) : null;
+  });
 
-  const sealing = sealingOf(input.sealing);
-  const liveResults = bool(input.liveResults, "ballot.liveResults", false);
-  // §11.9: no count of a sealed ballot exists before its trustees open the tally.
-  if (sealing.kind === "sealed" && liveResults) fail("ballot.liveResults", "must be false for a sealed ballot: its counts exist only once its trustees open the tally after the close");
+  const sealing = checked(() => sealingOf(input.sealing));
+  const liveResults = checked(() => {
+    const live = bool(input.liveResults, "ballot.liveResults", false);
+    // §11.9: no count of a sealed ballot exists before its trustees open the tally.
+    if (sealing?.kind === "sealed" && live) fail("ballot.liveResults", "must be false for a sealed ballot: its counts exist only once its trustees open the tally after the close");
+    return live;
+  });
+  const allowRevote = checked(() => bool(input.allowRevote, "ballot.allowRevote", false));
 
+  if (faults.length > 0) throw new UrneError("ERR_INVALID_BALLOT", faults[0].message, { field: faults[0].field, faults });
   return {
-    question,
-    kind,
-    options: labels,
+    question: question!,
+    kind: kind!,
+    options: labels!,
     minChoices,
     maxChoices,
-    opensAt,
-    closesAt,
-    allowRevote: bool(input.allowRevote, "ballot.allowRevote", false),
-    liveResults,
-    eligibility: { minimumAge },
-    sealing,
+    opensAt: opensAt!,
+    closesAt: closesAt!,
+    allowRevote: allowRevote!,
+    liveResults: liveResults!,
+    eligibility: { minimumAge: minimumAge ?? null },
+    sealing: sealing!,
   };
 }
 

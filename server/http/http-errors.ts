@@ -63,10 +63,10 @@ export function statusForCode(code: string): number {
   return STATUS_BY_CODE[code] ?? 400;
 }
 
-export type ErrorBody = { error: { code: string; message: string; field?: string } };
+export type ErrorBody = { error: { code: string; message: string; field?: string; faults?: { field: string; message: string }[] } };
 
 export function errorBody(error: UrneError): ErrorBody {
-  return { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) } };
+  return { error: { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}), ...(error.faults ? { faults: [...error.faults] } : {}) } };
 }
 
 /** 404 for any route nobody answered. */

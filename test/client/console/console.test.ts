@@ -106,15 +106,20 @@ describe("the organizer console (Chromium, whole stack)", function () {
   it("refuses a draft under the field the API names, and creates nothing: empty question, bounds, a repeated option, an unknown ceremony", async () => {
     await page.getByRole("button", { name: "Nouveau scrutin" }).click();
     await page.getByRole("heading", { name: "Nouveau scrutin" }).waitFor();
-    await fillForm({ question: "", closes: localInput(3600) });
-    const summary = page.getByRole("alert").filter({ hasText: "1 champ à corriger" });
+    // Every fault at once, each under its field: no question, no closing date.
+    await fillForm({ question: "", closes: "" });
+    const summary = page.getByRole("alert").filter({ hasText: "2 champs à corriger" });
     await summary.waitFor();
     expect(await page.getByLabel("Question", { exact: true }).getAttribute("aria-invalid")).to.equal("true");
     expect(await page.locator("#e-question").textContent()).to.equal("ballot.question must not be empty");
+    expect(await page.getByLabel(/^Clôture/).getAttribute("aria-invalid")).to.equal("true");
+    expect(await page.locator("#e-closesAt").textContent()).to.equal("ballot.closesAt is required");
     await expectNoSeriousAxeViolation(page);
     await screenshot(page, "console-2-form-refused");
-    // The summary's link leads to the field.
-    await summary.getByRole("link").click();
+    // The summary's links lead to the fields.
+    await summary.getByRole("link").nth(1).click();
+    expect(await page.evaluate(() => document.activeElement?.id)).to.equal("f-closes");
+    await summary.getByRole("link").first().click();
     expect(await page.evaluate(() => document.activeElement?.id)).to.equal("f-question");
 
     await fillForm({ question: "Quels projets financer ?", kind: /^Choix multiple/, options: "Parc\nPiste cyclable\nMarché", min: "3", max: "2", closes: localInput(3600) });

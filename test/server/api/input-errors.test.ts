@@ -17,10 +17,20 @@ describe("server/api bad input: coded 4xx, never a 500", function () {
   });
   after(() => stack?.destroy());
 
-  it("names the invalid field (ballot.options[2]) with a 400", async () => {
+  it("names the invalid field (ballot.options[2]) with a 400, and lists every field at fault", async () => {
     const { status, body } = await call(stack, "POST", "/v1/ballots", { key, body: { question: "Q", options: ["a", "b", ""], closesAt: inSeconds(600) } });
     expect(status).to.equal(400);
-    expect(body).to.deep.equal({ error: { code: "ERR_INVALID_BALLOT", message: "ballot.options[2] must not be empty", field: "ballot.options[2]" } });
+    expect(body).to.deep.equal({ error: {
+      code: "ERR_INVALID_BALLOT", message: "ballot.options[2] must not be empty", field: "ballot.options[2]",
+      faults: [
+        { field: "ballot.options[2]", message: "ballot.options[2] must not be empty" },
+        { field: "ballot.sealing", message: body.error.faults?.[1]?.message },
+      ],
+    } });
+    expect(body.error.faults[1].message).to.match(/^ballot\.sealing is required/);
+    // One fault: no list.
+    const one = await call(stack, "POST", "/v1/ballots", { key, body: { sealing: "public", question: "Q", options: ["a", "b", ""], closesAt: inSeconds(600) } });
+    expect(one.body).to.deep.equal({ error: { code: "ERR_INVALID_BALLOT", message: "ballot.options[2] must not be empty", field: "ballot.options[2]" } });
   });
 
   it("refuses each kind's rules, the times and minimumAge by field", async () => {

@@ -82,6 +82,26 @@ describe("server/ballots/ballot-input", () => {
     for (const [what, body, field] of cases) it(`${field} for ${what}`, () => expect(fieldOf(body)).to.equal(field));
   });
 
+  it("names every field at fault at once, the first as the error's field, and checks a field that depends on a faulty one only once it is right", () => {
+    const faults = (body: unknown) => {
+      try {
+        parseBallotInput(body, NOW);
+      } catch (error) {
+        const e = error as UrneError;
+        return { field: e.field, all: (e.faults ?? [{ field: e.field, message: e.message }]).map((f) => f.field) };
+      }
+      throw new Error("accepted");
+    };
+    expect(faults({})).to.deep.equal({ field: "ballot.question", all: ["ballot.question", "ballot.closesAt", "ballot.sealing"] });
+    expect(faults({ ...base, colour: "red", question: " Q", eligibility: { minimumAge: -1 }, allowRevote: "yes" }))
+      .to.deep.equal({ field: "ballot.colour", all: ["ballot.colour", "ballot.question", "ballot.eligibility.minimumAge", "ballot.allowRevote"] });
+    // Bounds are checked against options only when the options are right.
+    expect(faults({ ...base, kind: "multiple_choice", options: ["a", "a"], maxChoices: 9 }).all).to.deep.equal(["ballot.options[1]"]);
+    expect(faults({ ...base, kind: "multiple_choice", options: ["a", "b"], minChoices: 0, maxChoices: 9 }).all).to.deep.equal(["ballot.minChoices", "ballot.maxChoices"]);
+    // The closing is compared with the opening only when the opening is right.
+    expect(faults({ ...base, opensAt: "tomorrow" }).all).to.deep.equal(["ballot.opensAt"]);
+  });
+
   it("keeps text as given: neither normalized (NFC) nor trimmed of inner spaces", () => {
     const d = parseBallotInput({ ...base, question: "Cafe\u0301 ou  thé ?", options: ["Cafe\u0301", "Thé 🍵"] }, NOW);
     expect(d.question).to.equal("Cafe\u0301 ou  thé ?");
