@@ -43,8 +43,7 @@ function embedSourceOf(): Promise<EmbedSource | undefined> {
 }
 
 export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: OrganizerBallot, t: Translate, lang: Lang, handlers: PanelHandlers): void {
-  if (refreshTimer !== undefined) clearInterval(refreshTimer);
-  refreshTimer = undefined;
+  leavePanel(); // the previous panel's refresh
   let ballot = initial;
   const failure = (error: unknown, where: HTMLElement) => {
     if (error instanceof ApiRefusal && error.status === 401) return handlers.onUnauthorized();
@@ -65,12 +64,8 @@ export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: Organ
     ballot = fresh;
     drawCounts();
     handlers.onChanged(fresh);
-    if (fresh.status === "closed") stopRefresh();
+    if (fresh.status === "closed") leavePanel();
   }, (error) => failure(error, refreshedAt));
-  const stopRefresh = () => {
-    if (refreshTimer !== undefined) clearInterval(refreshTimer);
-    refreshTimer = undefined;
-  };
   refresh.addEventListener("click", () => void reload());
   if (ballot.status !== "closed") refreshTimer = setInterval(() => void reload(), REFRESH_MS);
   // A ballot just created comes without its count from the chain (the API answers as soon as
@@ -202,7 +197,7 @@ export function ballotPanel(root: HTMLElement, api: OrganizerApi, initial: Organ
     h("h3", {}, t("resultsHeading")), resultsArea);
 }
 
-/** Stops the participation refresh (the panel is gone). */
+/** Stops the participation refresh: the panel is gone, replaced, or its ballot closed. */
 export function leavePanel(): void {
   if (refreshTimer !== undefined) clearInterval(refreshTimer);
   refreshTimer = undefined;

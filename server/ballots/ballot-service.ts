@@ -222,8 +222,6 @@ export class BallotService {
   /**
    * A page of every ballot of this vote host, newest first, as anyone may see it (the ballots
    * page): what is on chain and public already, with the organizing app's name.
-   */
-  /**
    * `beforeChainReads(n)` is told how many ballots the page holds before the chain is read
    * for them (one read each): the public-read budget charges that, and may refuse the page.
    */

@@ -36,6 +36,20 @@ export function issuerJwkOf(record: BallotRecord): IssuerJwk {
   return issuerKeyToJwk(issuerKeyFromJwk({ kty: "RSA", n: record.issuerModulus, e: "AQAB" }, "issuerKey"));
 }
 
+/** The organizer's draft as the API shows it, in a ballot's view and in a checked draft alike. */
+function draftFields(d: BallotDraft) {
+  return {
+    question: d.question,
+    kind: d.kind,
+    options: d.options,
+    ...(d.kind === "multiple_choice" ? { minChoices: d.minChoices, maxChoices: d.maxChoices } : {}),
+    opensAt: iso(d.opensAt),
+    closesAt: iso(d.closesAt),
+    allowRevote: d.allowRevote,
+    liveResults: d.liveResults,
+  };
+}
+
 export function ballotView(record: BallotRecord, onChain: OnChainBallot | undefined, now: number): OrganizerBallot {
   const d = record.draft;
   const closedAt = onChain?.closedAt ?? 0;
@@ -43,15 +57,8 @@ export function ballotView(record: BallotRecord, onChain: OnChainBallot | undefi
     id: record.id,
     appId: record.appId,
     status: ballotStatus(d.opensAt, d.closesAt, closedAt, now),
-    question: d.question,
-    kind: d.kind,
-    options: d.options,
-    ...(d.kind === "multiple_choice" ? { minChoices: d.minChoices, maxChoices: d.maxChoices } : {}),
-    opensAt: iso(d.opensAt),
-    closesAt: iso(d.closesAt),
+    ...draftFields(d),
     closedAt: closedAt === 0 ? null : iso(closedAt),
-    allowRevote: d.allowRevote,
-    liveResults: d.liveResults,
     eligibility: { minimumAge: d.eligibility.minimumAge, judgedAt: iso(d.closesAt) },
     votersCount: onChain?.votersCount ?? null,
     tokensIssued: closedAt === 0 ? null : (onChain?.tokensIssued ?? null),
@@ -76,14 +83,7 @@ export type BallotView = OrganizerBallot;
 /** A checked draft as POST /v1/ballots/check answers it: the body POST /v1/ballots takes, defaults filled in. */
 export function checkedBallotView(d: BallotDraft): CheckedBallot {
   return {
-    question: d.question,
-    kind: d.kind,
-    options: d.options,
-    ...(d.kind === "multiple_choice" ? { minChoices: d.minChoices, maxChoices: d.maxChoices } : {}),
-    opensAt: iso(d.opensAt),
-    closesAt: iso(d.closesAt),
-    allowRevote: d.allowRevote,
-    liveResults: d.liveResults,
+    ...draftFields(d),
     eligibility: { minimumAge: d.eligibility.minimumAge },
     sealing: d.sealing?.kind === "sealed" ? { ceremony: d.sealing.ceremonyId } : "public",
   };
